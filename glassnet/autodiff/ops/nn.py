@@ -1,0 +1,80 @@
+"""Neural-network nonlinearities, each forward beside its gradient.
+
+The formulas are Keras's (see keras.activations); the stable forms are noted where
+they differ from the textbook expression.
+"""
+import math
+
+import numpy as np
+
+from glassnet.autodiff.primitive import primitive
+
+_erf = np.vectorize(math.erf, otypes=[np.float64])
+
+
+def _sigmoid(x):
+    with np.errstate(over="ignore"):  # exp(-x) overflows to inf for x < -88: 1/inf = 0 is right
+        return 1 / (1 + np.exp(-x))
+
+
+@primitive
+def sigmoid(x):
+    out = _sigmoid(x)
+    return out, lambda g: g * out * (1 - out)
+
+
+@primitive
+def tanh(x):
+    out = np.tanh(x)
+    return out, lambda g: g * (1 - out * out)
+
+
+@primitive
+def relu(x):
+    return np.maximum(x, 0), lambda g: g * (x > 0)
+
+
+@primitive
+def leaky_relu(x, *, negative_slope=0.2):
+    positive = x >= 0
+    return np.where(positive, x, negative_slope * x), lambda g: g * np.where(positive, 1, negative_slope).astype(x.dtype)
+
+
+@primitive
+def elu(x, *, alpha=1.0):
+    positive = x > 0
+    out = np.where(positive, x, alpha * np.expm1(np.minimum(x, 0)))
+    return out, lambda g: g * np.where(positive, 1, out + alpha)
+
+
+@primitive
+def softplus(x):
+    # log(1 + e^x) as logaddexp(x, 0): no overflow for large x.
+    return np.logaddexp(x, 0).astype(x.dtype), lambda g: g * _sigmoid(x)
+
+
+@primitive
+def log_sigmoid(x):
+    # log(sigmoid(x)) = -softplus(-x), exact for large |x| where log(sigmoid) would give log(0).
+    return -np.logaddexp(-x, 0).astype(x.dtype), lambda g: g * _sigmoid(-x)
+
+
+@primitive
+def erf(x):
+    out = _erf(x).astype(x.dtype)
+    return out, lambda g: g * (2 / math.sqrt(math.pi)) * np.exp(-x * x)
+
+
+@primitive
+def softmax(x, *, axis=-1):
+    # Subtracting the max changes nothing mathematically and keeps exp from overflowing.
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    out = e / np.sum(e, axis=axis, keepdims=True)
+    return out, lambda g: out * (g - np.sum(g * out, axis=axis, keepdims=True))
+
+
+@primitive
+def log_softmax(x, *, axis=-1):
+    shifted = x - np.max(x, axis=axis, keepdims=True)
+    out = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    return out, lambda g: g - np.exp(out) * np.sum(g, axis=axis, keepdims=True)

@@ -1,0 +1,51 @@
+"""Reductions over axes: the gradient spreads back over the reduced axes."""
+import numpy as np
+
+from glassnet.autodiff.primitive import primitive
+
+
+def _expand_back(g, shape, axis, keepdims):
+    """Re-insert reduced axes into `g` so it broadcasts against the input shape."""
+    if axis is not None and not keepdims:
+        g = np.expand_dims(g, axis)
+    elif axis is None and not keepdims:
+        g = np.reshape(g, (1,) * len(shape))
+    return g
+
+
+@primitive
+def sum(a, *, axis=None, keepdims=False):  # noqa: A001 - as tf.reduce_sum / np.sum
+    def backward(g):
+        return np.broadcast_to(_expand_back(g, a.shape, axis, keepdims), a.shape)
+
+    return np.sum(a, axis=axis, keepdims=keepdims), backward
+
+
+@primitive
+def mean(a, *, axis=None, keepdims=False):
+    out = np.mean(a, axis=axis, keepdims=keepdims)
+    count = a.size // max(np.size(out), 1)
+
+    def backward(g):
+        return np.broadcast_to(_expand_back(g, a.shape, axis, keepdims) / count, a.shape)
+
+    return out, backward
+
+
+@primitive
+def max(a, *, axis=None, keepdims=False):  # noqa: A001 - as tf.reduce_max
+    out = np.max(a, axis=axis, keepdims=True)
+
+    def backward(g):
+        # Ties share the gradient equally, as TensorFlow does.
+        winners = a == out
+        share = winners / np.sum(winners, axis=axis, keepdims=True)
+        return share * _expand_back(g, a.shape, axis, keepdims)
+
+    return (out if keepdims else np.squeeze(out, axis=axis)), backward
+
+
+def min(a, *, axis=None, keepdims=False):  # noqa: A001 - as tf.reduce_min
+    from glassnet.autodiff.ops.arithmetic import negative
+
+    return negative(max(negative(a), axis=axis, keepdims=keepdims))

@@ -1,0 +1,67 @@
+"""The `primitive` decorator: turns a NumPy function with a gradient into a tape op.
+
+A primitive is written as one function that computes its forward value from
+NumPy arrays and returns it together with its backward function::
+
+    @primitive
+    def multiply(a, b):
+        def backward(g):
+            return sum_to(g * b, np.shape(a)), sum_to(g * a, np.shape(b))
+        return a * b, backward
+
+Positional arguments are the differentiable inputs (Tensors, arrays or Python
+numbers); keyword arguments are static settings such as ``axis``.
+"""
+import functools
+
+import numpy as np
+
+from glassnet.autodiff import tape
+from glassnet.autodiff.tensor import Node, Tensor
+
+
+def primitive(forward):
+    @functools.wraps(forward)
+    def op(*inputs, **settings):
+        arrays = [x._value if isinstance(x, Tensor) else x for x in inputs]
+        value, backward = forward(*arrays, **settings)
+        if tape.is_recording() and any(isinstance(x, Tensor) and tape.is_tracked(x) for x in inputs):
+            return Tensor(value, Node(_as_tuple(backward), inputs))
+        return Tensor(value)
+
+    op.forward = forward
+    return op
+
+
+def _as_tuple(backward):
+    """Let single-input primitives return a bare array from backward."""
+
+    def wrapped(grad):
+        out = backward(grad)
+        return out if isinstance(out, tuple) else (out,)
+
+    return wrapped
+
+
+def sum_to(grad, shape):
+    """Undo broadcasting: sum `grad` down to `shape`.
+
+    Every binary op's backward calls this, because a (32, 25) + (25,) addition
+    must hand the bias a (25,) gradient: the sum over the broadcast axis.
+    """
+    if grad.shape == tuple(shape):
+        return grad
+    extra = grad.ndim - len(shape)
+    axes = tuple(range(extra)) + tuple(
+        i + extra for i, n in enumerate(shape) if n == 1 and grad.shape[i + extra] != 1
+    )
+    return grad.sum(axis=axes, keepdims=True).reshape(shape)
+
+
+def unwrap(x):
+    """The NumPy value of a Tensor, or `x` itself."""
+    return x._value if isinstance(x, Tensor) else x
+
+
+def as_array(x, dtype=None):
+    return np.asarray(unwrap(x), dtype=dtype)

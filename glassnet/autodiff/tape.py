@@ -1,0 +1,101 @@
+"""The tape: records ops while gradients are wanted, then runs them backwards."""
+import numpy as np
+
+from glassnet.autodiff.tensor import Tensor
+
+# Tapes currently recording, innermost last. Ops only build graph nodes while this is not empty.
+_active_tapes = []
+
+
+def is_recording():
+    return bool(_active_tapes)
+
+
+def is_tracked(tensor):
+    """True when gradients may flow into `tensor`: a trainable variable, a watched tensor,
+    or the result of an op on one of those."""
+    return tensor._node is not None or tensor._watched or getattr(tensor, "trainable", False)
+
+
+class GradientTape:
+    """Record operations for automatic differentiation.
+
+    Every trainable :class:`Variable` read inside the ``with`` block is watched
+    automatically; other tensors can be watched with :meth:`watch`.
+
+    >>> w = Variable(np.array(3.0, dtype="float32"))
+    >>> with GradientTape() as tape:
+    ...     y = w * w
+    >>> tape.gradient(y, w).numpy()   # dy/dw = 2w
+    6.0
+    """
+
+    def __init__(self, persistent=False, watch_accessed_variables=True):
+        self.persistent = persistent
+        self.watch_accessed_variables = watch_accessed_variables
+        self._used = False
+
+    def __enter__(self):
+        _active_tapes.append(self)
+        return self
+
+    def __exit__(self, *exc_info):
+        _active_tapes.remove(self)
+
+    def watch(self, tensor):
+        for t in tensor if isinstance(tensor, (list, tuple)) else [tensor]:
+            t._watched = True
+
+    def gradient(self, target, sources, output_gradients=None):
+        """d(sum of target)/d(source) for each source, ``None`` where unconnected."""
+        if self._used and not self.persistent:
+            raise RuntimeError(
+                "A non-persistent GradientTape can only be used to compute one set of "
+                "gradients. Use GradientTape(persistent=True) to call gradient() again."
+            )
+        self._used = True
+        single = isinstance(sources, Tensor)
+        source_list = [sources] if single else list(sources)
+        grads = backward(target, source_list, output_gradients)
+        wrapped = [None if g is None else Tensor(g) for g in grads]
+        return wrapped[0] if single else wrapped
+
+
+def _topological_order(root):
+    """Nodes reachable from `root`, each after every tensor that uses it (iterative DFS,
+    so deep graphs cannot hit Python's recursion limit)."""
+    order, visited = [], set()
+    stack = [(root, False)]
+    while stack:
+        tensor, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(tensor)
+            continue
+        if id(tensor) in visited or tensor._node is None:
+            continue
+        visited.add(id(tensor))
+        stack.append((tensor, True))
+        stack.extend((t, False) for t in tensor._node.inputs if isinstance(t, Tensor))
+    return reversed(order)
+
+
+def backward(target, sources, output_gradient=None):
+    """Gradients (ndarrays) of `target` with respect to each tensor in `sources`.
+
+    Gradients are accumulated in a dictionary local to this call, never on the
+    tensors themselves, so calling it twice gives the same answer twice.
+    """
+    seed = np.ones_like(target.value) if output_gradient is None else np.asarray(output_gradient)
+    grads = {id(target): seed.astype(target.dtype, copy=False)}
+    source_ids = {id(s) for s in sources}
+    for tensor in _topological_order(target):
+        # Intermediate gradients are dropped once used; a source's is kept for the answer.
+        grad = grads.get(id(tensor)) if id(tensor) in source_ids else grads.pop(id(tensor), None)
+        if grad is None:
+            continue
+        node = tensor._node
+        for parent, parent_grad in zip(node.inputs, node.backward(grad)):
+            if isinstance(parent, Tensor) and is_tracked(parent) and parent_grad is not None:
+                key = id(parent)
+                grads[key] = grads[key] + parent_grad if key in grads else parent_grad
+    return [grads.get(id(s)) for s in sources]

@@ -1,0 +1,114 @@
+"""Tensor: an immutable NumPy array that remembers how it was made.
+
+A Tensor wraps an ``ndarray``. When a :class:`~glassnet.autodiff.tape.GradientTape`
+is recording and one of an op's inputs is tracked, the op's result also keeps a
+:class:`Node`: the backward function of that op and the input tensors, which is
+all the tape needs to walk the graph in reverse.
+"""
+import numpy as np
+
+from glassnet import backend
+
+
+class TensorShape(tuple):
+    """A tuple of dimensions (``None`` for an unknown batch size), as in TF."""
+
+    def as_list(self):
+        return list(self)
+
+    @property
+    def rank(self):
+        return len(self)
+
+    def __repr__(self):
+        return f"TensorShape({list(self)})"
+
+
+class Node:
+    """How a tensor was computed: the op's backward function and its inputs."""
+
+    __slots__ = ("backward", "inputs")
+
+    def __init__(self, backward, inputs):
+        self.backward = backward
+        self.inputs = inputs
+
+
+class Tensor:
+    """An n-dimensional array that can take part in automatic differentiation.
+
+    Tensors support NumPy-style arithmetic, slicing and comparisons, convert to
+    NumPy with ``.numpy()`` or ``np.asarray``, and format like numbers.
+
+    >>> t = Tensor(np.array([[1.0, 2.0]], dtype="float32"))
+    >>> (t * 2 + 1).numpy()
+    array([[3., 5.]], dtype=float32)
+    """
+
+    # Makes `ndarray + Tensor` call Tensor.__radd__, so the result stays differentiable.
+    __array_priority__ = 100
+
+    def __init__(self, value, node=None):
+        self._value = value
+        self._node = node
+        self._watched = False
+
+    # --- conversion -------------------------------------------------------
+    @property
+    def value(self):
+        return self._value
+
+    def numpy(self):
+        return self._value
+
+    def __array__(self, dtype=None, copy=None):
+        if dtype is None:
+            return self._value
+        return self._value.astype(dtype, copy=False)
+
+    @property
+    def shape(self):
+        return TensorShape(self._value.shape)
+
+    @property
+    def dtype(self):
+        return self._value.dtype
+
+    @property
+    def ndim(self):
+        return self._value.ndim
+
+    @property
+    def size(self):
+        return self._value.size
+
+    def __len__(self):
+        return len(self._value)
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def __bool__(self):
+        return bool(self._value)
+
+    def __float__(self):
+        return float(self._value)
+
+    def __int__(self):
+        return int(self._value)
+
+    def __index__(self):
+        return int(self._value)
+
+    def __format__(self, spec):
+        if self._value.ndim == 0:
+            return format(self._value.item(), spec)
+        return format(str(self), spec)
+
+    def __repr__(self):
+        body = np.array2string(self._value, separator=" ", prefix="tf.Tensor(")
+        return f"tf.Tensor({body}, shape={tuple(self.shape)}, dtype={self.dtype})"
+
+    __hash__ = object.__hash__
+
+    # --- arithmetic (bound in ops/__init__.py to keep this file about the container)

@@ -1,0 +1,130 @@
+"""Activation functions, by Keras's names and formulas.
+
+Each takes an array-like or Tensor and returns a Tensor. Strings given to
+layers resolve to these very objects, so ``Dense(3, activation='relu').activation
+is relu``.
+"""
+import math
+
+from glassnet.autodiff import convert_to_tensor, ops
+
+
+def linear(x):
+    """The identity: ``linear(x) = x``."""
+    return convert_to_tensor(x)
+
+
+def sigmoid(x):
+    """``1 / (1 + exp(-x))``."""
+    return ops.sigmoid(convert_to_tensor(x))
+
+
+def tanh(x):
+    return ops.tanh(convert_to_tensor(x))
+
+
+def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
+    """``max(x, 0)``; with options, Keras's generalised ReLU."""
+    x = convert_to_tensor(x)
+    if negative_slope == 0.0 and max_value is None and threshold == 0.0:
+        return ops.relu(x)
+    out = ops.where(x.value > threshold, x, negative_slope * (x - threshold))
+    return out if max_value is None else ops.minimum(out, max_value)
+
+
+def leaky_relu(x, negative_slope=0.2):
+    """``x`` if ``x >= 0`` else ``negative_slope * x`` (0.2, as Keras's function; the layer uses 0.3)."""
+    return ops.leaky_relu(convert_to_tensor(x), negative_slope=negative_slope)
+
+
+def elu(x, alpha=1.0):
+    """``x`` if ``x > 0`` else ``alpha * (exp(x) - 1)``."""
+    return ops.elu(convert_to_tensor(x), alpha=alpha)
+
+
+def selu(x):
+    """``scale * elu(x, alpha)`` with the self-normalising constants."""
+    return 1.0507009873554805 * ops.elu(convert_to_tensor(x), alpha=1.6732632423543772)
+
+
+def gelu(x, approximate=False):
+    """Exact GELU ``0.5 x (1 + erf(x / sqrt 2))``, or the tanh approximation."""
+    x = convert_to_tensor(x)
+    if approximate:
+        inner = math.sqrt(2 / math.pi) * (x + 0.044715 * x**3)
+        return 0.5 * x * (1 + ops.tanh(inner))
+    return 0.5 * x * (1 + ops.erf(x * (1 / math.sqrt(2))))
+
+
+def softplus(x):
+    """``log(1 + exp(x))``."""
+    return ops.softplus(convert_to_tensor(x))
+
+
+def softsign(x):
+    x = convert_to_tensor(x)
+    return x / (1 + ops.abs(x))
+
+
+def silu(x):
+    """``x * sigmoid(x)``, also called swish."""
+    x = convert_to_tensor(x)
+    return x * ops.sigmoid(x)
+
+
+swish = silu
+
+
+def exponential(x):
+    return ops.exp(convert_to_tensor(x))
+
+
+def hard_sigmoid(x):
+    """``relu6(x + 3) / 6``, Keras 3's definition."""
+    return ops.clip(convert_to_tensor(x) + 3.0, low=0.0, high=6.0) / 6.0
+
+
+def relu6(x):
+    return ops.clip(convert_to_tensor(x), low=0.0, high=6.0)
+
+
+def softmax(x, axis=-1):
+    """``exp(x) / sum(exp(x))`` along `axis`, computed stably."""
+    return ops.softmax(convert_to_tensor(x), axis=axis)
+
+
+def log_softmax(x, axis=-1):
+    return ops.log_softmax(convert_to_tensor(x), axis=axis)
+
+
+_BY_NAME = {
+    fn.__name__: fn
+    for fn in (linear, sigmoid, tanh, relu, leaky_relu, elu, selu, gelu, softplus, softsign,
+               silu, exponential, hard_sigmoid, relu6, softmax, log_softmax)
+}
+_BY_NAME["swish"] = silu
+
+
+def get(identifier):
+    """The activation function for a name, a function, or None (linear)."""
+    if identifier is None:
+        return linear
+    if isinstance(identifier, str):
+        if identifier not in _BY_NAME:
+            raise ValueError(
+                f"Could not interpret activation function identifier: {identifier!r}. "
+                f"Known activations: {', '.join(sorted(_BY_NAME))}."
+            )
+        return _BY_NAME[identifier]
+    if callable(identifier):
+        return identifier
+    raise TypeError(
+        f"activation must be a string, a callable or None. Received: {identifier!r} "
+        f"of type {type(identifier).__name__}"
+    )
+
+
+def serialize(activation):
+    """The Keras name of a built-in activation (``'linear'``), else the function's name."""
+    name = getattr(activation, "__name__", None)
+    return name if _BY_NAME.get(name) is activation else name

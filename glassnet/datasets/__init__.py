@@ -1,0 +1,2 @@
+"""Small data sets that ship with glassnet (nothing is downloaded)."""
+from glassnet.datasets import synthetic_digits

@@ -1,0 +1,91 @@
+"""Dense: the fully connected layer, ``activation(inputs @ kernel + bias)``."""
+import warnings
+
+from glassnet.autodiff import ops
+from glassnet.keras import activations, initializers, regularizers
+from glassnet.keras.layers.layer import Layer
+from glassnet.keras.validation import positive_int
+
+
+class Dense(Layer):
+    """Just your regular densely-connected NN layer.
+
+    Computes ``output = activation(inputs @ kernel + bias)``.
+
+    Args:
+        units: positive int, the output size.
+        activation: a name (``'relu'``), a function, or None for linear.
+        use_bias: whether to add a bias vector.
+        kernel_initializer, bias_initializer: initializer names or objects.
+        kernel_regularizer, bias_regularizer: penalties added to the loss.
+        input_dim / input_shape: legacy way to give the input size (warns, as in Keras).
+
+    Input shape ``(batch, ..., input_dim)``; output shape ``(batch, ..., units)``.
+
+    >>> layer = Dense(2, activation="relu")
+    >>> layer(np.ones((4, 3))).shape.as_list()
+    [4, 2]
+    """
+
+    def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):
+        units = positive_int(units, "units")
+        if "input_shape" in kwargs or "input_dim" in kwargs:
+            warnings.warn(
+                "Do not pass an `input_shape`/`input_dim` argument to a layer. When using Sequential "
+                "models, prefer using an `Input(shape)` object as the first layer in the model instead.",
+                UserWarning, stacklevel=2,
+            )
+        super().__init__(**kwargs)
+        self.units = units
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer) if kernel_regularizer is not None else None
+        self.bias_regularizer = regularizers.get(bias_regularizer) if bias_regularizer is not None else None
+        self.kernel = None
+        self.bias = None
+
+    def build(self, input_shape):
+        input_dim = input_shape[-1]
+        if input_dim is None:
+            raise ValueError(f"The last dimension of the input to Dense layer '{self.name}' must be known. "
+                             f"Received input_shape={tuple(input_shape)}")
+        self.kernel = self.add_weight((input_dim, self.units), self.kernel_initializer, "kernel",
+                                      regularizer=self.kernel_regularizer)
+        if self.use_bias:
+            self.bias = self.add_weight((self.units,), self.bias_initializer, "bias",
+                                        regularizer=self.bias_regularizer)
+        self.built = True
+
+    def call(self, inputs, training=False):
+        outputs = ops.matmul(inputs, self.kernel)
+        if self.use_bias:
+            outputs = ops.add(outputs, self.bias)
+        return self.activation(outputs)
+
+    def compute_output_shape(self, input_shape):
+        return (*tuple(input_shape)[:-1], self.units)
+
+    def _check_input(self, shape):
+        expected = self.kernel.shape[0]
+        if len(shape) < 2 or shape[-1] != expected:
+            hint = " A 1-D input needs reshape(-1, 1)." if len(shape) == 1 else ""
+            raise ValueError(
+                f"Input 0 of layer '{self.name}' is incompatible with the layer: expected axis -1 of "
+                f"input shape to have value {expected}, but received input with shape {tuple(shape)}.{hint}"
+            )
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "activation": getattr(self.activation, "__name__", str(self.activation)),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+        }

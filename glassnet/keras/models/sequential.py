@@ -1,0 +1,112 @@
+"""Sequential: a plain stack of layers, each feeding the next."""
+from glassnet.keras.keras_tensor import KerasTensor
+from glassnet.keras.layers.input_layer import InputLayer
+from glassnet.keras.layers.layer import Layer, _as_shape
+from glassnet.keras.models.model import Model
+
+
+class Sequential(Model):
+    """A linear stack of layers.
+
+    With an ``Input`` first (or ``input_dim`` on the first layer) the model is built at
+    once; otherwise it builds from the first data it sees, or from ``build((None, n))``.
+
+    >>> model = Sequential([Input(shape=(400,)), Dense(25, activation="sigmoid"), Dense(1)])
+    >>> model.output.shape.as_list()
+    [None, 1]
+    """
+
+    def __init__(self, layers=None, name=None, trainable=True, **kwargs):
+        super().__init__(name=name, trainable=trainable, **kwargs)
+        self._input_layer = None
+        for layer in layers or []:
+            self.add(layer)
+
+    def add(self, layer):
+        """Append a layer (or an ``Input``, only as the first item)."""
+        if isinstance(layer, KerasTensor) and isinstance(layer.history[0], InputLayer):
+            layer = layer.history[0]
+        if isinstance(layer, InputLayer):
+            if self._layers or self._input_layer is not None:
+                raise ValueError("An Input can only be the first layer of a Sequential model.")
+            self._input_layer = layer
+            return
+        if not isinstance(layer, Layer):
+            raise TypeError(
+                "Only instances of `keras.Layer` can be added to a Sequential model. "
+                f"Received: {layer!r} (of type {type(layer).__name__})"
+            )
+        if any(layer.name == other.name for other in self._layers):
+            raise ValueError(
+                f"All layers added to a Sequential model should have unique names. Name '{layer.name}' is "
+                f"already the name of a layer in this model. Update the `name` argument to pass a unique name."
+            )
+        self._layers.append(layer)
+        if self.built:
+            self._connect(layer, self.output)
+        elif self._declared_input_shape() is not None:
+            self.build(self._declared_input_shape())
+
+    def pop(self):
+        """Remove and return the last layer."""
+        if not self._layers:
+            raise IndexError("There are no layers in the model.")
+        layer = self._layers.pop()
+        if self.built:
+            self.output = self._layers[-1].output if self._layers else self.input
+        return layer
+
+    def _declared_input_shape(self):
+        if self._input_layer is not None:
+            return self._input_layer.batch_shape
+        if self._layers and self._layers[0]._batch_input_shape is not None:
+            return self._layers[0]._batch_input_shape
+        return None
+
+    def build(self, input_shape=None):
+        """Build every layer for inputs of `input_shape`, e.g. ``(None, 400)``."""
+        if input_shape is None:
+            input_shape = self._declared_input_shape()
+            if input_shape is None:
+                raise ValueError("You must provide an `input_shape` argument, e.g. build(input_shape=(None, 400)).")
+        shape = (None, *_as_shape(tuple(input_shape)[1:], "input_shape"))
+        if self.built and tuple(self.input.shape)[1:] == shape[1:]:
+            return
+        if self.built:
+            raise ValueError(
+                f"Model '{self.name}' is already built for inputs of shape {tuple(self.input.shape)}; "
+                f"it cannot be rebuilt for {shape}."
+            )
+        self.input = KerasTensor(shape, self.dtype, name="input_layer")
+        output = self.input
+        for layer in self._layers:
+            output = self._connect(layer, output)
+        self.output = output
+        self.built = True
+
+    def _connect(self, layer, previous_output):
+        if not layer.built:
+            layer._path_prefix = f"{self.name}/"
+        self.output = layer(previous_output)
+        return self.output
+
+    def call(self, inputs, training=False):
+        for layer in self._layers:
+            inputs = layer.call(inputs, training=training)
+        return inputs
+
+    def _prepare_input(self, inputs):
+        inputs = super()._prepare_input(inputs)
+        self._check_input_shape(inputs.shape)
+        return inputs
+
+    def _check_input_shape(self, shape):
+        expected = tuple(self.input.shape)
+        if len(shape) != len(expected) or any(e is not None and e != s for e, s in zip(expected[1:], shape[1:])):
+            first = self._layers[0] if self._layers else self
+            hint = " A 1-D input needs reshape(-1, 1)." if len(shape) == 1 and len(expected) == 2 else ""
+            raise ValueError(
+                f"Input 0 of layer '{first.name}' ({type(first).__name__}, the first layer of model "
+                f"'{self.name}') is incompatible with the layer: expected input shape {expected}, "
+                f"i.e. axis -1 to have value {expected[-1]}, but received input with shape {tuple(shape)}.{hint}"
+            )

@@ -1,0 +1,83 @@
+"""model.summary(): Keras 3's table of layers, output shapes and parameter counts."""
+import shutil
+
+import numpy as np
+
+_HEADER = ("Layer (type)", "Output Shape", "Param #")
+
+
+def format_bytes(count):
+    """``1172`` -> ``'1.14 KB'`` (base 1024, two decimals, as Keras)."""
+    size = float(count)
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if size < 1024 or unit == "TB":
+            return f"{size:.2f} {unit}"
+        size /= 1024
+
+
+def _column_widths(line_length, columns):
+    """Inner widths of the columns: the first ends near 45% of the line, the last takes 20%."""
+    first = round(0.45 * line_length) - 1
+    last = round(0.20 * line_length)
+    if columns == 4:
+        last = max(9, round(0.12 * line_length))
+        return [first, line_length - first - 2 * last - 5, last, last]
+    return [first, line_length - first - last - 4, last]
+
+
+def _rule(widths, left, fill, middle, right):
+    return left + middle.join(fill * w for w in widths) + right
+
+
+def _row(cells, widths, align_right, bar):
+    parts = []
+    for cell, width, right in zip(cells, widths, align_right):
+        text = cell if len(cell) <= width - 2 else cell[: width - 3] + "…"
+        parts.append(" " + (text.rjust(width - 2) if right else text.ljust(width - 2)) + " ")
+    return bar + bar.join(parts) + bar
+
+
+def _layer_rows(model, show_trainable):
+    for layer in model.layers:
+        shape = "?" if not layer.built or layer.output is None else str(tuple(layer.output.shape))
+        params = f"{layer.count_params():,}" if layer.built else "0 (unbuilt)"
+        row = [f"{layer.name} ({type(layer).__name__})", shape, params]
+        if show_trainable:
+            row.append("Y" if layer.trainable else "N")
+        yield row
+
+
+def _count(variables):
+    return sum(int(np.size(v.value)) for v in variables), sum(int(v.value.nbytes) for v in variables)
+
+
+def summary_text(model, line_length=None, show_trainable=False):
+    """The summary table as one string."""
+    line_length = line_length or min(88, shutil.get_terminal_size((80, 24)).columns - 4)
+    header = list(_HEADER) + (["Trainable"] if show_trainable else [])
+    widths = _column_widths(line_length, len(header))
+    right = [False, False, True, False]
+    lines = [f'Model: "{model.name}"', _rule(widths, "┏", "━", "┳", "┓"),
+             _row(header, widths, right, "┃"), _rule(widths, "┡", "━", "╇", "┩")]
+    rows = list(_layer_rows(model, show_trainable))
+    for i, row in enumerate(rows):
+        lines.append(_row(row, widths, right, "│"))
+        if i < len(rows) - 1:
+            lines.append(_rule(widths, "├", "─", "┼", "┤"))
+    lines.append(_rule(widths, "└", "─", "┴", "┘"))
+    lines.extend(_totals(model))
+    return "\n".join(lines)
+
+
+def _totals(model):
+    trainable = _count(model.trainable_weights)
+    frozen = _count(model.non_trainable_weights)
+    optimizer_vars = getattr(getattr(model, "optimizer", None), "variables", None)
+    optimizer = _count(optimizer_vars) if optimizer_vars and getattr(model.optimizer, "built", False) else None
+    total = [a + b + (optimizer[i] if optimizer else 0) for i, (a, b) in enumerate(zip(trainable, frozen))]
+    lines = [f" Total params: {total[0]:,} ({format_bytes(total[1])})",
+             f" Trainable params: {trainable[0]:,} ({format_bytes(trainable[1])})",
+             f" Non-trainable params: {frozen[0]:,} ({format_bytes(frozen[1])})"]
+    if optimizer:
+        lines.append(f" Optimizer params: {optimizer[0]:,} ({format_bytes(optimizer[1])})")
+    return lines

@@ -1,0 +1,284 @@
+"""Optimizer: the base class that turns gradients into in-place weight updates.
+
+A subclass says how to update one variable (``update_step``) and which state it keeps
+per variable (``build``). This class does everything around that, in Keras's order,
+once per ``apply``:
+
+1. clip the gradients (``clipnorm`` per tensor, else ``global_clipnorm``, else ``clipvalue``);
+2. decoupled weight decay ``w -= w * weight_decay * lr`` with the current learning rate;
+3. ``update_step(g, w, lr)`` for each variable, where the step count is ``iterations + 1``;
+4. ``iterations += 1``.
+
+The learning rate is read once per apply: the ``learning_rate`` variable, or the
+schedule called with ``iterations`` (0 on the first step).
+"""
+import re
+import warnings
+
+import numpy as np
+
+from glassnet import backend
+from glassnet.autodiff import Tensor, Variable
+from glassnet.keras import naming
+from glassnet.keras.optimizers import schedules
+from glassnet.keras.optimizers import validation as check
+from glassnet.keras.optimizers.arguments import (
+    as_python_number, check_one_clip_option, checked_learning_rate, legacy_keywords,
+)
+from glassnet.keras.optimizers.clipping import clip_gradients
+from glassnet.keras.optimizers.gradients import checked_gradients, drop_missing
+from glassnet.keras.optimizers.slots import SlotsMixin
+
+
+class Optimizer(SlotsMixin):
+    """Base class of all optimizers.
+
+    Args:
+        learning_rate: a non-negative float, or a
+            :class:`~glassnet.keras.optimizers.schedules.LearningRateSchedule`.
+        weight_decay: if set, ``w -= w * weight_decay * lr`` before each update.
+        clipnorm: clip each gradient to this L2 norm.
+        clipvalue: clip each gradient element to ``[-clipvalue, clipvalue]``.
+        global_clipnorm: clip all gradients together to this joint L2 norm.
+        loss_scale_factor: gradients are divided by it before use.
+        name: defaults to the snake-cased class name, made unique (``adam``, ``adam_1``).
+        use_ema, ema_momentum, ema_overwrite_frequency, gradient_accumulation_steps:
+            accepted for Keras's config; only their default values are supported.
+
+    Custom training loop:
+
+    >>> from glassnet.keras.optimizers import SGD
+    >>> opt = SGD(learning_rate=0.1)
+    >>> w = Variable(np.array([1.0, 2.0], dtype="float32"))
+    >>> _ = opt.apply_gradients([(np.array([1.0, -1.0], dtype="float32"), w)])
+    >>> w.numpy()                       # w - 0.1 * g
+    array([0.9, 2.1], dtype=float32)
+    """
+
+    def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None,
+                 global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+                 ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        learning_rate = checked_learning_rate(legacy_keywords(type(self), learning_rate, kwargs))
+        check_one_clip_option(clipnorm=clipnorm, clipvalue=clipvalue, global_clipnorm=global_clipnorm)
+        self.weight_decay = check.optional(check.non_negative, "weight_decay", weight_decay)
+        self.clipnorm = check.optional(check.positive, "clipnorm", clipnorm)
+        self.clipvalue = check.optional(check.positive, "clipvalue", clipvalue)
+        self.global_clipnorm = check.optional(check.positive, "global_clipnorm", global_clipnorm)
+        self.loss_scale_factor = check.optional(check.positive, "loss_scale_factor", loss_scale_factor)
+        self._check_defaults_only(use_ema, ema_momentum, ema_overwrite_frequency, gradient_accumulation_steps)
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"Invalid `name`: expected a string. Received: name={name!r}")
+        self.name = name or naming.unique_name(naming.snake_case(type(self).__name__))
+        self.built = False
+        self._variables = []
+        self._excluded_from_decay, self._excluded_names = {}, None
+        self._iterations = self.add_variable((), initializer="zeros", dtype="int32", name="iteration")
+        self._learning_rate = learning_rate
+        if not isinstance(learning_rate, schedules.LearningRateSchedule):
+            self._learning_rate = self.add_variable((), initializer=learning_rate, name="learning_rate")
+
+    def _check_defaults_only(self, use_ema, ema_momentum, ema_overwrite_frequency, gradient_accumulation_steps):
+        self.use_ema = check.boolean("use_ema", use_ema)
+        self.ema_momentum = check.fraction("ema_momentum", ema_momentum)
+        self.ema_overwrite_frequency = ema_overwrite_frequency
+        self.gradient_accumulation_steps = gradient_accumulation_steps
+        if self.use_ema or ema_overwrite_frequency is not None or gradient_accumulation_steps is not None:
+            raise NotImplementedError(
+                "glassnet optimizers do not support exponential moving averages or gradient "
+                f"accumulation. Received: use_ema={use_ema!r}, ema_overwrite_frequency="
+                f"{ema_overwrite_frequency!r}, gradient_accumulation_steps={gradient_accumulation_steps!r}. "
+                "Leave them at their defaults (False, None, None)."
+            )
+
+    # --- state -----------------------------------------------------------------
+    @property
+    def variables(self):
+        """``iteration``, ``learning_rate`` (absent with a schedule), then the slots."""
+        return list(self._variables)
+
+    @property
+    def iterations(self):
+        """The number of updates applied so far (an int32 Variable)."""
+        return self._iterations
+
+    @property
+    def learning_rate(self):
+        """The float32 learning-rate Variable; with a schedule, the rate at the current step."""
+        if self._uses_schedule():
+            return Tensor(self._current_learning_rate())
+        return self._learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        if isinstance(value, schedules.LearningRateSchedule):
+            self._variables = [v for v in self._variables if v is not self._learning_rate]
+            self._learning_rate = value
+            return
+        if self._uses_schedule():
+            raise TypeError(
+                "This optimizer was created with a LearningRateSchedule as its `learning_rate`, "
+                f"so its learning rate cannot be set to {value!r}. Create the optimizer with a "
+                "float `learning_rate` if you need to change it."
+            )
+        self._learning_rate.assign(checked_learning_rate(as_python_number(value)))
+
+    # tf.keras 2 spelling, still common in callbacks and notebooks.
+    lr = learning_rate
+
+    def _uses_schedule(self):
+        return isinstance(self._learning_rate, schedules.LearningRateSchedule)
+
+    def _current_learning_rate(self):
+        """The learning rate for the next update, as a 0-d floatx array."""
+        if self._uses_schedule():
+            return np.asarray(self._learning_rate(self._iterations), dtype=backend.floatx())
+        return self._learning_rate.value
+
+    # --- building ------------------------------------------------------------------
+    def build(self, variables):
+        """Remember the variables this optimizer updates; subclasses then add their slots.
+
+        Called by the first :meth:`apply` with all the variables passed to it.
+        """
+        self._trainable_variables = list(variables)
+        self._variable_index = {id(v): i for i, v in enumerate(self._trainable_variables)}
+        self.built = True
+
+    def _get_variable_index(self, variable):
+        """The position of `variable` in the built list: the key to its slots."""
+        return self._variable_index[id(variable)]
+
+    def exclude_from_weight_decay(self, var_list=None, var_names=None):
+        """Exempt variables from weight decay: these objects, or those whose name
+        contains one of `var_names` (a regex search, as in Keras). Call before the first apply."""
+        if self.built:
+            raise ValueError("`exclude_from_weight_decay()` can only be called before the optimizer is built.")
+        self._excluded_from_decay = {id(v): v for v in var_list or []}
+        self._excluded_names = "|".join(var_names) if var_names else None
+
+    # --- applying ----------------------------------------------------------------------
+    def apply_gradients(self, grads_and_vars):
+        """Apply ``(gradient, variable)`` pairs; pairs whose gradient is None are skipped.
+
+        Returns the ``iterations`` Variable.
+        """
+        pairs = list(grads_and_vars)
+        if not pairs or any(not isinstance(p, (tuple, list)) or len(p) != 2 for p in pairs):
+            raise ValueError(
+                "`apply_gradients` expects a non-empty iterable of (gradient, variable) pairs, "
+                f"such as zip(grads, model.trainable_variables). Received: {pairs!r}"
+            )
+        grads, variables = zip(*pairs, strict=True)
+        self.apply(grads, variables)
+        return self._iterations
+
+    def apply(self, grads, trainable_variables=None):
+        """Update `trainable_variables` in place from `grads` (Tensors or ndarrays, same order).
+
+        Without `trainable_variables`, the variables the optimizer was built with are used.
+        """
+        variables = self._variables_to_update(trainable_variables)
+        grads = checked_gradients(grads, variables)
+        grads, updated = drop_missing(grads, variables)
+        if self.built:
+            self._check_known(updated)
+        else:
+            self.build(variables)
+        grads = self._prepared(grads, updated)
+        learning_rate = self._current_learning_rate()
+        self._apply_weight_decay(updated, learning_rate)
+        for grad, variable in zip(grads, updated, strict=True):
+            self.update_step(grad, variable, learning_rate.astype(variable.dtype))
+        self._iterations.assign_add(1)
+
+    def update_step(self, gradient, variable, learning_rate):
+        """Update one variable in place. ``gradient`` is an ndarray of the variable's dtype
+        and ``learning_rate`` a 0-d array of that dtype."""
+        raise NotImplementedError(f"{type(self).__name__} must implement update_step().")
+
+    def _variables_to_update(self, trainable_variables):
+        if trainable_variables is None:
+            if not self.built:
+                raise ValueError("`apply` needs `trainable_variables` until the optimizer has been built.")
+            return self._trainable_variables
+        variables = list(trainable_variables)
+        for v in variables:
+            if not isinstance(v, Variable):
+                raise TypeError(f"Optimizers update Variables only. Received {type(v).__name__}: {v!r}")
+        return variables
+
+    def _check_known(self, variables):
+        unknown = [v.path for v in variables if id(v) not in self._variable_index]
+        if unknown:
+            raise ValueError(
+                f"Unknown variables {unknown}: optimizer '{self.name}' was built for other "
+                "variables. Create a new optimizer to train a new set of variables."
+            )
+
+    def _prepared(self, grads, variables):
+        """Gradients cast to their variable's dtype, unscaled and clipped (new arrays)."""
+        grads = [g.astype(v.dtype, copy=False) for g, v in zip(grads, variables, strict=True)]
+        if self.loss_scale_factor is not None:
+            grads = [g / self.loss_scale_factor for g in grads]
+        return clip_gradients(grads, self.clipnorm, self.global_clipnorm, self.clipvalue)
+
+    def _apply_weight_decay(self, variables, learning_rate):
+        if self.weight_decay is None:
+            return
+        for variable in variables:
+            if self._use_weight_decay(variable):
+                w = variable.value
+                decay = w * self.weight_decay
+                decay *= learning_rate.astype(w.dtype)
+                w -= decay
+
+    def _use_weight_decay(self, variable):
+        if id(variable) in self._excluded_from_decay:
+            return False
+        return self._excluded_names is None or re.search(self._excluded_names, variable.name) is None
+
+    # --- saving ------------------------------------------------------------------------
+    def get_config(self):
+        """Keras's optimizer config keys; subclasses add their hyperparameters."""
+        learning_rate = self._learning_rate
+        return {
+            "name": self.name,
+            "learning_rate": schedules.serialize(learning_rate) if self._uses_schedule()
+            else float(learning_rate.numpy()),
+            "weight_decay": self.weight_decay, "clipnorm": self.clipnorm,
+            "global_clipnorm": self.global_clipnorm, "clipvalue": self.clipvalue,
+            "use_ema": self.use_ema, "ema_momentum": self.ema_momentum,
+            "ema_overwrite_frequency": self.ema_overwrite_frequency,
+            "loss_scale_factor": self.loss_scale_factor,
+            "gradient_accumulation_steps": self.gradient_accumulation_steps,
+        }
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """A new optimizer from :meth:`get_config`'s dict (its variables start afresh)."""
+        config = dict(config)
+        # tf.keras 2.11+ configs carry these; they mean nothing here.
+        config.pop("is_legacy_optimizer", None)
+        config.pop("jit_compile", None)
+        if isinstance(config.get("learning_rate"), dict):
+            config["learning_rate"] = schedules.deserialize(config["learning_rate"])
+        return cls(**config)
+
+    def save_own_variables(self, store):
+        """Write the variables into `store` under the keys ``"0"``, ``"1"``, ... (Keras's layout)."""
+        for i, variable in enumerate(self._variables):
+            store[str(i)] = variable.numpy()
+
+    def load_own_variables(self, store):
+        """Read the variables back; a count mismatch skips loading with a warning, as in Keras."""
+        if len(store.keys()) != len(self._variables):
+            warnings.warn(
+                f"Skipping variable loading for optimizer '{self.name}', because it has "
+                f"{len(self._variables)} variables whereas the saved optimizer has "
+                f"{len(store.keys())} variables.", stacklevel=2,
+            )
+            return
+        for i, variable in enumerate(self._variables):
+            variable.assign(store[str(i)])
+

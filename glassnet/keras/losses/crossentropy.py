@@ -1,0 +1,151 @@
+"""Cross-entropy loss functions: binary, categorical and sparse categorical.
+
+Probabilities are clipped to [eps, 1 - eps] (eps = 1e-7) before the log, as
+Keras does on the JAX backend: a saturated wrong prediction costs at most
+-log(1e-7) = 16.118 per term. With `from_logits=True` the log-probabilities
+come from log_sigmoid / log_softmax instead, which never overflow and are
+never clipped.
+"""
+import numpy as np
+
+from glassnet import backend
+from glassnet.autodiff import ops
+from glassnet.keras.losses._ops import mean
+from glassnet.keras.losses.alignment import constant, float_tensor
+
+
+def _check_same_shape(fn_name, y_true, y_pred):
+    if tuple(y_true.shape) != tuple(y_pred.shape):
+        raise ValueError(
+            f"{fn_name} needs y_true and y_pred of the same shape. Received: "
+            f"y_true.shape={tuple(y_true.shape)}, y_pred.shape={tuple(y_pred.shape)}. "
+            f"Reshape y_true (a (n,) target needs reshape(-1, 1)), or call the loss object, "
+            f"which aligns (n,) with (n, 1) itself."
+        )
+
+
+def _clipped_log(probabilities):
+    eps = backend.epsilon()
+    return ops.log(ops.clip(probabilities, low=eps, high=1.0 - eps))
+
+
+def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    """Binary cross-entropy, averaged over `axis`.
+
+    With smoothed targets t' = t (1 - ls) + ls / 2:
+
+        probabilities: q = clip(p, eps, 1 - eps);  mean(-(t' log q + (1 - t') log(1 - q)))
+        logits:        mean(-t' log_sigmoid(x) - (1 - t') log_sigmoid(-x))
+
+    Args:
+        y_true: targets in [0, 1], same shape as y_pred.
+        y_pred: probabilities, or logits with `from_logits=True`.
+        label_smoothing: float in [0, 1]; pulls the targets towards 0.5.
+
+    Returns per-sample losses, shape y_pred.shape without `axis`.
+
+    >>> float(binary_crossentropy([1.0], [0.0]))   # -log(1e-7)
+    16.118095...
+    """
+    y_pred = float_tensor(y_pred)
+    y_true = constant(y_true, y_pred.dtype)
+    _check_same_shape("binary_crossentropy", y_true, y_pred)
+    if label_smoothing:
+        y_true = y_true * (1.0 - float(label_smoothing)) + 0.5 * float(label_smoothing)
+    if from_logits:
+        terms = -y_true * ops.log_sigmoid(y_pred) - (1.0 - y_true) * ops.log_sigmoid(-y_pred)
+    else:
+        q = ops.clip(y_pred, low=backend.epsilon(), high=1.0 - backend.epsilon())
+        terms = -(y_true * ops.log(q) + (1.0 - y_true) * ops.log(1.0 - q))
+    return mean(terms, axis=axis)
+
+
+def _log_probabilities(y_pred, from_logits, axis):
+    if from_logits:
+        return ops.log_softmax(y_pred, axis=axis)
+    # Keras renormalises, so rows that do not sum to 1 are treated as unnormalised probabilities.
+    return _clipped_log(y_pred / ops.sum(y_pred, axis=axis, keepdims=True))
+
+
+def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    """Categorical cross-entropy of one-hot (or soft) targets, summed over `axis`.
+
+    With K classes and smoothed targets t' = t (1 - ls) + ls / K:
+
+        probabilities: q = clip(p / sum(p), eps, 1 - eps);  -sum(t' log q)
+        logits:        -sum(t' log_softmax(x))
+
+    Args:
+        y_true: one-hot targets, shape (..., K), the same shape as y_pred.
+        y_pred: probabilities (renormalised to sum to 1) or logits.
+
+    >>> float(categorical_crossentropy([0.0, 0.0, 1.0], [1.0, 1.0, 2.0]))   # -log(2/4)
+    0.693147...
+    """
+    y_pred = float_tensor(y_pred)
+    y_true = constant(y_true, y_pred.dtype)
+    _check_same_shape("categorical_crossentropy", y_true, y_pred)
+    if label_smoothing:
+        classes = y_true.shape[-1]  # Keras counts classes on the last axis whatever `axis` is
+        y_true = y_true * (1.0 - float(label_smoothing)) + float(label_smoothing) / classes
+    return -ops.sum(y_true * _log_probabilities(y_pred, from_logits, axis), axis=axis)
+
+
+def one_hot(labels, classes, axis=-1, dtype="float32"):
+    """Integer `labels` as one-hot rows; labels outside [0, classes) give all-zero rows."""
+    encoded = (np.asarray(labels)[..., None] == np.arange(classes)).astype(dtype)
+    return encoded if axis == -1 else np.moveaxis(encoded, -1, axis)
+
+
+def sparse_labels(y_true, y_pred):
+    """Integer labels of shape y_pred.shape[:-1], from (n,) or (n, 1) targets."""
+    labels = np.asarray(getattr(y_true, "value", y_true))
+    if labels.ndim == len(y_pred.shape) and labels.shape[-1] == 1:
+        labels = labels[..., 0]
+    if labels.shape != tuple(y_pred.shape[:-1]):
+        raise ValueError(
+            "sparse_categorical_crossentropy needs one integer label per row of y_pred. "
+            f"Received: y_true.shape={np.shape(y_true)}, y_pred.shape={tuple(y_pred.shape)}. "
+            "Expected y_true of shape y_pred.shape[:-1]; one-hot targets need "
+            "categorical_crossentropy."
+        )
+    return labels.astype(np.int32)
+
+
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
+    """Categorical cross-entropy with integer class labels.
+
+    loss = -log q[label], with q from y_pred as in categorical_crossentropy.
+    A label outside [0, K) selects nothing and gives 0 (as Keras-JAX does;
+    `validate_targets` catches it before training).
+
+    Args:
+        y_true: integer labels of shape (n,) or (n, 1).
+        y_pred: probabilities or logits, shape (n, K).
+        ignore_class: a label whose entries get loss 0 (the loss object then
+            averages over the other entries only).
+
+    >>> float(sparse_categorical_crossentropy([2], [[1.0, 1.0, 2.0]]))   # -log(2/4)
+    0.693147...
+    """
+    y_pred = float_tensor(y_pred)
+    labels = sparse_labels(y_true, y_pred)
+    valid = None if ignore_class is None else labels != ignore_class
+    if valid is not None:
+        # Ignored entries compute with label 0 and are zeroed afterwards, so no NaN reaches the gradient.
+        labels = labels * valid
+    target = one_hot(labels, y_pred.shape[axis], axis, y_pred.dtype)
+    losses = -ops.sum(target * _log_probabilities(y_pred, from_logits, axis), axis=axis)
+    return losses if valid is None else ops.where(valid, losses, np.zeros((), y_pred.dtype))
+
+
+def kl_divergence(y_true, y_pred):
+    """Kullback-Leibler divergence sum(t log(t / p)), both clipped to [eps, 1].
+
+    >>> float(kl_divergence([0.5, 0.5], [0.25, 0.75]))   # 0.5 log 2 + 0.5 log(2/3)
+    0.143841...
+    """
+    y_pred = float_tensor(y_pred)
+    y_true = np.clip(constant(y_true, y_pred.dtype).value, backend.epsilon(), 1.0)
+    y_pred = ops.clip(y_pred, low=backend.epsilon(), high=1.0)
+    return ops.sum(y_true * ops.log(y_true / y_pred), axis=-1)

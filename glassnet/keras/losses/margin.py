@@ -1,0 +1,49 @@
+"""Margin (hinge) loss functions, for classifiers that output scores.
+
+Targets are -1 / 1; 0 / 1 targets are converted to -1 / 1 first (Keras does
+this when every target is 0 or 1).
+"""
+import numpy as np
+
+from glassnet.autodiff import ops
+from glassnet.keras.losses._ops import mean
+from glassnet.keras.losses.alignment import prepare
+
+
+def _signed_labels(y_true):
+    values = y_true.value
+    if np.all((values == 0) | (values == 1)):
+        return 2.0 * y_true - 1.0
+    return y_true
+
+
+def hinge(y_true, y_pred):
+    """mean(max(1 - t * y_pred, 0)) over the last axis, t in {-1, 1}.
+
+    >>> float(hinge([1.0, 0.0], [0.5, 0.5]))   # (max(1 - 0.5, 0) + max(1 + 0.5, 0)) / 2
+    1.0
+    """
+    y_true, y_pred = prepare(y_true, y_pred)
+    return mean(ops.relu(1.0 - _signed_labels(y_true) * y_pred), axis=-1)
+
+
+def squared_hinge(y_true, y_pred):
+    """mean(max(1 - t * y_pred, 0)^2) over the last axis, t in {-1, 1}.
+
+    >>> float(squared_hinge([1.0, 0.0], [0.5, 0.5]))   # (0.25 + 2.25) / 2
+    1.25
+    """
+    y_true, y_pred = prepare(y_true, y_pred)
+    return mean(ops.square(ops.relu(1.0 - _signed_labels(y_true) * y_pred)), axis=-1)
+
+
+def categorical_hinge(y_true, y_pred):
+    """max(neg - pos + 1, 0) with pos = sum(t * p), neg = max((1 - t) * p), for one-hot t.
+
+    >>> float(categorical_hinge([0.0, 1.0], [0.3, 0.6]))   # max(0.3 - 0.6 + 1, 0)
+    0.7
+    """
+    y_true, y_pred = prepare(y_true, y_pred)
+    positive = ops.sum(y_true * y_pred, axis=-1)
+    negative = ops.max((1.0 - y_true) * y_pred, axis=-1)
+    return ops.relu(negative - positive + 1.0)

@@ -1,0 +1,90 @@
+"""Regression loss functions: each compares y_true and y_pred elementwise, then
+averages over the last axis, giving one loss per sample.
+
+Every function aligns ranks first, so a (n,) target against a (n, 1)
+prediction compares row by row; on two 1-D arrays the result is one number.
+"""
+import math
+
+import numpy as np
+
+from glassnet import backend
+from glassnet.autodiff import ops
+from glassnet.keras.losses._ops import mean
+from glassnet.keras.losses.alignment import prepare
+
+
+def mean_squared_error(y_true, y_pred):
+    """mean((y_true - y_pred)^2) over the last axis.
+
+    >>> float(mean_squared_error([1.0, 2.0], [2.0, 4.0]))   # (1 + 4) / 2
+    2.5
+    """
+    y_true, y_pred = prepare(y_true, y_pred)
+    return mean(ops.square(y_true - y_pred), axis=-1)
+
+
+def mean_absolute_error(y_true, y_pred):
+    """mean(|y_true - y_pred|) over the last axis.
+
+    >>> float(mean_absolute_error([1.0, 2.0], [2.0, 4.0]))   # (1 + 2) / 2
+    1.5
+    """
+    y_true, y_pred = prepare(y_true, y_pred)
+    return mean(ops.abs(y_true - y_pred), axis=-1)
+
+
+def mean_absolute_percentage_error(y_true, y_pred):
+    """100 * mean(|y_true - y_pred| / max(|y_true|, eps)) over the last axis.
+
+    >>> float(mean_absolute_percentage_error([2.0, 4.0], [3.0, 3.0]))   # 100 * (0.5 + 0.25) / 2
+    37.5
+    """
+    y_true, y_pred = prepare(y_true, y_pred)
+    scale = np.maximum(np.abs(y_true.value), np.asarray(backend.epsilon(), y_true.dtype))
+    return 100.0 * mean(ops.abs((y_true - y_pred) / scale), axis=-1)
+
+
+def mean_squared_logarithmic_error(y_true, y_pred):
+    """mean((log(1 + max(y_pred, eps)) - log(1 + max(y_true, eps)))^2) over the last axis.
+
+    >>> round(float(mean_squared_logarithmic_error([math.e - 1], [0.0])), 5)   # (0 - 1)^2
+    1.0
+    """
+    y_true, y_pred = prepare(y_true, y_pred)
+    eps = backend.epsilon()
+    first = ops.log(ops.maximum(y_pred, eps) + 1.0)
+    second = np.log(np.maximum(y_true.value, eps) + 1.0)
+    return mean(ops.square(first - second), axis=-1)
+
+
+def huber(y_true, y_pred, delta=1.0):
+    """The Huber loss: quadratic for small errors, linear for large ones.
+
+    With e = y_pred - y_true:  0.5 e^2 if |e| <= delta else delta |e| - 0.5 delta^2,
+    averaged over the last axis.
+
+    >>> float(huber([0.0, 0.0], [0.5, 3.0]))   # (0.5 * 0.25 + (3 - 0.5)) / 2
+    1.3125
+    """
+    y_true, y_pred = prepare(y_true, y_pred)
+    delta = float(delta)
+    error = y_pred - y_true
+    abs_error = ops.abs(error)
+    quadratic = 0.5 * ops.square(error)
+    linear = delta * abs_error - 0.5 * delta * delta
+    return mean(ops.where(abs_error.value <= delta, quadratic, linear), axis=-1)
+
+
+def log_cosh(y_true, y_pred):
+    """mean(log(cosh(y_pred - y_true))) over the last axis.
+
+    Computed as x + softplus(-2x) - log 2, which equals log(cosh x) but never
+    overflows for large |x|.
+
+    >>> round(float(log_cosh([0.0], [1.0])), 6)   # log(cosh 1)
+    0.433781
+    """
+    y_true, y_pred = prepare(y_true, y_pred)
+    x = y_pred - y_true
+    return mean(x + ops.softplus(-2.0 * x) - math.log(2.0), axis=-1)

@@ -1,0 +1,60 @@
+"""The regression loss classes: a function from regression.py as a Loss object."""
+from glassnet.keras.losses.arguments import check_positive
+from glassnet.keras.losses.wrapper import BuiltinLoss
+from glassnet.keras.losses.regression import (
+    huber, log_cosh, mean_absolute_error, mean_absolute_percentage_error, mean_squared_error,
+    mean_squared_logarithmic_error,
+)
+
+
+class MeanSquaredError(BuiltinLoss):
+    """mean((y_true - y_pred)^2) per sample, then reduced.
+
+    >>> float(MeanSquaredError()(np.array([0.0, 1.0]), np.array([[1.0], [3.0]])))   # (1 + 4) / 2
+    2.5
+    """
+
+    def __init__(self, reduction="sum_over_batch_size", name="mean_squared_error", dtype=None):
+        super().__init__(mean_squared_error, reduction, name, dtype)
+
+
+class MeanAbsoluteError(BuiltinLoss):
+    """mean(|y_true - y_pred|) per sample, then reduced."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="mean_absolute_error", dtype=None):
+        super().__init__(mean_absolute_error, reduction, name, dtype)
+
+
+class MeanAbsolutePercentageError(BuiltinLoss):
+    """100 * mean(|y_true - y_pred| / max(|y_true|, eps)) per sample, then reduced."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="mean_absolute_percentage_error", dtype=None):
+        super().__init__(mean_absolute_percentage_error, reduction, name, dtype)
+
+
+class MeanSquaredLogarithmicError(BuiltinLoss):
+    """mean((log(1 + y_pred) - log(1 + y_true))^2) per sample, then reduced."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="mean_squared_logarithmic_error", dtype=None):
+        super().__init__(mean_squared_logarithmic_error, reduction, name, dtype)
+
+
+class Huber(BuiltinLoss):
+    """Quadratic below `delta`, linear above: robust to outliers.
+
+    Args:
+        delta: the error size where the loss turns linear (positive).
+
+    >>> float(Huber()(np.array([[0.0, 0.0]]), np.array([[0.5, 3.0]])))   # (0.125 + 2.5) / 2
+    1.3125
+    """
+
+    def __init__(self, delta=1.0, reduction="sum_over_batch_size", name="huber_loss", dtype=None):
+        super().__init__(huber, reduction, name, dtype, delta=check_positive("delta", delta))
+
+
+class LogCosh(BuiltinLoss):
+    """mean(log(cosh(y_pred - y_true))) per sample: like MSE / 2 for small errors, MAE for large."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="log_cosh", dtype=None):
+        super().__init__(log_cosh, reduction, name, dtype)

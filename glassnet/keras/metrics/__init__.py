@@ -1,0 +1,40 @@
+"""Metrics: numbers reported during training, never differentiated.
+
+Each metric is a running mean (or sum) over all samples seen since its last
+reset: `update_state` per batch, `result()` for the value, `reset_state()` to
+start again.
+"""
+from glassnet.keras.losses.crossentropy import (
+    binary_crossentropy, categorical_crossentropy, kl_divergence, sparse_categorical_crossentropy,
+)
+from glassnet.keras.losses.margin import categorical_hinge, hinge, squared_hinge
+from glassnet.keras.losses.regression import (
+    log_cosh, mean_absolute_error, mean_absolute_percentage_error, mean_squared_error,
+    mean_squared_logarithmic_error,
+)
+from glassnet.keras.metrics.accuracy_metrics import (
+    Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, accuracy,
+    binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
+)
+from glassnet.keras.metrics.crossentropy_metrics import (
+    BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy,
+)
+from glassnet.keras.metrics.lookup import deserialize, get, serialize
+from glassnet.keras.metrics.mean import Mean, MeanMetricWrapper, Sum
+from glassnet.keras.metrics.metric import Metric
+from glassnet.keras.metrics.regression_metrics import (
+    MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredError, MeanSquaredLogarithmicError,
+    RootMeanSquaredError,
+)
+
+__all__ = [
+    "Accuracy", "BinaryAccuracy", "BinaryCrossentropy", "CategoricalAccuracy",
+    "CategoricalCrossentropy", "Mean", "MeanAbsoluteError", "MeanAbsolutePercentageError",
+    "MeanMetricWrapper", "MeanSquaredError", "MeanSquaredLogarithmicError", "Metric",
+    "RootMeanSquaredError", "SparseCategoricalAccuracy", "SparseCategoricalCrossentropy", "Sum",
+    "accuracy", "binary_accuracy", "binary_crossentropy", "categorical_accuracy",
+    "categorical_crossentropy", "categorical_hinge", "deserialize", "get", "hinge",
+    "kl_divergence", "log_cosh", "mean_absolute_error", "mean_absolute_percentage_error",
+    "mean_squared_error", "mean_squared_logarithmic_error", "serialize",
+    "sparse_categorical_accuracy", "sparse_categorical_crossentropy", "squared_hinge",
+]

@@ -1,0 +1,117 @@
+"""Running means and sums: the accumulators behind almost every metric.
+
+    Mean:  total += sum(v * w);  count += sum(w)   (w = 1 per sample without weights)
+           result = total / count
+
+Values with more than one axis are first averaged down to one value per
+sample, so a metric is always a mean over samples, not over matrix entries.
+"""
+import numpy as np
+
+from glassnet.autodiff import Tensor
+from glassnet.keras.losses.alignment import squeeze_or_expand_to_same_rank
+from glassnet.keras.metrics.metric import Metric
+
+
+def plain(x):
+    """A Tensor's ndarray (metrics never touch the tape), or `x` as an array."""
+    return x.value if isinstance(x, Tensor) else np.asarray(x)
+
+
+def samplewise(values, sample_weight, dtype):
+    """(per-sample values times weights, per-sample weights or None), as Keras reduces them.
+
+    Args:
+        values: array of shape (n, ...) (or a scalar, counted as one sample).
+        sample_weight: None, a scalar, or weights aligned with `values` by rank.
+    """
+    values = np.asarray(plain(values), dtype=dtype)
+    weights = None
+    if sample_weight is not None:
+        weights = np.asarray(plain(sample_weight), dtype=dtype)
+        values, weights = squeeze_or_expand_to_same_rank(values, weights)
+        if values.ndim > weights.ndim:
+            values = values.mean(axis=tuple(range(weights.ndim, values.ndim)))
+        weights = np.broadcast_to(weights, values.shape)
+        values = values * weights
+        if weights.ndim > 1:
+            weights = weights.mean(axis=tuple(range(1, weights.ndim)))
+    if values.ndim > 1:
+        values = values.mean(axis=tuple(range(1, values.ndim)))
+    return values, weights
+
+
+class Mean(Metric):
+    """The weighted running mean of the values passed to `update_state`.
+
+    Args:
+        name: defaults to 'mean'.
+        dtype: the accumulation dtype (float32 by default, like Keras's state).
+
+    >>> m = Mean()
+    >>> m.update_state([1.0, 3.0]); m.update_state([5.0], sample_weight=[2.0])
+    >>> m.result()   # (1 + 3 + 2 * 5) / (1 + 1 + 2)
+    3.5
+    """
+
+    def __init__(self, name="mean", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.total = self.add_variable("total")
+        self.count = self.add_variable("count")
+
+    def update_state(self, values, sample_weight=None):
+        values, weights = samplewise(values, sample_weight, self._dtype)
+        self.total.assign_add(np.sum(values))
+        if weights is not None:
+            self.count.assign_add(np.sum(weights))
+        else:
+            self.count.assign_add(values.shape[0] if values.ndim else 1)
+
+    def result(self):
+        """total / count as a Python float (0.0 before any update, as divide_no_nan gives)."""
+        count = self.count.value
+        return float(self.total.value / count) if count != 0 else 0.0
+
+
+class Sum(Metric):
+    """The running (weighted) sum of the values passed to `update_state`."""
+
+    def __init__(self, name="sum", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.total = self.add_variable("total")
+
+    def update_state(self, values, sample_weight=None):
+        values, _ = samplewise(values, sample_weight, self._dtype)
+        self.total.assign_add(np.sum(values))
+
+    def result(self):
+        return float(self.total.value)
+
+
+class MeanMetricWrapper(Mean):
+    """The running mean of a per-sample function `fn(y_true, y_pred, **kwargs)`.
+
+    Args:
+        fn: returns one value per sample, e.g. `binary_accuracy`.
+        name: defaults to fn's name.
+        **kwargs: options passed to `fn` on every update (e.g. threshold=0.7).
+
+    >>> m = MeanMetricWrapper(lambda t, p: np.abs(t - p), name="mae")
+    >>> m.update_state(np.array([1.0, 2.0]), np.array([2.0, 5.0]))
+    >>> m.result()   # (1 + 3) / 2
+    2.0
+    """
+
+    def __init__(self, fn, name=None, dtype=None, **kwargs):
+        if not callable(fn):
+            raise TypeError(f"Expected `fn` to be a metric function. Received: fn={fn!r}")
+        super().__init__(name=name or getattr(fn, "__name__", None), dtype=dtype)
+        self._fn = fn
+        self._fn_kwargs = kwargs
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        values = self._fn(plain(y_true), plain(y_pred), **self._fn_kwargs)
+        super().update_state(values, sample_weight=sample_weight)
+
+    def get_config(self):
+        return {**super().get_config(), **self._fn_kwargs}

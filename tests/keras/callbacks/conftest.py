@@ -67,10 +67,10 @@ def make_model():
 
 
 @pytest.fixture
-def tty(monkeypatch):
-    stream = FakeTTY()
-    monkeypatch.setattr("sys.stdout", stream)
-    return stream
+def tty():
+    """A terminal-like stream; use it with ``contextlib.redirect_stdout`` inside the test
+    (pytest's own capture resets ``sys.stdout`` after fixtures run)."""
+    return FakeTTY()
 
 
 def _fit(model, callbacks, epoch_logs, steps=2, verbose=0, initial_epoch=0, batch_logs=None):

@@ -33,9 +33,9 @@ def clip_by_global_norm(gradients, clipnorm):
     [[0.6000000000000001], [0.8]]
     """
     norm = global_norm(gradients)
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):
         scale = clipnorm * np.minimum(1.0 / norm, 1.0 / clipnorm)
-    scale = scale + (norm - norm)  # turns the scale into NaN when the norm is NaN or inf
+        scale = scale + (norm - norm)  # turns the scale into NaN when the norm is NaN or inf
     return [g * scale.astype(g.dtype) for g in gradients]
 
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from glassnet import backend
 from glassnet.autodiff import ops
-from glassnet.keras.losses._ops import mean
+from glassnet.keras.losses._ops import array_valued, mean
 from glassnet.keras.losses.alignment import constant, float_tensor
 
 
@@ -57,7 +57,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     else:
         q = ops.clip(y_pred, low=backend.epsilon(), high=1.0 - backend.epsilon())
         terms = -(y_true * ops.log(q) + (1.0 - y_true) * ops.log(1.0 - q))
-    return mean(terms, axis=axis)
+    return array_valued(mean(terms, axis=axis))
 
 
 def _log_probabilities(y_pred, from_logits, axis):
@@ -88,7 +88,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     if label_smoothing:
         classes = y_true.shape[-1]  # Keras counts classes on the last axis whatever `axis` is
         y_true = y_true * (1.0 - float(label_smoothing)) + float(label_smoothing) / classes
-    return -ops.sum(y_true * _log_probabilities(y_pred, from_logits, axis), axis=axis)
+    return array_valued(-ops.sum(y_true * _log_probabilities(y_pred, from_logits, axis), axis=axis))
 
 
 def one_hot(labels, classes, axis=-1, dtype="float32"):
@@ -125,8 +125,8 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
         ignore_class: a label whose entries get loss 0 (the loss object then
             averages over the other entries only).
 
-    >>> float(sparse_categorical_crossentropy([2], [[1.0, 1.0, 2.0]]))   # -log(2/4)
-    0.693147...
+    >>> sparse_categorical_crossentropy([2], [[1.0, 1.0, 2.0]]).numpy()   # -log(2/4)
+    array([0.6931472], dtype=float32)
     """
     y_pred = float_tensor(y_pred)
     labels = sparse_labels(y_true, y_pred)
@@ -136,7 +136,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
         labels = labels * valid
     target = one_hot(labels, y_pred.shape[axis], axis, y_pred.dtype)
     losses = -ops.sum(target * _log_probabilities(y_pred, from_logits, axis), axis=axis)
-    return losses if valid is None else ops.where(valid, losses, np.zeros((), y_pred.dtype))
+    return array_valued(losses if valid is None else ops.where(valid, losses, np.zeros((), y_pred.dtype)))
 
 
 def kl_divergence(y_true, y_pred):
@@ -148,4 +148,4 @@ def kl_divergence(y_true, y_pred):
     y_pred = float_tensor(y_pred)
     y_true = np.clip(constant(y_true, y_pred.dtype).value, backend.epsilon(), 1.0)
     y_pred = ops.clip(y_pred, low=backend.epsilon(), high=1.0)
-    return ops.sum(y_true * ops.log(y_true / y_pred), axis=-1)
+    return array_valued(ops.sum(y_true * ops.log(y_true / y_pred), axis=-1))

@@ -6,7 +6,7 @@ this when every target is 0 or 1).
 import numpy as np
 
 from glassnet.autodiff import ops
-from glassnet.keras.losses._ops import mean
+from glassnet.keras.losses._ops import array_valued, mean
 from glassnet.keras.losses.alignment import prepare
 
 
@@ -24,7 +24,7 @@ def hinge(y_true, y_pred):
     1.0
     """
     y_true, y_pred = prepare(y_true, y_pred)
-    return mean(ops.relu(1.0 - _signed_labels(y_true) * y_pred), axis=-1)
+    return array_valued(mean(ops.relu(1.0 - _signed_labels(y_true) * y_pred), axis=-1))
 
 
 def squared_hinge(y_true, y_pred):
@@ -34,16 +34,16 @@ def squared_hinge(y_true, y_pred):
     1.25
     """
     y_true, y_pred = prepare(y_true, y_pred)
-    return mean(ops.square(ops.relu(1.0 - _signed_labels(y_true) * y_pred)), axis=-1)
+    return array_valued(mean(ops.square(ops.relu(1.0 - _signed_labels(y_true) * y_pred)), axis=-1))
 
 
 def categorical_hinge(y_true, y_pred):
     """max(neg - pos + 1, 0) with pos = sum(t * p), neg = max((1 - t) * p), for one-hot t.
 
-    >>> float(categorical_hinge([0.0, 1.0], [0.3, 0.6]))   # max(0.3 - 0.6 + 1, 0)
-    0.7
+    >>> float(categorical_hinge([0.0, 1.0], [0.3, 0.6]))   # max(0.3 - 0.6 + 1, 0), in float32
+    0.69999998...
     """
     y_true, y_pred = prepare(y_true, y_pred)
     positive = ops.sum(y_true * y_pred, axis=-1)
     negative = ops.max((1.0 - y_true) * y_pred, axis=-1)
-    return ops.relu(negative - positive + 1.0)
+    return array_valued(ops.relu(negative - positive + 1.0))

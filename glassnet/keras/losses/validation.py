@@ -76,7 +76,7 @@ def check_binary(loss_name, y, output_shape, **options):
         index = _first(bad)
         raise ValueError(
             f"{loss_name} expects targets in [0, 1] (0/1 labels or probabilities), but y "
-            f"contains {y[index]!r} at index {index}. For class labels 0..K-1 use "
+            f"contains {y[index].item()!r} at index {index}. For class labels 0..K-1 use "
             f"loss='sparse_categorical_crossentropy' with a K-unit output; map -1/1 labels "
             f"to 0/1 with (y + 1) / 2."
         )
@@ -116,7 +116,7 @@ def check_sparse(loss_name, y, output_shape, ignore_class=None, **options):
         )
     counted = y if ignore_class is None else y[y != ignore_class]
     if y.dtype.kind == "f" and np.any(counted != np.floor(counted)):
-        value = counted[counted != np.floor(counted)][0]
+        value = counted[counted != np.floor(counted)][0].item()
         raise ValueError(
             f"{loss_name} expects integer class labels, but y contains {value!r}. Probability "
             f"or one-hot targets need loss='categorical_crossentropy'."

@@ -20,6 +20,7 @@ class LossFunctionWrapper(Loss):
         reduction, name, dtype: as for Loss; `name` defaults to fn's name.
         **kwargs: options passed to `fn` on every call (e.g. from_logits=True).
 
+    >>> from glassnet.keras.losses import mean_squared_error
     >>> loss = LossFunctionWrapper(mean_squared_error)
     >>> float(loss(np.array([1.0, 2.0]), np.array([[2.0], [4.0]])))   # (1 + 4) / 2
     2.5

@@ -12,23 +12,23 @@ def _t():
 
 
 def test_numpy_functions_accept_tensors():
-    T = _t()
-    assert np.max(T[:, 0]) == 3.0  # column 0 is [1, 3]
-    np.testing.assert_array_equal(np.tile(T, (1, 2)), [[1, 4, 1, 4], [3, 2, 3, 2]])
-    assert np.asarray(T).dtype == np.float32
-    assert np.mean(T) == 2.5  # (1 + 4 + 3 + 2) / 4
+    t = _t()
+    assert np.max(t[:, 0]) == 3.0  # column 0 is [1, 3]
+    np.testing.assert_array_equal(np.tile(t, (1, 2)), [[1, 4, 1, 4], [3, 2, 3, 2]])
+    assert np.asarray(t).dtype == np.float32
+    assert np.mean(t) == 2.5  # (1 + 4 + 3 + 2) / 4
 
 
 def test_np_array_copies_so_the_tensor_cannot_change():
-    T = _t()
-    copy = np.array(T)
+    t = _t()
+    copy = np.array(t)
     copy[0, 0] = 99.0
-    assert T.numpy()[0, 0] == 1.0
+    assert t.numpy()[0, 0] == 1.0
 
 
 def test_format_of_a_scalar_tensor():
-    T = _t()
-    assert f"{T[0, 1]:0.2f}" == "4.00"
+    t = _t()
+    assert f"{t[0, 1]:0.2f}" == "4.00"
     assert f"{Tensor(np.array(0.123456, dtype='float32')):.3f}" == "0.123"
 
 
@@ -50,52 +50,52 @@ def test_ndarray_plus_tensor_is_a_tensor_and_differentiable():
 
 
 def test_numpy_bool_float_int():
-    T = _t()
-    assert isinstance(T.numpy(), np.ndarray)
+    t = _t()
+    assert isinstance(t.numpy(), np.ndarray)
     assert bool(Tensor(np.array(True))) is True
     assert bool(Tensor(np.array(0.0))) is False
-    assert float(T[1, 0]) == 3.0 and int(T[0, 1]) == 4
+    assert float(t[1, 0]) == 3.0 and int(t[0, 1]) == 4
     with pytest.raises(ValueError):
-        bool(T)  # ambiguous, like a NumPy array
+        bool(t)  # ambiguous, like a NumPy array
 
 
 def test_comparisons_return_boolean_tensors():
-    T = _t()
-    mask = T > 2.0
+    t = _t()
+    mask = t > 2.0
     assert isinstance(mask, Tensor)
     np.testing.assert_array_equal(mask.numpy(), [[False, True], [True, False]])
-    np.testing.assert_array_equal((T == T).numpy(), np.ones((2, 2), dtype=bool))
+    np.testing.assert_array_equal((t == t).numpy(), np.ones((2, 2), dtype=bool))
 
 
 def test_shape_len_iteration_and_transpose():
-    T = _t()
-    assert T.shape == (2, 2) and isinstance(T.shape, TensorShape)
-    assert T.shape.as_list() == [2, 2] and T.shape.rank == 2
-    assert len(T) == 2 and T.ndim == 2 and T.size == 4
-    rows = [row.numpy().tolist() for row in T]
+    t = _t()
+    assert t.shape == (2, 2) and isinstance(t.shape, TensorShape)
+    assert t.shape.as_list() == [2, 2] and t.shape.rank == 2
+    assert len(t) == 2 and t.ndim == 2 and t.size == 4
+    rows = [row.numpy().tolist() for row in t]
     assert rows == [[1.0, 4.0], [3.0, 2.0]]
-    np.testing.assert_array_equal(T.T.numpy(), [[1.0, 3.0], [4.0, 2.0]])
+    np.testing.assert_array_equal(t.T.numpy(), [[1.0, 3.0], [4.0, 2.0]])
 
 
 def test_python_operators_match_numpy():
-    T = _t()
+    t = _t()
     a = np.array([[1.0, 4.0], [3.0, 2.0]], dtype="float32")
-    np.testing.assert_array_equal((T - 1).numpy(), a - 1)
-    np.testing.assert_array_equal((1 - T).numpy(), 1 - a)
-    np.testing.assert_array_equal((T / 2).numpy(), a / 2)
-    np.testing.assert_array_equal((2 / T).numpy(), 2 / a)
-    np.testing.assert_array_equal((T @ T).numpy(), a @ a)
-    np.testing.assert_array_equal((T**2).numpy(), a**2)
-    np.testing.assert_array_equal((-T).numpy(), -a)
-    np.testing.assert_array_equal(abs(-T).numpy(), a)
-    np.testing.assert_array_equal((T // 2).numpy(), a // 2)
-    np.testing.assert_array_equal((T % 3).numpy(), a % 3)
+    np.testing.assert_array_equal((t - 1).numpy(), a - 1)
+    np.testing.assert_array_equal((1 - t).numpy(), 1 - a)
+    np.testing.assert_array_equal((t / 2).numpy(), a / 2)
+    np.testing.assert_array_equal((2 / t).numpy(), 2 / a)
+    np.testing.assert_array_equal((t @ t).numpy(), a @ a)
+    np.testing.assert_array_equal((t**2).numpy(), a**2)
+    np.testing.assert_array_equal((-t).numpy(), -a)
+    np.testing.assert_array_equal(abs(-t).numpy(), a)
+    np.testing.assert_array_equal((t // 2).numpy(), a // 2)
+    np.testing.assert_array_equal((t % 3).numpy(), a % 3)
 
 
 def test_index_with_a_tensor_key():
-    T = _t()
+    t = _t()
     rows = Tensor(np.array([1, 0]))
-    np.testing.assert_array_equal(T[rows].numpy(), [[3.0, 2.0], [1.0, 4.0]])
+    np.testing.assert_array_equal(t[rows].numpy(), [[3.0, 2.0], [1.0, 4.0]])
 
 
 def test_variable_is_a_tensor_and_assign_changes_it_in_place():

@@ -90,9 +90,11 @@ def test_keras_values(fn, x, expected):
 
 def test_softmax_and_log_softmax_values():
     # exp([1,2,3]) / sum: [0.0900306, 0.2447285, 0.6652410]
-    np.testing.assert_allclose(activations.softmax([[1.0, 2.0, 3.0]]).numpy(), [[0.0900306, 0.2447285, 0.6652410]], atol=1e-6)
-    np.testing.assert_allclose(activations.log_softmax([[1.0, 2.0, 3.0]]).numpy(), [[-2.4076059, -1.4076059, -0.4076059]], atol=1e-6)
-    np.testing.assert_allclose(activations.softmax([[1.0, 2.0], [3.0, 5.0]], axis=0).numpy()[:, 0], [0.1192029, 0.8807971], atol=1e-6)
+    x = [[1.0, 2.0, 3.0]]
+    np.testing.assert_allclose(activations.softmax(x).numpy(), [[0.0900306, 0.2447285, 0.6652410]], atol=1e-6)
+    np.testing.assert_allclose(activations.log_softmax(x).numpy(), [[-2.4076059, -1.4076059, -0.4076059]], atol=1e-6)
+    columns = activations.softmax([[1.0, 2.0], [3.0, 5.0]], axis=0).numpy()
+    np.testing.assert_allclose(columns[:, 0], [0.1192029, 0.8807971], atol=1e-6)  # softmax([1, 3])
 
 
 def test_softplus_and_sigmoid_do_not_overflow():

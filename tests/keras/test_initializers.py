@@ -259,3 +259,10 @@ def test_identity_and_orthogonal_reject_bad_ranks():
         init.Identity()((2, 2, 2))
     with pytest.raises(ValueError, match="rank >= 2"):
         init.Orthogonal()((3,))
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    result = doctest.testmod(init)
+    assert result.attempted > 0 and result.failed == 0

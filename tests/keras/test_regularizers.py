@@ -112,7 +112,9 @@ def test_serialize_matches_keras():
     assert regularizers.serialize(None) is None
 
 
-@pytest.mark.parametrize("original", [regularizers.L1(0.2), regularizers.L2(0.3), regularizers.L1L2(0.1, 0.4)], ids=repr)
+@pytest.mark.parametrize(
+    "original", [regularizers.L1(0.2), regularizers.L2(0.3), regularizers.L1L2(0.1, 0.4)], ids=repr
+)
 def test_round_trip(original):
     rebuilt = regularizers.deserialize(regularizers.serialize(original))
     assert type(rebuilt) is type(original) and rebuilt.get_config() == original.get_config()
@@ -123,3 +125,10 @@ def test_round_trip(original):
 def test_accepts_lists_and_float64():
     assert float(regularizers.L1(1.0)([1.0, -2.0])) == 3.0
     assert regularizers.L2(1.0)(np.array([3.0])).dtype == np.float64  # the weight's own dtype
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    result = doctest.testmod(regularizers)
+    assert result.attempted > 0 and result.failed == 0

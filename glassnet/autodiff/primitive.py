@@ -25,6 +25,7 @@ def primitive(forward):
     def op(*inputs, **settings):
         arrays = [x._value if isinstance(x, Tensor) else x for x in inputs]
         value, backward = forward(*arrays, **settings)
+        value = np.asarray(value)  # full reductions give NumPy scalars; a Tensor always holds an array
         if tape.is_recording() and any(isinstance(x, Tensor) and tape.is_tracked(x) for x in inputs):
             return Tensor(value, Node(_as_tuple(backward), inputs))
         return Tensor(value)

@@ -62,9 +62,9 @@ class Tensor:
         return self._value
 
     def __array__(self, dtype=None, copy=None):
-        if dtype is None:
-            return self._value
-        return self._value.astype(dtype, copy=False)
+        if copy:
+            return np.array(self._value, dtype=dtype, copy=True)
+        return self._value if dtype is None else self._value.astype(dtype, copy=False)
 
     @property
     def shape(self):

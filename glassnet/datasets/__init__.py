@@ -1,2 +1,2 @@
-"""Small data sets that ship with glassnet (nothing is downloaded)."""
-from glassnet.datasets import synthetic_digits
+"""Data sets: small ones that ship with glassnet (nothing is downloaded), and Keras's MNIST."""
+from glassnet.datasets import digits, mnist, synthetic_digits

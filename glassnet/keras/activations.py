@@ -28,8 +28,12 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     x = convert_to_tensor(x)
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
         return ops.relu(x)
-    out = ops.where(x.value > threshold, x, negative_slope * (x - threshold))
-    return out if max_value is None else ops.minimum(out, max_value)
+    out = ops.where(x.value > threshold, x, 0.0 * x)
+    if max_value is not None:
+        out = ops.clip(out, low=0.0, high=max_value)
+    if negative_slope:
+        out = out - negative_slope * ops.relu(threshold - x)
+    return out
 
 
 def leaky_relu(x, negative_slope=0.2):
@@ -125,6 +129,5 @@ def get(identifier):
 
 
 def serialize(activation):
-    """The Keras name of a built-in activation (``'linear'``), else the function's name."""
-    name = getattr(activation, "__name__", None)
-    return name if _BY_NAME.get(name) is activation else name
+    """The name Keras writes in configs: ``'relu'`` for the built-ins, else the function's name."""
+    return getattr(activation, "__name__", str(activation))

@@ -1,4 +1,6 @@
 """The primitive ops, and the Tensor operators that call them."""
+import numpy as np
+
 from glassnet.autodiff.ops.arithmetic import (
     abs, add, clip, divide, exp, log, matmul, maximum, minimum, multiply, negative,
     power, sqrt, square, subtract, where,
@@ -34,7 +36,7 @@ _OPERATORS = {
     "__mul__": multiply, "__rmul__": lambda a, b: multiply(b, a),
     "__truediv__": divide, "__rtruediv__": lambda a, b: divide(b, a),
     "__matmul__": matmul, "__rmatmul__": lambda a, b: matmul(b, a),
-    "__pow__": _pow, "__rpow__": lambda a, b: _pow(b, a) if isinstance(b, Tensor) else exp(multiply(log(b), a)),
+    "__pow__": _pow, "__rpow__": lambda a, b: _pow(b if isinstance(b, Tensor) else Tensor(np.asarray(b, a.dtype)), a),
     "__neg__": negative, "__pos__": lambda a: a, "__abs__": abs,
     "__getitem__": lambda a, key: getitem(a, key=_key(key)),
     "__lt__": _compare(lambda x, y: x < y), "__le__": _compare(lambda x, y: x <= y),

@@ -116,12 +116,18 @@ def where(condition, a, b):
 
 @primitive
 def matmul(a, b):
-    """Matrix product of the last two axes; leading axes broadcast."""
+    """Matrix product of the last two axes; leading axes broadcast; 1-D operands as in NumPy."""
 
     def backward(g):
-        return (
-            sum_to(g @ np.swapaxes(b, -1, -2), np.shape(a)),
-            sum_to(np.swapaxes(a, -1, -2) @ g, np.shape(b)),
-        )
+        # A 1-D operand acts as a row (left) or column (right) matrix: restore that axis, then drop it.
+        a2 = a[None, :] if a.ndim == 1 else a
+        b2 = b[:, None] if b.ndim == 1 else b
+        g2 = np.expand_dims(g, -2) if a.ndim == 1 else g
+        g2 = np.expand_dims(g2, -1) if b.ndim == 1 else g2
+        ga = g2 @ np.swapaxes(b2, -1, -2)
+        gb = np.swapaxes(a2, -1, -2) @ g2
+        ga = ga[..., 0, :] if a.ndim == 1 else ga
+        gb = gb[..., 0] if b.ndim == 1 else gb
+        return sum_to(ga, np.shape(a)), sum_to(gb, np.shape(b))
 
     return a @ b, backward

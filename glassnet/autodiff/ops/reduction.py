@@ -1,4 +1,6 @@
 """Reductions over axes: the gradient spreads back over the reduced axes."""
+import builtins
+
 import numpy as np
 
 from glassnet.autodiff.primitive import primitive
@@ -24,7 +26,7 @@ def sum(a, *, axis=None, keepdims=False):  # noqa: A001 - as tf.reduce_sum / np.
 @primitive
 def mean(a, *, axis=None, keepdims=False):
     out = np.mean(a, axis=axis, keepdims=keepdims)
-    count = a.size // max(np.size(out), 1)
+    count = a.size // builtins.max(np.size(out), 1)
 
     def backward(g):
         return np.broadcast_to(_expand_back(g, a.shape, axis, keepdims) / count, a.shape)
@@ -39,7 +41,7 @@ def max(a, *, axis=None, keepdims=False):  # noqa: A001 - as tf.reduce_max
     def backward(g):
         # Ties share the gradient equally, as TensorFlow does.
         winners = a == out
-        share = winners / np.sum(winners, axis=axis, keepdims=True)
+        share = winners / np.sum(winners, axis=axis, keepdims=True, dtype=a.dtype)
         return share * _expand_back(g, a.shape, axis, keepdims)
 
     return (out if keepdims else np.squeeze(out, axis=axis)), backward

@@ -32,7 +32,10 @@ def cast(a, *, dtype):
     a = np.asarray(a)
 
     def backward(g):
-        return g.astype(a.dtype) if np.issubdtype(a.dtype, np.floating) else None
+        # Only float-to-float casts carry a gradient, as in TensorFlow.
+        if np.issubdtype(a.dtype, np.floating) and np.issubdtype(np.dtype(dtype), np.floating):
+            return g.astype(a.dtype)
+        return None
 
     return a.astype(dtype), backward
 

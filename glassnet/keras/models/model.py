@@ -34,7 +34,8 @@ class Model(Trainer, Layer):
         Trainer.__init__(self)
 
     def __setattr__(self, name, value):
-        if isinstance(value, Layer) and name != "_layers" and "_layers" in self.__dict__:
+        # Layers assigned to public attributes of a subclassed model become its layers.
+        if isinstance(value, Layer) and not name.startswith("_") and "_layers" in self.__dict__:
             if all(value is not layer for layer in self._layers):
                 self._layers.append(value)
         super().__setattr__(name, value)
@@ -109,9 +110,17 @@ class Model(Trainer, Layer):
             inputs = Tensor(np.asarray(inputs))
         if np.issubdtype(inputs.dtype, np.number) and inputs.dtype != self.dtype and inputs._node is None:
             inputs = Tensor(inputs.value.astype(self.dtype))
-        if not self.built:
-            self.build((None, *inputs.shape[1:]))
+        self._ensure_built(inputs.shape)
         return inputs
+
+    def _ensure_built(self, shape):
+        """Build from the first input's shape, then check every input against the built shape."""
+        if not self.built:
+            self.build((None, *shape[1:]))
+        self._check_input_shape(tuple(shape))
+
+    def _check_input_shape(self, shape):
+        """Models that know their input shape name the mismatch here."""
 
     def build(self, input_shape=None):
         self.built = True

@@ -95,11 +95,6 @@ class Sequential(Model):
             inputs = layer.call(inputs, training=training)
         return inputs
 
-    def _prepare_input(self, inputs):
-        inputs = super()._prepare_input(inputs)
-        self._check_input_shape(inputs.shape)
-        return inputs
-
     def _check_input_shape(self, shape):
         expected = tuple(self.input.shape)
         if len(shape) != len(expected) or any(e is not None and e != s for e, s in zip(expected[1:], shape[1:])):

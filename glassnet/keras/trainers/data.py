@@ -13,7 +13,10 @@ def to_array(data, argument, dtype=None):
     """
     if data is None:
         raise ValueError(f"`{argument}` is required. Received: {argument}=None")
-    array = np.asarray(getattr(data, "value", data))
+    try:
+        array = np.asarray(getattr(data, "value", data))
+    except ValueError:
+        array = np.empty(0, dtype=object)  # NumPy refuses ragged nested lists
     if array.dtype == object:
         raise TypeError(
             f"`{argument}` must be numeric array-like data of one shape. Received an array of Python "

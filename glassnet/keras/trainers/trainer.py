@@ -69,7 +69,7 @@ class Trainer:
         for array, name in ((x, "x"), (y, "y"), (sample_weight, "sample_weight")):
             if array is not None:
                 data.check_finite(array, prefix + name)
-        self._prepare_input(Tensor(x[:1]))  # builds, and checks the feature count
+        self._ensure_built(x.shape)
         return x, y, sample_weight
 
     def _output_shape(self, x):
@@ -217,7 +217,7 @@ class Trainer:
         verbose = _verbose(verbose)
         x = data.to_array(x, "x", dtype=self.dtype)
         data.check_finite(x, "x")
-        self._prepare_input(Tensor(x[:1]))
+        self._ensure_built(x.shape)
         slices = data.batch_indices(len(x), batch_size, shuffle=False)
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                                      epochs=1, steps=len(slices))

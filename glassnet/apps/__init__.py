@@ -1,0 +1,1 @@
+"""Ready-to-run applications behind the ``glassnet`` command (``glassnet digits``)."""

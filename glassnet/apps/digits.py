@@ -1,0 +1,149 @@
+"""Train a network to read handwritten digits: 0 vs 1 (the seed lecture), or all ten.
+
+``glassnet digits`` trains the lecture's 25-15-1 sigmoid network to tell 0s from 1s;
+``glassnet digits --classes 10`` trains 25-15-10 (relu, then softmax folded into the loss
+with ``from_logits=True``) on all ten digits. Both print the data, the model summary, the
+progress, the test accuracy and the confusion matrix, and write the model and three
+pictures into ``--out``.
+
+The same model, by hand::
+
+    model = Sequential([Input(shape=(64,)),
+                        Dense(25, activation="relu"), Dense(15, activation="relu"), Dense(10)])
+    model.compile(optimizer=Adam(0.001),
+                  loss=SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+    model.fit(x_train / 16, y_train, epochs=100, validation_split=0.1)
+"""
+import argparse
+import os
+
+import numpy as np
+
+from glassnet.apps import digits_data, plots
+from glassnet.apps.confusion import confusion_matrix, format_confusion
+from glassnet.apps.saving import save_model
+
+OPTIMIZERS = ("adam", "sgd", "rmsprop", "adagrad", "adamw")
+ACTIVATIONS = ("sigmoid", "relu", "tanh", "elu", "selu", "gelu", "silu", "swish", "leaky_relu", "softplus", "linear")
+VALIDATION_SPLIT = 0.1
+
+
+def add_arguments(parser):
+    """Declare ``glassnet digits``'s options on ``parser``; the command runs :func:`run`."""
+    parser.add_argument("--classes", type=int, choices=(2, 10), default=2,
+                        help="2: zeros vs ones, sigmoid output (default); 10: all digits, softmax output")
+    parser.add_argument("--epochs", type=_positive(int), default=100, help="passes over the training set (100)")
+    parser.add_argument("--batch-size", type=_positive(int), default=32, help="images per step (32)")
+    parser.add_argument("--hidden", type=_layer_sizes, default=(25, 15),
+                        help="hidden layer sizes, comma-separated (25,15)")
+    parser.add_argument("--activation", choices=ACTIVATIONS,
+                        help="hidden-layer activation (sigmoid for 2 classes, relu for 10)")
+    parser.add_argument("--optimizer", choices=OPTIMIZERS, default="adam", help="(adam)")
+    parser.add_argument("--learning-rate", type=_positive(float), help="(the optimizer's default; adam: 0.001)")
+    parser.add_argument("--seed", type=int, default=1234, help="random seed; the same seed gives the same run (1234)")
+    parser.add_argument("--data", metavar="PATH",
+                        help="an .npz with x and y (or x_train, y_train, x_test, y_test), or the course's X.npy/y.npy")
+    parser.add_argument("--out", metavar="FOLDER", default="glassnet-digits",
+                        help="where to write the model and pictures (./glassnet-digits)")
+    parser.add_argument("--quiet", action="store_true", help="print only the test accuracy")
+    parser.set_defaults(run=run, parser=parser)
+
+
+def run(args):
+    """Train, evaluate and report as the options say; return the exit status (0)."""
+    say = (lambda *lines: None) if args.quiet else (lambda *lines: print(*lines, sep="\n"))
+    try:
+        data = digits_data.load(args.data, args.classes)
+    except digits_data.DataError as error:
+        args.parser.error(str(error))
+    say(f"Data: {data.describe()}")
+
+    from glassnet.keras.utils import set_random_seed  # the training stack loads only for a run, not for --help
+    set_random_seed(args.seed)
+    model = build_model(args.classes, args.hidden, args.activation, input_size=data.x_train.shape[1])
+    compile_model(model, args.classes, args.optimizer, args.learning_rate)
+    if not args.quiet:
+        model.summary()
+    history = model.fit(data.x_train, data.y_train, epochs=args.epochs, batch_size=args.batch_size,
+                        validation_split=VALIDATION_SPLIT, verbose=0 if args.quiet else "auto")
+
+    predicted = predict_labels(model, data.x_test, args.classes)
+    accuracy = np.mean(predicted == data.y_test)
+    print(f"test accuracy: {accuracy:.2%} ({int(np.sum(predicted == data.y_test))} of {len(predicted)} test images)")
+    say("", "confusion matrix (rows: true label, columns: predicted label)",
+        format_confusion(confusion_matrix(data.y_test, predicted, args.classes)), "")
+    written = save_model(model, args.out, classes=args.classes, input_shape=list(data.image_shape),
+                         loss=type(model.loss).__name__, test_accuracy=float(accuracy))
+    written += _draw(history.history, data, predicted, args.out, say)
+    say("wrote: " + ", ".join(written))
+    return 0
+
+
+def build_model(classes, hidden=(25, 15), activation=None, input_size=64):
+    """``hidden`` Dense layers, then 1 sigmoid unit (2 classes) or ``classes`` logits.
+
+    ``activation=None`` picks the lecture's choice: sigmoid for 2 classes, relu otherwise.
+    """
+    from glassnet.keras import Input, Sequential
+    from glassnet.keras.layers import Dense
+
+    activation = activation or ("sigmoid" if classes == 2 else "relu")
+    layers = [Input(shape=(input_size,))] + [Dense(units, activation=activation) for units in hidden]
+    layers.append(Dense(1, activation="sigmoid") if classes == 2 else Dense(classes, activation="linear"))
+    return Sequential(layers)
+
+
+def compile_model(model, classes, optimizer="adam", learning_rate=None):
+    """Binary cross-entropy for 2 classes; sparse categorical cross-entropy on logits for more."""
+    from glassnet.keras import losses, optimizers
+
+    optimizer = optimizers.get(optimizer)
+    if learning_rate is not None:
+        optimizer = type(optimizer)(learning_rate=learning_rate)
+    loss = (losses.BinaryCrossentropy() if classes == 2
+            else losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"])
+
+
+def predict_labels(model, x, classes):
+    """The predicted digit of each image: probability >= 0.5 for 2 classes, else the largest logit."""
+    output = np.asarray(model.predict(x, verbose=0))
+    return (output[:, 0] >= 0.5).astype(np.int64) if classes == 2 else np.argmax(output, axis=1)
+
+
+def _draw(history, data, predicted, folder, say):
+    images = data.x_test.reshape(-1, *data.image_shape)
+    try:
+        return [plots.plot_history(history, os.path.join(folder, "history.png")),
+                plots.plot_mistakes(images, data.y_test, predicted, os.path.join(folder, "mistakes.png")),
+                plots.plot_samples(images, data.y_test, predicted, os.path.join(folder, "samples.png"))]
+    except ImportError as error:
+        say(str(error))
+        return []
+
+
+def _positive(kind):
+    """An argparse type: a number of type ``kind`` above zero."""
+    noun = "a positive integer" if kind is int else "a positive number"
+
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            value = 0
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"expected {noun}. Received: {text!r}")
+        return value
+    return parse
+
+
+def _layer_sizes(text):
+    """An argparse type: ``"25,15"`` -> ``(25, 15)``, every size a positive integer."""
+    try:
+        sizes = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        sizes = ()
+    if not sizes or any(size <= 0 for size in sizes):
+        raise argparse.ArgumentTypeError(f"expected positive integers separated by commas, like 25,15. "
+                                         f"Received: {text!r}")
+    return sizes

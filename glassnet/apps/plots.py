@@ -1,0 +1,94 @@
+"""The pictures of ``glassnet digits``: the learning curves, the test mistakes, sample predictions.
+
+matplotlib is an optional extra (``pip install glassnet[plots]``). It is imported inside each
+function, with the file-only Agg backend, so glassnet imports without it and no window opens;
+without it, each function raises ImportError with the install command.
+"""
+import math
+
+import numpy as np
+
+MISSING = "plots skipped: matplotlib is not installed (pip install matplotlib)"
+GRID_COLUMNS = 10
+MAX_IMAGES = 60
+
+
+def pyplot():
+    """matplotlib.pyplot on the Agg backend, or ImportError with the message ``MISSING``."""
+    try:
+        import matplotlib
+    except ImportError:
+        raise ImportError(MISSING) from None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def plot_history(history, path):
+    """Loss and accuracy per epoch, training and validation, side by side, saved to ``path``.
+
+    Args:
+        history: ``model.fit(...).history``: ``{'loss': [...], 'val_loss': [...], 'accuracy': [...], ...}``.
+    """
+    plt = pyplot()
+    figure, axes = plt.subplots(1, 2, figsize=(10, 4))
+    for axis, metric in zip(axes, ("loss", "accuracy")):
+        epochs = np.arange(1, len(history.get(metric, [])) + 1)
+        for key, label in ((metric, "training"), ("val_" + metric, "validation")):
+            if key in history:
+                axis.plot(epochs, history[key], label=label)
+        axis.set(title=metric, xlabel="epoch", ylabel=metric)
+        axis.grid(alpha=0.3)
+        axis.legend()
+    return _save(plt, figure, path)
+
+
+def plot_mistakes(images, y_true, y_pred, path):
+    """A grid of the misclassified images, each titled with its true and predicted labels."""
+    wrong = np.flatnonzero(np.asarray(y_true) != np.asarray(y_pred))
+    if len(wrong) == 0:
+        return _message_figure(f"No mistakes: all {len(y_true)} test images are classified correctly.", path)
+    shown = wrong[:MAX_IMAGES]
+    title = f"{len(wrong)} of {len(y_true)} test images misclassified"
+    if len(wrong) > len(shown):
+        title += f" (first {len(shown)} shown)"
+    titles = [f"true {y_true[i]}, pred {y_pred[i]}" for i in shown]
+    return _grid(images[shown], titles, ["red"] * len(shown), title, path)
+
+
+def plot_samples(images, y_true, y_pred, path, count=40):
+    """The first ``count`` images with their predictions: green when right, red when wrong."""
+    shown = np.arange(min(count, len(images)))
+    correct = np.asarray(y_true)[shown] == np.asarray(y_pred)[shown]
+    titles = [f"pred {y_pred[i]}" if ok else f"pred {y_pred[i]} (true {y_true[i]})" for i, ok in zip(shown, correct)]
+    colours = ["green" if ok else "red" for ok in correct]
+    title = f"Test images and predictions ({int(correct.sum())} of {len(shown)} right)"
+    return _grid(images[shown], titles, colours, title, path)
+
+
+def _grid(images, titles, colours, title, path):
+    plt = pyplot()
+    columns = min(GRID_COLUMNS, len(images))
+    rows = math.ceil(len(images) / columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(1.3 * columns, 1.5 * rows + 0.6), squeeze=False)
+    for axis in axes.flat:
+        axis.axis("off")
+    for axis, image, label, colour in zip(axes.flat, images, titles, colours):
+        axis.imshow(image, cmap="gray_r", interpolation="nearest")
+        axis.set_title(label, fontsize=8, color=colour)
+    figure.suptitle(title)
+    return _save(plt, figure, path)
+
+
+def _message_figure(message, path):
+    plt = pyplot()
+    figure = plt.figure(figsize=(6, 1.5))
+    figure.text(0.5, 0.5, message, ha="center", va="center")
+    return _save(plt, figure, path)
+
+
+def _save(plt, figure, path):
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    return path

@@ -1,0 +1,48 @@
+"""The ``glassnet`` command: ``glassnet digits [options]``, also ``python -m glassnet digits``.
+
+Every command returns an exit status instead of raising: 0 on success, 2 for a bad option
+or unreadable input, reported as one line (``glassnet digits: error: ...``) with no traceback.
+"""
+import argparse
+import sys
+
+from glassnet.apps import digits
+
+
+class UsageError(Exception):
+    """A bad command line: the message is printed as one line and the command exits with 2."""
+
+    def __init__(self, prog, message):
+        super().__init__(f"{prog}: error: {message}")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake raises UsageError instead of printing the usage and exiting."""
+
+    def error(self, message):
+        raise UsageError(self.prog, message)
+
+
+def build_parser():
+    parser = _Parser(prog="glassnet", description="Train neural networks the Keras way, in readable NumPy.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+    digits.add_arguments(commands.add_parser(
+        "digits", help="train a network to read handwritten digits",
+        description=digits.__doc__.splitlines()[0]))
+    return parser
+
+
+def main(argv=None):
+    """Run the command line ``argv`` (``sys.argv[1:]`` by default) and return its exit status."""
+    parser = build_parser()
+    try:
+        args, unknown = parser.parse_known_args(argv)
+        if unknown:  # reported by the subcommand's parser, so the message names it
+            args.parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+        return args.run(args)
+    except UsageError as error:
+        print(error, file=sys.stderr)
+        return 2
+    except SystemExit as exit_:  # --help and --version end here, with argparse's status
+        return exit_.code if isinstance(exit_.code, int) else 0

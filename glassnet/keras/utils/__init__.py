@@ -1,0 +1,27 @@
+"""``keras.utils``: seeding, the progress bar, and label helpers."""
+import numpy as np
+
+from glassnet import random
+from glassnet.keras.utils.progbar import Progbar
+
+
+def set_random_seed(seed):
+    """Seed Python's, NumPy's and glassnet's generators: the same seed gives identical training."""
+    random.set_seed(seed)
+
+
+def to_categorical(x, num_classes=None):
+    """One-hot encode integer labels: ``[0, 2] -> [[1, 0, 0], [0, 0, 1]]``."""
+    labels = np.asarray(x)
+    if labels.size and (not np.issubdtype(labels.dtype, np.number) or np.any(labels != np.round(labels))):
+        raise ValueError(f"to_categorical expects integer class labels. Received dtype {labels.dtype}")
+    labels = labels.astype(np.int64)
+    if labels.ndim > 1 and labels.shape[-1] == 1:
+        labels = labels[..., 0]
+    num_classes = int(labels.max()) + 1 if num_classes is None else num_classes
+    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+        raise ValueError(f"Labels must be in [0, {num_classes}). Received values from {labels.min()} to {labels.max()}")
+    return np.eye(num_classes, dtype="float32")[labels]
+
+
+__all__ = ["Progbar", "set_random_seed", "to_categorical"]

@@ -10,7 +10,7 @@ import numpy as np
 
 from glassnet import backend
 from glassnet.autodiff import ops
-from glassnet.keras.losses._ops import array_valued, mean
+from glassnet.keras.losses import fused
 from glassnet.keras.losses.alignment import constant, float_tensor
 
 
@@ -22,11 +22,6 @@ def _check_same_shape(fn_name, y_true, y_pred):
             f"Reshape y_true (a (n,) target needs reshape(-1, 1)), or call the loss object, "
             f"which aligns (n,) with (n, 1) itself."
         )
-
-
-def _clipped_log(probabilities):
-    eps = backend.epsilon()
-    return ops.log(ops.clip(probabilities, low=eps, high=1.0 - eps))
 
 
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
@@ -53,18 +48,15 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     if label_smoothing:
         y_true = y_true * (1.0 - float(label_smoothing)) + 0.5 * float(label_smoothing)
     if from_logits:
-        terms = -y_true * ops.log_sigmoid(y_pred) - (1.0 - y_true) * ops.log_sigmoid(-y_pred)
-    else:
-        q = ops.clip(y_pred, low=backend.epsilon(), high=1.0 - backend.epsilon())
-        terms = -(y_true * ops.log(q) + (1.0 - y_true) * ops.log(1.0 - q))
-    return array_valued(mean(terms, axis=axis))
+        return fused.binary_crossentropy_logits(y_true, y_pred, axis=axis)
+    return fused.binary_crossentropy_probabilities(y_true, y_pred, axis=axis)
 
 
-def _log_probabilities(y_pred, from_logits, axis):
+def _crossentropy(y_true, y_pred, from_logits, axis):
     if from_logits:
-        return ops.log_softmax(y_pred, axis=axis)
+        return fused.softmax_crossentropy(y_true, y_pred, axis=axis)
     # Keras renormalises, so rows that do not sum to 1 are treated as unnormalised probabilities.
-    return _clipped_log(y_pred / ops.sum(y_pred, axis=axis, keepdims=True))
+    return fused.categorical_crossentropy_probabilities(y_true, y_pred, axis=axis)
 
 
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
@@ -88,7 +80,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     if label_smoothing:
         classes = y_true.shape[-1]  # Keras counts classes on the last axis whatever `axis` is
         y_true = y_true * (1.0 - float(label_smoothing)) + float(label_smoothing) / classes
-    return array_valued(-ops.sum(y_true * _log_probabilities(y_pred, from_logits, axis), axis=axis))
+    return _crossentropy(y_true, y_pred, from_logits, axis)
 
 
 def one_hot(labels, classes, axis=-1, dtype="float32"):
@@ -135,8 +127,8 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
         # Ignored entries compute with label 0 and are zeroed afterwards, so no NaN reaches the gradient.
         labels = labels * valid
     target = one_hot(labels, y_pred.shape[axis], axis, y_pred.dtype)
-    losses = -ops.sum(target * _log_probabilities(y_pred, from_logits, axis), axis=axis)
-    return array_valued(losses if valid is None else ops.where(valid, losses, np.zeros((), y_pred.dtype)))
+    losses = _crossentropy(target, y_pred, from_logits, axis)
+    return losses if valid is None else ops.where(valid, losses, np.zeros((), y_pred.dtype))
 
 
 def kl_divergence(y_true, y_pred):
@@ -148,4 +140,4 @@ def kl_divergence(y_true, y_pred):
     y_pred = float_tensor(y_pred)
     y_true = np.clip(constant(y_true, y_pred.dtype).value, backend.epsilon(), 1.0)
     y_pred = ops.clip(y_pred, low=backend.epsilon(), high=1.0)
-    return array_valued(ops.sum(y_true * ops.log(y_true / y_pred), axis=-1))
+    return ops.sum(y_true * ops.log(y_true / y_pred), axis=-1)

@@ -6,7 +6,7 @@ this when every target is 0 or 1).
 import numpy as np
 
 from glassnet.autodiff import ops
-from glassnet.keras.losses._ops import array_valued, mean
+from glassnet.keras.losses._ops import mean
 from glassnet.keras.losses.alignment import prepare
 
 
@@ -24,7 +24,7 @@ def hinge(y_true, y_pred):
     1.0
     """
     y_true, y_pred = prepare(y_true, y_pred)
-    return array_valued(mean(ops.relu(1.0 - _signed_labels(y_true) * y_pred), axis=-1))
+    return mean(ops.relu(1.0 - _signed_labels(y_true) * y_pred), axis=-1)
 
 
 def squared_hinge(y_true, y_pred):
@@ -34,7 +34,7 @@ def squared_hinge(y_true, y_pred):
     1.25
     """
     y_true, y_pred = prepare(y_true, y_pred)
-    return array_valued(mean(ops.square(ops.relu(1.0 - _signed_labels(y_true) * y_pred)), axis=-1))
+    return mean(ops.square(ops.relu(1.0 - _signed_labels(y_true) * y_pred)), axis=-1)
 
 
 def categorical_hinge(y_true, y_pred):
@@ -46,4 +46,4 @@ def categorical_hinge(y_true, y_pred):
     y_true, y_pred = prepare(y_true, y_pred)
     positive = ops.sum(y_true * y_pred, axis=-1)
     negative = ops.max((1.0 - y_true) * y_pred, axis=-1)
-    return array_valued(ops.relu(negative - positive + 1.0))
+    return ops.relu(negative - positive + 1.0)

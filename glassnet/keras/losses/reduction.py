@@ -13,7 +13,6 @@ import numpy as np
 
 from glassnet import backend
 from glassnet.autodiff import Tensor, ops
-from glassnet.keras.losses._ops import array_valued
 from glassnet.keras.losses.alignment import aligned_shapes, squeeze_or_expand_to_same_rank
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
@@ -97,4 +96,4 @@ def reduce_weighted_values(values, sample_weight=None, mask=None, reduction="sum
     if sample_weight is not None:
         values, sample_weight = squeeze_or_expand_to_same_rank(values, sample_weight)
         values = values * sample_weight
-    return array_valued(reduce_values(values, sample_weight, reduction))
+    return reduce_values(values, sample_weight, reduction)

@@ -10,7 +10,8 @@ import numpy as np
 
 from glassnet import backend
 from glassnet.autodiff import ops
-from glassnet.keras.losses._ops import array_valued, mean
+from glassnet.keras.losses import fused
+from glassnet.keras.losses._ops import mean
 from glassnet.keras.losses.alignment import prepare
 
 
@@ -21,7 +22,7 @@ def mean_squared_error(y_true, y_pred):
     2.5
     """
     y_true, y_pred = prepare(y_true, y_pred)
-    return array_valued(mean(ops.square(y_true - y_pred), axis=-1))
+    return fused.mean_squared_error(y_true, y_pred, axis=-1)
 
 
 def mean_absolute_error(y_true, y_pred):
@@ -31,7 +32,7 @@ def mean_absolute_error(y_true, y_pred):
     1.5
     """
     y_true, y_pred = prepare(y_true, y_pred)
-    return array_valued(mean(ops.abs(y_true - y_pred), axis=-1))
+    return mean(ops.abs(y_true - y_pred), axis=-1)
 
 
 def mean_absolute_percentage_error(y_true, y_pred):
@@ -42,7 +43,7 @@ def mean_absolute_percentage_error(y_true, y_pred):
     """
     y_true, y_pred = prepare(y_true, y_pred)
     scale = np.maximum(np.abs(y_true.value), np.asarray(backend.epsilon(), y_true.dtype))
-    return array_valued(100.0 * mean(ops.abs((y_true - y_pred) / scale), axis=-1))
+    return 100.0 * mean(ops.abs((y_true - y_pred) / scale), axis=-1)
 
 
 def mean_squared_logarithmic_error(y_true, y_pred):
@@ -55,7 +56,7 @@ def mean_squared_logarithmic_error(y_true, y_pred):
     eps = backend.epsilon()
     first = ops.log(ops.maximum(y_pred, eps) + 1.0)
     second = np.log(np.maximum(y_true.value, eps) + 1.0)
-    return array_valued(mean(ops.square(first - second), axis=-1))
+    return mean(ops.square(first - second), axis=-1)
 
 
 def huber(y_true, y_pred, delta=1.0):
@@ -73,7 +74,7 @@ def huber(y_true, y_pred, delta=1.0):
     abs_error = ops.abs(error)
     quadratic = 0.5 * ops.square(error)
     linear = delta * abs_error - 0.5 * delta * delta
-    return array_valued(mean(ops.where(abs_error.value <= delta, quadratic, linear), axis=-1))
+    return mean(ops.where(abs_error.value <= delta, quadratic, linear), axis=-1)
 
 
 def log_cosh(y_true, y_pred):
@@ -87,4 +88,4 @@ def log_cosh(y_true, y_pred):
     """
     y_true, y_pred = prepare(y_true, y_pred)
     x = y_pred - y_true
-    return array_valued(mean(x + ops.softplus(-2.0 * x) - math.log(2.0), axis=-1))
+    return mean(x + ops.softplus(-2.0 * x) - math.log(2.0), axis=-1)

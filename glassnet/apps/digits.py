@@ -12,7 +12,7 @@ The same model, by hand::
                         Dense(25, activation="relu"), Dense(15, activation="relu"), Dense(10)])
     model.compile(optimizer=Adam(0.001),
                   loss=SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
-    model.fit(x_train / 16, y_train, epochs=100, validation_split=0.1)
+    model.fit(x_train / 16, y_train, epochs=100, validation_split=0.05)
 """
 import argparse
 import os
@@ -25,7 +25,6 @@ from glassnet.apps.saving import save_model
 
 OPTIMIZERS = ("adam", "sgd", "rmsprop", "adagrad", "adamw")
 ACTIVATIONS = ("sigmoid", "relu", "tanh", "elu", "selu", "gelu", "silu", "swish", "leaky_relu", "softplus", "linear")
-VALIDATION_SPLIT = 0.1
 
 
 def add_arguments(parser):
@@ -40,6 +39,9 @@ def add_arguments(parser):
                         help="hidden-layer activation (sigmoid for 2 classes, relu for 10)")
     parser.add_argument("--optimizer", choices=OPTIMIZERS, default="adam", help="(adam)")
     parser.add_argument("--learning-rate", type=_positive(float), help="(the optimizer's default; adam: 0.001)")
+    parser.add_argument("--validation-split", type=_fraction, default=0.05, metavar="FRACTION",
+                        help="the last part of the training images, kept out of training to draw the "
+                             "validation curves (0.05); 0 trains on all of them")
     parser.add_argument("--seed", type=int, default=1234, help="random seed; the same seed gives the same run (1234)")
     parser.add_argument("--data", metavar="PATH",
                         help="an .npz with x and y (or x_train, y_train, x_test, y_test), or the course's X.npy/y.npy")
@@ -65,14 +67,14 @@ def run(args):
     if not args.quiet:
         model.summary()
     history = model.fit(data.x_train, data.y_train, epochs=args.epochs, batch_size=args.batch_size,
-                        validation_split=VALIDATION_SPLIT, verbose=0 if args.quiet else "auto")
+                        validation_split=args.validation_split, verbose=0 if args.quiet else "auto")
 
     predicted = predict_labels(model, data.x_test, args.classes)
     accuracy = np.mean(predicted == data.y_test)
     print(f"test accuracy: {accuracy:.2%} ({int(np.sum(predicted == data.y_test))} of {len(predicted)} test images)")
     say("", "confusion matrix (rows: true label, columns: predicted label)",
         format_confusion(confusion_matrix(data.y_test, predicted, args.classes)), "")
-    written = save_model(model, args.out, classes=args.classes, input_shape=list(data.image_shape),
+    written = save_model(model, args.out, classes=args.classes, input_shape=[data.x_train.shape[1]], image_shape=list(data.image_shape),
                          loss=type(model.loss).__name__, test_accuracy=float(accuracy))
     written += _draw(history.history, data, predicted, args.out, say)
     say("wrote: " + ", ".join(written))
@@ -135,6 +137,17 @@ def _positive(kind):
             raise argparse.ArgumentTypeError(f"expected {noun}. Received: {text!r}")
         return value
     return parse
+
+
+def _fraction(text):
+    """An argparse type: a number from 0 up to, but not including, 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"expected a fraction from 0 up to (not including) 1. Received: {text!r}")
+    return value
 
 
 def _layer_sizes(text):

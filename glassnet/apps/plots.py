@@ -67,17 +67,27 @@ def plot_samples(images, y_true, y_pred, path, count=40):
 
 
 def _grid(images, titles, colours, title, path):
+    """The images side by side in one picture (a contact sheet), each with a coloured caption.
+
+    One imshow of the whole sheet draws several times faster than one subplot per image.
+    """
     plt = pyplot()
     columns = min(GRID_COLUMNS, len(images))
     rows = math.ceil(len(images) / columns)
-    figure, axes = plt.subplots(rows, columns, figsize=(1.3 * columns, 1.5 * rows + 0.6), squeeze=False)
-    for axis in axes.flat:
-        axis.axis("off")
-    for axis, image, label, colour in zip(axes.flat, images, titles, colours):
-        axis.imshow(image, cmap="gray_r", interpolation="nearest")
-        axis.set_title(label, fontsize=8, color=colour)
+    height, width = images.shape[1:3]
+    cell_height, cell_width = height * 1.5, width * 1.25  # room for the caption above, a gap beside
+    sheet = np.full((math.ceil(rows * cell_height), math.ceil(columns * cell_width)), np.nan)  # NaN: blank
+    figure = plt.figure(figsize=(1.3 * columns, 1.5 * rows + 0.6))
+    axis = figure.add_axes((0, 0, 1, 1 - 0.6 / (1.5 * rows + 0.6)))
+    for index, (image, caption, colour) in enumerate(zip(images, titles, colours)):
+        top = int((index // columns + 1) * cell_height) - height
+        left = int((index % columns + 0.5) * cell_width - width / 2)
+        sheet[top:top + height, left:left + width] = image
+        axis.text(left + width / 2 - 0.5, top - 1, caption, ha="center", va="bottom", fontsize=8, color=colour)
+    axis.imshow(sheet, cmap="gray_r", interpolation="nearest", vmin=np.nanmin(sheet), vmax=np.nanmax(sheet))
+    axis.axis("off")
     figure.suptitle(title)
-    return _save(plt, figure, path)
+    return _save(plt, figure, path, tight=False)
 
 
 def _message_figure(message, path):
@@ -87,8 +97,9 @@ def _message_figure(message, path):
     return _save(plt, figure, path)
 
 
-def _save(plt, figure, path):
-    figure.tight_layout()
+def _save(plt, figure, path, tight=True):
+    if tight:
+        figure.tight_layout()
     figure.savefig(path, dpi=100)
     plt.close(figure)
     return path

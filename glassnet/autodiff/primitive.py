@@ -26,22 +26,14 @@ def primitive(forward):
         arrays = [x._value if isinstance(x, Tensor) else x for x in inputs]
         value, backward = forward(*arrays, **settings)
         value = np.asarray(value)  # full reductions give NumPy scalars; a Tensor always holds an array
-        if tape.is_recording() and any(isinstance(x, Tensor) and tape.is_tracked(x) for x in inputs):
-            return Tensor(value, Node(_as_tuple(backward), inputs))
+        if tape.is_recording():
+            edges = [(i, x) for i, x in enumerate(inputs) if isinstance(x, Tensor) and tape.is_tracked(x)]
+            if edges:
+                return Tensor(value, Node(backward, edges))
         return Tensor(value)
 
     op.forward = forward
     return op
-
-
-def _as_tuple(backward):
-    """Let single-input primitives return a bare array from backward."""
-
-    def wrapped(grad):
-        out = backward(grad)
-        return out if isinstance(out, tuple) else (out,)
-
-    return wrapped
 
 
 def sum_to(grad, shape):

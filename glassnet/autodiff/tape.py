@@ -75,7 +75,7 @@ def _topological_order(root):
             continue
         visited.add(id(tensor))
         stack.append((tensor, True))
-        stack.extend((t, False) for t in tensor._node.inputs if isinstance(t, Tensor))
+        stack.extend((t, False) for _, t in tensor._node.edges)
     return reversed(order)
 
 
@@ -94,8 +94,12 @@ def backward(target, sources, output_gradient=None):
         if grad is None:
             continue
         node = tensor._node
-        for parent, parent_grad in zip(node.inputs, node.backward(grad)):
-            if isinstance(parent, Tensor) and is_tracked(parent) and parent_grad is not None:
+        input_grads = node.backward(grad)
+        if not isinstance(input_grads, tuple):  # single-input ops may return a bare array
+            input_grads = (input_grads,)
+        for position, parent in node.edges:
+            parent_grad = input_grads[position]
+            if parent_grad is not None:
                 key = id(parent)
                 grads[key] = grads[key] + parent_grad if key in grads else parent_grad
     return [grads.get(id(s)) for s in sources]

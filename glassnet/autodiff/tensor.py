@@ -25,13 +25,14 @@ class TensorShape(tuple):
 
 
 class Node:
-    """How a tensor was computed: the op's backward function and its inputs."""
+    """How a tensor was computed: the op's backward function, and the inputs that want
+    gradients as ``(position, tensor)`` pairs (constants are left out once, at creation)."""
 
-    __slots__ = ("backward", "inputs")
+    __slots__ = ("backward", "edges")
 
-    def __init__(self, backward, inputs):
+    def __init__(self, backward, edges):
         self.backward = backward
-        self.inputs = inputs
+        self.edges = edges
 
 
 class Tensor:

@@ -6,7 +6,7 @@ from glassnet.autodiff.ops.arithmetic import (
     power, sqrt, square, subtract, where,
 )
 from glassnet.autodiff.ops.nn import (
-    elu, erf, leaky_relu, log_sigmoid, log_softmax, relu, sigmoid, softmax, softplus, tanh,
+    dense, elu, erf, leaky_relu, log_sigmoid, log_softmax, relu, sigmoid, softmax, softplus, tanh,
 )
 from glassnet.autodiff.ops.reduction import max, mean, min, sum
 from glassnet.autodiff.ops.shape import cast, concatenate, getitem, reshape, stack, transpose

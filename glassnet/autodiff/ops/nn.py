@@ -78,3 +78,27 @@ def log_softmax(x, *, axis=-1):
     shifted = x - np.max(x, axis=axis, keepdims=True)
     out = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
     return out, lambda g: g - np.exp(out) * np.sum(g, axis=axis, keepdims=True)
+
+
+@primitive
+def dense(x, kernel, bias, *, activation=None, input_gradient=True):
+    """``activation(x @ kernel + bias)`` as one op: the fully connected layer's forward and backward.
+
+    Args:
+        activation: a primitive of this module (e.g. ``sigmoid``), or None for linear.
+        input_gradient: False skips the gradient with respect to `x` (a model's first
+            layer never needs it, and it is the largest matrix product of the backward pass).
+    """
+    z = x @ kernel
+    if bias is not None:
+        z += bias  # z is a fresh array: adding in place saves one temporary
+    out, activation_backward = (z, None) if activation is None else activation.forward(z)
+
+    def backward(g):
+        gz = g if activation_backward is None else activation_backward(g)
+        rows = gz.reshape(-1, gz.shape[-1])
+        g_kernel = x.reshape(-1, x.shape[-1]).T @ rows
+        g_bias = None if bias is None else rows.sum(axis=0)
+        return (gz @ kernel.T if input_gradient else None), g_kernel, g_bias
+
+    return out, backward

@@ -1,10 +1,17 @@
 """Dense: the fully connected layer, ``activation(inputs @ kernel + bias)``."""
 import warnings
 
-from glassnet.autodiff import ops
+from glassnet.autodiff import ops, tape
 from glassnet.keras import activations, initializers, regularizers
 from glassnet.keras.layers.layer import Layer
 from glassnet.keras.validation import positive_int
+
+# Activations whose primitive can run inside the fused dense op (None: linear).
+_FUSABLE = {
+    activations.linear: None, activations.sigmoid: ops.sigmoid, activations.relu: ops.relu,
+    activations.tanh: ops.tanh, activations.softmax: ops.softmax, activations.softplus: ops.softplus,
+    activations.elu: ops.elu, activations.leaky_relu: ops.leaky_relu,
+}
 
 
 class Dense(Layer):
@@ -61,6 +68,11 @@ class Dense(Layer):
         self.built = True
 
     def call(self, inputs, training=False):
+        fused_activation = _FUSABLE.get(self.activation, False)
+        if fused_activation is not False:
+            # One tape node for the whole layer; the first layer of a model skips d(loss)/d(inputs).
+            return ops.dense(inputs, self.kernel, self.bias, activation=fused_activation,
+                             input_gradient=tape.is_tracked(inputs))
         outputs = ops.matmul(inputs, self.kernel)
         if self.use_bias:
             outputs = ops.add(outputs, self.bias)

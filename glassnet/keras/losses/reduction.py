@@ -66,15 +66,14 @@ def reduce_values(values, sample_weight, reduction):
     """Reduce the (already weighted) losses `values` as `reduction` says."""
     if reduction in (None, "none") or values.ndim == 0 or values.shape == (0,):
         return values
-    total = ops.sum(values)
     if reduction == "sum":
-        return total
+        return ops.sum(values)
     if reduction == "mean_with_sample_weight" and sample_weight is not None:
+        total = ops.sum(values)
         divisor = np.sum(sample_weight, dtype=values.dtype)
-    else:
-        divisor = values.size
-    # divide_no_nan: an all-zero weight vector gives a loss of 0, not NaN.
-    return total / divisor if divisor != 0 else total * 0.0
+        # divide_no_nan: an all-zero weight vector gives a loss of 0, not NaN.
+        return total / divisor if divisor != 0 else total * 0.0
+    return ops.mean(values)  # sum / number of elements, as one op
 
 
 def reduce_weighted_values(values, sample_weight=None, mask=None, reduction="sum_over_batch_size"):

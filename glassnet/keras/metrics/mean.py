@@ -60,6 +60,13 @@ class Mean(Metric):
         self.count = self.add_variable("count")
 
     def update_state(self, values, sample_weight=None):
+        if np.ndim(values) == 0 and np.ndim(sample_weight) == 0:
+            # One number (fit's batch loss, weighted by the batch size): the general path's
+            # arithmetic without its array bookkeeping, as this runs every training step.
+            weight = 1 if sample_weight is None else np.asarray(plain(sample_weight), self._dtype)
+            self.total.assign_add(np.asarray(plain(values), self._dtype) * weight)
+            self.count.assign_add(weight)
+            return
         values, weights = samplewise(values, sample_weight, self._dtype)
         self.total.assign_add(np.sum(values))
         if weights is not None:

@@ -35,17 +35,16 @@ class Adagrad(Optimizer):
         if self.built:
             return
         super().build(variables)
-        self._accumulators = self.add_optimizer_variables(
+        self.add_optimizer_variables(
             variables, "accumulator", initializer=self.initial_accumulator_value
         )
 
-    def update_step(self, gradient, variable, learning_rate):
-        accumulator = self._accumulators[self._get_variable_index(variable)].value
+    def _update(self, gradient, w, slots, learning_rate):
+        accumulator = slots["accumulator"]
         accumulator += np.square(gradient)
         denominator = accumulator + self.epsilon
         update = np.multiply(learning_rate, gradient)
         update /= np.sqrt(denominator, out=denominator)
-        w = variable.value
         w -= update
 
     def get_config(self):

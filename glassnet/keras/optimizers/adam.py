@@ -46,13 +46,13 @@ class Adam(Optimizer):
             return
         super().build(variables)
         # Keras creates m and v side by side per variable, then all the v_hats after them.
-        self._momentums, self._velocities = self.add_optimizer_variables(variables, ["momentum", "velocity"])
-        self._velocity_hats = self.add_optimizer_variables(variables, "velocity_hat") if self.amsgrad else []
+        self.add_optimizer_variables(variables, ["momentum", "velocity"])
+        if self.amsgrad:
+            self.add_optimizer_variables(variables, "velocity_hat")
 
-    def update_step(self, gradient, variable, learning_rate):
-        alpha = self._alpha(learning_rate, variable.dtype.type)
-        i = self._get_variable_index(variable)
-        w, m, v = variable.value, self._momentums[i].value, self._velocities[i].value
+    def _update(self, gradient, w, slots, learning_rate):
+        alpha = self._alpha(learning_rate, w.dtype.type)
+        m, v = slots["momentum"], slots["velocity"]
         # One scratch array serves every intermediate: this runs every training step.
         scratch = np.subtract(gradient, m)
         scratch *= 1 - self.beta_1
@@ -62,7 +62,7 @@ class Adam(Optimizer):
         scratch *= 1 - self.beta_2
         v += scratch
         if self.amsgrad:
-            v = np.maximum(self._velocity_hats[i].value, v, out=self._velocity_hats[i].value)
+            v = np.maximum(slots["velocity_hat"], v, out=slots["velocity_hat"])
         np.sqrt(v, out=scratch)
         scratch += self.epsilon
         update = m * alpha

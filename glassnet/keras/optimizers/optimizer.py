@@ -9,6 +9,11 @@ once per ``apply``:
 3. ``update_step(g, w, lr)`` for each variable, where the step count is ``iterations + 1``;
 4. ``iterations += 1``.
 
+Built-in optimizers write their update once, as ``_update(g, w, slots, lr)`` on arrays. After
+the first apply the variables and slots are packed into flat buffers (see flat.py), and
+step 3 becomes one ``_update`` on the buffers instead of one per variable: the same
+arithmetic, element by element, in a fraction of the Python calls.
+
 The learning rate is read once per apply: the ``learning_rate`` variable, or the
 schedule called with ``iterations`` (0 on the first step).
 """
@@ -20,7 +25,7 @@ import numpy as np
 from glassnet import backend
 from glassnet.autodiff import Tensor, Variable
 from glassnet.keras import naming
-from glassnet.keras.optimizers import schedules
+from glassnet.keras.optimizers import flat, schedules
 from glassnet.keras.optimizers import validation as check
 from glassnet.keras.optimizers.arguments import (
     as_python_number, check_one_clip_option, checked_learning_rate, legacy_keywords,
@@ -72,6 +77,8 @@ class Optimizer(SlotsMixin):
         self.name = name or naming.unique_name(naming.snake_case(type(self).__name__))
         self.built = False
         self._variables = []
+        self._slot_groups = {}  # slot name -> one slot Variable per trainable variable
+        self._flat = None  # (flat weights, {slot name: flat slots}, flat gradient) once packed
         self._excluded_from_decay, self._excluded_names = {}, None
         self._iterations = self.add_variable((), initializer="zeros", dtype="int32", name="iteration")
         self._learning_rate = learning_rate
@@ -185,17 +192,50 @@ class Optimizer(SlotsMixin):
             self._check_known(updated)
         else:
             self.build(variables)
+            self._pack()
         grads = self._prepared(grads, updated)
         learning_rate = self._current_learning_rate()
         self._apply_weight_decay(updated, learning_rate)
-        for grad, variable in zip(grads, updated, strict=True):
-            self.update_step(grad, variable, learning_rate.astype(variable.dtype))
+        if self._can_update_flat(updated):
+            weights, slots, flat_grad = self._flat
+            self._update(flat.gather(grads, flat_grad), weights, slots, learning_rate.astype(weights.dtype))
+        else:
+            for grad, variable in zip(grads, updated, strict=True):
+                self.update_step(grad, variable, learning_rate.astype(variable.dtype))
         self._iterations.assign_add(1)
 
     def update_step(self, gradient, variable, learning_rate):
         """Update one variable in place. ``gradient`` is an ndarray of the variable's dtype
-        and ``learning_rate`` a 0-d array of that dtype."""
+        and ``learning_rate`` a 0-d array of that dtype.
+
+        Custom optimizers override this (or ``_update``, which works on plain arrays).
+        """
+        i = self._get_variable_index(variable)
+        slots = {name: group[i].value for name, group in self._slot_groups.items()}
+        self._update(gradient, variable.value, slots, learning_rate)
+
+    def _update(self, gradient, weights, slots, learning_rate):
+        """Update the array `weights` in place, with `slots` mapping slot names to arrays."""
         raise NotImplementedError(f"{type(self).__name__} must implement update_step().")
+
+    def _pack(self):
+        """Pack variables and slots into flat buffers, when one elementwise update can serve them all."""
+        variables = self._trainable_variables
+        uses_arrays = type(self).update_step is Optimizer.update_step
+        if not uses_arrays or len({v.dtype for v in variables}) != 1:
+            return
+        weights = flat.pack(variables)
+        slots = {name: flat.pack(group) for name, group in self._slot_groups.items()}
+        self._flat = (weights, slots, np.empty_like(weights))
+
+    def _can_update_flat(self, variables):
+        """The flat path needs exactly the packed variables, still packed, decayed alike."""
+        if self._flat is None or self.clipnorm or len(variables) != len(self._trainable_variables):
+            return False
+        if self.weight_decay is not None and (self._excluded_from_decay or self._excluded_names):
+            return False
+        same = all(a is b for a, b in zip(variables, self._trainable_variables))
+        return same and flat.still_packed(variables, self._flat[0])
 
     def _variables_to_update(self, trainable_variables):
         if trainable_variables is None:

@@ -43,34 +43,32 @@ class RMSprop(Optimizer):
             return
         super().build(variables)
         # Keras's order: all velocities, then all momentums, then all average gradients.
-        self._velocities = self.add_optimizer_variables(variables, "velocity")
-        self._momentums = self.add_optimizer_variables(variables, "momentum") if self.momentum > 0 else []
-        self._average_gradients = (
-            self.add_optimizer_variables(variables, "average_gradient") if self.centered else []
-        )
+        self.add_optimizer_variables(variables, "velocity")
+        if self.momentum > 0:
+            self.add_optimizer_variables(variables, "momentum")
+        if self.centered:
+            self.add_optimizer_variables(variables, "average_gradient")
 
-    def update_step(self, gradient, variable, learning_rate):
-        i = self._get_variable_index(variable)
-        v = self._velocities[i].value
+    def _update(self, gradient, w, slots, learning_rate):
+        v = slots["velocity"]
         v *= self.rho
         v += np.square(gradient) * (1 - self.rho)
-        denominator = self._centered_denominator(gradient, i) if self.centered else v + self.epsilon
+        denominator = self._centered_denominator(gradient, slots) if self.centered else v + self.epsilon
         increment = np.multiply(gradient, learning_rate)
         increment /= np.sqrt(denominator, out=denominator)
-        w = variable.value
         if self.momentum > 0:
-            m = self._momentums[i].value
+            m = slots["momentum"]
             m *= self.momentum
             m += increment
             increment = m
         w -= increment
 
-    def _centered_denominator(self, gradient, i):
+    def _centered_denominator(self, gradient, slots):
         """``v - a**2 + epsilon`` after updating the average gradient ``a``."""
-        a = self._average_gradients[i].value
+        a = slots["average_gradient"]
         a *= self.rho
         a += gradient * (1 - self.rho)
-        denominator = np.subtract(self._velocities[i].value, np.square(a))
+        denominator = np.subtract(slots["velocity"], np.square(a))
         denominator += self.epsilon
         return denominator
 

@@ -37,17 +37,15 @@ class SGD(Optimizer):
         if self.built:
             return
         super().build(variables)
-        self.momentums = []
         if self.momentum != 0:
-            self.momentums = self.add_optimizer_variables(variables, "momentum")
+            self.add_optimizer_variables(variables, "momentum")
 
-    def update_step(self, gradient, variable, learning_rate):
-        w = variable.value
+    def _update(self, gradient, w, slots, learning_rate):
         step = gradient * learning_rate
         if self.momentum == 0:
             w -= step
             return
-        m = self.momentums[self._get_variable_index(variable)].value
+        m = slots["momentum"]
         m *= self.momentum
         m -= step
         if self.nesterov:

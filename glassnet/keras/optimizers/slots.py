@@ -57,4 +57,5 @@ class SlotsMixin:
         for variable in trainable_variables:
             for slot_list, slot_name in zip(slots, names, strict=True):
                 slot_list.append(self.add_variable_from_reference(variable, slot_name, initializer))
+        self._slot_groups.update(zip(names, slots))
         return slots[0] if isinstance(name, str) else tuple(slots)

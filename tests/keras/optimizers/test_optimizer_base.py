@@ -132,8 +132,9 @@ def test_same_variables_keep_their_slots_across_steps():
 
 def test_updates_are_in_place_and_stay_float32():
     variables = two_layer_variables()
-    buffers = [v.value for v in variables]
     opt = optimizers.RMSprop(0.1, momentum=0.9)
+    opt.apply_gradients(zip(ones_like(variables), variables, strict=True))
+    buffers = [v.value for v in variables]  # the first apply packs them into one flat buffer
     opt.apply_gradients(zip(ones_like(variables), variables, strict=True))
     assert all(v.value is b for v, b in zip(variables, buffers, strict=True))
     assert all(v.dtype == np.float32 for v in variables + opt.variables[1:])

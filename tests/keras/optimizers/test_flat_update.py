@@ -1,0 +1,56 @@
+"""The packed (flat-buffer) update is the per-variable update, bit for bit."""
+import numpy as np
+import pytest
+
+from glassnet.autodiff import Variable
+from glassnet.keras import optimizers
+
+SHAPES = [(5, 4), (4,), (4, 3), (3,)]
+CASES = [
+    (optimizers.Adam, {}), (optimizers.Adam, {"amsgrad": True}), (optimizers.AdamW, {}),
+    (optimizers.SGD, {"momentum": 0.9, "nesterov": True}), (optimizers.SGD, {}),
+    (optimizers.RMSprop, {"momentum": 0.5, "centered": True}), (optimizers.Adagrad, {}),
+    (optimizers.Adam, {"global_clipnorm": 0.5}), (optimizers.Adam, {"clipvalue": 0.1}),
+]
+
+
+def _variables(seed):
+    rng = np.random.default_rng(seed)
+    return [Variable(rng.normal(size=s).astype(np.float32)) for s in SHAPES]
+
+
+def _train(optimizer, variables, steps=5):
+    rng = np.random.default_rng(1)
+    for _ in range(steps):
+        optimizer.apply([rng.normal(size=s).astype(np.float32) for s in SHAPES], variables)
+    return [v.numpy() for v in variables]
+
+
+@pytest.mark.parametrize("cls, options", CASES)
+def test_flat_update_equals_per_variable_update(cls, options):
+    flat_optimizer = cls(learning_rate=0.01, **options)
+    per_variable = cls(learning_rate=0.01, **options)
+    per_variable._pack = lambda: None  # never packs: one update_step per variable
+    got = _train(flat_optimizer, _variables(0))
+    want = _train(per_variable, _variables(0))
+    assert flat_optimizer._flat is not None and per_variable._flat is None
+    for a, b in zip(got, want):
+        np.testing.assert_array_equal(a, b)
+    for a, b in zip(flat_optimizer.variables, per_variable.variables):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+def test_variables_replaced_behind_the_optimizer_fall_back_to_per_variable_updates():
+    variables = _variables(0)
+    optimizer = optimizers.SGD(0.1)
+    optimizer.apply([np.ones(s, np.float32) for s in SHAPES], variables)
+    variables[0]._value = np.zeros(SHAPES[0], np.float32)  # no longer a view of the flat buffer
+    optimizer.apply([np.ones(s, np.float32) for s in SHAPES], variables)
+    np.testing.assert_allclose(variables[0].numpy(), -0.1)
+
+
+def test_mixed_dtypes_are_not_packed():
+    variables = [Variable(np.ones(3, np.float32)), Variable(np.ones(2, np.float64))]
+    optimizer = optimizers.Adam(0.1)
+    optimizer.apply([np.ones(3, np.float32), np.ones(2, np.float64)], variables)
+    assert optimizer._flat is None and variables[1].dtype == np.float64

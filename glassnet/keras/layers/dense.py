@@ -67,8 +67,12 @@ class Dense(Layer):
                                         regularizer=self.bias_regularizer)
         self.built = True
 
+    def _fused_activation(self):
+        """The primitive the fused dense op applies (None: linear), or False if there is none."""
+        return _FUSABLE.get(self.activation, False)
+
     def call(self, inputs, training=False):
-        fused_activation = _FUSABLE.get(self.activation, False)
+        fused_activation = self._fused_activation()
         if fused_activation is not False:
             # One tape node for the whole layer; the first layer of a model skips d(loss)/d(inputs).
             return ops.dense(inputs, self.kernel, self.bias, activation=fused_activation,

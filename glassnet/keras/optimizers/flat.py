@@ -34,3 +34,13 @@ def gather(arrays, out):
         out[offset:offset + size] = array.reshape(-1)
         offset += size
     return out
+
+
+def views(buffer, variables):
+    """Views of `buffer` laid out like `variables` (as :func:`pack` lays them out)."""
+    result, offset = [], 0
+    for variable in variables:
+        size = variable.value.size
+        result.append(buffer[offset:offset + size].reshape(variable.value.shape))
+        offset += size
+    return result

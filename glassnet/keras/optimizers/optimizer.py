@@ -228,6 +228,19 @@ class Optimizer(SlotsMixin):
         slots = {name: flat.pack(group) for name, group in self._slot_groups.items()}
         self._flat = (weights, slots, np.empty_like(weights))
 
+    def _can_apply_packed(self, variables):
+        """Whether :meth:`_apply_packed` may serve `variables`: packed, and nothing to do per tensor."""
+        no_clipping = not (self.clipnorm or self.global_clipnorm or self.clipvalue or self.loss_scale_factor)
+        return self.built and no_clipping and self._can_update_flat(variables)
+
+    def _apply_packed(self):
+        """apply() for a gradient already written into the flat gradient buffer (the fast training step)."""
+        weights, slots, flat_gradient = self._flat
+        learning_rate = self._current_learning_rate().astype(weights.dtype)
+        self._apply_weight_decay(self._trainable_variables, learning_rate)
+        self._update(flat_gradient, weights, slots, learning_rate)
+        self._iterations.assign_add(1)
+
     def _can_update_flat(self, variables):
         """The flat path needs exactly the packed variables, still packed, decayed alike."""
         if self._flat is None or self.clipnorm or len(variables) != len(self._trainable_variables):

@@ -19,6 +19,7 @@ from glassnet.keras import optimizers
 from glassnet.keras.callbacks import CallbackList
 from glassnet.keras.trainers import data
 from glassnet.keras.trainers.compile_state import CompileState
+from glassnet.keras.trainers.fast_step import FastTrainStep
 from glassnet.keras.validation import non_negative_int, positive_int
 
 
@@ -30,6 +31,7 @@ class Trainer:
         self.stop_training = False
         self.history = None
         self._compile_state = None
+        self._fast_step = None
 
     # --- compile ---------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
@@ -46,6 +48,7 @@ class Trainer:
         if metrics is None and self._compile_state is not None and loss is not None:
             metrics = self._compile_state.metric_identifiers  # Keras keeps earlier metrics on recompile
         self._compile_state = CompileState(loss, metrics)
+        self._fast_step = None
         self.optimizer = optimizer
         self.loss = loss
         self.compiled = True
@@ -157,7 +160,16 @@ class Trainer:
         return logs
 
     def _train_step(self, x, y, sample_weight):
-        """One step: forward, loss, gradients, update. Returns (loss value, predictions)."""
+        """One step: forward, loss, gradients, update. Returns (loss value, predictions).
+
+        Stacks of Dense layers take the tape-free plan of fast_step.py (the same ops in a
+        fixed order); every other model records its forward pass on the tape.
+        """
+        fast = self._fast_step
+        if fast is None or not fast.still_valid():
+            fast = self._fast_step = FastTrainStep.build(self) if self.optimizer.built else None
+        if fast is not None:
+            return fast(x, y, sample_weight)
         variables = self.trainable_weights
         with GradientTape():
             y_pred = self.call(Tensor(x), training=True)

@@ -20,7 +20,8 @@ def _loss_forward(loss):
     """The fused loss op's forward for a built-in loss with default options, else None."""
     options = dict(loss._fn_kwargs)
     from_logits = options.pop("from_logits", False)
-    if options.pop("label_smoothing", 0.0) or options.pop("axis", -1) != -1 or options.pop("ignore_class", None) is not None:
+    smoothing, axis = options.pop("label_smoothing", 0.0), options.pop("axis", -1)
+    if smoothing or axis != -1 or options.pop("ignore_class", None) is not None:
         return None
     if options or loss.reduction not in ("sum_over_batch_size", "mean"):
         return None
@@ -101,12 +102,12 @@ class FastTrainStep:
     def _reduce(per_sample, sample_weight):
         """The mean of the (weighted) per-sample losses, and its gradient with respect to them,
         in the same arithmetic as the tape's multiply and mean ops."""
-        count = per_sample.size
-        ones = np.broadcast_to(np.ones((), per_sample.dtype) / count, per_sample.shape)
+        # d(mean)/d(each) = 1 / count, computed in the losses' dtype as the mean op does.
+        share = np.full(per_sample.shape, np.ones((), per_sample.dtype) / per_sample.size, per_sample.dtype)
         if sample_weight is None:
-            return np.mean(per_sample), ones
+            return np.mean(per_sample), share
         weights = np.asarray(sample_weight, dtype=per_sample.dtype).reshape(per_sample.shape)
-        return np.mean(per_sample * weights), ones * weights
+        return np.mean(per_sample * weights), share * weights
 
 
 def _sequential_call():

@@ -22,6 +22,9 @@ import numpy as np
 from glassnet.apps import digits_data, plots
 from glassnet.apps.confusion import confusion_matrix, format_confusion
 from glassnet.apps.saving import save_model
+from glassnet.keras import Input, Sequential, losses, optimizers
+from glassnet.keras.layers import Dense
+from glassnet.keras.utils import set_random_seed
 
 OPTIMIZERS = ("adam", "sgd", "rmsprop", "adagrad", "adamw")
 ACTIVATIONS = ("sigmoid", "relu", "tanh", "elu", "selu", "gelu", "silu", "swish", "leaky_relu", "softplus", "linear")
@@ -59,8 +62,22 @@ def run(args):
     except digits_data.DataError as error:
         args.parser.error(str(error))
     say(f"Data: {data.describe()}")
+    model, history = train(data, args)
+    predicted = predict_labels(model, data.x_test, args.classes)
+    right = int(np.sum(predicted == data.y_test))
+    print(f"test accuracy: {right / len(predicted):.2%} ({right} of {len(predicted)} test images)")
+    say("", "confusion matrix (rows: true label, columns: predicted label)",
+        format_confusion(confusion_matrix(data.y_test, predicted, args.classes)), "")
+    written = save_model(model, args.out, classes=args.classes, input_shape=[data.x_train.shape[1]],
+                         image_shape=list(data.image_shape), loss=type(model.loss).__name__,
+                         test_accuracy=right / len(predicted))
+    written += _draw(history.history, data, predicted, args.out, say)
+    say("wrote: " + ", ".join(written))
+    return 0
 
-    from glassnet.keras.utils import set_random_seed  # the training stack loads only for a run, not for --help
+
+def train(data, args):
+    """Build, compile and fit the model the options describe; return it and its History."""
     set_random_seed(args.seed)
     model = build_model(args.classes, args.hidden, args.activation, input_size=data.x_train.shape[1])
     compile_model(model, args.classes, args.optimizer, args.learning_rate)
@@ -68,17 +85,7 @@ def run(args):
         model.summary()
     history = model.fit(data.x_train, data.y_train, epochs=args.epochs, batch_size=args.batch_size,
                         validation_split=args.validation_split, verbose=0 if args.quiet else "auto")
-
-    predicted = predict_labels(model, data.x_test, args.classes)
-    accuracy = np.mean(predicted == data.y_test)
-    print(f"test accuracy: {accuracy:.2%} ({int(np.sum(predicted == data.y_test))} of {len(predicted)} test images)")
-    say("", "confusion matrix (rows: true label, columns: predicted label)",
-        format_confusion(confusion_matrix(data.y_test, predicted, args.classes)), "")
-    written = save_model(model, args.out, classes=args.classes, input_shape=[data.x_train.shape[1]], image_shape=list(data.image_shape),
-                         loss=type(model.loss).__name__, test_accuracy=float(accuracy))
-    written += _draw(history.history, data, predicted, args.out, say)
-    say("wrote: " + ", ".join(written))
-    return 0
+    return model, history
 
 
 def build_model(classes, hidden=(25, 15), activation=None, input_size=64):
@@ -86,9 +93,6 @@ def build_model(classes, hidden=(25, 15), activation=None, input_size=64):
 
     ``activation=None`` picks the lecture's choice: sigmoid for 2 classes, relu otherwise.
     """
-    from glassnet.keras import Input, Sequential
-    from glassnet.keras.layers import Dense
-
     activation = activation or ("sigmoid" if classes == 2 else "relu")
     layers = [Input(shape=(input_size,))] + [Dense(units, activation=activation) for units in hidden]
     layers.append(Dense(1, activation="sigmoid") if classes == 2 else Dense(classes, activation="linear"))
@@ -97,8 +101,6 @@ def build_model(classes, hidden=(25, 15), activation=None, input_size=64):
 
 def compile_model(model, classes, optimizer="adam", learning_rate=None):
     """Binary cross-entropy for 2 classes; sparse categorical cross-entropy on logits for more."""
-    from glassnet.keras import losses, optimizers
-
     optimizer = optimizers.get(optimizer)
     if learning_rate is not None:
         optimizer = type(optimizer)(learning_rate=learning_rate)

@@ -32,7 +32,7 @@ def plot_history(history, path):
     """
     plt = pyplot()
     figure, axes = plt.subplots(1, 2, figsize=(10, 4))
-    for axis, metric in zip(axes, ("loss", "accuracy")):
+    for axis, metric in zip(axes, ("loss", "accuracy"), strict=True):
         epochs = np.arange(1, len(history.get(metric, [])) + 1)
         for key, label in ((metric, "training"), ("val_" + metric, "validation")):
             if key in history:
@@ -60,7 +60,8 @@ def plot_samples(images, y_true, y_pred, path, count=40):
     """The first ``count`` images with their predictions: green when right, red when wrong."""
     shown = np.arange(min(count, len(images)))
     correct = np.asarray(y_true)[shown] == np.asarray(y_pred)[shown]
-    titles = [f"pred {y_pred[i]}" if ok else f"pred {y_pred[i]} (true {y_true[i]})" for i, ok in zip(shown, correct)]
+    titles = [f"pred {y_pred[i]}" + ("" if ok else f" (true {y_true[i]})")
+              for i, ok in zip(shown, correct, strict=True)]
     colours = ["green" if ok else "red" for ok in correct]
     title = f"Test images and predictions ({int(correct.sum())} of {len(shown)} right)"
     return _grid(images[shown], titles, colours, title, path)
@@ -79,7 +80,7 @@ def _grid(images, titles, colours, title, path):
     sheet = np.full((math.ceil(rows * cell_height), math.ceil(columns * cell_width)), np.nan)  # NaN: blank
     figure = plt.figure(figsize=(1.3 * columns, 1.5 * rows + 0.6))
     axis = figure.add_axes((0, 0, 1, 1 - 0.6 / (1.5 * rows + 0.6)))
-    for index, (image, caption, colour) in enumerate(zip(images, titles, colours)):
+    for index, (image, caption, colour) in enumerate(zip(images, titles, colours, strict=True)):
         top = int((index // columns + 1) * cell_height) - height
         left = int((index % columns + 0.5) * cell_width - width / 2)
         sheet[top:top + height, left:left + width] = image

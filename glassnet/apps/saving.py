@@ -32,7 +32,7 @@ def load_weights(model, path):
 def _named_weights(model):
     return {f"layer{index}_{_short_name(variable)}": value
             for index, layer in enumerate(model.layers)
-            for variable, value in zip(layer.weights, layer.get_weights())}
+            for variable, value in zip(layer.weights, layer.get_weights(), strict=True)}
 
 
 def _short_name(variable):

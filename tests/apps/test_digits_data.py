@@ -31,8 +31,8 @@ def test_course_pair_is_read_from_its_folder_and_transposed(tmp_path):
     # The course stores each image column by column: image 0 here is a vertical stroke in column 1.
     image = np.zeros((20, 20))
     image[:, 1] = 1.0
-    X = np.stack([image.T.ravel(), image.ravel()] * 10)
-    np.save(tmp_path / "X.npy", X)
+    pixels = np.stack([image.T.ravel(), image.ravel()] * 10)
+    np.save(tmp_path / "X.npy", pixels)
     np.save(tmp_path / "y.npy", np.array([[0], [1]] * 10, dtype=float))
     data = digits_data.load(str(tmp_path / "X.npy"), classes=2)
     assert data.image_shape == (20, 20) and len(data.x_train) == 16

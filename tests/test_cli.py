@@ -1,0 +1,153 @@
+"""The glassnet command: ``glassnet digits`` trains, reports, writes its files; bad input exits 2."""
+import json
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from glassnet.apps import digits, digits_data
+from glassnet.apps.saving import load_weights
+from glassnet.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+PNGS = ("history.png", "mistakes.png", "samples.png")
+
+
+def _accuracy(output):
+    return float(re.search(r"test accuracy: ([\d.]+)%", output).group(1)) / 100
+
+
+def test_defaults_reach_the_targets_quickly(tmp_path, capsys):
+    for classes, target in (("2", 0.99), ("10", 0.96)):
+        start = time.perf_counter()
+        status = main(["digits", "--classes", classes, "--out", str(tmp_path / classes), "--quiet"])
+        seconds = time.perf_counter() - start
+        output = capsys.readouterr().out
+        assert status == 0
+        assert _accuracy(output) >= target, output
+        assert seconds < 10
+
+
+def test_full_report_and_files(tmp_path, capsys):
+    status = main(["digits", "--classes", "10", "--epochs", "3", "--out", str(tmp_path)])
+    output = capsys.readouterr().out
+    assert status == 0
+    assert "1437 training and 360 test images of 8x8 pixels" in output
+    assert "Total params: 2,175" in output  # 64*25+25 + 25*15+15 + 15*10+10
+    assert "Epoch 3/3" in output and "val_accuracy" in output
+    assert "confusion matrix" in output
+    matrix = [line.split()[1:] for line in output.splitlines() if re.match(r"^ +\d +\d", line)]
+    assert len(matrix) == 10 and sum(int(count) for row in matrix for count in row) == 360
+    assert (tmp_path / "model.weights.npz").exists() and (tmp_path / "model.json").exists()
+    if _has_matplotlib():
+        assert all((tmp_path / name).stat().st_size > 1000 for name in PNGS)
+
+
+def test_quiet_prints_only_the_accuracy(tmp_path, capsys):
+    assert main(["digits", "--epochs", "2", "--out", str(tmp_path), "--quiet"]) == 0
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == 1 and captured.out.startswith("test accuracy: ")
+    assert captured.err == ""
+
+
+def test_same_seed_same_model_and_saved_weights_reload(tmp_path, capsys):
+    for run in ("a", "b"):
+        main(["digits", "--classes", "10", "--epochs", "3", "--seed", "7", "--out", str(tmp_path / run), "--quiet"])
+    first, second = np.load(tmp_path / "a" / "model.weights.npz"), np.load(tmp_path / "b" / "model.weights.npz")
+    assert first.files == ["layer0_kernel", "layer0_bias", "layer1_kernel", "layer1_bias",
+                           "layer2_kernel", "layer2_bias"]
+    assert all(np.array_equal(first[name], second[name]) for name in first.files)
+
+    saved = json.loads((tmp_path / "a" / "model.json").read_text())
+    assert [layer["config"]["units"] for layer in saved["layers"]] == [25, 15, 10]
+    model = digits.build_model(saved["classes"], input_size=saved["input_shape"][0])
+    load_weights(model, tmp_path / "a" / "model.weights.npz")
+    data = digits_data.load(classes=10)
+    accuracy = np.mean(digits.predict_labels(model, data.x_test, 10) == data.y_test)
+    assert accuracy == pytest.approx(saved["test_accuracy"]) and accuracy > 0.5
+
+
+def test_options_change_the_model(tmp_path, capsys):
+    status = main(["digits", "--hidden", "8", "--activation", "tanh", "--optimizer", "sgd", "--learning-rate", "0.5",
+                   "--batch-size", "64", "--epochs", "2", "--validation-split", "0", "--out", str(tmp_path)])
+    output = capsys.readouterr().out
+    assert status == 0 and "Total params: 529" in output  # 64*8+8 + 8+1
+    assert "val_accuracy" not in output
+    saved = json.loads((tmp_path / "model.json").read_text())
+    assert saved["layers"][0]["config"]["activation"] == "tanh" and len(saved["layers"]) == 2
+
+
+def test_own_data_file(tmp_path, capsys):
+    (x_train, y_train), (x_test, y_test) = digits_data.digits.load_data()
+    np.savez(tmp_path / "mine.npz", x=np.concatenate([x_train, x_test]).reshape(-1, 64),
+             y=np.concatenate([y_train, y_test]))
+    status = main(["digits", "--data", str(tmp_path / "mine.npz"), "--epochs", "40", "--out", str(tmp_path / "out")])
+    output = capsys.readouterr().out
+    assert status == 0 and str(tmp_path / "mine.npz") in output
+    assert _accuracy(output) >= 0.95
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["--epochs", "0"], "argument --epochs: expected a positive integer. Received: '0'"),
+    (["--batch-size", "ten"], "argument --batch-size: expected a positive integer. Received: 'ten'"),
+    (["--hidden", "25,,15"], "argument --hidden: expected positive integers separated by commas"),
+    (["--learning-rate", "-0.1"], "argument --learning-rate: expected a positive number"),
+    (["--validation-split", "1"], "argument --validation-split: expected a fraction"),
+    (["--classes", "3"], "argument --classes: invalid choice: 3"),
+    (["--activation", "sigmod"], "argument --activation: invalid choice: 'sigmod'"),
+    (["--optimizer", "adamm"], "argument --optimizer: invalid choice: 'adamm'"),
+    (["--colour"], "unrecognized arguments: --colour"),
+])
+def test_bad_options_give_one_line_and_status_2(tmp_path, capsys, arguments, message):
+    assert main(["digits", *arguments, "--out", str(tmp_path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [captured.err.strip()]
+    assert captured.err.startswith("glassnet digits: error: ") and message in captured.err
+    assert captured.out == "" and not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("content", [None, b"PK\x03\x04 not really a zip", b"\x93NUMPY broken"])
+def test_unreadable_data_gives_one_line_and_status_2(tmp_path, capsys, content):
+    path = tmp_path / "digits.npz"
+    if content is not None:
+        path.write_bytes(content)
+    assert main(["digits", "--data", str(path), "--out", str(tmp_path / "out")]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"glassnet digits: error: cannot read data file '{path}'")
+    assert len(captured.err.splitlines()) == 1 and not (tmp_path / "out").exists()
+
+
+def test_without_matplotlib_it_trains_and_says_plots_were_skipped(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    assert main(["digits", "--epochs", "2", "--out", str(tmp_path)]) == 0
+    output = capsys.readouterr().out
+    assert "plots skipped: matplotlib is not installed (pip install matplotlib)" in output
+    assert (tmp_path / "model.weights.npz").exists() and not any((tmp_path / name).exists() for name in PNGS)
+
+
+def test_help_and_missing_command():
+    assert main(["digits", "--help"]) == 0
+    assert main([]) == 2
+
+
+def test_python_dash_m_glassnet(tmp_path):
+    def run(*arguments):
+        return subprocess.run([sys.executable, "-m", "glassnet", *arguments], cwd=tmp_path, capture_output=True,
+                              text=True, timeout=60, env={"PYTHONPATH": str(ROOT), "PATH": ""})
+    done = run("digits", "--epochs", "1", "--quiet")
+    assert done.returncode == 0 and done.stdout.startswith("test accuracy: ")
+    assert (tmp_path / "glassnet-digits" / "model.weights.npz").exists()  # the default --out
+    bad = run("digits", "--epochs", "-1")
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr and len(bad.stderr.splitlines()) == 1
+
+
+def _has_matplotlib():
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True

@@ -1,0 +1,71 @@
+"""Every script in examples/ runs, with few epochs, and learns what it sets out to show."""
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+ROOT = EXAMPLES.parent
+
+
+def _example(name):
+    spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_seed_network_learns_zeros_from_ones(capsys):
+    accuracy = _example("seed_network").main(epochs=2)
+    output = capsys.readouterr().out
+    assert "Epoch 2/2" in output and "Trainable params: 10,431" in output  # 400*25+25 + 25*15+15 + 15+1
+    assert accuracy >= 0.9
+
+
+def test_coffee_roasting_data_is_the_courses_and_the_network_decides(capsys):
+    example = _example("coffee_roasting")
+    roasts, good = example.load_coffee_data()
+    # The lab prints these first rows, and 43 good roasts of 200.
+    assert roasts.shape == (200, 2) and good.shape == (200, 1) and int(good.sum()) == 43
+    assert np.allclose(roasts[:2], [[185.32, 12.69], [259.92, 11.87]], atol=0.005) and good[:2, 0].tolist() == [1, 0]
+    accuracy, decisions = example.main(epochs=2, tile=100)
+    output = capsys.readouterr().out
+    assert "Temperature Max, Min post normalization: 1.66, -1.69" in output
+    assert "Duration    Max, Min post normalization: 1.79, -1.70" in output
+    assert decisions.ravel().tolist() == [1, 0]  # 200 C for 13.9 min is good; 17 min is too long
+    assert accuracy >= 0.9
+
+
+def test_multiclass_softmax_gives_probabilities_from_logits(capsys):
+    accuracy, probabilities = _example("multiclass_softmax").main(epochs=3)
+    assert "category:" in capsys.readouterr().out
+    assert probabilities.shape == (2000, 4)
+    assert np.allclose(probabilities.sum(axis=1), 1, atol=1e-5) and probabilities.min() >= 0
+    assert accuracy >= 0.95
+
+
+def test_regularized_model_trades_training_fit_for_simplicity(capsys):
+    results = _example("regularized_model").main(epochs=40)
+    output = capsys.readouterr().out
+    assert "regularized model: training error" in output and "L2 penalty" in output
+    complex_train, complex_cv = results["complex"]
+    regularized_train, regularized_cv = results["regularized"]
+    assert complex_train < 0.1 and complex_cv < 0.15 and regularized_cv < 0.15
+    assert regularized_train >= complex_train
+
+
+@pytest.mark.parametrize("arguments, last_words", [
+    (["seed_network.py", "--epochs", "1"], "training accuracy: "),
+    (["coffee_roasting.py", "--epochs", "1", "--tile", "2"], "training accuracy: "),
+    (["multiclass_softmax.py", "--epochs", "1"], "training accuracy: "),
+    (["regularized_model.py", "--epochs", "1"], "L2 penalty of the regularized model's weights: "),
+])
+def test_each_example_runs_from_the_command_line(arguments, last_words):
+    script, *options = arguments
+    done = subprocess.run([sys.executable, str(EXAMPLES / script), *options], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, env={"PYTHONPATH": str(ROOT), "PATH": ""})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1].startswith(last_words)

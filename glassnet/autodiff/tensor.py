@@ -7,7 +7,6 @@ all the tape needs to walk the graph in reverse.
 """
 import numpy as np
 
-from glassnet import backend
 
 
 class TensorShape(tuple):

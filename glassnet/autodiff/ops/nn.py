@@ -36,8 +36,8 @@ def relu(x):
 
 @primitive
 def leaky_relu(x, *, negative_slope=0.2):
-    positive = x >= 0
-    return np.where(positive, x, negative_slope * x), lambda g: g * np.where(positive, 1, negative_slope).astype(x.dtype)
+    slope = np.where(x >= 0, 1, negative_slope).astype(x.dtype)
+    return x * slope, lambda g: g * slope
 
 
 @primitive

@@ -18,7 +18,9 @@ class InputLayer(Layer):
         if batch_shape is None:
             batch_shape = batch_input_shape
         if shape is None and batch_shape is None:
-            raise ValueError("InputLayer needs `shape` (the shape of one sample, e.g. shape=(400,)). Received: shape=None")
+            raise ValueError(
+                "InputLayer needs `shape` (the shape of one sample, e.g. shape=(400,)). Received: shape=None"
+            )
         if batch_shape is None:
             batch_shape = (batch_size, *_as_shape(shape, "shape"))
         super().__init__(name=name, dtype=dtype, **kwargs)

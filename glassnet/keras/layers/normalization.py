@@ -39,7 +39,9 @@ class Normalization(Layer):
         ndim = len(input_shape)
         kept = self._kept_axes(ndim)
         if any(input_shape[a] is None for a in kept):
-            raise ValueError(f"Normalization needs a known size on axis {self.axis}. Received input_shape={tuple(input_shape)}")
+            raise ValueError(
+                f"Normalization needs a known size on axis {self.axis}. Received input_shape={tuple(input_shape)}"
+            )
         shape = tuple(input_shape[a] for a in kept)
         if self._fixed is None:
             self.mean = self.add_weight(shape, "zeros", "mean", trainable=False)

@@ -49,7 +49,9 @@ class Model(Trainer, Layer):
         """A layer by `name`, or by position `index`."""
         if index is not None:
             if not -len(self._layers) <= index < len(self._layers):
-                raise ValueError(f"Was asked to retrieve layer at index {index} but model only has {len(self._layers)} layers.")
+                raise ValueError(
+                    f"Was asked to retrieve layer at index {index} but model only has {len(self._layers)} layers."
+                )
             return self._layers[index]
         for layer in self._layers:
             if layer.name == name:

@@ -295,9 +295,10 @@ def _check_validation_split(validation_split):
 
 def _unpack_validation(validation_data):
     if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+        length = len(validation_data) if hasattr(validation_data, "__len__") else "?"
         raise ValueError(
             "`validation_data` must be a tuple (x_val, y_val) or (x_val, y_val, val_sample_weight). "
-            f"Received: {type(validation_data).__name__} of length {len(validation_data) if hasattr(validation_data, '__len__') else '?'}"
+            f"Received: {type(validation_data).__name__} of length {length}"
         )
     return tuple(validation_data)
 

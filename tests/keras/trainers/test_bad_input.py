@@ -112,3 +112,9 @@ def test_metrics_must_be_a_list():
 def test_predict_rejects_ragged_lists():
     with pytest.raises(TypeError, match="ragged"):
         _model().predict([[1.0, 2.0, 3.0], [1.0]], verbose=0)
+
+
+@pytest.mark.parametrize("validation_data, pattern", [((X,), "tuple of length 1"), (X, "ndarray of length 10")])
+def test_validation_data_must_be_a_pair_or_triple(validation_data, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        _model().fit(X, Y, validation_data=validation_data, verbose=0)

@@ -1,0 +1,1 @@
+"""One module per framework; each runs one workload in its own process (see bench/harness.py)."""

@@ -1,0 +1,161 @@
+"""Run the whole benchmark: every framework and workload in its own process, interleaved.
+
+    python -m bench.run --peer-python /tmp/peers-venv/bin/python     # everything (see README.md)
+    python -m bench.run --tiny --repeats 1 --out /tmp/bench           # glassnet's part, in seconds
+
+Round after round, each job (framework x workload x threads) runs once in a fresh process
+(A B C A B C ...), so slow drifts in the machine's load touch every framework alike. The
+medians over the rounds go into a Markdown table and a PNG chart (bench/report.py).
+"""
+import argparse
+import datetime
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import report
+
+REPO = Path(__file__).resolve().parent.parent
+
+# framework key -> (module under bench/frameworks, extra arguments, needs the peers' environment)
+FRAMEWORKS = {
+    "glassnet": ("keras_api", ["--backend", "glassnet"], False),
+    "numpy-loop": ("numpy_loop", [], False),
+    "tf-keras": ("keras_api", ["--backend", "tensorflow"], True),
+    "torch": ("torch_nn", [], True),
+    "sklearn": ("sklearn_mlp", [], True),
+}
+
+# (framework, workload, threads); threads None leaves the library's own default.
+JOBS = [
+    ("matmul", "matmul", 1), ("matmul", "matmul", 2),
+    *((name, "import", None) for name in FRAMEWORKS),
+    ("glassnet", "w1", None), ("numpy-loop", "w1", None), ("tf-keras", "w1", None),
+    ("torch", "w1", 1), ("torch", "w1", 2), ("sklearn", "w1", None),
+    ("glassnet", "w2", 1), ("glassnet", "w2", 2), ("numpy-loop", "w2", 1), ("numpy-loop", "w2", 2),
+    ("tf-keras", "w2", None), ("torch", "w2", 1), ("torch", "w2", 2), ("sklearn", "w2", None),
+    ("glassnet", "w3", None), ("numpy-loop", "w3", None), ("tf-keras", "w3", None),
+    ("torch", "w3", 1), ("sklearn", "w3", None),
+]
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tiny", action="store_true", help="small sizes: every path in seconds, timings meaningless")
+    parser.add_argument("--repeats", type=int, default=3, help="rounds; the tables show medians (default 3)")
+    parser.add_argument("--frameworks", default="all",
+                        help="comma-separated from: " + ", ".join(FRAMEWORKS) + " (default: all that can run)")
+    parser.add_argument("--workloads", default="matmul,import,w1,w2,w3", help="comma-separated (default: all)")
+    parser.add_argument("--peer-python", help="the Python of the peers' environment (bench/requirements-peers.txt); "
+                        "without it only glassnet and the NumPy loop run")
+    parser.add_argument("--out", default=str(REPO / "bench" / "results"), help="folder for the results")
+    parser.add_argument("--machine", default=None, help="label for the results' file names (default: CPU and cores)")
+    parser.add_argument("--unset-openblas-env", action="store_true",
+                        help="remove OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (both together) from the jobs' environment")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds before one job is given up")
+    return parser.parse_args(argv)
+
+
+def select_jobs(args):
+    names = list(FRAMEWORKS) if args.frameworks == "all" else args.frameworks.split(",")
+    unknown = sorted(set(names) - set(FRAMEWORKS))
+    if unknown:
+        sys.exit(f"error: unknown framework(s) {unknown}; choose from {list(FRAMEWORKS)}")
+    if not args.peer_python:
+        peers = [n for n in names if FRAMEWORKS[n][2]]
+        if peers and args.frameworks != "all":
+            sys.exit(f"error: {peers} need --peer-python (see bench/README.md)")
+        names = [n for n in names if not FRAMEWORKS[n][2]]
+    workloads = args.workloads.split(",")
+    return [job for job in JOBS if job[1] in workloads and (job[0] == "matmul" or job[0] in names)]
+
+
+def command(job, args, out_file):
+    framework, workload, threads = job
+    if framework == "matmul":
+        module, extra, peer = "matmul", [], False
+    else:
+        module, extra, peer = FRAMEWORKS[framework]
+        if workload == "import":
+            module, extra = "imports", ["--framework", framework]
+    python = args.peer_python if peer else sys.executable
+    argv = [python, "-m", f"bench.frameworks.{module}", *extra, "--out", str(out_file)]
+    if workload not in ("import", "matmul"):
+        argv += ["--workload", workload]
+    if threads:
+        argv += ["--threads", str(threads)]
+    return argv + (["--tiny"] if args.tiny else [])
+
+
+def environment(job, args):
+    env = dict(os.environ, PYTHONPATH=str(REPO), TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0")
+    # Imports are timed as a user meets them: with bytecode cached (pip install compiles it too).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    for name in THREAD_VARIABLES:
+        env.pop(name, None)
+        if job[2]:
+            env[name] = str(job[2])
+    if args.unset_openblas_env and "OPENBLAS_CORETYPE" in env and "OPENBLAS_L2_SIZE" in env:
+        del env["OPENBLAS_CORETYPE"], env["OPENBLAS_L2_SIZE"]
+    return env
+
+
+def run_job(job, args, scratch, round_index):
+    out_file = Path(scratch) / f"{'-'.join(map(str, job))}-{round_index}.json"
+    load_before = os.getloadavg()[0]
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(command(job, args, out_file), cwd=REPO, env=environment(job, args),
+                              capture_output=True, text=True, timeout=args.timeout)
+        failure = None if done.returncode == 0 and out_file.exists() else done.stderr[-2000:]
+    except subprocess.TimeoutExpired:
+        failure = f"timed out after {args.timeout} s"
+    record = {"framework": job[0], "workload": job[1], "threads": job[2], "round": round_index,
+              "process_s": time.perf_counter() - start, "load_before": load_before, "load_after": os.getloadavg()[0]}
+    if failure:
+        record["error"] = failure
+    else:
+        record.update({k: v for k, v in json.loads(out_file.read_text()).items() if k not in record})
+    return record
+
+
+def warm_bytecode(args):
+    """Import glassnet once so that its bytecode is cached before any import is timed."""
+    env = environment((None, None, None), args)
+    subprocess.run([sys.executable, "-c", "import glassnet"], cwd=REPO, env=env, check=True)
+
+
+def run_all(args):
+    jobs = select_jobs(args)
+    warm_bytecode(args)
+    runs = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for round_index in range(args.repeats):
+            for job in jobs:
+                record = run_job(job, args, scratch, round_index)
+                runs.append(record)
+                status = "FAILED" if "error" in record else f"{record['process_s']:.1f} s"
+                print(f"round {round_index + 1}/{args.repeats}  {'/'.join(map(str, job)):<28} {status}",
+                      file=sys.stderr, flush=True)
+                if "error" in record:
+                    print(record["error"], file=sys.stderr)
+    return runs
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    started = datetime.datetime.now()
+    runs = run_all(args)
+    context = report.machine_context(args, started, ["python -m bench.run", *(sys.argv[1:] if argv is None else argv)])
+    paths = report.write(runs, context, Path(args.out))
+    print("\n".join(str(p) for p in paths))
+    return 1 if any("error" in r for r in runs) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""The benchmark's glassnet-only part at tiny sizes: it runs and its outputs are well-formed.
+
+No timing is asserted: CI machines vary. This keeps `python -m bench.run` from rotting.
+"""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench")
+    done = subprocess.run([sys.executable, "-m", "bench.run", "--tiny", "--repeats", "1", "--out", str(out),
+                           "--machine", "ci"], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def test_writes_markdown_json_and_chart(results):
+    names = sorted(p.suffix for p in results.iterdir())
+    assert ".md" in names and ".json" in names
+    pytest.importorskip("matplotlib")
+    png = next(results.glob("*.png"))
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_every_job_ran_and_measured(results):
+    runs = json.loads(next(results.glob("*.json")).read_text())["runs"]
+    assert not [r for r in runs if "error" in r]
+    jobs = {(r["framework"], r["workload"]) for r in runs}
+    for framework in ("glassnet", "numpy-loop"):
+        assert {(framework, w) for w in ("import", "w1", "w2", "w3")} <= jobs
+    for run in runs:
+        assert run["process_s"] > 0 and run["load_before"] >= 0
+        measured = {"w1": "us_per_step", "w2": "samples_per_s", "w3": "predict_one_us", "import": "import_ms",
+                    "matmul": "gflops"}[run["workload"]]
+        assert run[measured] > 0
+
+
+def test_same_computation_is_reported(results):
+    runs = json.loads(next(results.glob("*.json")).read_text())["runs"]
+    for run in runs:
+        if run["workload"] in ("w1", "w2"):
+            assert run["loss"] > 0 and 0 <= run["accuracy"] <= 1
+
+
+def test_markdown_has_targets_and_tables(results):
+    text = next(results.glob("*.md")).read_text()
+    for heading in ("## Targets", "## W1", "## W2", "## W3", "## Import time"):
+        assert heading in text
+    assert "TINY sizes" in text
+    assert "| glassnet | default |" in text

@@ -7,6 +7,7 @@ is relu``.
 import math
 
 from glassnet.autodiff import convert_to_tensor, ops
+from glassnet.keras.identifiers import lookup
 
 
 def linear(x):
@@ -114,12 +115,7 @@ def get(identifier):
     if identifier is None:
         return linear
     if isinstance(identifier, str):
-        if identifier not in _BY_NAME:
-            raise ValueError(
-                f"Could not interpret activation function identifier: {identifier!r}. "
-                f"Known activations: {', '.join(sorted(_BY_NAME))}."
-            )
-        return _BY_NAME[identifier]
+        return lookup(_BY_NAME, identifier, "activation function", "activations")
     if callable(identifier):
         return identifier
     raise TypeError(

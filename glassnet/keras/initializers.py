@@ -19,6 +19,7 @@ import math
 
 import numpy as np
 
+from glassnet.keras.identifiers import lookup
 from glassnet import backend
 from glassnet import random as glassnet_random
 
@@ -377,12 +378,7 @@ _BY_NAME.update({
 
 
 def _lookup(name):
-    if name not in _BY_NAME:
-        raise ValueError(
-            f"Could not interpret initializer identifier: {name!r}. "
-            f"Known initializers: {', '.join(sorted(_BY_NAME))}."
-        )
-    return _BY_NAME[name]
+    return lookup(_BY_NAME, name, "initializer", "initializers")
 
 
 def serialize(initializer):

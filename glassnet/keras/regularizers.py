@@ -20,6 +20,7 @@ import math
 
 import numpy as np
 
+from glassnet.keras.identifiers import lookup
 from glassnet.autodiff import convert_to_tensor, ops
 
 
@@ -119,12 +120,7 @@ _BY_NAME = {"Regularizer": Regularizer, "L1": L1, "L2": L2, "L1L2": L1L2,
 
 
 def _lookup(name):
-    if name not in _BY_NAME:
-        raise ValueError(
-            f"Could not interpret regularizer identifier: {name!r}. "
-            f"Known regularizers: {', '.join(sorted(_BY_NAME))}."
-        )
-    return _BY_NAME[name]
+    return lookup(_BY_NAME, name, "regularizer", "regularizers")
 
 
 def serialize(regularizer):

@@ -7,6 +7,7 @@
 """
 import inspect
 
+from glassnet.keras.identifiers import lookup
 from glassnet.keras.losses import crossentropy, margin, regression
 from glassnet.keras.losses.crossentropy_losses import (
     BinaryCrossentropy, CategoricalCrossentropy, KLDivergence, SparseCategoricalCrossentropy,
@@ -78,12 +79,8 @@ def get(identifier, y_true_shape=None, y_pred_shape=None):
 
 
 def _lookup(name):
-    if name not in ALL_OBJECTS:
-        raise ValueError(
-            f"Could not interpret loss identifier: {name!r}. Known losses: "
-            f"{', '.join(sorted(n for n in ALL_OBJECTS if n not in ('Loss', 'LossFunctionWrapper')))}."
-        )
-    return ALL_OBJECTS[name]
+    known = [n for n in ALL_OBJECTS if n not in ("Loss", "LossFunctionWrapper")]
+    return lookup(ALL_OBJECTS, name, "loss", "losses", known)
 
 
 def _instantiate(obj):

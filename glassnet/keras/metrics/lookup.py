@@ -9,6 +9,7 @@ the key the user wrote.
 """
 import inspect
 
+from glassnet.keras.identifiers import lookup
 from glassnet.keras import naming
 from glassnet.keras.losses.lookup import kind_for_shapes
 from glassnet.keras.metrics import accuracy_metrics as acc
@@ -91,10 +92,8 @@ def _from_string(name, y_true_shape, y_pred_shape):
             f"The metric {name!r} is chosen from the shapes of y and the model's output: pass "
             f"y_true_shape and y_pred_shape, or name it ('binary_crossentropy', ...)."
         )
-    if name not in ALL_OBJECTS:
-        known = sorted(set(ALL_OBJECTS) | {"accuracy", "acc", "crossentropy", "ce"})
-        raise ValueError(f"Could not interpret metric identifier: {name!r}. Known metrics: {', '.join(known)}.")
-    return ALL_OBJECTS[name]()
+    known = set(ALL_OBJECTS) | {"accuracy", "acc", "crossentropy", "ce"}
+    return lookup(ALL_OBJECTS, name, "metric", "metrics", known)()
 
 
 def serialize(metric):

@@ -2,7 +2,7 @@
 import numpy as np
 
 from glassnet import backend
-from glassnet.autodiff import Tensor, Variable, convert_to_tensor
+from glassnet.autodiff import Tensor, Variable, convert_to_tensor, ops
 from glassnet.keras import initializers, naming
 from glassnet.keras.keras_tensor import KerasTensor
 
@@ -124,10 +124,11 @@ class Layer:
         self.built = True
 
     def _convert_input(self, inputs):
+        """A Tensor of the layer's dtype; the cast stays on the tape when the input is on it."""
         tensor = inputs if isinstance(inputs, Tensor) else convert_to_tensor(np.asarray(inputs))
-        if tensor.dtype != self.dtype:
-            tensor = convert_to_tensor(tensor, self.dtype) if not tensor._node else _cast(tensor, self.dtype)
-        return tensor
+        if tensor.dtype == self.dtype:
+            return tensor
+        return ops.cast(tensor, dtype=self.dtype)
 
     def _check_input(self, shape):
         """Subclasses with a fixed input size override this to name the mismatch."""
@@ -137,12 +138,6 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
-
-
-def _cast(tensor, dtype):
-    from glassnet.autodiff import ops
-
-    return ops.cast(tensor, dtype=dtype)
 
 
 def _as_shape(shape, argument):

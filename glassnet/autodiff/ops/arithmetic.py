@@ -76,14 +76,20 @@ def log(a):
 
 @primitive
 def abs(a):  # noqa: A001 - the public name, as tf.abs
-    return np.abs(a), lambda g: g * np.sign(a)
+    # At 0 the slope is +1, as in JAX (so Keras's L1 penalty moves a zero bias), not sign(0) = 0.
+    return np.abs(a), lambda g: np.where(a >= 0, g, -g)
+
+
+def _tie_share(a_wins, tie, dtype):
+    """a's share of the gradient: 1 where it wins, 0.5 on a tie (JAX's rule, so Keras's), else 0."""
+    return np.where(tie, 0.5, a_wins).astype(dtype)
 
 
 @primitive
 def maximum(a, b):
     def backward(g):
-        a_wins = a >= b
-        return sum_to(g * a_wins, np.shape(a)), sum_to(g * ~a_wins, np.shape(b))
+        share_a = _tie_share(a > b, a == b, g.dtype)
+        return sum_to(g * share_a, np.shape(a)), sum_to(g * (1 - share_a), np.shape(b))
 
     return np.maximum(a, b), backward
 
@@ -91,8 +97,8 @@ def maximum(a, b):
 @primitive
 def minimum(a, b):
     def backward(g):
-        a_wins = a <= b
-        return sum_to(g * a_wins, np.shape(a)), sum_to(g * ~a_wins, np.shape(b))
+        share_a = _tie_share(a < b, a == b, g.dtype)
+        return sum_to(g * share_a, np.shape(a)), sum_to(g * (1 - share_a), np.shape(b))
 
     return np.minimum(a, b), backward
 

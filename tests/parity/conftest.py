@@ -1,0 +1,25 @@
+"""The parity suite runs real Keras 3 on its JAX backend beside glassnet.
+
+Keras is a test dependency (the ``test`` extra pins it), so a failed import fails
+the whole suite loudly instead of skipping it.
+"""
+import os
+import sys
+
+os.environ["KERAS_BACKEND"] = "jax"
+os.environ.setdefault("JAX_PLATFORMS", "cpu")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+try:
+    import keras  # noqa: E402
+except ImportError as error:  # pragma: no cover - only when the test extra is missing
+    raise ImportError(
+        "The parity tests need real Keras with the JAX backend. Install the test extra: "
+        "pip install -e '.[test]'"
+    ) from error
+
+if keras.backend.backend() != "jax":  # pragma: no cover
+    raise RuntimeError(f"The parity tests expect Keras's JAX backend. Received: {keras.backend.backend()!r}")
+
+# The helper modules beside this file (parity_tools, random_models) import by name.
+sys.path.insert(0, os.path.dirname(__file__))

@@ -6,6 +6,8 @@ is relu``.
 """
 import math
 
+import numpy as np
+
 from glassnet.autodiff import convert_to_tensor, ops
 from glassnet.keras.identifiers import lookup
 
@@ -86,11 +88,14 @@ def exponential(x):
 
 def hard_sigmoid(x):
     """``relu6(x + 3) / 6``, Keras 3's definition."""
-    return ops.clip(convert_to_tensor(x) + 3.0, low=0.0, high=6.0) / 6.0
+    return relu6(convert_to_tensor(x) + 3.0) / 6.0
 
 
 def relu6(x):
-    return ops.clip(convert_to_tensor(x), low=0.0, high=6.0)
+    """``min(max(x, 0), 6)``; the gradient is 0 at both corners, as JAX's (so Keras trains that way)."""
+    x = convert_to_tensor(x)
+    inside = (x.value > 0) & (x.value < 6)
+    return ops.where(inside, x, np.clip(x.value, 0, 6).astype(x.dtype))
 
 
 def softmax(x, axis=-1):

@@ -12,7 +12,7 @@ import pytest
 from parity_tools import assert_close
 
 from glassnet.autodiff import GradientTape, Variable, ops
-from glassnet.keras import losses, regularizers
+from glassnet.keras import activations, losses, regularizers
 
 KINKS = np.array([-6.0, -3.0, -1.0, 0.0, -0.0, 1.0, 3.0, 6.0], dtype="float32")
 
@@ -26,6 +26,13 @@ def _glassnet_grad(fn, x):
 
 def _keras_grad(fn, x):
     return jax.grad(lambda v: jnp.sum(fn(v)))(jnp.asarray(x, dtype="float32"))
+
+
+@pytest.mark.parametrize("name", sorted(activations._BY_NAME))
+def test_activation_gradient_at_kinks(name):
+    expected = _keras_grad(keras.activations.get(name), KINKS.reshape(2, 4))
+    actual = _glassnet_grad(activations.get(name), KINKS.reshape(2, 4))
+    assert_close(actual, expected, family="forward", what=f"gradient of {name!r} at {KINKS.tolist()}")
 
 
 @pytest.mark.parametrize("name, options", [("L1", {"l1": 0.01}), ("L2", {"l2": 0.01}),

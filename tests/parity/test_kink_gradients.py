@@ -48,6 +48,8 @@ def test_regularizer_gradient_at_zero(name, options):
     ("MeanAbsoluteError", {}, [[1.0, 2.0, 0.0]], [[1.0, 2.5, 0.0]]),
     ("MeanAbsolutePercentageError", {}, [[1.0, 2.0, 4.0]], [[1.0, 2.5, 4.0]]),
     ("Huber", {"delta": 1.0}, [[0.0, 0.0, 0.0]], [[1.0, -1.0, 0.0]]),
+    ("Hinge", {}, [[1.0, -1.0, 1.0]], [[1.0, -1.0, 0.0]]),
+    ("SquaredHinge", {}, [[1.0, -1.0, 1.0]], [[1.0, -1.0, 0.0]]),
     ("BinaryCrossentropy", {}, [[1.0, 0.0, 1.0]], [[1.0, 0.0, 0.0]]),
     ("CategoricalCrossentropy", {}, [[0.0, 1.0, 0.0]], [[0.0, 1.0, 0.0]]),
 ])

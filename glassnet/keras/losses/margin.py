@@ -10,6 +10,11 @@ from glassnet.keras.losses._ops import mean
 from glassnet.keras.losses.alignment import prepare
 
 
+def _hinge_clamp(margin):
+    """max(margin, 0) with JAX's gradient 0.5 at a tie, which Keras trains with (relu's is 0)."""
+    return ops.maximum(margin, 0.0)
+
+
 def _signed_labels(y_true):
     values = y_true.value
     if np.all((values == 0) | (values == 1)):
@@ -24,7 +29,7 @@ def hinge(y_true, y_pred):
     1.0
     """
     y_true, y_pred = prepare(y_true, y_pred)
-    return mean(ops.relu(1.0 - _signed_labels(y_true) * y_pred), axis=-1)
+    return mean(_hinge_clamp(1.0 - _signed_labels(y_true) * y_pred), axis=-1)
 
 
 def squared_hinge(y_true, y_pred):
@@ -34,7 +39,7 @@ def squared_hinge(y_true, y_pred):
     1.25
     """
     y_true, y_pred = prepare(y_true, y_pred)
-    return mean(ops.square(ops.relu(1.0 - _signed_labels(y_true) * y_pred)), axis=-1)
+    return mean(ops.square(_hinge_clamp(1.0 - _signed_labels(y_true) * y_pred)), axis=-1)
 
 
 def categorical_hinge(y_true, y_pred):
@@ -46,4 +51,4 @@ def categorical_hinge(y_true, y_pred):
     y_true, y_pred = prepare(y_true, y_pred)
     positive = ops.sum(y_true * y_pred, axis=-1)
     negative = ops.max((1.0 - y_true) * y_pred, axis=-1)
-    return ops.relu(negative - positive + 1.0)
+    return _hinge_clamp(negative - positive + 1.0)

@@ -20,6 +20,9 @@ def draw(rows, context, path):
     figure, axes = plt.subplots(2, 2, figsize=(13, 8))
     for axis, (workload, metric, title, log) in zip(axes.flat, PANELS):
         bars = [(_label(key), row[metric]) for key, row in rows.items() if key[1] == workload and metric in row]
+        if not bars:
+            axis.set_axis_off()
+            continue
         colours = ["tab:orange" if label.startswith("glassnet") else "tab:blue" for label, _ in bars]
         axis.barh([b[0] for b in bars], [b[1] for b in bars], color=colours)
         axis.invert_yaxis()

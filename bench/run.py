@@ -11,6 +11,7 @@ import argparse
 import datetime
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -58,6 +59,9 @@ def parse_args(argv=None):
     parser.add_argument("--unset-openblas-env", action="store_true",
                         help="remove OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (both together) from the jobs' environment")
     parser.add_argument("--timeout", type=float, default=900, help="seconds before one job is given up")
+    parser.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
+                        help="before each job, wait up to this long for the other processes to use under "
+                        "a third of a core (a shared machine); the busy cores seen are recorded either way")
     return parser.parse_args(argv)
 
 
@@ -105,9 +109,40 @@ def environment(job, args):
     return env
 
 
+def cpu_seconds():
+    """(busy CPU-seconds of the whole machine so far, seconds of CPU used by our finished children)."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(v) for v in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None, 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (sum(fields) - fields[3] - fields[4]) / ticks, children.ru_utime + children.ru_stime
+
+
+def busy_cores(seconds=0.5):
+    """How many cores the machine kept busy over the next `seconds`; None where /proc is missing."""
+    before = cpu_seconds()[0]
+    time.sleep(seconds)
+    after = cpu_seconds()[0]
+    return None if before is None else (after - before) / seconds
+
+
+def wait_for_idle(limit):
+    """Busy cores just before a job, after waiting (up to `limit` seconds) for them to drop under 1/3."""
+    deadline = time.monotonic() + limit
+    busy = busy_cores()
+    while busy is not None and busy > 1 / 3 and time.monotonic() < deadline:
+        busy = busy_cores(2.0)
+    return busy
+
+
 def run_job(job, args, scratch, round_index):
     out_file = Path(scratch) / f"{'-'.join(map(str, job))}-{round_index}.json"
+    busy_before = wait_for_idle(args.wait_idle)
     load_before = os.getloadavg()[0]
+    machine_before, ours_before = cpu_seconds()
     start = time.perf_counter()
     try:
         done = subprocess.run(command(job, args, out_file), cwd=REPO, env=environment(job, args),
@@ -115,8 +150,13 @@ def run_job(job, args, scratch, round_index):
         failure = None if done.returncode == 0 and out_file.exists() else done.stderr[-2000:]
     except subprocess.TimeoutExpired:
         failure = f"timed out after {args.timeout} s"
+    seconds = time.perf_counter() - start
+    machine_after, ours_after = cpu_seconds()
+    others = None if machine_before is None else (
+        max(0.0, (machine_after - machine_before) - (ours_after - ours_before)) / seconds)
     record = {"framework": job[0], "workload": job[1], "threads": job[2], "round": round_index,
-              "process_s": time.perf_counter() - start, "load_before": load_before, "load_after": os.getloadavg()[0]}
+              "process_s": seconds, "busy_cores_before": busy_before, "others_cores_during": others,
+              "load_before": load_before, "load_after": os.getloadavg()[0]}
     if failure:
         record["error"] = failure
     else:

@@ -22,6 +22,10 @@ def _header(context, runs):
              f" over the rounds{' (TINY sizes: timings mean nothing)' if context['tiny'] else ''}",
              f"- 1-minute load average before each job: median {statistics.median(loads):.2f},"
              f" min {min(loads):.2f}, max {max(loads):.2f}"]
+    others = [r["others_cores_during"] for r in runs if r.get("others_cores_during") is not None]
+    if others:
+        lines.append(f"- Cores kept busy by other processes during the jobs: median {statistics.median(others):.2f},"
+                     f" max {max(others):.2f} (column \"Others\": the median for that row)")
     if failed:
         lines.append(f"- Failed runs: {', '.join(failed)}")
     return "\n".join(lines) + "\n"
@@ -52,13 +56,13 @@ def _table(title, note, header, body):
 def _w1(rows):
     base = rows.get(("glassnet", "w1", None), {}).get("us_per_step")
     body = [[NAMES[k[0]], _threads(k), fmt(r.get("us_per_step")), _ratio(r.get("us_per_step"), base),
-             fmt(r.get("process_s")), fmt(r.get("loss"), 4), fmt(r.get("accuracy"), 4), str(r["runs"])]
+             fmt(r.get("process_s")), fmt(r.get("loss"), 4), fmt(r.get("accuracy"), 4), _others(r), str(r["runs"])]
             for k, r in _rows(rows, "w1")]
     return _table("W1 — course: 400-25-15-1 sigmoid, BCE, Adam, batch 32, 100 epochs",
                   "µs per training step = time in `fit` (all epochs) ÷ steps; process s = the whole process, "
                   "imports and data included; loss and accuracy on the 1,000 training rows after training.",
                   ["Framework", "Threads", "µs/step", "× glassnet's time", "Process s", "Final loss", "Accuracy",
-                   "Runs"], body)
+                   "Others", "Runs"], body)
 
 
 def _w2(rows, cores):
@@ -70,12 +74,12 @@ def _w2(rows, cores):
         share = flop_share(rows, r, k[2], cores)
         body.append([NAMES[k[0]], _threads(k), fmt(r.get("samples_per_s")), _ratio(r.get("samples_per_s"), base(k[2])),
                      "–" if share is None else f"{share:.0%}", fmt(r.get("loss"), 3), fmt(r.get("accuracy"), 4),
-                     str(r["runs"])])
+                     _others(r), str(r["runs"])])
     return _table("W2 — mnist-mlp: 784-512-256-10 ReLU, sparse CE from logits, Adam, batch 128, 3 epochs",
                   "samples/s over epochs 2-3; × glassnet's speed compares with glassnet at the same thread count "
                   f"(default = {cores}); FLOP bound = 6 × parameters × samples at NumPy's float32 matmul rate.",
                   ["Framework", "Threads", "Samples/s", "× glassnet's speed", "Share of FLOP bound", "Final loss",
-                   "Accuracy", "Runs"], body)
+                   "Accuracy", "Others", "Runs"], body)
 
 
 def _w3(rows):
@@ -122,6 +126,11 @@ def _versions(rows, context):
     lines.append(f"- OPENBLAS_CORETYPE={env['OPENBLAS_CORETYPE']}, OPENBLAS_L2_SIZE={env['OPENBLAS_L2_SIZE']} "
                  f"in the runner's environment; removed for the jobs: {context['openblas_env_unset']}")
     return "\n".join(lines) + "\n"
+
+
+def _others(row):
+    value = row.get("others_cores_during")
+    return "–" if value is None else f"{value:.2f}"
 
 
 def _ratio(value, base):

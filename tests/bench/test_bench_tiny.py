@@ -55,3 +55,13 @@ def test_markdown_has_targets_and_tables(results):
         assert heading in text
     assert "TINY sizes" in text
     assert "| glassnet | default |" in text
+
+
+def test_profile_w1_prints_a_per_step_table(capsys, monkeypatch):
+    monkeypatch.syspath_prepend(str(REPO))
+    from bench import profile_w1
+
+    profile_w1.main(["--epochs", "1", "--top", "5"])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("32 steps") and "calls per step" in lines[0]
+    assert len([line for line in lines if "(" in line and ":" in line]) == 5

@@ -40,7 +40,7 @@ def main(argv=None):
     rows = sorted(stats.stats.items(), key=lambda item: -item[1][2])[:args.top]
     for (filename, line, name), (_, calls, own, cumulative, _) in rows:
         where = filename.split("/glassnet/")[-1] if "/glassnet/" in filename else filename.rsplit("/", 1)[-1]
-        print(f"{own / steps * 1e6:12.1f} {cumulative / steps * 1e6:12.1f} {calls / steps:11.1f}  "
+        print(f"{own / steps * 1e6:12.1f} {cumulative / steps * 1e6:12.1f} {calls / steps:11.2f}  "
               f"{name} ({where}:{line})")
 
 

@@ -29,9 +29,27 @@ def machine_context(args, started, argv):
     return {"date": started.strftime("%Y-%m-%d"), "started": started.isoformat(timespec="seconds"),
             "machine": label, "cpu": cpu, "cores": cores, "memory_gib": _memory_gib(),
             "system": f"{platform.system()} {platform.release()}", "command": " ".join(argv),
-            "repeats": args.repeats, "tiny": args.tiny, "peer_python": args.peer_python,
+            "glassnet_commit": _commit(), "repeats": args.repeats, "tiny": args.tiny, "peer_python": args.peer_python,
             "openblas_env": {k: os.environ.get(k) for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")},
             "openblas_env_unset": bool(args.unset_openblas_env)}
+
+
+def _commit():
+    """The last commit that changed glassnet/, with "+changes" for uncommitted edits; None outside git."""
+    import subprocess
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(["git", "log", "-1", "--format=%h", "--", "glassnet"], cwd=repo,
+                              capture_output=True, text=True)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "glassnet"], cwd=repo,
+                               capture_output=True, text=True)
+    except OSError:
+        return None
+    if head.returncode:
+        return None
+    return head.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
 
 
 def _cpu_model():

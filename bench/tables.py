@@ -17,7 +17,7 @@ def _header(context, runs):
     failed = [f"{r['framework']}/{r['workload']}" for r in runs if "error" in r]
     lines = [f"# glassnet benchmark — {context['date']}, {context['machine']}", "",
              f"- Machine: {context['cpu']}, {context['cores']} cores, {context['memory_gib']} GiB, {context['system']}",
-             f"- Command: `{context['command']}`",
+             f"- Command: `{context['command']}`; glassnet at commit {context.get('glassnet_commit')}",
              f"- {context['repeats']} interleaved rounds, each job in its own process; every number is the median"
              f" over the rounds{' (TINY sizes: timings mean nothing)' if context['tiny'] else ''}",
              f"- 1-minute load average before each job: median {statistics.median(loads):.2f},"
@@ -87,14 +87,14 @@ def _w3(rows):
     body = [[NAMES[k[0]], _threads(k), fmt(r.get("predict_one_us")), _ratio(r.get("predict_one_us"), base),
              fmt(r.get("call_one_us")), _ratio(r.get("predict_one_us"), r.get("call_one_us")),
              fmt(r.get("predict_rows_ms")), fmt(r.get("train_on_batch_us")), fmt(r.get("rss_growth_mib"), 2),
-             fmt(r.get("rss_end_mib")), str(r["runs"])]
+             fmt(r.get("rss_end_mib")), _others(r), str(r["runs"])]
             for k, r in _rows(rows, "w3")]
     return _table("W3 — latency and memory on the W1 model",
                   "Medians of single calls. PyTorch's predict is `model(x)` under `no_grad` and `.numpy()`; "
                   "scikit-learn's is `predict_proba`, and its train step `partial_fit`. Memory growth = resident "
                   "memory after all the train_on_batch calls minus after the first 10% of them.",
                   ["Framework", "Threads", "predict(1 row) µs", "× glassnet's time", "model(x) µs", "predict ÷ call",
-                   "predict(10,000 rows) ms", "train_on_batch µs", "RSS growth MiB", "RSS MiB", "Runs"], body)
+                   "predict(10,000 rows) ms", "train_on_batch µs", "RSS growth MiB", "RSS MiB", "Others", "Runs"], body)
 
 
 def _imports(rows):
@@ -118,7 +118,7 @@ def _versions(rows, context):
             blas = "; ".join(f"{b.get('internal_api')} {b.get('version')} {b.get('architecture')} "
                              f"({b.get('num_threads')} threads)" for b in row.get("blas", []))
             versions = ", ".join(f"{k} {v}" for k, v in row.get("versions", {}).items())
-            lines.append(f"- {NAMES.get(key[0], key[0])} ({_threads(key)} threads): {versions}; BLAS: {blas or '?'}")
+            lines.append(f"- {NAMES.get(key[0], key[0])} (threads: {_threads(key)}): {versions}; BLAS: {blas or '?'}")
     for key, row in rows.items():
         if key[0] == "matmul" and "gflops" in row:
             lines.append(f"- float32 matmul ({row.get('n')}²) with {key[2]} thread(s): {row['gflops']:.0f} GFLOP/s")

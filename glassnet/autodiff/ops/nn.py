@@ -13,8 +13,12 @@ _erf = np.vectorize(math.erf, otypes=[np.float64])
 
 
 def _sigmoid(x):
+    """1 / (1 + exp(-x)), computed in one buffer (this runs in every sigmoid layer, every step)."""
+    out = np.negative(x)
     with np.errstate(over="ignore"):  # exp(-x) overflows to inf for x < -88: 1/inf = 0 is right
-        return 1 / (1 + np.exp(-x))
+        np.exp(out, out=out)
+    out += 1
+    return np.reciprocal(out, out=out)
 
 
 @primitive

@@ -67,6 +67,10 @@ class CallbackList(Callback):
         for callback in self.callbacks:
             callback.set_model(model)
 
+    def wants(self, name):
+        """Whether any callback overrides the hook `name` (fit skips work nobody reads)."""
+        return bool(self._hooks[name])
+
     def _find_or_add(self, cls, add):
         found = next((cb for cb in self.callbacks if isinstance(cb, cls)), None)
         if found is None and add:

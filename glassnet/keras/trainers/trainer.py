@@ -147,17 +147,18 @@ class Trainer:
     def _run_epoch(self, x, y, sample_weight, batch_size, shuffle, steps, callback_list):
         state = self._compile_state
         state.reset()
-        logs = {}
+        report_batches = callback_list.wants("on_train_batch_end")  # the running logs cost a dict per step
         for step, rows in enumerate(_epoch_batches(len(x), batch_size, shuffle, steps)):
             callback_list.on_train_batch_begin(step)
+            y_batch = y[rows]
             sw = None if sample_weight is None else sample_weight[rows]
-            loss, y_pred = self._train_step(x[rows], y[rows], sw)
-            state.update_metrics(y[rows], y_pred, len(y_pred), loss)
-            logs = state.results()
-            callback_list.on_train_batch_end(step, logs)
+            loss, y_pred = self._train_step(x[rows], y_batch, sw)
+            state.update_metrics(y_batch, y_pred, len(y_pred), loss)
+            if report_batches:
+                callback_list.on_train_batch_end(step, state.results())
             if self.stop_training:
                 break
-        return logs
+        return state.results()
 
     def _train_step(self, x, y, sample_weight):
         """One step: forward, loss, gradients, update. Returns (loss value, predictions).

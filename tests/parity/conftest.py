@@ -23,3 +23,13 @@ if keras.backend.backend() != "jax":  # pragma: no cover
 
 # The helper modules beside this file (parity_tools, random_models) import by name.
 sys.path.insert(0, os.path.dirname(__file__))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the worst glassnet-vs-Keras error seen in each family, beside its tolerance."""
+    from parity_tools import TOLERANCE, ErrorLog
+    if not ErrorLog.worst:
+        return
+    terminalreporter.section("glassnet vs Keras: worst error per family")
+    for family, (error, what) in sorted(ErrorLog.worst.items()):
+        terminalreporter.write_line(f"{family:9s} {error:.2e} (tolerance {TOLERANCE[family]:g}) at {what}")

@@ -6,6 +6,8 @@ the whole suite loudly instead of skipping it.
 import os
 import sys
 
+import pytest
+
 os.environ["KERAS_BACKEND"] = "jax"
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -23,6 +25,22 @@ if keras.backend.backend() != "jax":  # pragma: no cover
 
 # The helper modules beside this file (parity_tools, random_models) import by name.
 sys.path.insert(0, os.path.dirname(__file__))
+
+
+@pytest.hookimpl(trylast=True)          # after -k and -m have deselected what will not run
+def pytest_collection_modifyitems(session, config, items):
+    """Move the random fit cases to the end and start their Keras runs in the background now."""
+    import random_models
+    fit = [item for item in items if item.path.name == "test_fit_parity.py"]
+    if not fit:
+        return
+    items[:] = [item for item in items if item.path.name != "test_fit_parity.py"] + fit
+    random_models.start_in_background([item.callspec.params["seed"] for item in fit])
+
+
+def pytest_sessionfinish(session):
+    import random_models
+    random_models.stop_background()
 
 
 def pytest_terminal_summary(terminalreporter):

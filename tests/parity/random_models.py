@@ -167,3 +167,38 @@ def run_case(library, case, weights=None, dtype="float32"):
         "predict": np.asarray(model.predict(x, batch_size=case["batch_size"], verbose=0)),
         "weights": [np.asarray(w) for w in model.get_weights()],
     }
+
+
+def keras_run(seed):
+    """Keras's results for the case drawn from `seed` (run in a worker process)."""
+    import keras
+    return run_case(keras, draw_case(seed))
+
+
+# Keras runs already submitted to a background process, by seed (see conftest.py).
+PENDING = {}
+_EXECUTORS = []
+
+
+def start_in_background(seeds):
+    """Run Keras on these cases in one spawned worker process while the other tests run."""
+    import concurrent.futures
+    import multiprocessing
+    executor = concurrent.futures.ProcessPoolExecutor(max_workers=1,
+                                                      mp_context=multiprocessing.get_context("spawn"))
+    _EXECUTORS.append(executor)
+    for seed in seeds:
+        PENDING[seed] = executor.submit(keras_run, seed)
+
+
+def stop_background():
+    """Drop the runs no test asked for (after a failure with -x, say) and stop the worker."""
+    PENDING.clear()
+    while _EXECUTORS:
+        _EXECUTORS.pop().shutdown(wait=True, cancel_futures=True)
+
+
+def keras_results(seed):
+    """The background result for `seed` if one was started, else a run here and now."""
+    future = PENDING.pop(seed, None)
+    return future.result() if future is not None else keras_run(seed)

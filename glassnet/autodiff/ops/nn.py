@@ -24,7 +24,13 @@ def _sigmoid(x):
 @primitive
 def sigmoid(x):
     out = _sigmoid(x)
-    return out, lambda g: g * out * (1 - out)
+
+    def backward(g):
+        grad = g * out
+        grad *= 1 - out
+        return grad
+
+    return out, backward
 
 
 @primitive
@@ -98,11 +104,12 @@ def dense(x, kernel, bias, *, activation=None, input_gradient=True):
         z += bias  # z is a fresh array: adding in place saves one temporary
     out, activation_backward = (z, None) if activation is None else activation.forward(z)
 
-    def backward(g):
+    def backward(g, out=(None, None)):
+        # `out` may name arrays to write the kernel and bias gradients into (fit's flat buffer).
         gz = g if activation_backward is None else activation_backward(g)
         rows = gz.reshape(-1, gz.shape[-1])
-        g_kernel = x.reshape(-1, x.shape[-1]).T @ rows
-        g_bias = None if bias is None else rows.sum(axis=0)
+        g_kernel = np.matmul(x.reshape(-1, x.shape[-1]).T, rows, out=out[0])
+        g_bias = None if bias is None else np.sum(rows, axis=0, out=out[1])
         return (gz @ kernel.T if input_gradient else None), g_kernel, g_bias
 
     return out, backward

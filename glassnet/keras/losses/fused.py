@@ -12,7 +12,7 @@ from glassnet.autodiff.primitive import primitive
 
 def _expand(g, axis):
     """A per-sample gradient with the reduced `axis` put back, to broadcast over it."""
-    return np.expand_dims(g, axis)
+    return g[..., None] if axis == -1 else np.expand_dims(g, axis)
 
 
 @primitive

@@ -190,9 +190,7 @@ class Optimizer(SlotsMixin):
         grads, updated = drop_missing(grads, variables)
         if self.built:
             self._check_known(updated)
-        else:
-            self.build(variables)
-            self._pack()
+        self._ensure_built(variables)
         grads = self._prepared(grads, updated)
         learning_rate = self._current_learning_rate()
         self._apply_weight_decay(updated, learning_rate)
@@ -217,6 +215,12 @@ class Optimizer(SlotsMixin):
     def _update(self, gradient, weights, slots, learning_rate):
         """Update the array `weights` in place, with `slots` mapping slot names to arrays."""
         raise NotImplementedError(f"{type(self).__name__} must implement update_step().")
+
+    def _ensure_built(self, variables):
+        """Build for `variables` (and pack them) unless built already: fit does it before its first step."""
+        if not self.built:
+            self.build(variables)
+            self._pack()
 
     def _pack(self):
         """Pack variables and slots into flat buffers, when one elementwise update can serve them all."""

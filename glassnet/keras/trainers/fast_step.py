@@ -45,7 +45,9 @@ class FastTrainStep:
         self.activations = [layer._fused_activation() for layer in self.layers]
         self.variables = model.trainable_weights
         _, _, flat_gradient = model.optimizer._flat
-        self.gradient_views = flat.views(flat_gradient, self.variables)
+        views = iter(flat.views(flat_gradient, self.variables))
+        # Per layer, where its (kernel, bias) gradients go.
+        self.gradient_views = [(next(views), next(views) if layer.use_bias else None) for layer in self.layers]
 
     @classmethod
     def build(cls, model):
@@ -81,12 +83,8 @@ class FastTrainStep:
         per_sample, loss_backward = self.loss_forward(self._targets(y, outputs), outputs)
         loss_value, grad = self._reduce(per_sample, sample_weight)
         _, grad = loss_backward(grad)
-        views = iter(reversed(self.gradient_views))
-        for layer, backward in zip(reversed(self.layers), reversed(backwards)):
-            grad, grad_kernel, grad_bias = backward(grad)
-            if layer.use_bias:
-                next(views)[...] = grad_bias
-            next(views)[...] = grad_kernel
+        for backward, views in zip(reversed(backwards), reversed(self.gradient_views)):
+            grad, _, _ = backward(grad, out=views)  # kernel and bias gradients land in the flat buffer
         self.model.optimizer._apply_packed()
         return loss_value, outputs
 
@@ -105,9 +103,14 @@ class FastTrainStep:
         # d(mean)/d(each) = 1 / count, computed in the losses' dtype as the mean op does.
         share = np.full(per_sample.shape, np.ones((), per_sample.dtype) / per_sample.size, per_sample.dtype)
         if sample_weight is None:
-            return np.mean(per_sample), share
+            return _mean(per_sample), share
         weights = np.asarray(sample_weight, dtype=per_sample.dtype).reshape(per_sample.shape)
-        return np.mean(per_sample * weights), share * weights
+        return _mean(per_sample * weights), share * weights
+
+
+def _mean(values):
+    """np.mean's arithmetic (a pairwise sum, then one division) without its Python wrapper."""
+    return np.add.reduce(values, axis=None) / values.size
 
 
 def _sequential_call():

@@ -148,11 +148,12 @@ class Trainer:
         state = self._compile_state
         state.reset()
         report_batches = callback_list.wants("on_train_batch_end")  # the running logs cost a dict per step
+        train_step = self._training_step()
         for step, rows in enumerate(_epoch_batches(len(x), batch_size, shuffle, steps)):
             callback_list.on_train_batch_begin(step)
             y_batch = y[rows]
             sw = None if sample_weight is None else sample_weight[rows]
-            loss, y_pred = self._train_step(x[rows], y_batch, sw)
+            loss, y_pred = train_step(x[rows], y_batch, sw)
             state.update_metrics(y_batch, y_pred, len(y_pred), loss)
             if report_batches:
                 callback_list.on_train_batch_end(step, state.results())
@@ -160,17 +161,18 @@ class Trainer:
                 break
         return state.results()
 
-    def _train_step(self, x, y, sample_weight):
-        """One step: forward, loss, gradients, update. Returns (loss value, predictions).
-
-        Stacks of Dense layers take the tape-free plan of fast_step.py (the same ops in a
-        fixed order); every other model records its forward pass on the tape.
-        """
+    def _training_step(self):
+        """The step function for the next batches (chosen once per epoch, as Keras compiles its
+        train function once per fit): the tape-free plan of fast_step.py for stacks of Dense
+        layers, the same ops in a fixed order; the tape for every other model."""
+        self.optimizer._ensure_built(self.trainable_weights)
         fast = self._fast_step
         if fast is None or not fast.still_valid():
-            fast = self._fast_step = FastTrainStep.build(self) if self.optimizer.built else None
-        if fast is not None:
-            return fast(x, y, sample_weight)
+            fast = self._fast_step = FastTrainStep.build(self)
+        return fast or self._tape_step
+
+    def _tape_step(self, x, y, sample_weight):
+        """One step: forward, loss, gradients, update. Returns (loss value, predictions)."""
         variables = self.trainable_weights
         with GradientTape():
             y_pred = self.call(Tensor(x), training=True)
@@ -254,7 +256,7 @@ class Trainer:
             sample_weight = data.class_weight_to_sample_weight(y, class_weight)
         self._check_targets(x, y)
         self._compile_state.reset()
-        loss, y_pred = self._train_step(x, y, sample_weight)
+        loss, y_pred = self._training_step()(x, y, sample_weight)
         self._compile_state.update_metrics(y, y_pred, len(y_pred), loss)
         return self._format_results(self._compile_state.results(), return_dict)
 

@@ -129,13 +129,13 @@ def test_shuffle_draws_keras_jax_permutations():
 
     model = Sequential([Input((1,)), Dense(1)])
     model.compile(optimizer=optimizers.SGD(0.0), loss="mse")
-    original = model._train_step
+    choose_step = model._training_step
 
     def spy(xb, yb, sw):
         seen.append(xb[:, 0].astype(int).tolist())
-        return original(xb, yb, sw)
+        return choose_step()(xb, yb, sw)
 
-    model._train_step = spy
+    model._training_step = lambda: spy
     np.random.seed(3)
     model.fit(x, x, batch_size=6, epochs=2, verbose=0, callbacks=[Record()])
     np.random.seed(3)

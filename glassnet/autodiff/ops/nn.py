@@ -109,7 +109,7 @@ def dense(x, kernel, bias, *, activation=None, input_gradient=True):
         gz = g if activation_backward is None else activation_backward(g)
         rows = gz.reshape(-1, gz.shape[-1])
         g_kernel = np.matmul(x.reshape(-1, x.shape[-1]).T, rows, out=out[0])
-        g_bias = None if bias is None else np.sum(rows, axis=0, out=out[1])
+        g_bias = None if bias is None else np.add.reduce(rows, axis=0, out=out[1])
         return (gz @ kernel.T if input_gradient else None), g_kernel, g_bias
 
     return out, backward

@@ -19,7 +19,7 @@ def _expand(g, axis):
 def binary_crossentropy_probabilities(y_true, y_pred, *, axis=-1):
     """mean over `axis` of -(t log q + (1 - t) log(1 - q)), q = clip(p, eps, 1 - eps)."""
     eps = backend.epsilon()
-    q = np.clip(y_pred, eps, 1.0 - eps)
+    q = y_pred.clip(eps, 1.0 - eps)
     terms = -(y_true * np.log(q) + (1.0 - y_true) * np.log(1.0 - q))
     count = y_pred.shape[axis]
 
@@ -28,7 +28,7 @@ def binary_crossentropy_probabilities(y_true, y_pred, *, axis=-1):
         d_terms = ((1.0 - y_true) / (1.0 - q) - y_true / q) * inside
         return None, _expand(g, axis) * d_terms / count
 
-    return np.sum(terms, axis=axis) / count, backward
+    return np.add.reduce(terms, axis=axis) / count, backward
 
 
 @primitive

@@ -8,6 +8,7 @@ import pytest
 
 import glassnet as tf
 from glassnet import backend as glassnet_backend
+from glassnet import random as glassnet_random
 from glassnet.keras import Sequential
 from glassnet.keras.activations import linear, relu, sigmoid
 from glassnet.keras.layers import Dense
@@ -33,7 +34,8 @@ def test_one_object_many_paths():
     assert tf.keras.optimizers.Adam is Adam
     assert tf.nn.sigmoid is tf.keras.activations.sigmoid is sigmoid
     assert tf.math.sigmoid is sigmoid
-    assert tf.random.set_seed is not None and tf.keras.utils.set_random_seed is not None
+    assert tf.utils.set_random_seed is tf.keras.utils.set_random_seed
+    assert tf.random.set_seed is glassnet_random.set_seed
     assert tf.keras.backend.set_floatx is glassnet_backend.set_floatx
 
 

@@ -19,6 +19,7 @@ import math
 
 import numpy as np
 
+from glassnet.keras import serialization
 from glassnet.keras.identifiers import lookup
 from glassnet import backend
 from glassnet import random as glassnet_random
@@ -387,10 +388,7 @@ def serialize(initializer):
     >>> serialize(Zeros())
     {'module': 'keras.initializers', 'class_name': 'Zeros', 'config': {}, 'registered_name': None}
     """
-    if initializer is None:
-        return None
-    return {"module": "keras.initializers", "class_name": type(initializer).__name__,
-            "config": initializer.get_config(), "registered_name": None}
+    return serialization.serialize(initializer, "keras.initializers")
 
 
 def deserialize(config):

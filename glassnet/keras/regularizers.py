@@ -20,6 +20,7 @@ import math
 
 import numpy as np
 
+from glassnet.keras import serialization
 from glassnet.keras.identifiers import lookup
 from glassnet.autodiff import convert_to_tensor, ops
 
@@ -129,10 +130,7 @@ def serialize(regularizer):
     >>> serialize(L2(0.01))
     {'module': 'keras.regularizers', 'class_name': 'L2', 'config': {'l2': 0.01}, 'registered_name': None}
     """
-    if regularizer is None:
-        return None
-    return {"module": "keras.regularizers", "class_name": type(regularizer).__name__,
-            "config": regularizer.get_config(), "registered_name": None}
+    return serialization.serialize(regularizer, "keras.regularizers")
 
 
 def deserialize(config):

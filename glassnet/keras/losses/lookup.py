@@ -7,6 +7,7 @@
 """
 import inspect
 
+from glassnet.keras import serialization
 from glassnet.keras.identifiers import lookup
 from glassnet.keras.losses import crossentropy, margin, regression
 from glassnet.keras.losses.crossentropy_losses import (
@@ -138,7 +139,7 @@ def kind_for_shapes(y_true_shape, y_pred_shape, choices):
 
 def serialize(loss):
     """A config dict from which `deserialize` rebuilds `loss`."""
-    return {"module": "keras.losses", "class_name": type(loss).__name__, "config": loss.get_config()}
+    return serialization.serialize(loss, "keras.losses")
 
 
 def deserialize(config):

@@ -9,6 +9,7 @@ the key the user wrote.
 """
 import inspect
 
+from glassnet.keras import serialization
 from glassnet.keras.identifiers import lookup
 from glassnet.keras import naming
 from glassnet.keras.losses.lookup import kind_for_shapes
@@ -98,7 +99,7 @@ def _from_string(name, y_true_shape, y_pred_shape):
 
 def serialize(metric):
     """A config dict from which `deserialize` rebuilds `metric`."""
-    return {"module": "keras.metrics", "class_name": type(metric).__name__, "config": metric.get_config()}
+    return serialization.serialize(metric, "keras.metrics")
 
 
 def deserialize(config):

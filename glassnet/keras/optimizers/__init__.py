@@ -4,6 +4,7 @@
 an instance passes through, a name such as ``"adam"`` (any case) gives a new
 instance with default arguments, and a config dict is deserialized.
 """
+from glassnet.keras import serialization
 from glassnet.keras.optimizers import schedules
 from glassnet.keras.optimizers.adagrad import Adagrad
 from glassnet.keras.optimizers.adam import Adam
@@ -20,10 +21,7 @@ _OPTIMIZERS = {cls.__name__.lower(): cls for cls in (SGD, Adam, AdamW, RMSprop, 
 
 def serialize(optimizer):
     """An optimizer as Keras's ``{"module", "class_name", "config", "registered_name"}`` dict."""
-    return {
-        "module": "keras.optimizers", "class_name": type(optimizer).__name__,
-        "config": optimizer.get_config(), "registered_name": None,
-    }
+    return serialization.serialize(optimizer, "keras.optimizers")
 
 
 def deserialize(config):

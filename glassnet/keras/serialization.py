@@ -1,0 +1,13 @@
+"""Keras's dict form of a configurable object: what its configs and ``.keras`` files hold."""
+
+
+def serialize(obj, module):
+    """``{"module", "class_name", "config", "registered_name"}`` for `obj` (``None`` for ``None``).
+
+    >>> from glassnet.keras.regularizers import L2
+    >>> serialize(L2(0.5), "keras.regularizers")
+    {'module': 'keras.regularizers', 'class_name': 'L2', 'config': {'l2': 0.5}, 'registered_name': None}
+    """
+    if obj is None:
+        return None
+    return {"module": module, "class_name": type(obj).__name__, "config": obj.get_config(), "registered_name": None}

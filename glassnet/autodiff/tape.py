@@ -11,10 +11,16 @@ def is_recording():
     return bool(_active_tapes)
 
 
+def _watching_variables():
+    return any(tape.watch_accessed_variables for tape in _active_tapes)
+
+
 def is_tracked(tensor):
-    """True when gradients may flow into `tensor`: a trainable variable, a watched tensor,
-    or the result of an op on one of those."""
-    return tensor._node is not None or tensor._watched or getattr(tensor, "trainable", False)
+    """True when gradients may flow into `tensor`: a watched tensor, a trainable variable read
+    under a tape that watches accessed variables, or the result of an op on one of those."""
+    if tensor._node is not None or tensor._watched:
+        return True
+    return getattr(tensor, "trainable", False) and _watching_variables()
 
 
 class GradientTape:
@@ -34,6 +40,7 @@ class GradientTape:
         self.persistent = persistent
         self.watch_accessed_variables = watch_accessed_variables
         self._used = False
+        self._watched = []
 
     def __enter__(self):
         _active_tapes.append(self)
@@ -41,10 +48,18 @@ class GradientTape:
 
     def __exit__(self, *exc_info):
         _active_tapes.remove(self)
+        for tensor in self._watched:  # watching lasts as long as this tape records
+            tensor._watched -= 1
+        self._watched = []
 
     def watch(self, tensor):
+        """Record operations on `tensor` (or each tensor of a list) while this tape is active."""
         for t in tensor if isinstance(tensor, (list, tuple)) else [tensor]:
-            t._watched = True
+            if not isinstance(t, Tensor):
+                raise TypeError(f"watch() expects Tensors or Variables. Received: {type(t).__name__}")
+            if all(t is not seen for seen in self._watched):
+                t._watched += 1  # a count: several active tapes may watch one tensor
+                self._watched.append(t)
 
     def gradient(self, target, sources, output_gradients=None):
         """d(sum of target)/d(source) for each source, ``None`` where unconnected."""

@@ -51,7 +51,7 @@ class Tensor:
     def __init__(self, value, node=None):
         self._value = value
         self._node = node
-        self._watched = False
+        self._watched = 0  # how many active tapes watch this tensor
 
     # --- conversion -------------------------------------------------------
     @property

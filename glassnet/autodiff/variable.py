@@ -25,6 +25,10 @@ class Variable(Tensor):
         self.name = name or "Variable"
         self.path = path or self.name
 
+    def numpy(self):
+        """A copy of the value: later updates of the variable do not change it (as in TF and Keras)."""
+        return self._value.copy()
+
     def assign(self, value):
         """Set the value in place (same shape), casting to this variable's dtype."""
         new = np.asarray(getattr(value, "value", value))

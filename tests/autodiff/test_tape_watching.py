@@ -36,3 +36,4 @@ def test_nested_tapes_watch_independently():
         assert x._watched == 1  # the inner tape let go; the outer still watches
     assert outer.gradient(y, x).numpy() == 3 * 1.5**2
     assert x._watched == 0
+

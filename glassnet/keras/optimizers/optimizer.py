@@ -196,7 +196,8 @@ class Optimizer(SlotsMixin):
         self._apply_weight_decay(updated, learning_rate)
         if self._can_update_flat(updated):
             weights, slots, flat_grad = self._flat
-            self._update(flat.gather(grads, flat_grad), weights, slots, learning_rate.astype(weights.dtype))
+            flat.update_in_blocks(self._update, flat.gather(grads, flat_grad), weights, slots,
+                                    learning_rate.astype(weights.dtype))
         else:
             for grad, variable in zip(grads, updated, strict=True):
                 self.update_step(grad, variable, learning_rate.astype(variable.dtype))
@@ -242,7 +243,7 @@ class Optimizer(SlotsMixin):
         weights, slots, flat_gradient = self._flat
         learning_rate = self._current_learning_rate().astype(weights.dtype)
         self._apply_weight_decay(self._trainable_variables, learning_rate)
-        self._update(flat_gradient, weights, slots, learning_rate)
+        flat.update_in_blocks(self._update, flat_gradient, weights, slots, learning_rate)
         self._iterations.assign_add(1)
 
     def _can_update_flat(self, variables):

@@ -54,3 +54,59 @@ def test_mixed_dtypes_are_not_packed():
     optimizer = optimizers.Adam(0.1)
     optimizer.apply([np.ones(3, np.float32), np.ones(2, np.float64)], variables)
     assert optimizer._flat is None and variables[1].dtype == np.float64
+
+
+@pytest.mark.parametrize("cls, options", CASES[:7])
+def test_threaded_chunks_give_the_same_update(cls, options, monkeypatch):
+    from glassnet.keras.optimizers import flat
+
+    shapes = [(400, 400), (400,), (400, 10)]  # 164,410 parameters: three blocks of 2**16
+    rng = np.random.default_rng(3)
+    start = [rng.normal(size=s).astype(np.float32) for s in shapes]
+    grads = [[rng.normal(size=s).astype(np.float32) for s in shapes] for _ in range(3)]
+
+    def train(threads):
+        monkeypatch.setenv("OMP_NUM_THREADS", str(threads))
+        variables = [Variable(w.copy()) for w in start]
+        optimizer = cls(learning_rate=0.01, **options)
+        for g in grads:
+            optimizer.apply(g, variables)
+        return [v.numpy() for v in variables] + [s.numpy() for s in optimizer.variables]
+
+    assert len(range(0, 164410, flat.BLOCK_SIZE)) == 3
+    serial = train(1)
+    monkeypatch.setattr(flat, "_pool", None)
+    threaded = train(3)
+    assert flat._pool is not None  # the chunks did go to threads
+    for a, b in zip(serial, threaded):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("cls, options", CASES[:7])
+def test_blocks_give_the_same_update_as_one_pass(cls, options, monkeypatch):
+    from glassnet.keras.optimizers import flat
+
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    whole = _train(cls(learning_rate=0.01, **options), _variables(0))
+    monkeypatch.setattr(flat, "BLOCK_SIZE", 7)  # 52 parameters in blocks of 7, the last one short
+    blocked = _train(cls(learning_rate=0.01, **options), _variables(0))
+    for a, b in zip(whole, blocked):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_forked_child_updates_with_its_own_threads(monkeypatch):
+    import os
+
+    from glassnet.keras.optimizers import flat
+
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")
+    variables = [Variable(np.zeros((400, 400), np.float32))]
+    optimizer = optimizers.SGD(0.5)
+    optimizer.apply([np.ones((400, 400), np.float32)], variables)  # starts the parent's threads
+    assert flat._pool is not None
+    pid = os.fork()
+    if pid == 0:  # the child: an update must not wait on threads that did not come along
+        optimizer.apply([np.ones((400, 400), np.float32)], variables)
+        os._exit(0 if float(variables[0].numpy()[0, 0]) == -1.0 else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

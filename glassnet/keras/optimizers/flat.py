@@ -77,6 +77,9 @@ def update_in_blocks(update, gradient, weights, slots, learning_rate):
     the blocks shared out among threads (NumPy releases the GIL in its loops). Every element goes
     through the same arithmetic as in one call over everything, so the result is the same, bit for bit.
     """
+    if weights.size <= BLOCK_SIZE:  # small models (the course's): one call, nothing to cut
+        update(gradient, weights, slots, learning_rate)
+        return
     starts = range(0, weights.size, BLOCK_SIZE)
     workers = min(worker_count(), len(starts))
 

@@ -44,7 +44,24 @@ class LearningRateSchedule:
         return cls(**config)
 
 
-class ExponentialDecay(LearningRateSchedule):
+class _RateDecay(LearningRateSchedule):
+    """What ExponentialDecay and InverseTimeDecay share: their arguments and their config."""
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase, name):
+        self.initial_learning_rate = check.real("initial_learning_rate", initial_learning_rate)
+        self.decay_steps = _decay_steps(decay_steps)
+        self.decay_rate = check.real("decay_rate", decay_rate)
+        self.staircase = check.boolean("staircase", staircase)
+        self.name = name
+
+    def get_config(self):
+        return {
+            "initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
+            "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name,
+        }
+
+
+class ExponentialDecay(_RateDecay):
     """``lr(step) = initial_learning_rate * decay_rate ** (step / decay_steps)``.
 
     With ``staircase=True`` the exponent is floored, so the rate drops in steps.
@@ -61,24 +78,14 @@ class ExponentialDecay(LearningRateSchedule):
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
                  name="ExponentialDecay"):
-        self.initial_learning_rate = check.real("initial_learning_rate", initial_learning_rate)
-        self.decay_steps = _decay_steps(decay_steps)
-        self.decay_rate = check.real("decay_rate", decay_rate)
-        self.staircase = check.boolean("staircase", staircase)
-        self.name = name
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
     def __call__(self, step):
         p = _exponent(step, self.decay_steps, self.staircase)
         return _as_tensor(np.float32(self.initial_learning_rate) * np.float32(self.decay_rate) ** p)
 
-    def get_config(self):
-        return {
-            "initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
-            "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name,
-        }
 
-
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_RateDecay):
     """``lr(step) = initial_learning_rate / (1 + decay_rate * step / decay_steps)``.
 
     With ``staircase=True``, ``step / decay_steps`` is floored.
@@ -89,22 +96,12 @@ class InverseTimeDecay(LearningRateSchedule):
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
                  name="InverseTimeDecay"):
-        self.initial_learning_rate = check.real("initial_learning_rate", initial_learning_rate)
-        self.decay_steps = _decay_steps(decay_steps)
-        self.decay_rate = check.real("decay_rate", decay_rate)
-        self.staircase = check.boolean("staircase", staircase)
-        self.name = name
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
     def __call__(self, step):
         p = _exponent(step, self.decay_steps, self.staircase)
         denominator = np.float32(1) + np.float32(self.decay_rate) * p
         return _as_tensor(np.float32(self.initial_learning_rate) / denominator)
-
-    def get_config(self):
-        return {
-            "initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
-            "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name,
-        }
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):

@@ -1,6 +1,7 @@
 """Adam: adaptive moment estimation."""
 import numpy as np
 
+from glassnet.keras.optimizers import flat
 from glassnet.keras.optimizers import validation as check
 from glassnet.keras.optimizers.arguments import DefaultLearningRate
 from glassnet.keras.optimizers.optimizer import Optimizer
@@ -53,8 +54,8 @@ class Adam(Optimizer):
     def _update(self, gradient, w, slots, learning_rate):
         alpha = self._alpha(learning_rate, w.dtype.type)
         m, v = slots["momentum"], slots["velocity"]
-        # One scratch array serves every intermediate: this runs every training step.
-        scratch = np.subtract(gradient, m)
+        # Two reused scratch arrays serve every intermediate: this runs every training step.
+        scratch = np.subtract(gradient, m, out=flat.scratch(gradient))
         scratch *= 1 - self.beta_1
         m += scratch
         np.square(gradient, out=scratch)
@@ -65,7 +66,7 @@ class Adam(Optimizer):
             v = np.maximum(slots["velocity_hat"], v, out=slots["velocity_hat"])
         np.sqrt(v, out=scratch)
         scratch += self.epsilon
-        update = m * alpha
+        update = np.multiply(m, alpha, out=flat.scratch(gradient, 1))
         update /= scratch
         w -= update
 

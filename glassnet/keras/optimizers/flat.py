@@ -5,6 +5,7 @@ elementwise update (Adam's, SGD's, ...) on the buffer updates every variable at 
 the same arithmetic, element by element, as updating them one by one.
 """
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -13,6 +14,7 @@ import numpy as np
 # L2 cache, so all of an update's passes over a block cost about one trip to memory.
 BLOCK_SIZE = 1 << 16
 _pool = None
+_per_thread = threading.local()
 
 
 def _forget_pool():
@@ -72,6 +74,21 @@ def worker_count():
     return os.cpu_count() or 1
 
 
+def scratch(like, index=0):
+    """An array shaped and typed like `like` for an update's temporaries, reused step after step.
+
+    Each thread keeps its own (up to one block's worth, per `index`): a fresh array of a
+    block's size costs page faults on every step, about as much as the arithmetic itself.
+    """
+    if like.size > BLOCK_SIZE:
+        return np.empty_like(like)
+    buffers = _per_thread.__dict__.setdefault("buffers", {})
+    key = (index, like.dtype)
+    if key not in buffers or buffers[key].size < like.size:
+        buffers[key] = np.empty(BLOCK_SIZE, like.dtype)
+    return buffers[key][:like.size].reshape(like.shape)
+
+
 def update_in_blocks(update, gradient, weights, slots, learning_rate):
     """``update(gradient, weights, slots, learning_rate)`` block by block over the flat buffers,
     the blocks shared out among threads (NumPy releases the GIL in its loops). Every element goes
@@ -80,20 +97,31 @@ def update_in_blocks(update, gradient, weights, slots, learning_rate):
     if weights.size <= BLOCK_SIZE:  # small models (the course's): one call, nothing to cut
         update(gradient, weights, slots, learning_rate)
         return
-    starts = range(0, weights.size, BLOCK_SIZE)
-    workers = min(worker_count(), len(starts))
+    starts = iter(range(0, weights.size, BLOCK_SIZE))
+    lock = threading.Lock()
 
-    def run(block_starts):
-        for a in block_starts:
+    def run():
+        # Each thread takes the next block when it is free: after a product, BLAS's own threads
+        # keep spinning on a core for a while, so a fixed half share would wait on the slowed thread.
+        while True:
+            with lock:
+                a = next(starts, None)
+            if a is None:
+                return
             b = a + BLOCK_SIZE
             update(gradient[a:b], weights[a:b], {k: s[a:b] for k, s in slots.items()}, learning_rate)
 
-    if workers < 2:
-        run(starts)
-        return
+    helpers = min(worker_count(), -(-weights.size // BLOCK_SIZE)) - 1
+    futures = [_thread_pool(helpers).submit(run) for _ in range(helpers)]
+    try:
+        run()  # the calling thread takes blocks too
+    finally:
+        for future in futures:
+            future.result()  # re-raises an error from a block's thread
+
+
+def _thread_pool(size):
     global _pool
-    if _pool is None or _pool._max_workers < workers:
-        _pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="glassnet-update")
-    futures = [_pool.submit(run, starts[i::workers]) for i in range(workers)]
-    for future in futures:
-        future.result()  # re-raises an error from a block's thread
+    if _pool is None or _pool._max_workers < size:
+        _pool = ThreadPoolExecutor(max_workers=size, thread_name_prefix="glassnet-update")
+    return _pool

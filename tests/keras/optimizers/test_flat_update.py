@@ -110,3 +110,42 @@ def test_a_forked_child_updates_with_its_own_threads(monkeypatch):
         os._exit(0 if float(variables[0].numpy()[0, 0]) == -1.0 else 1)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_scratch_arrays_are_reused_per_thread_and_index():
+    import threading
+
+    from glassnet.keras.optimizers import flat
+
+    like = np.zeros((3, 4), np.float32)
+    first = flat.scratch(like)
+    assert first.shape == (3, 4) and first.dtype == np.float32
+    assert np.shares_memory(first, flat.scratch(like))  # the same memory, step after step
+    assert not np.shares_memory(first, flat.scratch(like, 1))  # a second temporary of one update
+    assert not np.shares_memory(first, flat.scratch(like.astype(np.float64)))
+    other_thread = []
+    thread = threading.Thread(target=lambda: other_thread.append(flat.scratch(like)))
+    thread.start()
+    thread.join()
+    assert not np.shares_memory(first, other_thread[0])  # threads updating side by side never share
+    big = np.zeros(flat.BLOCK_SIZE + 1, np.float32)
+    assert not np.shares_memory(flat.scratch(big), flat.scratch(big))  # beyond a block: not kept
+
+
+def test_an_error_in_one_block_reaches_the_caller_after_every_thread_stops(monkeypatch):
+    from glassnet.keras.optimizers import flat
+
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")
+    monkeypatch.setattr(flat, "BLOCK_SIZE", 4)
+    weights = np.zeros(40, np.float32)
+    done = []
+
+    def update(gradient, w, slots, learning_rate):
+        if w.base is weights and np.shares_memory(w, weights[20:24]):
+            raise FloatingPointError("block 5")
+        w += gradient
+        done.append(1)
+
+    with pytest.raises(FloatingPointError, match="block 5"):
+        flat.update_in_blocks(update, np.ones(40, np.float32), weights, {}, np.float32(1))
+    assert len(done) == 9  # the other nine blocks were all updated before the error came back

@@ -57,59 +57,14 @@ def test_mixed_dtypes_are_not_packed():
 
 
 @pytest.mark.parametrize("cls, options", CASES[:7])
-def test_threaded_chunks_give_the_same_update(cls, options, monkeypatch):
-    from glassnet.keras.optimizers import flat
-
-    shapes = [(400, 400), (400,), (400, 10)]  # 164,410 parameters: three blocks of 2**16
-    rng = np.random.default_rng(3)
-    start = [rng.normal(size=s).astype(np.float32) for s in shapes]
-    grads = [[rng.normal(size=s).astype(np.float32) for s in shapes] for _ in range(3)]
-
-    def train(threads):
-        monkeypatch.setenv("OMP_NUM_THREADS", str(threads))
-        variables = [Variable(w.copy()) for w in start]
-        optimizer = cls(learning_rate=0.01, **options)
-        for g in grads:
-            optimizer.apply(g, variables)
-        return [v.numpy() for v in variables] + [s.numpy() for s in optimizer.variables]
-
-    assert len(range(0, 164410, flat.BLOCK_SIZE)) == 3
-    serial = train(1)
-    monkeypatch.setattr(flat, "_pool", None)
-    threaded = train(3)
-    assert flat._pool is not None  # the chunks did go to threads
-    for a, b in zip(serial, threaded):
-        np.testing.assert_array_equal(a, b)
-
-
-@pytest.mark.parametrize("cls, options", CASES[:7])
 def test_blocks_give_the_same_update_as_one_pass(cls, options, monkeypatch):
     from glassnet.keras.optimizers import flat
 
-    monkeypatch.setenv("OMP_NUM_THREADS", "1")
     whole = _train(cls(learning_rate=0.01, **options), _variables(0))
     monkeypatch.setattr(flat, "BLOCK_SIZE", 7)  # 52 parameters in blocks of 7, the last one short
     blocked = _train(cls(learning_rate=0.01, **options), _variables(0))
     for a, b in zip(whole, blocked):
         np.testing.assert_array_equal(a, b)
-
-
-def test_a_forked_child_updates_with_its_own_threads(monkeypatch):
-    import os
-
-    from glassnet.keras.optimizers import flat
-
-    monkeypatch.setenv("OMP_NUM_THREADS", "2")
-    variables = [Variable(np.zeros((400, 400), np.float32))]
-    optimizer = optimizers.SGD(0.5)
-    optimizer.apply([np.ones((400, 400), np.float32)], variables)  # starts the parent's threads
-    assert flat._pool is not None
-    pid = os.fork()
-    if pid == 0:  # the child: an update must not wait on threads that did not come along
-        optimizer.apply([np.ones((400, 400), np.float32)], variables)
-        os._exit(0 if float(variables[0].numpy()[0, 0]) == -1.0 else 1)
-    _, status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0
 
 
 def test_scratch_arrays_are_reused_per_thread_and_index():
@@ -130,22 +85,3 @@ def test_scratch_arrays_are_reused_per_thread_and_index():
     assert not np.shares_memory(first, other_thread[0])  # threads updating side by side never share
     big = np.zeros(flat.BLOCK_SIZE + 1, np.float32)
     assert not np.shares_memory(flat.scratch(big), flat.scratch(big))  # beyond a block: not kept
-
-
-def test_an_error_in_one_block_reaches_the_caller_after_every_thread_stops(monkeypatch):
-    from glassnet.keras.optimizers import flat
-
-    monkeypatch.setenv("OMP_NUM_THREADS", "2")
-    monkeypatch.setattr(flat, "BLOCK_SIZE", 4)
-    weights = np.zeros(40, np.float32)
-    done = []
-
-    def update(gradient, w, slots, learning_rate):
-        if w.base is weights and np.shares_memory(w, weights[20:24]):
-            raise FloatingPointError("block 5")
-        w += gradient
-        done.append(1)
-
-    with pytest.raises(FloatingPointError, match="block 5"):
-        flat.update_in_blocks(update, np.ones(40, np.float32), weights, {}, np.float32(1))
-    assert len(done) == 9  # the other nine blocks were all updated before the error came back

@@ -77,6 +77,9 @@ def update_in_blocks(update, gradient, weights, slots, learning_rate):
     BLAS's threads spin on the other cores between products, so threads of our own gain nothing
     (``python -m bench.w2_budget`` measures it).
     """
+    if weights.size <= BLOCK_SIZE:  # small models (the course's): one call, nothing to cut
+        update(gradient, weights, slots, learning_rate)
+        return
     for a in range(0, weights.size, BLOCK_SIZE):
         b = a + BLOCK_SIZE
         update(gradient[a:b], weights[a:b], {k: s[a:b] for k, s in slots.items()}, learning_rate)

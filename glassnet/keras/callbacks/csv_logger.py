@@ -6,7 +6,7 @@ import os
 
 import numpy as np
 
-from glassnet.keras.callbacks._checks import check_bool
+from glassnet.keras import validation as check
 from glassnet.keras.callbacks.callback import Callback
 
 
@@ -46,7 +46,7 @@ class CSVLogger(Callback):
                              f"Received: separator={separator!r}")
         self.filename = os.fspath(filename)
         self.sep = separator
-        self.append = check_bool(append, "append", "CSVLogger")
+        self.append = check.boolean("append", append, owner="CSVLogger")
         self.keys = None
         self.append_header = True
 

@@ -3,7 +3,7 @@ import warnings
 
 import numpy as np
 
-from glassnet.keras.callbacks._checks import check_bool, check_int
+from glassnet.keras import validation as check
 from glassnet.keras.callbacks._output import print_msg
 from glassnet.keras.callbacks.monitor_callback import MonitorCallback
 
@@ -42,11 +42,11 @@ class EarlyStopping(MonitorCallback):
                  baseline=None, restore_best_weights=False, start_from_epoch=0):
         super().__init__(monitor, mode, baseline=baseline, min_delta=min_delta)
         owner = "EarlyStopping"
-        self.patience = check_int(patience, "patience", owner)
-        self.verbose = check_int(verbose, "verbose", owner)
+        self.patience = check.integer("patience", patience, minimum=0, owner=owner)
+        self.verbose = check.integer("verbose", verbose, minimum=0, owner=owner)
         self.baseline = baseline
-        self.restore_best_weights = check_bool(restore_best_weights, "restore_best_weights", owner)
-        self.start_from_epoch = check_int(start_from_epoch, "start_from_epoch", owner)
+        self.restore_best_weights = check.boolean("restore_best_weights", restore_best_weights, owner=owner)
+        self.start_from_epoch = check.integer("start_from_epoch", start_from_epoch, minimum=0, owner=owner)
         self._reset()
 
     def _reset(self):

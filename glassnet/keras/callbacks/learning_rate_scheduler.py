@@ -3,7 +3,7 @@ import inspect
 
 import numpy as np
 
-from glassnet.keras.callbacks._checks import check_int
+from glassnet.keras import validation as check
 from glassnet.keras.callbacks._output import print_msg, read_learning_rate
 from glassnet.keras.callbacks.callback import Callback
 
@@ -34,7 +34,7 @@ class LearningRateScheduler(Callback):
             raise TypeError("LearningRateScheduler expects `schedule` to be a function "
                             f"f(epoch, lr) or f(epoch). Received: schedule={schedule!r}")
         self.schedule = schedule
-        self.verbose = check_int(verbose, "verbose", "LearningRateScheduler")
+        self.verbose = check.integer("verbose", verbose, minimum=0, owner="LearningRateScheduler")
         self._takes_lr = _accepts_two_args(schedule)
 
     def on_epoch_begin(self, epoch, logs=None):

@@ -1,7 +1,7 @@
 """`MonitorCallback`: the "did the monitored value improve?" rule of EarlyStopping and friends."""
 import numpy as np
 
-from glassnet.keras.callbacks._checks import check_mode, check_number, check_str
+from glassnet.keras import validation as check
 from glassnet.keras.callbacks.callback import Callback
 
 # Keras metrics whose better direction is up; all others below are down.
@@ -45,12 +45,12 @@ class MonitorCallback(Callback):
     def __init__(self, monitor="val_loss", mode="auto", baseline=None, min_delta=0):
         super().__init__()
         owner = type(self).__name__
-        self.monitor = check_str(monitor, "monitor", owner)
-        self.mode = check_mode(mode, owner)
+        self.monitor = check.string("monitor", monitor, owner=owner)
+        self.mode = check.one_of("mode", mode, ("auto", "min", "max"), owner=owner)
         if baseline is not None:
-            check_number(baseline, "baseline", owner)
+            check.real("baseline", baseline, owner=owner)
         self.best = baseline
-        self.min_delta = abs(check_number(min_delta, "min_delta", owner))
+        self.min_delta = abs(check.real("min_delta", min_delta, owner=owner))
         self.monitor_op = None
 
     def _set_monitor_op(self):

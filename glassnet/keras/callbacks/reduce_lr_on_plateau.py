@@ -3,7 +3,7 @@ import warnings
 
 import numpy as np
 
-from glassnet.keras.callbacks._checks import check_int, check_number
+from glassnet.keras import validation as check
 from glassnet.keras.callbacks._output import print_msg, read_learning_rate
 from glassnet.keras.callbacks.monitor_callback import MonitorCallback
 
@@ -39,15 +39,15 @@ class ReduceLROnPlateau(MonitorCallback):
                  min_delta=1e-4, cooldown=0, min_lr=0.0):
         super().__init__(monitor, mode, min_delta=min_delta)
         owner = "ReduceLROnPlateau"
-        check_number(factor, "factor", owner, minimum=0)
+        check.non_negative("factor", factor, owner=owner)
         if factor >= 1.0:
             raise ValueError(f"ReduceLROnPlateau does not support a factor >= 1.0 (it would not "
                              f"reduce the learning rate). Received: factor={factor!r}")
         self.factor = factor
-        self.patience = check_int(patience, "patience", owner)
-        self.verbose = check_int(verbose, "verbose", owner)
-        self.cooldown = check_int(cooldown, "cooldown", owner)
-        self.min_lr = check_number(min_lr, "min_lr", owner, minimum=0)
+        self.patience = check.integer("patience", patience, minimum=0, owner=owner)
+        self.verbose = check.integer("verbose", verbose, minimum=0, owner=owner)
+        self.cooldown = check.integer("cooldown", cooldown, minimum=0, owner=owner)
+        self.min_lr = check.non_negative("min_lr", min_lr, owner=owner)
         self.cooldown_counter = 0
         self.wait = 0
 

@@ -1,7 +1,7 @@
 """`TerminateOnNaN`: stop training as soon as the loss is NaN or infinite."""
 import math
 
-from glassnet.keras.callbacks._checks import check_bool
+from glassnet.keras import validation as check
 from glassnet.keras.callbacks._output import print_msg
 from glassnet.keras.callbacks.callback import Callback
 
@@ -25,7 +25,7 @@ class TerminateOnNaN(Callback):
 
     def __init__(self, raise_error=False):
         super().__init__()
-        self.raise_error = check_bool(raise_error, "raise_error", "TerminateOnNaN")
+        self.raise_error = check.boolean("raise_error", raise_error, owner="TerminateOnNaN")
 
     def on_batch_end(self, batch, logs=None):
         loss = (logs or {}).get("loss")

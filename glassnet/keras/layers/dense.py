@@ -4,7 +4,7 @@ import warnings
 from glassnet.autodiff import ops, tape
 from glassnet.keras import activations, initializers, regularizers
 from glassnet.keras.layers.layer import Layer
-from glassnet.keras.validation import positive_int
+from glassnet.keras import validation as check
 
 # Activations whose primitive can run inside the fused dense op (None: linear).
 _FUSABLE = {
@@ -37,7 +37,7 @@ class Dense(Layer):
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):
-        units = positive_int(units, "units")
+        units = check.integer("units", units, minimum=1)
         if "input_shape" in kwargs or "input_dim" in kwargs:
             warnings.warn(
                 "Do not pass an `input_shape`/`input_dim` argument to a layer. When using Sequential "

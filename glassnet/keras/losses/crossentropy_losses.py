@@ -1,5 +1,5 @@
 """The cross-entropy loss classes: a function from crossentropy.py plus its options."""
-from glassnet.keras.losses.arguments import check_axis, check_bool, check_fraction, check_optional_int
+from glassnet.keras import validation as check
 from glassnet.keras.losses.crossentropy import (
     binary_crossentropy, categorical_crossentropy, kl_divergence, sparse_categorical_crossentropy,
 )
@@ -24,9 +24,9 @@ class BinaryCrossentropy(BuiltinLoss):
                  reduction="sum_over_batch_size", name="binary_crossentropy", dtype=None):
         super().__init__(
             binary_crossentropy, reduction, name, dtype,
-            from_logits=check_bool("from_logits", from_logits),
-            label_smoothing=check_fraction("label_smoothing", label_smoothing),
-            axis=check_axis(axis),
+            from_logits=check.boolean("from_logits", from_logits),
+            label_smoothing=check.fraction("label_smoothing", label_smoothing),
+            axis=check.integer("axis", axis),
         )
 
 
@@ -45,9 +45,9 @@ class CategoricalCrossentropy(BuiltinLoss):
                  reduction="sum_over_batch_size", name="categorical_crossentropy", dtype=None):
         super().__init__(
             categorical_crossentropy, reduction, name, dtype,
-            from_logits=check_bool("from_logits", from_logits),
-            label_smoothing=check_fraction("label_smoothing", label_smoothing),
-            axis=check_axis(axis),
+            from_logits=check.boolean("from_logits", from_logits),
+            label_smoothing=check.fraction("label_smoothing", label_smoothing),
+            axis=check.integer("axis", axis),
         )
 
 
@@ -68,9 +68,9 @@ class SparseCategoricalCrossentropy(BuiltinLoss):
                  reduction="sum_over_batch_size", name="sparse_categorical_crossentropy", dtype=None):
         super().__init__(
             sparse_categorical_crossentropy, reduction, name, dtype,
-            from_logits=check_bool("from_logits", from_logits),
-            ignore_class=check_optional_int("ignore_class", ignore_class),
-            axis=check_axis(axis),
+            from_logits=check.boolean("from_logits", from_logits),
+            ignore_class=check.optional(check.integer, "ignore_class", ignore_class),
+            axis=check.integer("axis", axis),
         )
 
 

@@ -1,5 +1,5 @@
 """The regression loss classes: a function from regression.py as a Loss object."""
-from glassnet.keras.losses.arguments import check_positive
+from glassnet.keras import validation as check
 from glassnet.keras.losses.wrapper import BuiltinLoss
 from glassnet.keras.losses.regression import (
     huber, log_cosh, mean_absolute_error, mean_absolute_percentage_error, mean_squared_error,
@@ -50,7 +50,7 @@ class Huber(BuiltinLoss):
     """
 
     def __init__(self, delta=1.0, reduction="sum_over_batch_size", name="huber_loss", dtype=None):
-        super().__init__(huber, reduction, name, dtype, delta=check_positive("delta", delta))
+        super().__init__(huber, reduction, name, dtype, delta=check.positive("delta", delta))
 
 
 class LogCosh(BuiltinLoss):

@@ -6,7 +6,7 @@ regularisation are used.
 """
 from glassnet.keras.losses import crossentropy
 from glassnet.keras.losses.alignment import squeeze_or_expand_to_same_rank
-from glassnet.keras.losses.arguments import check_axis, check_bool, check_fraction
+from glassnet.keras import validation as check
 from glassnet.keras.metrics.mean import MeanMetricWrapper, plain
 
 
@@ -27,8 +27,8 @@ class BinaryCrossentropy(MeanMetricWrapper):
     def __init__(self, name="binary_crossentropy", dtype=None, from_logits=False, label_smoothing=0.0):
         super().__init__(
             _aligned(crossentropy.binary_crossentropy), name=name, dtype=dtype,
-            from_logits=check_bool("from_logits", from_logits),
-            label_smoothing=check_fraction("label_smoothing", label_smoothing),
+            from_logits=check.boolean("from_logits", from_logits),
+            label_smoothing=check.fraction("label_smoothing", label_smoothing),
         )
 
 
@@ -39,9 +39,9 @@ class CategoricalCrossentropy(MeanMetricWrapper):
                  label_smoothing=0.0, axis=-1):
         super().__init__(
             crossentropy.categorical_crossentropy, name=name, dtype=dtype,
-            from_logits=check_bool("from_logits", from_logits),
-            label_smoothing=check_fraction("label_smoothing", label_smoothing),
-            axis=check_axis(axis),
+            from_logits=check.boolean("from_logits", from_logits),
+            label_smoothing=check.fraction("label_smoothing", label_smoothing),
+            axis=check.integer("axis", axis),
         )
 
 
@@ -51,5 +51,5 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
     def __init__(self, name="sparse_categorical_crossentropy", dtype=None, from_logits=False, axis=-1):
         super().__init__(
             crossentropy.sparse_categorical_crossentropy, name=name, dtype=dtype,
-            from_logits=check_bool("from_logits", from_logits), axis=check_axis(axis),
+            from_logits=check.boolean("from_logits", from_logits), axis=check.integer("axis", axis),
         )

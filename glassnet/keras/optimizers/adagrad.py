@@ -1,7 +1,7 @@
 """Adagrad: per-element learning rates scaled by the sum of all past squared gradients."""
 import numpy as np
 
-from glassnet.keras.optimizers import validation as check
+from glassnet.keras import validation as check
 from glassnet.keras.optimizers.arguments import DefaultLearningRate
 from glassnet.keras.optimizers.optimizer import Optimizer
 

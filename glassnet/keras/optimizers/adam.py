@@ -2,7 +2,7 @@
 import numpy as np
 
 from glassnet.keras.optimizers import flat
-from glassnet.keras.optimizers import validation as check
+from glassnet.keras import validation as check
 from glassnet.keras.optimizers.arguments import DefaultLearningRate
 from glassnet.keras.optimizers.optimizer import Optimizer
 

@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 
 from glassnet.keras.optimizers import schedules
-from glassnet.keras.optimizers import validation as check
+from glassnet.keras import validation as check
 
 
 class DefaultLearningRate(float):

@@ -26,7 +26,7 @@ from glassnet import backend
 from glassnet.autodiff import Tensor, Variable
 from glassnet.keras import naming
 from glassnet.keras.optimizers import flat, schedules
-from glassnet.keras.optimizers import validation as check
+from glassnet.keras import validation as check
 from glassnet.keras.optimizers.arguments import (
     as_python_number, check_one_clip_option, checked_learning_rate, legacy_keywords,
 )
@@ -72,8 +72,7 @@ class Optimizer(SlotsMixin):
         self.global_clipnorm = check.optional(check.positive, "global_clipnorm", global_clipnorm)
         self.loss_scale_factor = check.optional(check.positive, "loss_scale_factor", loss_scale_factor)
         self._check_defaults_only(use_ema, ema_momentum, ema_overwrite_frequency, gradient_accumulation_steps)
-        if name is not None and not isinstance(name, str):
-            raise TypeError(f"Invalid `name`: expected a string. Received: name={name!r}")
+        name = check.optional(check.string, "name", name)
         self.name = name or naming.unique_name(naming.snake_case(type(self).__name__))
         self.built = False
         self._variables = []

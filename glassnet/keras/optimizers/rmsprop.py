@@ -1,7 +1,7 @@
 """RMSprop: divide the gradient by a running root mean square of its recent values."""
 import numpy as np
 
-from glassnet.keras.optimizers import validation as check
+from glassnet.keras import validation as check
 from glassnet.keras.optimizers.arguments import DefaultLearningRate
 from glassnet.keras.optimizers.optimizer import Optimizer
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from glassnet import backend
 from glassnet.autodiff import Tensor
-from glassnet.keras.optimizers import validation as check
+from glassnet.keras import validation as check
 
 
 def _step_array(step):

@@ -8,7 +8,7 @@ import numpy as np
 
 from glassnet import backend
 from glassnet.autodiff import Variable
-from glassnet.keras.optimizers import validation as check
+from glassnet.keras import validation as check
 
 
 def initial_value(initializer, shape, dtype):

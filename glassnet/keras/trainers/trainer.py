@@ -20,7 +20,7 @@ from glassnet.keras.callbacks import CallbackList
 from glassnet.keras.trainers import data
 from glassnet.keras.trainers.compile_state import CompileState
 from glassnet.keras.trainers.fast_step import FastTrainStep
-from glassnet.keras.validation import non_negative_int, positive_int
+from glassnet.keras import validation as check
 
 
 class Trainer:
@@ -100,11 +100,11 @@ class Trainer:
         ``val_`` versions) to one value per epoch.
         """
         self._assert_compiled()
-        batch_size = 32 if batch_size is None else positive_int(batch_size, "batch_size")
-        epochs = non_negative_int(epochs, "epochs")
-        initial_epoch = non_negative_int(initial_epoch, "initial_epoch")
+        batch_size = 32 if batch_size is None else check.integer("batch_size", batch_size, minimum=1)
+        epochs = check.integer("epochs", epochs, minimum=0)
+        initial_epoch = check.integer("initial_epoch", initial_epoch, minimum=0)
         verbose = _verbose(verbose)
-        validation_freq = positive_int(validation_freq, "validation_freq")
+        validation_freq = check.integer("validation_freq", validation_freq, minimum=1)
         _check_validation_split(validation_split)
         if class_weight is not None and sample_weight is not None:
             raise ValueError("You cannot use `class_weight` and `sample_weight` at the same time.")
@@ -195,7 +195,7 @@ class Trainer:
         with sorted keys when ``return_dict=True``.
         """
         self._assert_compiled()
-        batch_size = 32 if batch_size is None else positive_int(batch_size, "batch_size")
+        batch_size = 32 if batch_size is None else check.integer("batch_size", batch_size, minimum=1)
         verbose = _verbose(verbose)
         x, y, sample_weight = self._prepare_arrays(x, y, sample_weight)
         self._check_targets(x, y)
@@ -228,7 +228,7 @@ class Trainer:
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """Outputs for every row of `x` as one NumPy array (no dropout; works uncompiled)."""
-        batch_size = 32 if batch_size is None else positive_int(batch_size, "batch_size")
+        batch_size = 32 if batch_size is None else check.integer("batch_size", batch_size, minimum=1)
         verbose = _verbose(verbose)
         x = data.to_array(x, "x", dtype=self.dtype)
         data.check_finite(x, "x")

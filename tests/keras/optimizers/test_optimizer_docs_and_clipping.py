@@ -9,7 +9,7 @@ from glassnet.autodiff import Variable
 from glassnet.keras.optimizers import clipping
 
 MODULES = ["__init__", "optimizer", "sgd", "adam", "adamw", "rmsprop", "adagrad", "schedules",
-           "clipping", "validation", "slots", "arguments", "gradients"]
+           "clipping", "slots", "arguments", "gradients"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -1,6 +1,7 @@
 """Model-level behaviour, glassnet against Keras: Normalization.adapt, Dropout at inference,
 summary() parameter counts, History keys and the optimizer compile(loss=...) picks."""
 import re
+import warnings
 
 import keras
 import numpy as np
@@ -117,3 +118,64 @@ def test_default_optimizer_from_compile(loss):
         chosen[name] = (type(optimizer).__name__,
                         {k: config[k] for k in ("learning_rate", "rho", "momentum", "epsilon", "centered")})
     assert chosen["glassnet"] == chosen["keras"], f"compile(loss={loss!r}) picks {chosen}"
+
+
+def _steps_model(library):
+    return library.Sequential([library.Input(shape=(3,)), library.layers.Dense(4, activation="tanh"),
+                               library.layers.Dense(1, activation="sigmoid")])
+
+
+@pytest.mark.parametrize("options", [
+    {"shuffle": True, "batch_size": 16, "steps_per_epoch": 3, "epochs": 5, "validation_steps": 2},
+    {"shuffle": "batch", "batch_size": 16, "steps_per_epoch": 4, "epochs": 3},
+    {"shuffle": True, "batch_size": None, "steps_per_epoch": 4, "epochs": 2},
+    {"shuffle": True, "batch_size": 32, "steps_per_epoch": 9, "epochs": 2},
+    {"shuffle": True, "batch_size": 16, "epochs": 2, "validation_steps": 2},
+], ids=lambda o: ",".join(f"{k}={v}" for k, v in o.items()))
+def test_shuffled_batches_and_step_counts_follow_keras(options):
+    """The same seed gives the same shuffled batches, and `steps_per_epoch`/`validation_steps`
+    carry a pass on across epochs (stopping an epoch where the pass runs out) as in Keras."""
+    rng = np.random.default_rng(8)
+    x, val_x = rng.normal(size=(100, 3)).astype("float32"), rng.normal(size=(40, 3)).astype("float32")
+    y, val_y = (x[:, :1] > 0).astype("float32"), (val_x[:, :1] > 0).astype("float32")
+    options = dict(options)
+    validation = {"validation_data": (val_x, val_y), "validation_steps": options.pop("validation_steps")} \
+        if "validation_steps" in options else {}
+    theirs = _steps_model(keras)
+    mine = _steps_model(gk)
+    mine.set_weights(theirs.get_weights())
+    results = {}
+    for name, model in (("keras", theirs), ("glassnet", mine)):
+        model.compile(optimizer=keras.optimizers.SGD(0.5) if name == "keras" else gk.optimizers.SGD(0.5),
+                      loss="binary_crossentropy")
+        np.random.seed(11)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            history = model.fit(x, y, verbose=0, **options, **validation)
+        ran_out = any("ran out of data" in str(w.message) for w in caught)
+        results[name] = history.history, model.get_weights(), ran_out, history.params["steps"]
+    (mine_history, mine_weights, mine_ran_out, mine_steps), (history, weights, ran_out, steps) = \
+        results["glassnet"], results["keras"]
+    what = f"fit({options}, {validation and 'validation_steps=' + str(validation['validation_steps'])})"
+    assert list(mine_history) == list(history) and mine_steps == steps and mine_ran_out == ran_out, what
+    for key in history:
+        assert_close(mine_history[key], history[key], family="fit", what=f"{what}: History[{key!r}]")
+    for i, (a, b) in enumerate(zip(mine_weights, weights)):
+        assert_close(a, b, family="fit", what=f"{what}: weight {i}")
+
+
+def test_evaluate_and_predict_steps_follow_keras():
+    x = np.random.default_rng(9).normal(size=(50, 3)).astype("float32")
+    y = (x[:, :1] > 0).astype("float32")
+    theirs = _steps_model(keras)
+    mine = _steps_model(gk)
+    mine.set_weights(theirs.get_weights())
+    for model in (theirs, mine):
+        model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=["accuracy"])
+    for steps, batch_size in ((2, 16), (3, None)):
+        kwargs = {"steps": steps, "batch_size": batch_size, "verbose": 0}
+        assert_close(mine.evaluate(x, y, **kwargs), theirs.evaluate(x, y, **kwargs), family="forward",
+                     what=f"evaluate({kwargs})")
+        predicted, expected = mine.predict(x, **kwargs), theirs.predict(x, **kwargs)
+        assert predicted.shape == expected.shape, f"predict({kwargs}): {predicted.shape} vs {expected.shape}"
+        assert_close(predicted, expected, family="forward", what=f"predict({kwargs})")

@@ -78,15 +78,3 @@ def class_weight_to_sample_weight(y, class_weight):
     for label, weight in class_weight.items():
         weights[classes == int(label)] = weight
     return weights
-
-
-def batch_indices(n, batch_size, shuffle):
-    """The rows of each batch: slices in order (no copies), or a fresh NumPy permutation.
-
-    Shuffling draws ``np.random.permutation(n)`` from NumPy's global generator, exactly as
-    Keras's JAX backend does, so a seed gives the same batches in both libraries.
-    """
-    if not shuffle:
-        return [slice(start, min(start + batch_size, n)) for start in range(0, n, batch_size)]
-    order = np.random.permutation(n)
-    return [order[start:start + batch_size] for start in range(0, n, batch_size)]

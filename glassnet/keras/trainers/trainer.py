@@ -8,7 +8,6 @@ One training step, in Keras's order (see keras-semantics §2):
 4. the optimizer's update;
 5. metrics from the predictions of step 1.
 """
-import math
 import warnings
 
 import numpy as np
@@ -19,6 +18,7 @@ from glassnet.keras import optimizers
 from glassnet.keras.callbacks import CallbackList
 from glassnet.keras.trainers import data
 from glassnet.keras.trainers.compile_state import CompileState
+from glassnet.keras.trainers.epoch_iterator import EpochIterator, batch_size_for
 from glassnet.keras.trainers.fast_step import FastTrainStep
 from glassnet.keras import validation as check
 
@@ -100,7 +100,11 @@ class Trainer:
         ``val_`` versions) to one value per epoch.
         """
         self._assert_compiled()
-        batch_size = 32 if batch_size is None else check.integer("batch_size", batch_size, minimum=1)
+        batch_size = check.optional(check.integer, "batch_size", batch_size, minimum=1)
+        validation_batch_size = check.optional(check.integer, "validation_batch_size", validation_batch_size,
+                                               minimum=1)
+        steps_per_epoch = check.optional(check.integer, "steps_per_epoch", steps_per_epoch, minimum=1)
+        validation_steps = check.optional(check.integer, "validation_steps", validation_steps, minimum=1)
         epochs = check.integer("epochs", epochs, minimum=0)
         initial_epoch = check.integer("initial_epoch", initial_epoch, minimum=0)
         verbose = _verbose(verbose)
@@ -122,20 +126,24 @@ class Trainer:
         first_fit = self._check_targets(x, y)
         if val is not None:
             self._check_targets(val[0], val[1])
-        if first_fit and shuffle:
-            np.random.permutation(len(x))  # Keras-JAX draws (and discards) one extra permutation here
-
-        steps = steps_per_epoch or math.ceil(len(x) / batch_size)
+        batches = EpochIterator(len(x), batch_size_for(len(x), batch_size, steps_per_epoch), shuffle,
+                                steps_per_epoch)
+        if first_fit:  # Keras builds the model from one batch of a pass (drawing its shuffle), then resets
+            next(batches.epoch(), None)
+            batches.reset()
+        if val is not None:
+            val_batches = EpochIterator(len(val[0]), batch_size_for(len(val[0]), validation_batch_size or batch_size,
+                                                                    validation_steps), steps_per_epoch=validation_steps)
         callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
-                                     verbose=verbose, epochs=epochs, steps=steps)
+                                     verbose=verbose, epochs=epochs, steps=batches.num_batches)
         self.stop_training = False
         callback_list.on_train_begin()
         logs = {}
         for epoch in range(initial_epoch, epochs):
             callback_list.on_epoch_begin(epoch)
-            logs = self._run_epoch(x, y, sample_weight, batch_size, shuffle, steps, callback_list)
+            logs = self._run_epoch(x, y, sample_weight, batches, callback_list)
             if val is not None and (epoch + 1) % validation_freq == 0:
-                val_logs = self._evaluate_arrays(*val, validation_batch_size or batch_size, callback_list)
+                val_logs = self._evaluate_arrays(*val, val_batches, callback_list)
                 logs.update({"val_" + key: value for key, value in val_logs.items()})
             _warn_if_diverged(logs, epoch)
             callback_list.on_epoch_end(epoch, logs)
@@ -144,12 +152,12 @@ class Trainer:
         callback_list.on_train_end(logs)
         return self.history
 
-    def _run_epoch(self, x, y, sample_weight, batch_size, shuffle, steps, callback_list):
+    def _run_epoch(self, x, y, sample_weight, batches, callback_list):
         state = self._compile_state
         state.reset()
         report_batches = callback_list.wants("on_train_batch_end")  # the running logs cost a dict per step
         train_step = self._training_step()
-        for step, rows in enumerate(_epoch_batches(len(x), batch_size, shuffle, steps)):
+        for step, rows in batches.epoch():
             callback_list.on_train_batch_begin(step)
             y_batch = y[rows]
             sw = None if sample_weight is None else sample_weight[rows]
@@ -195,21 +203,24 @@ class Trainer:
         with sorted keys when ``return_dict=True``.
         """
         self._assert_compiled()
-        batch_size = 32 if batch_size is None else check.integer("batch_size", batch_size, minimum=1)
+        batch_size = check.optional(check.integer, "batch_size", batch_size, minimum=1)
+        steps = check.optional(check.integer, "steps", steps, minimum=1)
         verbose = _verbose(verbose)
         x, y, sample_weight = self._prepare_arrays(x, y, sample_weight)
         self._check_targets(x, y)
+        batches = EpochIterator(len(x), batch_size_for(len(x), batch_size, steps), steps_per_epoch=steps)
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
-                                     epochs=1, steps=math.ceil(len(x) / batch_size))
-        logs = self._evaluate_arrays(x, y, sample_weight, batch_size, callback_list)
+                                     epochs=1, steps=batches.num_batches)
+        logs = self._evaluate_arrays(x, y, sample_weight, batches, callback_list)
         return self._format_results(logs, return_dict)
 
-    def _evaluate_arrays(self, x, y, sample_weight, batch_size, callback_list):
+    def _evaluate_arrays(self, x, y, sample_weight, batches, callback_list):
+        batches.reset()  # as Keras's evaluate does: every validation starts at the first batch
         state = self._compile_state
         state.reset()
         callback_list.on_test_begin()
         logs = {}
-        for step, rows in enumerate(data.batch_indices(len(x), batch_size, shuffle=False)):
+        for step, rows in batches.epoch():
             callback_list.on_test_batch_begin(step)
             sw = None if sample_weight is None else sample_weight[rows]
             y_pred = self.call(Tensor(x[rows]), training=False)
@@ -228,17 +239,18 @@ class Trainer:
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """Outputs for every row of `x` as one NumPy array (no dropout; works uncompiled)."""
-        batch_size = 32 if batch_size is None else check.integer("batch_size", batch_size, minimum=1)
+        batch_size = check.optional(check.integer, "batch_size", batch_size, minimum=1)
+        steps = check.optional(check.integer, "steps", steps, minimum=1)
         verbose = _verbose(verbose)
         x = data.to_array(x, "x", dtype=self.dtype)
         data.check_finite(x, "x")
         self._ensure_built(x.shape)
-        slices = data.batch_indices(len(x), batch_size, shuffle=False)
+        batches = EpochIterator(len(x), batch_size_for(len(x), batch_size, steps), steps_per_epoch=steps)
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
-                                     epochs=1, steps=len(slices))
+                                     epochs=1, steps=batches.num_batches)
         callback_list.on_predict_begin()
         outputs = []
-        for step, rows in enumerate(slices):
+        for step, rows in batches.epoch():
             callback_list.on_predict_batch_begin(step)
             outputs.append(self.call(Tensor(x[rows]), training=False).value)
             callback_list.on_predict_batch_end(step, {"outputs": outputs[-1]})
@@ -265,19 +277,12 @@ class Trainer:
         self._assert_compiled()
         x, y, sample_weight = self._prepare_arrays(x, y, sample_weight)
         self._check_targets(x, y)
-        logs = self._evaluate_arrays(x, y, sample_weight, len(x), CallbackList(None, model=self))
+        logs = self._evaluate_arrays(x, y, sample_weight, EpochIterator(len(x), len(x)), CallbackList(None, model=self))
         return self._format_results(logs, return_dict)
 
     def predict_on_batch(self, x):
         """Outputs for exactly this batch, as a NumPy array."""
         return self(x, training=False).numpy()
-
-
-def _epoch_batches(n, batch_size, shuffle, steps):
-    if shuffle == "batch":
-        batches = data.batch_indices(n, batch_size, shuffle=False)
-        return [np.random.permutation(s.stop - s.start) + s.start for s in batches][:steps]
-    return data.batch_indices(n, batch_size, shuffle)[:steps]
 
 
 def _verbose(verbose):

@@ -118,3 +118,18 @@ def test_predict_rejects_ragged_lists():
 def test_validation_data_must_be_a_pair_or_triple(validation_data, pattern):
     with pytest.raises(ValueError, match=pattern):
         _model().fit(X, Y, validation_data=validation_data, verbose=0)
+
+
+@pytest.mark.parametrize("call, pattern", [
+    (lambda m: m.fit(X, Y, steps_per_epoch=0, verbose=0),
+     "`steps_per_epoch`: expected a positive integer. Received: steps_per_epoch=0"),
+    (lambda m: m.fit(X, Y, steps_per_epoch=-1, verbose=0), "steps_per_epoch=-1"),
+    (lambda m: m.fit(X, Y, steps_per_epoch=2.5, verbose=0), "steps_per_epoch=2.5"),
+    (lambda m: m.fit(X, Y, validation_data=(X, Y), validation_steps="2", verbose=0), "validation_steps='2'"),
+    (lambda m: m.fit(X, Y, validation_data=(X, Y), validation_batch_size=0, verbose=0), "validation_batch_size=0"),
+    (lambda m: m.evaluate(X, Y, steps=0, verbose=0), "`steps`: expected a positive integer"),
+    (lambda m: m.predict(X, steps=True, verbose=0), "steps=True"),
+])
+def test_step_counts_are_checked_before_any_work(call, pattern):
+    model = _model()
+    _raises_before_work(model, lambda: call(model), pattern)

@@ -179,3 +179,24 @@ def test_evaluate_and_predict_steps_follow_keras():
         predicted, expected = mine.predict(x, **kwargs), theirs.predict(x, **kwargs)
         assert predicted.shape == expected.shape, f"predict({kwargs}): {predicted.shape} vs {expected.shape}"
         assert_close(predicted, expected, family="forward", what=f"predict({kwargs})")
+
+
+@pytest.mark.parametrize("options", [{"use_ema": True, "ema_momentum": 0.9},
+                                     {"use_ema": True, "ema_overwrite_frequency": 3},
+                                     {"gradient_accumulation_steps": 3}], ids=str)
+def test_fit_with_moving_averages_or_accumulation_follows_keras(options):
+    rng = np.random.default_rng(10)
+    x = rng.normal(size=(64, 3)).astype("float32")
+    y = (x[:, :1] > 0).astype("float32")
+    theirs = _steps_model(keras)
+    mine = _steps_model(gk)
+    mine.set_weights(theirs.get_weights())
+    histories = {}
+    for name, model, library in (("keras", theirs, keras), ("glassnet", mine, gk)):
+        model.compile(optimizer=library.optimizers.Adam(0.05, **options), loss="binary_crossentropy")
+        histories[name] = model.fit(x, y, batch_size=16, epochs=3, shuffle=False, verbose=0).history
+    for key in histories["keras"]:
+        assert_close(histories["glassnet"][key], histories["keras"][key], family="fit",
+                     what=f"fit with Adam({options}): History[{key!r}]")
+    for i, (a, b) in enumerate(zip(mine.get_weights(), theirs.get_weights())):
+        assert_close(a, b, family="fit", what=f"fit with Adam({options}): final weight {i}")

@@ -72,7 +72,7 @@ class Adam(Optimizer):
 
     def _alpha(self, learning_rate, float_type):
         """``lr * sqrt(1 - beta_2**t) / (1 - beta_1**t)`` in the variable's precision."""
-        t = float_type(self._iterations.value + 1)
+        t = float_type(self._update_count() + 1)
         beta_1_power = float_type(self.beta_1) ** t
         beta_2_power = float_type(self.beta_2) ** t
         return learning_rate * np.sqrt(1 - beta_2_power) / (1 - beta_1_power)

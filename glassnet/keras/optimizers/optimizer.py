@@ -4,14 +4,17 @@ A subclass says how to update one variable (``update_step``) and which state it 
 per variable (``build``). This class does everything around that, in Keras's order,
 once per ``apply``:
 
-1. clip the gradients (``clipnorm`` per tensor, else ``global_clipnorm``, else ``clipvalue``);
-2. decoupled weight decay ``w -= w * weight_decay * lr`` with the current learning rate;
-3. ``update_step(g, w, lr)`` for each variable, where the step count is ``iterations + 1``;
-4. ``iterations += 1``.
+1. divide the gradients by ``loss_scale_factor``; with gradient accumulation, add them to the
+   accumulators and go on only every n-th apply, with their mean (see averaging.py);
+2. clip the gradients (``clipnorm`` per tensor, else ``global_clipnorm``, else ``clipvalue``);
+3. decoupled weight decay ``w -= w * weight_decay * lr`` with the current learning rate;
+4. ``update_step(g, w, lr)`` for each variable, where the step count is ``iterations + 1``;
+5. with ``use_ema``, update the moving averages of the weights;
+6. count the apply.
 
 Built-in optimizers write their update once, as ``_update(g, w, slots, lr)`` on arrays. After
 the first apply the variables and slots are packed into flat buffers (see flat.py), and
-step 3 becomes one ``_update`` on the buffers instead of one per variable: the same
+step 4 becomes one ``_update`` on the buffers instead of one per variable: the same
 arithmetic, element by element, in a fraction of the Python calls.
 
 The learning rate is read once per apply: the ``learning_rate`` variable, or the
@@ -26,6 +29,7 @@ from glassnet import backend
 from glassnet.autodiff import Tensor, Variable
 from glassnet.keras import naming
 from glassnet.keras.optimizers import flat, schedules
+from glassnet.keras.optimizers.averaging import AveragingMixin
 from glassnet.keras import validation as check
 from glassnet.keras.optimizers.arguments import (
     as_python_number, check_one_clip_option, checked_learning_rate, legacy_keywords,
@@ -35,7 +39,7 @@ from glassnet.keras.optimizers.gradients import checked_gradients, drop_missing
 from glassnet.keras.optimizers.slots import SlotsMixin
 
 
-class Optimizer(SlotsMixin):
+class Optimizer(SlotsMixin, AveragingMixin):
     """Base class of all optimizers.
 
     Args:
@@ -47,8 +51,11 @@ class Optimizer(SlotsMixin):
         global_clipnorm: clip all gradients together to this joint L2 norm.
         loss_scale_factor: gradients are divided by it before use.
         name: defaults to the snake-cased class name, made unique (``adam``, ``adam_1``).
-        use_ema, ema_momentum, ema_overwrite_frequency, gradient_accumulation_steps:
-            accepted for Keras's config; only their default values are supported.
+        gradient_accumulation_steps: if set (>= 2), update once every this many applies, with
+            the mean of their gradients (see averaging.py).
+        use_ema: keep a moving average of the weights, with momentum ``ema_momentum`` (0.99);
+            the weights take it every ``ema_overwrite_frequency`` updates (if set) and at the
+            end of ``fit``.
 
     Custom training loop:
 
@@ -71,7 +78,7 @@ class Optimizer(SlotsMixin):
         self.clipvalue = check.optional(check.positive, "clipvalue", clipvalue)
         self.global_clipnorm = check.optional(check.positive, "global_clipnorm", global_clipnorm)
         self.loss_scale_factor = check.optional(check.positive, "loss_scale_factor", loss_scale_factor)
-        self._check_defaults_only(use_ema, ema_momentum, ema_overwrite_frequency, gradient_accumulation_steps)
+        self._check_averaging_options(use_ema, ema_momentum, ema_overwrite_frequency, gradient_accumulation_steps)
         name = check.optional(check.string, "name", name)
         self.name = name or naming.unique_name(naming.snake_case(type(self).__name__))
         self.built = False
@@ -84,19 +91,6 @@ class Optimizer(SlotsMixin):
         if not isinstance(learning_rate, schedules.LearningRateSchedule):
             self._learning_rate = self.add_variable((), initializer=learning_rate, name="learning_rate")
 
-    def _check_defaults_only(self, use_ema, ema_momentum, ema_overwrite_frequency, gradient_accumulation_steps):
-        self.use_ema = check.boolean("use_ema", use_ema)
-        self.ema_momentum = check.fraction("ema_momentum", ema_momentum)
-        self.ema_overwrite_frequency = ema_overwrite_frequency
-        self.gradient_accumulation_steps = gradient_accumulation_steps
-        if self.use_ema or ema_overwrite_frequency is not None or gradient_accumulation_steps is not None:
-            raise NotImplementedError(
-                "glassnet optimizers do not support exponential moving averages or gradient "
-                f"accumulation. Received: use_ema={use_ema!r}, ema_overwrite_frequency="
-                f"{ema_overwrite_frequency!r}, gradient_accumulation_steps={gradient_accumulation_steps!r}. "
-                "Leave them at their defaults (False, None, None)."
-            )
-
     # --- state -----------------------------------------------------------------
     @property
     def variables(self):
@@ -105,7 +99,10 @@ class Optimizer(SlotsMixin):
 
     @property
     def iterations(self):
-        """The number of updates applied so far (an int32 Variable)."""
+        """The number of updates applied so far: an int32 Variable (a Tensor with gradient
+        accumulation, where it is the number of applies divided by the accumulation steps)."""
+        if self.gradient_accumulation_steps:
+            return Tensor(np.asarray(self._update_count()))
         return self._iterations
 
     @property
@@ -138,6 +135,7 @@ class Optimizer(SlotsMixin):
     def _current_learning_rate(self):
         """The learning rate for the next update, as a 0-d floatx array."""
         if self._uses_schedule():
+            # Keras calls it with the applies, even under gradient accumulation.
             return np.asarray(self._learning_rate(self._iterations), dtype=backend.floatx())
         return self._learning_rate.value
 
@@ -149,6 +147,7 @@ class Optimizer(SlotsMixin):
         """
         self._trainable_variables = list(variables)
         self._variable_index = {id(v): i for i, v in enumerate(self._trainable_variables)}
+        self._build_averaging(self._trainable_variables)
         self.built = True
 
     def _get_variable_index(self, variable):
@@ -190,17 +189,27 @@ class Optimizer(SlotsMixin):
         if self.built:
             self._check_known(updated)
         self._ensure_built(variables)
-        grads = self._prepared(grads, updated)
+        grads = self._unscaled(grads, updated)
+        if self.gradient_accumulation_steps:
+            grads = self._accumulate(grads, updated)
+        if grads is not None:
+            self._update_variables(clip_gradients(grads, self.clipnorm, self.global_clipnorm, self.clipvalue),
+                                   updated)
+        if self.use_ema:
+            self._update_averages()
+        self._iterations.assign_add(1)
+
+    def _update_variables(self, grads, variables):
+        """Weight decay, then the update of each variable (or of the flat buffer at once)."""
         learning_rate = self._current_learning_rate()
-        self._apply_weight_decay(updated, learning_rate)
-        if self._can_update_flat(updated):
+        self._apply_weight_decay(variables, learning_rate)
+        if self._can_update_flat(variables):
             weights, slots, flat_grad = self._flat
             flat.update_in_blocks(self._update, flat.gather(grads, flat_grad), weights, slots,
                                     learning_rate.astype(weights.dtype))
         else:
-            for grad, variable in zip(grads, updated, strict=True):
+            for grad, variable in zip(grads, variables, strict=True):
                 self.update_step(grad, variable, learning_rate.astype(variable.dtype))
-        self._iterations.assign_add(1)
 
     def update_step(self, gradient, variable, learning_rate):
         """Update one variable in place. ``gradient`` is an ndarray of the variable's dtype
@@ -235,7 +244,8 @@ class Optimizer(SlotsMixin):
     def _can_apply_packed(self, variables):
         """Whether :meth:`_apply_packed` may serve `variables`: packed, and nothing to do per tensor."""
         no_clipping = not (self.clipnorm or self.global_clipnorm or self.clipvalue or self.loss_scale_factor)
-        return self.built and no_clipping and self._can_update_flat(variables)
+        plain = no_clipping and not (self.use_ema or self.gradient_accumulation_steps)
+        return self.built and plain and self._can_update_flat(variables)
 
     def _apply_packed(self):
         """apply() for a gradient already written into the flat gradient buffer (the fast training step)."""
@@ -273,12 +283,12 @@ class Optimizer(SlotsMixin):
                 "variables. Create a new optimizer to train a new set of variables."
             )
 
-    def _prepared(self, grads, variables):
-        """Gradients cast to their variable's dtype, unscaled and clipped (new arrays)."""
+    def _unscaled(self, grads, variables):
+        """Gradients cast to their variable's dtype and divided by the loss scale factor."""
         grads = [g.astype(v.dtype, copy=False) for g, v in zip(grads, variables, strict=True)]
         if self.loss_scale_factor is not None:
             grads = [g / self.loss_scale_factor for g in grads]
-        return clip_gradients(grads, self.clipnorm, self.global_clipnorm, self.clipvalue)
+        return grads
 
     def _apply_weight_decay(self, variables, learning_rate):
         if self.weight_decay is None:

@@ -139,16 +139,20 @@ class Trainer:
         self.stop_training = False
         callback_list.on_train_begin()
         logs = {}
-        for epoch in range(initial_epoch, epochs):
-            callback_list.on_epoch_begin(epoch)
-            logs = self._run_epoch(x, y, sample_weight, batches, callback_list)
-            if val is not None and (epoch + 1) % validation_freq == 0:
-                val_logs = self._evaluate_arrays(*val, val_batches, callback_list)
-                logs.update({"val_" + key: value for key, value in val_logs.items()})
-            _warn_if_diverged(logs, epoch)
-            callback_list.on_epoch_end(epoch, logs)
-            if self.stop_training:
-                break
+        try:
+            for epoch in range(initial_epoch, epochs):
+                callback_list.on_epoch_begin(epoch)
+                logs = self._run_epoch(x, y, sample_weight, batches, callback_list)
+                if val is not None and (epoch + 1) % validation_freq == 0:
+                    val_logs = self._evaluate_arrays(*val, val_batches, callback_list)
+                    logs.update({"val_" + key: value for key, value in val_logs.items()})
+                _warn_if_diverged(logs, epoch)
+                callback_list.on_epoch_end(epoch, logs)
+                if self.stop_training:
+                    break
+        finally:
+            if epochs > 0:  # as Keras, even when training stops on an error: e.g. EMA weights go in
+                self.optimizer.finalize_variable_values(self.trainable_weights)
         callback_list.on_train_end(logs)
         return self.history
 

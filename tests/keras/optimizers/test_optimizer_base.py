@@ -269,9 +269,52 @@ def test_bad_arguments_do_not_consume_an_auto_name():
     assert optimizers.Adam().name == "adam"
 
 
-def test_unsupported_keras_options_say_so():
-    with pytest.raises(NotImplementedError, match="use_ema=True"):
-        optimizers.Adam(use_ema=True)
+def test_gradient_accumulation_updates_every_nth_apply_with_the_mean():
+    w = Variable(np.array([1.0, 1.0], "float32"))
+    opt = optimizers.SGD(learning_rate=0.5, gradient_accumulation_steps=2)
+    opt.apply([np.array([1.0, 3.0], "float32")], [w])
+    np.testing.assert_array_equal(w.numpy(), [1.0, 1.0])  # only accumulated
+    assert int(opt.iterations.numpy()) == 0
+    opt.apply([np.array([3.0, 5.0], "float32")], [w])
+    np.testing.assert_array_equal(w.numpy(), [1.0 - 0.5 * 2.0, 1.0 - 0.5 * 4.0])  # mean of the two
+    assert int(opt.iterations.numpy()) == 1
+    np.testing.assert_array_equal(opt.variables[2].numpy(), [0.0, 0.0])  # the accumulator, emptied
+
+
+def test_moving_average_starts_at_the_weights_and_replaces_them_when_asked():
+    w = Variable(np.array([0.0], "float32"))
+    opt = optimizers.SGD(learning_rate=1.0, use_ema=True, ema_momentum=0.5, ema_overwrite_frequency=3)
+    opt.apply([np.array([-2.0], "float32")], [w])  # w = 2; first update: average = w = 2
+    opt.apply([np.array([-2.0], "float32")], [w])  # w = 4; average = 0.5 * 2 + 0.5 * 4 = 3
+    np.testing.assert_array_equal(opt.variables[2].numpy(), [3.0])
+    np.testing.assert_array_equal(w.numpy(), [4.0])
+    opt.apply([np.array([-2.0], "float32")], [w])  # w = 6; average = 4.5; third update: w takes it
+    np.testing.assert_array_equal(w.numpy(), [4.5])
+    w.assign(np.array([9.0], "float32"))
+    opt.finalize_variable_values([w])
+    np.testing.assert_array_equal(w.numpy(), [4.5])
+
+
+def test_fit_ends_with_the_moving_average_of_the_weights():
+    from glassnet.keras import Sequential
+    from glassnet.keras.layers import Dense, Input
+
+    model = Sequential([Input((2,)), Dense(1)])
+    model.compile(optimizer=optimizers.SGD(0.1, use_ema=True), loss="mse")
+    model.fit(np.ones((8, 2), "float32"), np.ones((8, 1), "float32"), batch_size=4, epochs=2, verbose=0)
+    averages = [v.numpy() for v in model.optimizer.variables if v.name.endswith("_average")]
+    for weight, average in zip(model.get_weights(), averages, strict=True):
+        np.testing.assert_array_equal(weight, average)
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"gradient_accumulation_steps": 1}, "gradient_accumulation_steps=1"),
+    ({"ema_overwrite_frequency": 0}, "ema_overwrite_frequency=0"),
+    ({"ema_momentum": 1.5}, "ema_momentum=1.5"),
+])
+def test_averaging_options_are_checked(options, message):
+    with pytest.raises(ValueError, match=message):
+        optimizers.Adam(**options)
 
 
 def test_bad_gradients_raise_before_any_update():

@@ -11,6 +11,7 @@ import numpy as np
 # Elements per block: the few arrays an update reads and writes, cut to this size, stay in the
 # L2 cache, so all of an update's passes over a block cost about one trip to memory.
 BLOCK_SIZE = 1 << 16
+REUSE_FROM_BYTES = 1 << 17
 _per_thread = threading.local()
 
 
@@ -54,14 +55,16 @@ def views(buffer, variables):
 
 
 def scratch(like, index=0):
-    """An array shaped and typed like `like` for an update's temporaries, reused step after step.
+    """An array to write one of an update's temporaries into, shaped and typed like `like`;
+    None (NumPy allocates one) where a fresh array is cheaper.
 
     A fresh array of a block's size costs page faults on every step, about as much as the
-    arithmetic itself. Each thread keeps its own (one block's worth per `index`), so models
-    training in separate threads never share one.
+    arithmetic itself, so blocks reuse one array per thread and per `index` (models training in
+    separate threads never share one). Below 128 KiB the allocator hands back warm memory, and
+    a fresh array costs less than reuse.
     """
-    if like.size > BLOCK_SIZE:
-        return np.empty_like(like)
+    if like.nbytes < REUSE_FROM_BYTES or like.size > BLOCK_SIZE:
+        return None
     buffers = _per_thread.__dict__.setdefault("buffers", {})
     key = (index, like.dtype)
     if key not in buffers or buffers[key].size < like.size:

@@ -63,9 +63,11 @@ class Mean(Metric):
         if np.ndim(values) == 0 and np.ndim(sample_weight) == 0:
             # One number (fit's batch loss, weighted by the batch size): the general path's
             # arithmetic without its array bookkeeping, as this runs every training step.
-            weight = 1 if sample_weight is None else np.asarray(plain(sample_weight), self._dtype)
-            self.total.assign_add(np.asarray(plain(values), self._dtype) * weight)
-            self.count.assign_add(weight)
+            to_state = self._dtype.type
+            weight = to_state(1 if sample_weight is None else plain(sample_weight))
+            total, count = self.total.value, self.count.value  # 0-d arrays, added to in place
+            total += to_state(plain(values)) * weight
+            count += weight
             return
         values, weights = samplewise(values, sample_weight, self._dtype)
         self.total.assign_add(np.sum(values))

@@ -7,6 +7,9 @@ writing the gradients straight into the optimizer's flat buffer. It is an exact
 equivalent of the tape path — tests/keras/trainers/test_fast_step.py checks that the
 two train bit for bit alike — used only where it applies; everything else takes the tape.
 """
+import functools
+import math
+
 import numpy as np
 
 from glassnet.autodiff import ops
@@ -100,12 +103,20 @@ class FastTrainStep:
     def _reduce(per_sample, sample_weight):
         """The mean of the (weighted) per-sample losses, and its gradient with respect to them,
         in the same arithmetic as the tape's multiply and mean ops."""
-        # d(mean)/d(each) = 1 / count, computed in the losses' dtype as the mean op does.
-        share = np.full(per_sample.shape, np.ones((), per_sample.dtype) / per_sample.size, per_sample.dtype)
+        share = _mean_gradient(per_sample.shape, per_sample.dtype)
         if sample_weight is None:
             return _mean(per_sample), share
         weights = np.asarray(sample_weight, dtype=per_sample.dtype).reshape(per_sample.shape)
         return _mean(per_sample * weights), share * weights
+
+
+@functools.lru_cache(maxsize=8)
+def _mean_gradient(shape, dtype):
+    """d(mean)/d(each) = 1 / count, computed in the losses' dtype as the mean op does. Cached
+    (one per batch shape): nothing writes into it, and it is the same array every step."""
+    share = np.full(shape, np.ones((), dtype) / math.prod(shape), dtype)
+    share.flags.writeable = False
+    return share
 
 
 def _mean(values):

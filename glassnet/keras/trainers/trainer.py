@@ -160,9 +160,11 @@ class Trainer:
         state = self._compile_state
         state.reset()
         report_batches = callback_list.wants("on_train_batch_end")  # the running logs cost a dict per step
+        announce_batches = callback_list.wants("on_train_batch_begin")
         train_step = self._training_step()
         for step, rows in batches.epoch():
-            callback_list.on_train_batch_begin(step)
+            if announce_batches:
+                callback_list.on_train_batch_begin(step)
             y_batch = y[rows]
             sw = None if sample_weight is None else sample_weight[rows]
             loss, y_pred = train_step(x[rows], y_batch, sw)

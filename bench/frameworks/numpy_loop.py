@@ -19,6 +19,7 @@ class FlatNetwork:
         shapes = [s for fan_in, fan_out in zip(sizes[:-1], sizes[1:]) for s in ((fan_in, fan_out), (fan_out,))]
         total = sum(int(np.prod(s)) for s in shapes)
         self.theta, self.grad = np.zeros(total, np.float32), np.zeros(total, np.float32)
+        self.shapes = shapes
         self.params, self.grads = self._views(self.theta, shapes), self._views(self.grad, shapes)
         for weight in self.params[0::2]:
             limit = np.sqrt(6.0 / sum(weight.shape))
@@ -55,10 +56,14 @@ class FlatNetwork:
                 delta = delta @ self.params[2 * i].T
                 delta *= _DERIVATIVES[self.hidden](activations[i])
 
-    def adam_step(self, beta1=0.9, beta2=0.999, epsilon=1e-7):
+    def adam_step(self):
         """Keras's Adam over the whole flat buffer at once, in place."""
         self.t += 1
-        g, m, v, s = self.grad, self.m, self.v, self.scratch
+        self.adam_update(slice(None))
+
+    def adam_update(self, part, beta1=0.9, beta2=0.999, epsilon=1e-7):
+        """Adam's step `self.t` on one slice of the flat buffer (all of it, or one thread's share)."""
+        g, m, v, s = self.grad[part], self.m[part], self.v[part], self.scratch[part]
         np.subtract(g, m, out=s)                         # m += (1 - b1) (g - m)
         s *= 1 - beta1
         m += s
@@ -71,7 +76,7 @@ class FlatNetwork:
         s += epsilon
         np.divide(m, s, out=s)
         s *= rate
-        self.theta -= s
+        self.theta[part] -= s
 
 
 def _sigmoid(z):

@@ -65,3 +65,25 @@ def test_profile_w1_prints_a_per_step_table(capsys, monkeypatch):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("32 steps") and "calls per step" in lines[0]
     assert len([line for line in lines if "(" in line and ":" in line]) == 5
+
+
+def test_w2_arrangements_compute_the_same_training(monkeypatch):
+    """The two-thread arrangements are only worth timing if they train as the serial loop does."""
+    monkeypatch.syspath_prepend(str(REPO))
+    import numpy as np
+
+    from bench import data, w2_arrangements
+
+    x, y = data.mnist_like_data(256)
+    weights = {}
+    for name in w2_arrangements.ARRANGEMENTS:
+        arrangement = w2_arrangements.Arrangement(name)
+        for start in (0, 64, 128):
+            arrangement.step(x[start:start + 128], y[start:start + 128])
+        weights[name] = arrangement.net.theta
+    serial = weights.pop("serial")
+    assert np.abs(serial - w2_arrangements.Arrangement("serial").net.theta).max() > 1e-4  # it trained
+    halves = weights.pop("batch_halves")
+    np.testing.assert_allclose(halves, serial, rtol=0, atol=1e-6)  # two means of 64 rows: rounding only
+    for name, theta in weights.items():
+        np.testing.assert_array_equal(theta, serial, err_msg=name)  # the same arithmetic, split in blocks

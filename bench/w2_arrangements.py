@@ -64,12 +64,13 @@ class Arrangement:
         net.backward(activations, _sparse_ce_delta(activations[-1], y))
 
     def update(self, starts, combine=False):
+        net = self.net
         for start in starts:
             part = slice(start, start + UPDATE_BLOCK)
             if combine:  # the mean over 128 rows from two means over 64
-                self.net.grad[part] += self.twin.grad[part]
-                self.net.grad[part] *= 0.5
-            self.net.adam_update(part)
+                net.grad[part] += self.twin.grad[part]
+                net.grad[part] *= 0.5
+            net.adam_update(net.theta[part], net.grad[part], net.m[part], net.v[part], net.scratch[part])
 
     def in_two(self, first, second):
         """Run `first` here and `second` on the other thread; return when both are done."""

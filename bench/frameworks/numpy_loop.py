@@ -59,11 +59,10 @@ class FlatNetwork:
     def adam_step(self):
         """Keras's Adam over the whole flat buffer at once, in place."""
         self.t += 1
-        self.adam_update(slice(None))
+        self.adam_update(self.theta, self.grad, self.m, self.v, self.scratch)
 
-    def adam_update(self, part, beta1=0.9, beta2=0.999, epsilon=1e-7):
-        """Adam's step `self.t` on one slice of the flat buffer (all of it, or one thread's share)."""
-        g, m, v, s = self.grad[part], self.m[part], self.v[part], self.scratch[part]
+    def adam_update(self, theta, g, m, v, s, beta1=0.9, beta2=0.999, epsilon=1e-7):
+        """Adam's step `self.t` on the flat buffers, or on the same slice of each (one thread's share)."""
         np.subtract(g, m, out=s)                         # m += (1 - b1) (g - m)
         s *= 1 - beta1
         m += s
@@ -76,7 +75,7 @@ class FlatNetwork:
         s += epsilon
         np.divide(m, s, out=s)
         s *= rate
-        self.theta[part] -= s
+        theta -= s
 
 
 def _sigmoid(z):

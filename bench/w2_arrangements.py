@@ -142,7 +142,7 @@ def main(argv=None):
             times[name].append(measure(name, environment, args.steps))
     bound = statistics.median(bounds)
     print(f"FLOP bound at 2 threads: {bound:.3f} ms per step of {BATCH} rows (median of {args.rounds} rounds)\n")
-    print(f"| Arrangement | ms/step | samples/s | share of the bound |\n| --- | --- | --- | --- |")
+    print("| Arrangement | ms/step | samples/s | share of the bound |\n| --- | --- | --- | --- |")
     for name, (label, _) in ARRANGEMENTS.items():
         ms = statistics.median(times[name])
         print(f"| {label} | {ms:.2f} | {BATCH / ms * 1e3:,.0f} | {bound / ms:.1%} |")

@@ -20,12 +20,13 @@ def binary_crossentropy_probabilities(y_true, y_pred, *, axis=-1):
     """mean over `axis` of -(t log q + (1 - t) log(1 - q)), q = clip(p, eps, 1 - eps)."""
     eps = backend.epsilon()
     q = np.minimum(np.maximum(y_pred, eps), 1.0 - eps)  # clip's result, without its Python wrapper
-    terms = -(y_true * np.log(q) + (1.0 - y_true) * np.log(1.0 - q))
+    not_true, not_q = 1.0 - y_true, 1.0 - q
+    terms = -(y_true * np.log(q) + not_true * np.log(not_q))
     count = y_pred.shape[axis]
 
     def backward(g):
-        inside = (y_pred >= eps) & (y_pred <= 1.0 - eps)  # no gradient through the clip
-        d_terms = ((1.0 - y_true) / (1.0 - q) - y_true / q) * inside
+        inside = q == y_pred  # where the clip changed nothing: the gradient passes only there
+        d_terms = (not_true / not_q - y_true / q) * inside
         return None, _expand(g, axis) * d_terms / count
 
     return np.add.reduce(terms, axis=axis) / count, backward

@@ -156,6 +156,19 @@ def test_sparse_cce_gradients(options):
     check_gradients(lambda x: losses.SparseCategoricalCrossentropy(**options)(labels, x), p)
 
 
+def test_bce_gradient_stops_where_the_clip_holds_and_passes_at_its_edges():
+    low, high = np.float32(EPS), np.float32(1) - np.float32(EPS)
+    p = Tensor(np.array([[0.0], [low], [0.5], [high], [1.0]], dtype="float32"))
+    t = np.array([[1.0], [1.0], [1.0], [0.0], [0.0]], dtype="float32")
+    with GradientTape() as tape:
+        tape.watch(p)
+        loss = losses.BinaryCrossentropy()(t, p)
+    grad = tape.gradient(loss, p).numpy()[:, 0]
+    # d/dp of -log p = -1/p and of -log(1 - p) = 1/(1 - p), each over the 5 rows of the mean
+    expected = np.array([0.0, -1 / low, -1 / 0.5, 1 / (1 - high), 0.0], dtype="float32") / 5
+    np.testing.assert_allclose(grad, expected, rtol=1e-6)
+
+
 def test_ignore_class_gives_ignored_rows_a_zero_gradient():
     p = Tensor(np.array([[0.2, 0.3, 0.5], [0.1, 0.6, 0.3]]))
     with GradientTape() as tape:

@@ -19,6 +19,7 @@ class Sequential(Model):
     def __init__(self, layers=None, name=None, trainable=True, **kwargs):
         super().__init__(name=name, trainable=trainable, **kwargs)
         self._input_layer = None
+        self._probed_output = None  # ((input features, layers), output shape) of the last probe
         for layer in layers or []:
             self.add(layer)
 
@@ -55,6 +56,14 @@ class Sequential(Model):
         if self.built:
             self.output = self._layers[-1].output if self._layers else self.input
         return layer
+
+    def _output_shape(self, x):
+        # train_on_batch and evaluate check y against the output shape on every call: the probe's
+        # one-row forward pass is remembered while the stack and the input's features stay the same.
+        key = (x.shape[1:], tuple(self._layers))
+        if self._probed_output is None or self._probed_output[0] != key:
+            self._probed_output = (key, super()._output_shape(x))
+        return self._probed_output[1]
 
     def _declared_input_shape(self):
         if self._input_layer is not None:

@@ -178,6 +178,19 @@ def test_train_test_predict_on_batch():
     assert isinstance(out, np.ndarray) and out.shape == (8, 1)
 
 
+def test_targets_are_checked_against_the_current_stack_after_pop_and_add():
+    x, y = _data(8)
+    model = Sequential([Input((3,)), Dense(4, activation="relu"), Dense(1, activation="sigmoid")])
+    model.compile(optimizer="sgd", loss="binary_crossentropy")
+    model.train_on_batch(x, y)
+    model.pop()
+    model.add(Dense(2, activation="sigmoid"))
+    model.compile(optimizer="sgd", loss="binary_crossentropy")
+    with pytest.raises(ValueError, match=r"y has shape \(8, 1\), the output \(None, 2\)"):
+        model.train_on_batch(x, y)  # the one-column y no longer lines up with two output columns
+    model.train_on_batch(x, np.hstack([y, 1 - y]))
+
+
 def test_inputs_as_lists_and_dataframe_like():
     class FrameLike:
         def __init__(self, values):

@@ -5,6 +5,9 @@ with a message that names it.
 """
 import numpy as np
 
+# dtype kinds: bool, signed and unsigned integers, floats, complex (checked on every train_on_batch call)
+_NUMERIC_OR_BOOL = "biufc"
+
 
 def to_array(data, argument, dtype=None):
     """`data` (ndarray, Tensor, list, pandas DataFrame/Series, ...) as a NumPy array.
@@ -26,16 +29,16 @@ def to_array(data, argument, dtype=None):
         raise ValueError(f"`{argument}` must have a batch axis; received a scalar {argument}={array.item()!r}")
     if array.shape[0] == 0:
         raise ValueError(f"`{argument}` is empty (shape {array.shape}); expected at least one sample.")
-    if dtype is not None and array.dtype != dtype and (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
+    if dtype is not None and array.dtype != dtype and array.dtype.kind in _NUMERIC_OR_BOOL:
         array = array.astype(dtype)
-    if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
+    if array.dtype.kind not in _NUMERIC_OR_BOOL:
         raise TypeError(f"`{argument}` must be numeric. Received dtype {array.dtype}")
     return array
 
 
 def check_finite(array, argument):
     """Raise if a float array holds NaN or inf, naming where the first one is."""
-    if np.issubdtype(array.dtype, np.floating) and not np.isfinite(array).all():
+    if array.dtype.kind == "f" and not np.isfinite(array).all():
         bad = np.argwhere(~np.isfinite(array))[0]
         raise ValueError(
             f"`{argument}` contains NaN or infinite values (first at index {tuple(int(i) for i in bad)}: "

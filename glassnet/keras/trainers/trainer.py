@@ -64,7 +64,7 @@ class Trainer:
         """Check and convert one (x, y, sample_weight) triple; build the model from x if needed."""
         x = data.to_array(x, prefix + "x", dtype=self.dtype)
         y = data.to_array(y, prefix + "y")
-        if np.issubdtype(y.dtype, np.floating) and y.dtype != self.dtype:
+        if y.dtype.kind == "f" and y.dtype != self.dtype:
             y = y.astype(self.dtype)
         if sample_weight is not None:
             sample_weight = data.to_array(sample_weight, prefix + "sample_weight", dtype=self.dtype)

@@ -18,21 +18,20 @@ can share the cores; the update is split in blocks of 128k weights because small
 the GIL back and forth so often that two threads run slower than one.
 """
 import argparse
+import itertools
 import json
 import os
 import statistics
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from bench import data
-from bench.frameworks.matmul import gflops
 from bench.frameworks.numpy_loop import FlatNetwork, _sparse_ce_delta
+from bench.w2_budget import BATCH, LAYERS, best_ms, bound_ms
 
-BATCH, LAYERS = 128, (784, 512, 256, 10)
 UPDATE_BLOCK = 1 << 17
 
 ARRANGEMENTS = {
@@ -95,29 +94,22 @@ class Arrangement:
 
 
 def ms_per_step(name, steps):
-    """Best of five passes of `steps` steps over fresh batches, after a warm-up."""
+    """Best of five passes of `steps` steps, each on the next of 64 batches."""
     x, y = data.mnist_like_data(BATCH * 64)
     arrangement = Arrangement(name)
-    batches = [(x[i:i + BATCH], y[i:i + BATCH]) for i in range(0, len(x), BATCH)]
-    for i in range(20):
-        arrangement.step(*batches[i % len(batches)])
-    best = float("inf")
-    for _ in range(5):
-        start = time.perf_counter()
-        for i in range(steps):
-            arrangement.step(*batches[i % len(batches)])
-        best = min(best, (time.perf_counter() - start) / steps)
-    return best * 1e3
+    batches = itertools.cycle([(x[i:i + BATCH], y[i:i + BATCH]) for i in range(0, len(x), BATCH)])
+    for _ in range(20):
+        arrangement.step(*next(batches))
+    return best_ms(lambda: arrangement.step(*next(batches)), repeats=steps)
 
 
-def bound_ms():
-    parameters = sum(a * b + b for a, b in zip(LAYERS[:-1], LAYERS[1:]))
-    return 6 * parameters * BATCH / (gflops(2048, 10) * 1e9) * 1e3
+def parameter_count():
+    return sum(a * b + b for a, b in zip(LAYERS[:-1], LAYERS[1:]))
 
 
 def child(name, steps):
     """Measure in this process and print one JSON number: the caller set the BLAS environment."""
-    print(json.dumps(bound_ms() if name == "bound" else ms_per_step(name, steps)))
+    print(json.dumps(bound_ms(parameter_count()) if name == "bound" else ms_per_step(name, steps)))
 
 
 def measure(name, environment, steps):

@@ -19,7 +19,6 @@ class FlatNetwork:
         shapes = [s for fan_in, fan_out in zip(sizes[:-1], sizes[1:]) for s in ((fan_in, fan_out), (fan_out,))]
         total = sum(int(np.prod(s)) for s in shapes)
         self.theta, self.grad = np.zeros(total, np.float32), np.zeros(total, np.float32)
-        self.shapes = shapes
         self.params, self.grads = self._views(self.theta, shapes), self._views(self.grad, shapes)
         for weight in self.params[0::2]:
             limit = np.sqrt(6.0 / sum(weight.shape))

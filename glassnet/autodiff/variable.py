@@ -15,15 +15,17 @@ class Variable(Tensor):
         trainable: whether gradients are taken with respect to it.
         name: short name such as ``'kernel'``.
         dtype: defaults to an array's own dtype, or floatx for Python numbers.
+        constraint: a function applied to the value after each optimizer update (or None).
     """
 
-    def __init__(self, initial_value, trainable=True, name=None, dtype=None, path=None):
+    def __init__(self, initial_value, trainable=True, name=None, dtype=None, path=None, constraint=None):
         if callable(initial_value):
             initial_value = initial_value()
         super().__init__(np.array(convert_to_tensor(initial_value, dtype).value, copy=True))
         self.trainable = trainable
         self.name = name or "Variable"
         self.path = path or self.name
+        self.constraint = constraint
 
     def numpy(self):
         """A copy of the value: later updates of the variable do not change it (as in TF and Keras)."""

@@ -60,11 +60,11 @@ class Dense(Layer):
         if input_dim is None:
             raise ValueError(f"The last dimension of the input to Dense layer '{self.name}' must be known. "
                              f"Received input_shape={tuple(input_shape)}")
-        self.kernel = self.add_weight((input_dim, self.units), self.kernel_initializer, "kernel",
-                                      regularizer=self.kernel_regularizer)
+        self.kernel = self.add_weight(shape=(input_dim, self.units), initializer=self.kernel_initializer,
+                                      name="kernel", regularizer=self.kernel_regularizer)
         if self.use_bias:
-            self.bias = self.add_weight((self.units,), self.bias_initializer, "bias",
-                                        regularizer=self.bias_regularizer)
+            self.bias = self.add_weight(shape=(self.units,), initializer=self.bias_initializer,
+                                        name="bias", regularizer=self.bias_regularizer)
         self.built = True
 
     def _fused_activation(self):

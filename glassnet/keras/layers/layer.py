@@ -38,13 +38,23 @@ class Layer:
         self._batch_input_shape = None if input_shape is None else (None, *_as_shape(input_shape, "input_shape"))
 
     # --- weights ------------------------------------------------------------
-    def add_weight(self, shape, initializer="glorot_uniform", name=None, trainable=True,
-                   regularizer=None, dtype=None):
-        """Create a Variable of `shape`, initialised by `initializer`, owned by this layer."""
+    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, autocast=True,
+                   regularizer=None, constraint=None, aggregation="none", overwrite_with_gradient=False,
+                   name=None):
+        """Create a Variable of `shape` owned by this layer (Keras's signature and defaults).
+
+        `initializer` defaults to ``'glorot_uniform'`` for float weights and ``'zeros'`` otherwise;
+        `regularizer` adds its penalty to :attr:`losses`; `constraint` is applied by the optimizer
+        after each update.
+        """
         dtype = backend.standardize_dtype(dtype or self.dtype)
-        value = initializers.get(initializer)(tuple(shape), dtype=dtype)
+        shape = () if shape is None else tuple(shape)
+        if initializer is None:
+            initializer = "glorot_uniform" if dtype.kind == "f" else "zeros"
+        value = initializers.get(initializer)(shape, dtype=dtype)
         path = f"{self._path_prefix}{self.name}/{name}"
-        variable = Variable(np.asarray(value, dtype=dtype), trainable=trainable, name=name, path=path)
+        variable = Variable(np.asarray(value, dtype=dtype), trainable=trainable, name=name, path=path,
+                            constraint=constraint)
         self._weights.append(variable)
         if regularizer is not None:
             self._regularized.append((regularizer, variable))

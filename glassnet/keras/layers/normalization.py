@@ -44,9 +44,9 @@ class Normalization(Layer):
             )
         shape = tuple(input_shape[a] for a in kept)
         if self._fixed is None:
-            self.mean = self.add_weight(shape, "zeros", "mean", trainable=False)
-            self.variance = self.add_weight(shape, "ones", "variance", trainable=False)
-            self.count = self.add_weight((), "zeros", "count", trainable=False, dtype="int32")
+            self.mean = self.add_weight(shape=shape, initializer="zeros", name="mean", trainable=False)
+            self.variance = self.add_weight(shape=shape, initializer="ones", name="variance", trainable=False)
+            self.count = self.add_weight(shape=(), initializer="zeros", name="count", trainable=False, dtype="int32")
         self.built = True
 
     def adapt(self, data):

@@ -23,6 +23,17 @@ def is_tracked(tensor):
     return getattr(tensor, "trainable", False) and _watching_variables()
 
 
+class not_recording:  # noqa: N801 - a context manager, named for the with-statement
+    """Suspend every recording tape: what runs inside is never part of a gradient."""
+
+    def __enter__(self):
+        self._suspended = list(_active_tapes)
+        _active_tapes.clear()
+
+    def __exit__(self, *exc_info):
+        _active_tapes[:] = self._suspended
+
+
 class GradientTape:
     """Record operations for automatic differentiation.
 

@@ -44,7 +44,7 @@ class Dense(Layer):
                 "models, prefer using an `Input(shape)` object as the first layer in the model instead.",
                 UserWarning, stacklevel=2,
             )
-        super().__init__(**kwargs)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.units = units
         self.activation = activations.get(activation)
         self.use_bias = use_bias

@@ -1,41 +1,159 @@
-"""Layer: the base class of everything that holds weights and transforms tensors."""
+"""Layer: the base class of everything that holds weights and transforms tensors.
+
+What a Keras user's own layer relies on, kept here:
+
+- sub-layers, variables and metrics are found wherever they are assigned: attributes,
+  lists, tuples, dicts, nested layers (see tracking.py);
+- ``call`` gets ``training`` only if it takes it; when not given, ``training`` comes from
+  the outermost layer's call (so a ``Dropout`` deep inside a custom layer follows ``fit``);
+- ``add_loss`` inside ``call`` adds to :attr:`losses`, which the outermost call clears first;
+- ``layer.trainable = False`` freezes its variables and every sub-layer, as in Keras;
+- a layer builds once, from the first input it sees, and a build that fails leaves no
+  weights behind.
+"""
+import functools
+import inspect
+import threading
+
 import numpy as np
 
 from glassnet import backend
 from glassnet.autodiff import Tensor, Variable, convert_to_tensor, ops
-from glassnet.keras import initializers, naming
+from glassnet.autodiff.tape import not_recording
+from glassnet.keras import initializers, naming, regularizers
 from glassnet.keras.keras_tensor import KerasTensor
+from glassnet.keras.layers import tracking
+from glassnet.keras.metrics.metric import Metric
+
+# Building happens once, even when several threads call an unbuilt model at the same time.
+build_lock = threading.RLock()
+# The call in progress on each thread: its `training` value, inherited by nested layers.
+_calls = threading.local()
+
+_TRACKED = (Variable, Metric)
+
+
+def default_build(build):
+    """Marks a base class's ``build``: a layer that keeps it is built by its first call."""
+    build.is_default = True
+    return build
 
 
 class Layer:
     """A callable that builds its weights from the first input shape it sees.
 
-    Subclasses implement ``build(input_shape)`` (creating weights with
-    :meth:`add_weight`), ``call(inputs, training=False)`` and
-    ``compute_output_shape(input_shape)``.
+    Subclasses implement ``call(inputs)`` (with ``training=None`` if they behave differently
+    in training), and usually ``build(input_shape)``, creating weights with :meth:`add_weight`.
 
     Args:
-        name: unique name; defaults to the snake_case class name, numbered (``dense_1``).
+        activity_regularizer: a penalty on the layer's outputs, added to :attr:`losses`
+            (divided by the batch size, as Keras does).
         trainable: whether the layer's weights are updated by fit.
         dtype: the dtype of weights and outputs; defaults to ``backend.floatx()`` at construction.
-        input_shape: legacy Keras argument: the shape of one sample, e.g. ``(400,)``.
+        name: unique name; defaults to the snake_case class name, numbered (``dense_1``).
+        input_shape / input_dim: legacy Keras arguments: the shape of one sample, e.g. ``(400,)``.
+
+    >>> class Linear(Layer):
+    ...     def __init__(self, units=32):
+    ...         super().__init__()
+    ...         self.units = units
+    ...     def build(self, input_shape):
+    ...         self.w = self.add_weight(shape=(input_shape[-1], self.units), initializer="random_normal")
+    ...         self.b = self.add_weight(shape=(self.units,), initializer="zeros")
+    ...     def call(self, inputs):
+    ...         return ops.matmul(inputs, self.w) + self.b
+    >>> Linear(4)(np.ones((2, 3))).shape.as_list()
+    [2, 4]
     """
 
-    def __init__(self, name=None, trainable=True, dtype=None, input_shape=None, input_dim=None):
+    # Attributes that hold references to layers without owning them, or internal lists that
+    # change every step (tracking them would make every listing stale every step).
+    _untracked_attributes = frozenset({"input", "output", "_trainable_variables", "_non_trainable_variables",
+                                       "_losses"})
+
+    def __init__(self, *, activity_regularizer=None, trainable=True, dtype=None, autocast=True, name=None,
+                 input_shape=None, input_dim=None, batch_input_shape=None, batch_size=None, **kwargs):
+        if kwargs:
+            raise TypeError(f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}")
         if name is not None and not isinstance(name, str):
             raise TypeError(f"name must be a string. Received: name={name!r}")
         self.name = name or naming.unique_name(naming.snake_case(type(self).__name__))
         self.dtype = backend.standardize_dtype(dtype).name
-        self.trainable = trainable
+        self.autocast = autocast
+        self.activity_regularizer = None if activity_regularizer is None else regularizers.get(activity_regularizer)
+        self._trainable = bool(trainable)
         self.built = False
-        self._weights = []
-        self._regularized = []  # (regularizer, variable) pairs, for `losses`
+        self._trainable_variables = []
+        self._non_trainable_variables = []
+        self._losses = []
         self._path_prefix = ""
         self.input = None
         self.output = None
         if input_dim is not None:
             input_shape = (input_dim,)
-        self._batch_input_shape = None if input_shape is None else (None, *_as_shape(input_shape, "input_shape"))
+        self._batch_input_shape = None
+        if batch_input_shape is not None:
+            self._batch_input_shape = (batch_input_shape[0], *_as_shape(batch_input_shape[1:], "batch_input_shape"))
+        elif input_shape is not None:
+            self._batch_input_shape = (batch_size, *_as_shape(input_shape, "input_shape"))
+
+    # --- tracking ---------------------------------------------------------------
+    def __setattr__(self, name, value):
+        tracked = self.__dict__.get("_tracked")
+        if tracked is None:  # Keras asks for super().__init__() first; either order works here
+            tracked = {}
+            object.__setattr__(self, "_tracked", tracked)
+        if name not in self._untracked_attributes and _trackable(value):
+            value = tracking.wrap(value)
+            tracked[name] = value
+            tracking.structure_changed()
+        elif name in tracked:
+            del tracked[name]
+            tracking.structure_changed()
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name):
+        if self.__dict__.get("_tracked", {}).pop(name, None) is not None:
+            tracking.structure_changed()
+        object.__delattr__(self, name)
+
+    def _cached(self, key, compute):
+        """`compute()`, remembered until any tracked structure changes."""
+        cache = self.__dict__.get("_structure_cache")
+        version = tracking.structure_version()
+        if cache is None or cache[0] != version:
+            cache = (version, {})
+            object.__setattr__(self, "_structure_cache", cache)
+        if key not in cache[1]:
+            cache[1][key] = compute()
+        return cache[1][key]
+
+    def _tracked_leaves(self, kinds):
+        seen = set()
+        return [leaf for value in self.__dict__.get("_tracked", {}).values()
+                for leaf in tracking.leaves(value, kinds, seen)]
+
+    @property
+    def _layers(self):
+        """The direct sub-layers, in the order they were assigned (Keras's ``_layers``)."""
+        return self._cached("layers", lambda: [x for x in self._tracked_leaves(Layer) if x is not self])
+
+    def _flatten_layers(self, include_self=True, recursive=True):
+        """Every layer below this one, in Keras's order (which decides the order of `losses`)."""
+        def compute():
+            layers, seen = [], set()
+            pending = list(reversed(self._layers))
+            while pending:
+                layer = pending.pop()
+                if id(layer) in seen or layer is self:
+                    continue
+                seen.add(id(layer))
+                layers.append(layer)
+                if recursive:
+                    pending.extend(reversed(layer._layers))
+            return layers
+        layers = self._cached(("flatten", recursive), compute)
+        return [self, *layers] if include_self else list(layers)
 
     # --- weights ------------------------------------------------------------
     def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, autocast=True,
@@ -55,52 +173,123 @@ class Layer:
         path = f"{self._path_prefix}{self.name}/{name}"
         variable = Variable(np.asarray(value, dtype=dtype), trainable=trainable, name=name, path=path,
                             constraint=constraint)
-        self._weights.append(variable)
-        if regularizer is not None:
-            self._regularized.append((regularizer, variable))
+        variable.regularizer = None if regularizer is None else regularizers.get(regularizer)
+        self._own_variable(variable)
         return variable
+
+    def _own_variable(self, variable):
+        owned = self._trainable_variables if variable.trainable else self._non_trainable_variables
+        if all(variable is not v for v in self._trainable_variables + self._non_trainable_variables):
+            owned.append(variable)
+            tracking.structure_changed()
 
     @property
     def weights(self):
-        """Every variable, in creation order (Keras's get_weights order)."""
-        return list(self._weights)
+        """Every variable: this layer's trainable ones, its non-trainable ones, then each
+        sub-layer's (Keras's get_weights order)."""
+        def compute():
+            own = self._trainable_variables + self._non_trainable_variables + self._tracked_leaves(Variable)
+            nested = [w for layer in self._layers for w in layer.weights]
+            seen = set()
+            return [w for w in own + nested if not (id(w) in seen or seen.add(id(w)))]
+        return list(self._cached("weights", compute))
 
     @property
     def trainable_weights(self):
-        return [w for w in self._weights if w.trainable] if self.trainable else []
+        return [w for w in self.weights if w.trainable] if self.trainable else []
 
     @property
     def non_trainable_weights(self):
-        return [w for w in self._weights if not (w.trainable and self.trainable)]
-
-    trainable_variables = trainable_weights
-    non_trainable_variables = non_trainable_weights
-    variables = weights
+        return [w for w in self.weights if not w.trainable] if self.trainable else self.weights
 
     @property
-    def losses(self):
-        """The regularization penalties of this layer's current weights (scalar Tensors)."""
-        return [regularizer(variable) for regularizer, variable in self._regularized]
+    def variables(self):
+        return self.weights
+
+    @property
+    def trainable_variables(self):
+        return self.trainable_weights
+
+    @property
+    def non_trainable_variables(self):
+        return self.non_trainable_weights
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        """Freezing a layer freezes the variables it created trainable, and every sub-layer (Keras)."""
+        value = bool(value)
+        self.__dict__["_trainable"] = value
+        for variable in self.__dict__.get("_trainable_variables", []):
+            variable.trainable = value
+        for layer in self._layers if "_tracked" in self.__dict__ else []:
+            layer.trainable = value
+        tracking.structure_changed()
+
+    @property
+    def _regularized(self):
+        """(regularizer, variable) pairs of this layer's own variables."""
+        return [(v.regularizer, v) for v in self._trainable_variables + self._non_trainable_variables
+                if getattr(v, "regularizer", None) is not None]
 
     def get_weights(self):
-        """The weights as NumPy arrays (copies), in creation order; ``[]`` before build."""
-        return [np.array(w.value) for w in self._weights]
+        """The weights as NumPy arrays (copies), in :attr:`weights` order; ``[]`` before build."""
+        return [np.array(w.value) for w in self.weights]
 
     def set_weights(self, weights):
         """Set the weights from a list of array-likes (nested lists and int/float64 arrays are cast)."""
-        arrays = _check_weight_list(weights, self._weights, f"layer '{self.name}'")
-        for variable, array in zip(self._weights, arrays):
+        variables = self.weights
+        for variable, array in zip(variables, _check_weight_list(weights, variables, self._owner_description())):
             variable.assign(array)
+
+    def _owner_description(self):
+        return f"layer '{self.name}'"
 
     def count_params(self):
         if not self.built:
             raise ValueError(
-                f"You tried to call count_params on layer '{self.name}', but the layer isn't built. "
+                f"You tried to call count_params on {self._owner_description()}, but it isn't built. "
                 "Build it first, e.g. by calling it on data or with build(input_shape)."
             )
-        return int(sum(w.value.size for w in self._weights))
+        return int(sum(w.value.size for w in self.weights))
+
+    # --- losses ----------------------------------------------------------------
+    def add_loss(self, loss):
+        """Add a scalar (or a tensor, summed) to what training minimises; call it inside ``call``.
+
+        The losses added during one call replace those of the previous call.
+        """
+        for value in loss if isinstance(loss, (list, tuple)) else [loss]:
+            if not isinstance(value, Tensor):
+                try:
+                    value = convert_to_tensor(value)
+                except (TypeError, ValueError):
+                    raise ValueError(f"`add_loss()` expects a tensor or a number. Received: {value!r}") from None
+            self._losses.append(value)
+
+    @property
+    def losses(self):
+        """Losses added in the last call (this layer's, then its sub-layers'), then the
+        regularization penalties of the trainable weights (Keras's order)."""
+        losses = [loss for layer in self._flatten_layers() for loss in layer._losses]
+        return losses + [w.regularizer(w) for w in self.trainable_weights if getattr(w, "regularizer", None)]
+
+    @property
+    def metrics(self):
+        """The metrics assigned to this layer and its sub-layers."""
+        return list(self._cached("metrics", lambda: self._tracked_leaves(Metric) + [
+            m for layer in self._layers for m in layer.metrics]))
+
+    def _clear_losses(self):
+        for layer in self._flatten_layers():
+            if layer._losses:
+                layer._losses.clear()
 
     # --- building and calling ------------------------------------------------
+    @default_build
     def build(self, input_shape):
         self.built = True
 
@@ -108,20 +297,59 @@ class Layer:
         return inputs
 
     def compute_output_shape(self, input_shape):
-        return tuple(input_shape)
+        """The output shape for `input_shape`, found by calling the layer on one row of zeros
+        (Keras traces ``call`` symbolically; layers that know their shape override this)."""
+        return self._probe_output_shape(input_shape)
 
-    def __call__(self, inputs, training=None):
+    def __call__(self, inputs, *args, training=None, **kwargs):
         if isinstance(inputs, KerasTensor):
             return self._call_symbolic(inputs)
+        if args and training is None:  # `training` given by position, as in layer(x, True)
+            args, training = _positional_training(type(self).call, args)
         inputs = self._convert_input(inputs)
-        if not self.built:
-            self._build_from_shape((None, *inputs.shape[1:]))
-        self._check_input(inputs.shape)
-        return self.call(inputs, training=bool(training))
+        entry = getattr(_calls, "training", _NOT_CALLING) is _NOT_CALLING
+        if entry:
+            self._clear_losses()
+            _calls.training = None
+        try:
+            if training is None:  # as Keras: the outer call's value, else call's own default
+                training = _calls.training
+                if training is None:
+                    training = _signature(type(self).call).training_default
+            _calls.training = training
+            self._maybe_build(inputs)
+            if isinstance(inputs, Tensor):
+                self._check_input(inputs.shape)
+            outputs = self._call_with_training(inputs, training, args, kwargs)
+            if not self.built:  # a layer without its own build is built by its first call
+                self.built = True
+            if self.activity_regularizer is not None:
+                self._add_activity_penalty(outputs)
+            return outputs
+        finally:
+            if entry:
+                del _calls.training
+
+    def _call_with_training(self, inputs, training, args=(), kwargs=None):
+        """``call``, with `training` passed only to a call that takes it (as Keras does)."""
+        kwargs = kwargs or {}
+        if _signature(type(self).call).takes_training and training is not None:
+            kwargs["training"] = bool(training)
+        return self.call(inputs, *args, **kwargs)
+
+    def _add_activity_penalty(self, outputs):
+        for output in tracking.leaves(outputs, Tensor, set()):
+            penalty = self.activity_regularizer(output)
+            if output.ndim > 0 and output.shape[0]:
+                penalty = penalty / np.asarray(output.shape[0], dtype=penalty.dtype)
+            self.add_loss(penalty)
+
+    def _maybe_build(self, inputs):
+        if not self.built and not getattr(type(self).build, "is_default", False):
+            self._build_from_shape(_shape_of(inputs))
 
     def _call_symbolic(self, inputs):
-        if not self.built:
-            self._build_from_shape(inputs.shape)
+        self._build_from_shape(tuple(inputs.shape))
         self._check_input(inputs.shape)
         self.input = inputs
         shape = self.compute_output_shape(tuple(inputs.shape))
@@ -129,25 +357,122 @@ class Layer:
         return self.output
 
     def _build_from_shape(self, input_shape):
-        self._batch_input_shape = tuple(input_shape)
-        self.build(tuple(input_shape))
-        self.built = True
+        """Build once (under a lock, for threads); a build that fails leaves no weights behind."""
+        with build_lock:
+            if self.built:
+                return
+            before = (len(self._trainable_variables), len(self._non_trainable_variables))
+            try:
+                self.build(_plain_shape(input_shape))
+            except BaseException:
+                del self._trainable_variables[before[0]:], self._non_trainable_variables[before[1]:]
+                tracking.structure_changed()
+                raise
+            if self._batch_input_shape is None and isinstance(input_shape, tuple):
+                self._batch_input_shape = input_shape
+            self.built = True
+
+    def _unbuild(self):
+        """Forget the weights of a build that its model could not finish."""
+        self._trainable_variables.clear()
+        self._non_trainable_variables.clear()
+        self.built = False
+        self.input = self.output = None
+        tracking.structure_changed()
+
+    def _probe_output_shape(self, input_shape):
+        """Run ``call`` on zeros of `input_shape` (unknown sizes taken as 1), off the tape."""
+        dims = [1 if d is None else d for d in input_shape]
+        probe = Tensor(np.zeros(dims, dtype=self.dtype))
+        with np.errstate(all="ignore"), not_recording():
+            output = self._call_with_training(probe, False)
+        self._clear_losses()
+        shape = tuple(np.shape(getattr(output, "value", output)))
+        return (input_shape[0], *shape[1:]) if shape and input_shape else shape
 
     def _convert_input(self, inputs):
-        """A Tensor of the layer's dtype; the cast stays on the tape when the input is on it."""
-        tensor = inputs if isinstance(inputs, Tensor) else convert_to_tensor(np.asarray(inputs))
-        if tensor.dtype == self.dtype:
-            return tensor
-        return ops.cast(tensor, dtype=self.dtype)
+        """Tensors of the layer's dtype: float inputs are cast (Keras's autocast), integer and
+        bool ones kept; lists and tuples of arrays are taken as several inputs."""
+        if isinstance(inputs, Tensor):
+            if inputs.dtype.kind == "f" and inputs.dtype != self.dtype and self.autocast:
+                return ops.cast(inputs, dtype=self.dtype)
+            return inputs
+        if _is_structure(inputs):
+            if isinstance(inputs, dict):
+                return {key: self._convert_input(value) for key, value in inputs.items()}
+            return type(inputs)(self._convert_input(value) for value in inputs)
+        array = np.asarray(inputs)
+        if array.dtype.kind == "f" and array.dtype != self.dtype and self.autocast:
+            array = array.astype(self.dtype)
+        return convert_to_tensor(array)
 
     def _check_input(self, shape):
         """Subclasses with a fixed input size override this to name the mismatch."""
 
     def get_config(self):
-        return {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        if self.activity_regularizer is not None:
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        return config
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+_NOT_CALLING = object()
+
+
+class _Signature:
+    def __init__(self, function):
+        parameters = inspect.signature(function).parameters
+        training = parameters.get("training")
+        self.takes_training = training is not None or any(
+            p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
+        self.training_default = None if training is None or training.default is inspect.Parameter.empty \
+            else training.default
+
+
+@functools.lru_cache(maxsize=None)
+def _signature(function):
+    """What a ``call`` method accepts, read once per method."""
+    return _Signature(function)
+
+
+def _positional_training(call, args):
+    """(the other positional arguments, training) when `training` came by position."""
+    names = list(inspect.signature(call).parameters)[2:]  # after self and inputs
+    if "training" in names and names.index("training") < len(args):
+        at = names.index("training")
+        return args[:at] + args[at + 1:], args[at]
+    return args, None
+
+
+def _trackable(value):
+    if isinstance(value, (Layer, *_TRACKED)):
+        return True
+    if isinstance(value, (list, dict)):
+        return True
+    return isinstance(value, tuple) and any(True for _ in tracking.leaves(value, (Layer, *_TRACKED), set()))
+
+
+def _is_structure(inputs):
+    """A list, tuple or dict holding tensors or arrays: several inputs, not one nested list."""
+    if isinstance(inputs, dict):
+        return True
+    return isinstance(inputs, (list, tuple)) and any(isinstance(x, (Tensor, np.ndarray)) or _is_structure(x)
+                                                     for x in inputs)
+
+
+def _shape_of(inputs):
+    if isinstance(inputs, Tensor):
+        return (None, *inputs.shape[1:]) if inputs.ndim else ()
+    if isinstance(inputs, dict):
+        return {key: _shape_of(value) for key, value in inputs.items()}
+    return [_shape_of(value) for value in inputs]
+
+
+def _plain_shape(shape):
+    return tuple(shape) if isinstance(shape, tuple) else shape
 
 
 def _as_shape(shape, argument):

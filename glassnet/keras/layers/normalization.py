@@ -80,7 +80,7 @@ class Normalization(Layer):
     def __call__(self, inputs, training=None):
         if not hasattr(inputs, "shape") and not isinstance(inputs, (list, tuple)):
             inputs = convert_to_tensor(inputs)
-        return super().__call__(inputs, training)
+        return super().__call__(inputs, training=training)
 
     def get_config(self):
         fixed = self._fixed

@@ -1,5 +1,6 @@
 """Sequential: a plain stack of layers, each feeding the next."""
 from glassnet.keras.keras_tensor import KerasTensor
+from glassnet.keras.layers import layer as layer_module
 from glassnet.keras.layers.input_layer import InputLayer
 from glassnet.keras.layers.layer import Layer, _as_shape
 from glassnet.keras.models.model import Model
@@ -18,8 +19,14 @@ class Sequential(Model):
 
     def __init__(self, layers=None, name=None, trainable=True, **kwargs):
         super().__init__(name=name, trainable=trainable, **kwargs)
+        self._stack = []
         self._input_layer = None
         self._probed_output = None  # ((input features, layers), output shape) of the last probe
+        if layers is not None and not isinstance(layers, (list, tuple)):
+            raise TypeError(
+                "`layers` must be a list of layers, e.g. Sequential([Dense(2)]). "
+                f"Received: layers={layers!r} (of type {type(layers).__name__})"
+            )
         for layer in layers or []:
             self.add(layer)
 
@@ -28,7 +35,7 @@ class Sequential(Model):
         if isinstance(layer, KerasTensor) and isinstance(layer.history[0], InputLayer):
             layer = layer.history[0]
         if isinstance(layer, InputLayer):
-            if self._layers or self._input_layer is not None:
+            if self._stack or self._input_layer is not None:
                 raise ValueError("An Input can only be the first layer of a Sequential model.")
             self._input_layer = layer
             return
@@ -37,30 +44,35 @@ class Sequential(Model):
                 "Only instances of `keras.Layer` can be added to a Sequential model. "
                 f"Received: {layer!r} (of type {type(layer).__name__})"
             )
-        if any(layer.name == other.name for other in self._layers):
+        if any(layer.name == other.name for other in self._stack):
             raise ValueError(
                 f"All layers added to a Sequential model should have unique names. Name '{layer.name}' is "
                 f"already the name of a layer in this model. Update the `name` argument to pass a unique name."
             )
-        self._layers.append(layer)
-        if self.built:
-            self._connect(layer, self.output)
-        elif self._declared_input_shape() is not None:
-            self.build(self._declared_input_shape())
+        self._stack.append(layer)
+        try:
+            if self.built:
+                with self._all_or_nothing():
+                    self._connect(layer, self.output)
+            elif self._declared_input_shape() is not None:
+                self.build(self._declared_input_shape())
+        except BaseException:
+            self._stack.pop()
+            raise
 
     def pop(self):
         """Remove and return the last layer."""
-        if not self._layers:
+        if not self._stack:
             raise IndexError("There are no layers in the model.")
-        layer = self._layers.pop()
+        layer = self._stack.pop()
         if self.built:
-            self.output = self._layers[-1].output if self._layers else self.input
+            self.output = self._stack[-1].output if self._stack else self.input
         return layer
 
     def _output_shape(self, x):
         # train_on_batch and evaluate check y against the output shape on every call: the probe's
         # one-row forward pass is remembered while the stack and the input's features stay the same.
-        key = (x.shape[1:], tuple(self._layers))
+        key = (x.shape[1:], tuple(self._stack))
         if self._probed_output is None or self._probed_output[0] != key:
             self._probed_output = (key, super()._output_shape(x))
         return self._probed_output[1]
@@ -68,30 +80,31 @@ class Sequential(Model):
     def _declared_input_shape(self):
         if self._input_layer is not None:
             return self._input_layer.batch_shape
-        if self._layers and self._layers[0]._batch_input_shape is not None:
-            return self._layers[0]._batch_input_shape
+        if self._stack and self._stack[0]._batch_input_shape is not None:
+            return self._stack[0]._batch_input_shape
         return None
 
     def build(self, input_shape=None):
-        """Build every layer for inputs of `input_shape`, e.g. ``(None, 400)``."""
+        """Build every layer for inputs of `input_shape`, e.g. ``(None, 400)``; all or nothing."""
         if input_shape is None:
             input_shape = self._declared_input_shape()
             if input_shape is None:
                 raise ValueError("You must provide an `input_shape` argument, e.g. build(input_shape=(None, 400)).")
         shape = (None, *_as_shape(tuple(input_shape)[1:], "input_shape"))
-        if self.built and tuple(self.input.shape)[1:] == shape[1:]:
-            return
-        if self.built:
-            raise ValueError(
-                f"Model '{self.name}' is already built for inputs of shape {tuple(self.input.shape)}; "
-                f"it cannot be rebuilt for {shape}."
-            )
-        self.input = KerasTensor(shape, self.dtype, name="input_layer")
-        output = self.input
-        for layer in self._layers:
-            output = self._connect(layer, output)
-        self.output = output
-        self.built = True
+        with layer_module.build_lock:
+            if self.built and tuple(self.input.shape)[1:] == shape[1:]:
+                return
+            if self.built:
+                raise ValueError(
+                    f"Model '{self.name}' is already built for inputs of shape {tuple(self.input.shape)}; "
+                    f"it cannot be rebuilt for {shape}."
+                )
+            with self._all_or_nothing():
+                self.input = output = KerasTensor(shape, self.dtype, name="input_layer")
+                for layer in self._stack:
+                    output = self._connect(layer, output)
+                self.output = output
+                self.built = True
 
     def _connect(self, layer, previous_output):
         if not layer.built:
@@ -99,15 +112,15 @@ class Sequential(Model):
         self.output = layer(previous_output)
         return self.output
 
-    def call(self, inputs, training=False):
-        for layer in self._layers:
-            inputs = layer.call(inputs, training=training)
+    def call(self, inputs, training=None):
+        for layer in self._stack:
+            inputs = layer(inputs, training=training)
         return inputs
 
-    def _check_input_shape(self, shape):
+    def _check_input(self, shape):
         expected = tuple(self.input.shape)
         if len(shape) != len(expected) or any(e is not None and e != s for e, s in zip(expected[1:], shape[1:])):
-            first = self._layers[0] if self._layers else self
+            first = self._stack[0] if self._stack else self
             hint = " A 1-D input needs reshape(-1, 1)." if len(shape) == 1 and len(expected) == 2 else ""
             raise ValueError(
                 f"Input 0 of layer '{first.name}' ({type(first).__name__}, the first layer of model "

@@ -3,33 +3,38 @@
 One training step, in Keras's order (see keras-semantics §2):
 
 1. forward pass with ``training=True``;
-2. loss = compiled loss + the layers' regularization penalties;
+2. loss = compiled loss + every loss in ``model.losses`` (penalties, ``add_loss``);
 3. gradients of that loss with respect to the trainable weights (the tape);
 4. the optimizer's update;
 5. metrics from the predictions of step 1.
+
+A model that overrides ``train_step`` (steps.py) gets it called once per batch instead; one
+that keeps the default runs the loop below on arrays, without per-batch dicts.
 """
 import warnings
 
 import numpy as np
 
 from glassnet.autodiff import GradientTape, Tensor
-from glassnet.autodiff.tape import backward
+from glassnet.autodiff.tape import backward, not_recording
 from glassnet.keras import optimizers
 from glassnet.keras.callbacks import CallbackList
 from glassnet.keras.trainers import data
-from glassnet.keras.trainers.compile_state import CompileState
-from glassnet.keras.trainers.epoch_iterator import EpochIterator, batch_size_for
+from glassnet.keras.trainers.batch_sources import ArrayBatches, StreamBatches, is_batch_stream
+from glassnet.keras.trainers.compile_state import CompileMetrics, CompileState
 from glassnet.keras.trainers.fast_step import FastTrainStep
+from glassnet.keras.trainers.steps import StepMethods, unpack_x_y_sample_weight
 from glassnet.keras import validation as check
 
 
-class Trainer:
+class Trainer(StepMethods):
     def __init__(self):
         self.optimizer = None
         self.loss = None
         self.compiled = False
         self.stop_training = False
         self.history = None
+        self.steps_per_execution = 1
         self._compile_state = None
         self._fast_step = None
 
@@ -41,30 +46,42 @@ class Trainer:
 
         Args:
             optimizer: name (``'adam'``) or optimizer object; RMSprop by default, as Keras.
-            loss: name, loss object or function; ``model.loss`` keeps what was given.
+            loss: name, loss object or function; ``model.loss`` keeps what was given. May be
+                None when the model adds its losses with ``add_loss`` or computes them itself.
+            loss_weights: a float (or a list or dict of one) that scales the compiled loss.
             metrics: a list (or dict) of names, metric objects or functions, e.g. ``['accuracy']``.
+            weighted_metrics: metrics computed with the sample (or class) weights.
+            steps_per_execution: batch callbacks run once per this many batches, as Keras.
+            run_eagerly, jit_compile: accepted for compatibility; glassnet always runs eagerly.
+            auto_scale_loss: accepted; it only acts with mixed precision, which glassnet lacks.
         """
+        check.boolean("run_eagerly", run_eagerly)
+        check.boolean("auto_scale_loss", auto_scale_loss)
+        if jit_compile not in (True, False, "auto"):
+            raise ValueError(f"`jit_compile` must be True, False or 'auto'. Received: jit_compile={jit_compile!r}")
+        steps_per_execution = check.integer("steps_per_execution", steps_per_execution, minimum=1)
         optimizer = optimizers.get(optimizer)
         if metrics is None and self._compile_state is not None and loss is not None:
             metrics = self._compile_state.metric_identifiers  # Keras keeps earlier metrics on recompile
-        self._compile_state = CompileState(loss, metrics)
+        self._compile_state = CompileState(loss, metrics, weighted_metrics, loss_weights)
         self._fast_step = None
         self.optimizer = optimizer
         self.loss = loss
+        self.steps_per_execution = steps_per_execution
         self.compiled = True
 
     def _assert_compiled(self):
         if not self.compiled:
             raise ValueError("You must call `compile()` before using the model (fit, evaluate, train_on_batch).")
-        if self._compile_state.loss_identifier is None:
-            raise ValueError("The model was compiled without a loss: call compile(loss=...) before fit/evaluate.")
 
     # --- data preparation ----------------------------------------------------------
     def _prepare_arrays(self, x, y, sample_weight=None, prefix=""):
         """Check and convert one (x, y, sample_weight) triple; build the model from x if needed."""
-        x = data.to_array(x, prefix + "x", dtype=self.dtype)
-        y = data.to_array(y, prefix + "y")
-        if y.dtype.kind == "f" and y.dtype != self.dtype:
+        x = data.to_array(_single_input(x, prefix + "x"), prefix + "x", dtype=self.dtype)
+        if y is None and self._needs_targets():
+            data.to_array(y, prefix + "y")  # raises: `y` is required
+        y = None if y is None else data.to_array(y, prefix + "y")
+        if y is not None and y.dtype.kind == "f" and y.dtype != self.dtype:
             y = y.astype(self.dtype)
         if sample_weight is not None:
             sample_weight = data.to_array(sample_weight, prefix + "sample_weight", dtype=self.dtype)
@@ -75,19 +92,43 @@ class Trainer:
         self._ensure_built(x.shape)
         return x, y, sample_weight
 
-    def _output_shape(self, x):
-        return tuple(self.call(Tensor(x[:1]), training=False).shape)
+    def _needs_targets(self):
+        """Targets are required where the default steps compute the compiled loss."""
+        return self._compile_state.loss_identifier is not None and not (
+            self._overridden("train_step") or self._overridden("compute_loss"))
 
-    def _check_targets(self, x, y):
+    def _output_shape(self, x):
+        with not_recording():
+            return tuple(self(Tensor(x[:1]), training=False).shape)
+
+    def _check_targets(self, x, y, validate=True):
         """Resolve 'accuracy' & co. from the shapes on first use, then validate the labels
-        against the loss. Returns True the first time (Keras's first fit after compile)."""
+        against the loss; nothing is kept from data that is refused. Returns True the first
+        time (Keras's first fit after compile)."""
         state = self._compile_state
         output_shape = self._output_shape(x)
-        first_use = not state.built
-        if first_use:
-            state.build(y[:1].shape, output_shape)
-        state.loss_fn.validate_targets(y, (None, *output_shape[1:]))
-        return first_use
+        y_shape = output_shape[:1] + output_shape[1:] if y is None else y[:1].shape
+        resolved = None if state.built else state.resolve(y_shape, output_shape)
+        loss_fn = resolved[0] if resolved else state.loss_fn
+        if validate and loss_fn is not None and y is not None:
+            loss_fn.validate_targets(y, (None, *output_shape[1:]))
+        if resolved:
+            state.commit(resolved)
+        return resolved is not None
+
+    def _array_batches(self, x, y, sample_weight=None, batch_size=None, shuffle=False, steps=None, validate=True):
+        """Checked arrays as batches; `validate` checks the labels against the loss."""
+        x, y, sample_weight = self._prepare_arrays(x, y, sample_weight)
+        self._check_targets(x, y, validate)
+        return ArrayBatches(x, y, sample_weight, batch_size, shuffle, steps)
+
+    def _stream_batches(self, stream, steps, validate=True):
+        """Batches from a generator or PyDataset, each checked as arrays are."""
+        def prepare(batch):
+            x, y, sample_weight = self._prepare_arrays(*unpack_x_y_sample_weight(batch))
+            self._check_targets(x, y, validate)
+            return x, y, sample_weight
+        return StreamBatches(stream, prepare, steps)
 
     # --- fit ---------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
@@ -95,6 +136,9 @@ class Trainer:
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
             validation_batch_size=None, validation_freq=1):
         """Train for `epochs` passes over (x, y) in batches of `batch_size` (32).
+
+        `x` may also be a Python generator or a :class:`~glassnet.keras.utils.PyDataset` that
+        yields batches ``(x, y)`` or ``(x, y, sample_weight)``.
 
         Returns a :class:`History` whose ``.history`` maps ``'loss'`` and each metric (and their
         ``val_`` versions) to one value per epoch.
@@ -115,40 +159,46 @@ class Trainer:
         if shuffle not in (True, False, "batch"):
             raise ValueError(f"`shuffle` must be True, False or 'batch'. Received: shuffle={shuffle!r}")
 
-        x, y, sample_weight = self._prepare_arrays(x, y, sample_weight)
+        validate = not self._overridden("train_step")
+        first_fit = not self._compile_state.built
+        if is_batch_stream(x):
+            _check_stream_arguments(y, sample_weight, class_weight, validation_split)
+            train = self._stream_batches(x, steps_per_epoch, validate)
+        else:
+            x, y, sample_weight = self._prepare_arrays(x, y, sample_weight)
+            val_arrays = None
+            if validation_data is None and validation_split:
+                (x, y, sample_weight), val_arrays = data.split_validation([x, y, sample_weight], validation_split)
+                validation_data = tuple(val_arrays)
+            if class_weight is not None:
+                sample_weight = data.class_weight_to_sample_weight(y, class_weight)
+            self._check_targets(x, y, validate)
+            train = ArrayBatches(x, y, sample_weight, batch_size, shuffle, steps_per_epoch)
+            if first_fit:  # Keras builds the model from one batch of a pass (drawing its shuffle), then resets
+                next(train.iterator.epoch(), None)
+                train.reset()
         val = None
         if validation_data is not None:
-            val = self._prepare_arrays(*_unpack_validation(validation_data), prefix="val_")
-        elif validation_split:
-            (x, y, sample_weight), val = data.split_validation([x, y, sample_weight], validation_split)
-        if class_weight is not None:
-            sample_weight = data.class_weight_to_sample_weight(y, class_weight)
-        first_fit = self._check_targets(x, y)
-        if val is not None:
-            self._check_targets(val[0], val[1])
-        batches = EpochIterator(len(x), batch_size_for(len(x), batch_size, steps_per_epoch), shuffle,
-                                steps_per_epoch)
-        if first_fit:  # Keras builds the model from one batch of a pass (drawing its shuffle), then resets
-            next(batches.epoch(), None)
-            batches.reset()
-        if val is not None:
-            val_batches = EpochIterator(len(val[0]), batch_size_for(len(val[0]), validation_batch_size or batch_size,
-                                                                    validation_steps), steps_per_epoch=validation_steps)
+            val = self._validation_batches(validation_data, validation_batch_size or batch_size, validation_steps)
         callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
-                                     verbose=verbose, epochs=epochs, steps=batches.num_batches)
+                                     verbose=verbose, epochs=epochs, steps=train.num_batches)
         self.stop_training = False
         callback_list.on_train_begin()
         logs = {}
         try:
             for epoch in range(initial_epoch, epochs):
+                self.reset_metrics()
                 callback_list.on_epoch_begin(epoch)
-                logs = self._run_epoch(x, y, sample_weight, batches, callback_list)
+                epoch_logs = self._run_epoch(train, callback_list)
+                if train.exhausted and not epoch_logs:
+                    break
+                logs = epoch_logs
                 if val is not None and (epoch + 1) % validation_freq == 0:
-                    val_logs = self._evaluate_arrays(*val, val_batches, callback_list)
+                    val_logs = self._evaluate_batches(val, callback_list)
                     logs.update({"val_" + key: value for key, value in val_logs.items()})
                 _warn_if_diverged(logs, epoch)
                 callback_list.on_epoch_end(epoch, logs)
-                if self.stop_training:
+                if self.stop_training or train.exhausted:
                     break
         finally:
             if epochs > 0:  # as Keras, even when training stops on an error: e.g. EMA weights go in
@@ -156,49 +206,82 @@ class Trainer:
         callback_list.on_train_end(logs)
         return self.history
 
-    def _run_epoch(self, x, y, sample_weight, batches, callback_list):
+    def _validation_batches(self, validation_data, batch_size, steps):
+        validate = not self._overridden("test_step")
+        if is_batch_stream(validation_data):
+            return self._stream_batches(validation_data, steps, validate)
+        return self._array_batches(*_unpack_validation(validation_data), batch_size=batch_size, steps=steps,
+                                   validate=validate)
+
+    def _run_epoch(self, batches, callback_list):
+        """One epoch; returns its logs ({} when no batch came)."""
+        if self._overridden("train_step"):
+            return self._run_custom_epoch(batches, callback_list)
         state = self._compile_state
-        state.reset()
         report_batches = callback_list.wants("on_train_batch_end")  # the running logs cost a dict per step
         announce_batches = callback_list.wants("on_train_batch_begin")
-        train_step = self._training_step()
-        for step, rows in batches.epoch():
-            if announce_batches:
+        group = self.steps_per_execution
+        train_step = None
+        for step, (x, y, sample_weight) in batches.epoch():
+            if train_step is None:  # after the first batch: a generator's first batch builds the model
+                train_step = self._training_step()
+            if announce_batches and step % group == 0:
                 callback_list.on_train_batch_begin(step)
-            y_batch = y[rows]
-            sw = None if sample_weight is None else sample_weight[rows]
-            loss, y_pred = train_step(x[rows], y_batch, sw)
-            state.update_metrics(y_batch, y_pred, len(y_pred), loss)
-            if report_batches:
-                callback_list.on_train_batch_end(step, state.results())
+            loss, y_pred = train_step(x, y, sample_weight)
+            state.update_metrics(y, y_pred, len(y_pred), loss, sample_weight)
+            if report_batches and (step + 1) % group == 0:
+                callback_list.on_train_batch_end(step, self._logs())
             if self.stop_training:
                 break
-        return state.results()
+        return {} if train_step is None else self._logs()
+
+    def _run_custom_epoch(self, batches, callback_list):
+        logs = {}
+        group = self.steps_per_execution
+        for step, batch in batches.epoch():
+            if step % group == 0:
+                callback_list.on_train_batch_begin(step)
+            logs = _pythonify(self.train_step(_as_step_data(batch)))
+            if (step + 1) % group == 0:
+                callback_list.on_train_batch_end(step, logs)
+            if self.stop_training:
+                break
+        return logs
+
+    def _logs(self):
+        """The running metrics as fit reports them, keys sorted as Keras sorts its logs."""
+        return _pythonify(self.get_metrics_result())
 
     def _training_step(self):
         """The step function for the next batches (chosen once per epoch, as Keras compiles its
         train function once per fit): the tape-free plan of fast_step.py for stacks of Dense
         layers, the same ops in a fixed order; the tape for every other model."""
         self.optimizer._ensure_built(self.trainable_weights)
+        if not self._may_use_plan():
+            return self._tape_step
         fast = self._fast_step
         if fast is None or not fast.still_valid():
             fast = self._fast_step = FastTrainStep.build(self)
         return fast or self._tape_step
 
+    def _may_use_plan(self):
+        """Whether nothing outside the layers changes the step's arithmetic (the plan checks the layers)."""
+        if self._overridden("compute_loss") or self._compile_state.loss_weight is not None:
+            return False
+        return all(w.trainable and w.constraint is None for w in self.weights) and not any(
+            layer.activity_regularizer is not None for layer in self._flatten_layers())
+
     def _tape_step(self, x, y, sample_weight):
         """One step: forward, loss, gradients, update. Returns (loss value, predictions)."""
         variables = self.trainable_weights
         with GradientTape():
-            y_pred = self.call(Tensor(x), training=True)
-            loss = self._compute_loss(y, y_pred, sample_weight)
-        self.optimizer.apply(backward(loss, variables), variables)
+            y_pred = self(Tensor(x), training=True)
+            loss = self._compute_loss(x, y, y_pred, sample_weight, training=True)
+        if variables:
+            self.optimizer.apply(backward(loss, variables), variables)
+        else:
+            warnings.warn("The model does not have any trainable weights.", UserWarning, stacklevel=3)
         return loss.value, y_pred.value
-
-    def _compute_loss(self, y, y_pred, sample_weight):
-        loss = self._compile_state.loss_fn(y, y_pred, sample_weight=sample_weight)
-        for penalty in self.losses:
-            loss = loss + penalty
-        return loss
 
     # --- evaluate / predict --------------------------------------------------------
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
@@ -212,56 +295,81 @@ class Trainer:
         batch_size = check.optional(check.integer, "batch_size", batch_size, minimum=1)
         steps = check.optional(check.integer, "steps", steps, minimum=1)
         verbose = _verbose(verbose)
-        x, y, sample_weight = self._prepare_arrays(x, y, sample_weight)
-        self._check_targets(x, y)
-        batches = EpochIterator(len(x), batch_size_for(len(x), batch_size, steps), steps_per_epoch=steps)
+        validate = not self._overridden("test_step")
+        if is_batch_stream(x):
+            _check_stream_arguments(y, sample_weight, None, 0.0)
+            batches = self._stream_batches(x, steps, validate)
+        else:
+            batches = self._array_batches(x, y, sample_weight, batch_size, steps=steps, validate=validate)
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                                      epochs=1, steps=batches.num_batches)
-        logs = self._evaluate_arrays(x, y, sample_weight, batches, callback_list)
+        logs = self._evaluate_batches(batches, callback_list)
         return self._format_results(logs, return_dict)
 
-    def _evaluate_arrays(self, x, y, sample_weight, batches, callback_list):
+    def _evaluate_batches(self, batches, callback_list):
         batches.reset()  # as Keras's evaluate does: every validation starts at the first batch
-        state = self._compile_state
-        state.reset()
+        self.reset_metrics()
         callback_list.on_test_begin()
+        custom = self._overridden("test_step")
         logs = {}
-        for step, rows in batches.epoch():
+        for step, batch in batches.epoch():
             callback_list.on_test_batch_begin(step)
-            sw = None if sample_weight is None else sample_weight[rows]
-            y_pred = self.call(Tensor(x[rows]), training=False)
-            loss = self._compute_loss(y[rows], y_pred, sw)
-            state.update_metrics(y[rows], y_pred.value, len(y_pred), loss.value)
-            logs = state.results()
+            if custom:
+                logs = _pythonify(self.test_step(_as_step_data(batch)))
+            else:
+                logs = self._default_test_step(*batch)
             callback_list.on_test_batch_end(step, logs)
         callback_list.on_test_end(logs)
         return logs
 
+    def _default_test_step(self, x, y, sample_weight):
+        y_pred = self(Tensor(x), training=False)
+        loss = self._compute_loss(x, y, y_pred, sample_weight, training=False)
+        self._compile_state.update_metrics(y, y_pred.value, len(y_pred), loss.value, sample_weight)
+        return self._logs()
+
     def _format_results(self, logs, return_dict):
+        """Keras's evaluate result: the dict, or its values in the order of ``model.metrics``."""
         if return_dict:
             return dict(logs)
-        values = self._compile_state.results_in_compile_order()
+        names = []
+        for metric in self.metrics:
+            names += [m.name for m in metric.metrics] if isinstance(metric, CompileMetrics) else [metric.name]
+        values = [logs[name] for name in names if name in logs]
+        values += [logs[key] for key in sorted(logs) if key not in names]
         return values[0] if len(values) == 1 else values
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
-        """Outputs for every row of `x` as one NumPy array (no dropout; works uncompiled)."""
+        """Outputs for every row of `x` as one NumPy array (no dropout; works uncompiled).
+
+        `x` may also be a generator or PyDataset of batches (``x`` or ``(x, ...)``)."""
         batch_size = check.optional(check.integer, "batch_size", batch_size, minimum=1)
         steps = check.optional(check.integer, "steps", steps, minimum=1)
         verbose = _verbose(verbose)
-        x = data.to_array(x, "x", dtype=self.dtype)
-        data.check_finite(x, "x")
-        self._ensure_built(x.shape)
-        batches = EpochIterator(len(x), batch_size_for(len(x), batch_size, steps), steps_per_epoch=steps)
+        if is_batch_stream(x):
+            batches = StreamBatches(x, lambda batch: (self._prepare_x(unpack_x_y_sample_weight(batch)[0]),), steps)
+        else:
+            batches = ArrayBatches(self._prepare_x(x), batch_size=batch_size, steps=steps)
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                                      epochs=1, steps=batches.num_batches)
         callback_list.on_predict_begin()
+        custom = self._overridden("predict_step")
         outputs = []
-        for step, rows in batches.epoch():
+        for step, batch in batches.epoch():
             callback_list.on_predict_batch_begin(step)
-            outputs.append(self.call(Tensor(x[rows]), training=False).value)
+            if custom:
+                outputs.append(_to_numpy(self.predict_step(Tensor(batch[0]))))
+            else:
+                outputs.append(self(Tensor(batch[0]), training=False).value)
             callback_list.on_predict_batch_end(step, {"outputs": outputs[-1]})
         callback_list.on_predict_end()
-        return outputs[0] if len(outputs) == 1 else np.concatenate(outputs)
+        return _concatenate(outputs)
+
+    def _prepare_x(self, x):
+        x = data.to_array(_single_input(x, "x"), "x", dtype=self.dtype)
+        data.check_finite(x, "x")
+        self._ensure_built(x.shape)
+        return x
 
     # --- single batches -------------------------------------------------------------
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
@@ -272,22 +380,29 @@ class Trainer:
             if sample_weight is not None:
                 raise ValueError("You cannot use `class_weight` and `sample_weight` at the same time.")
             sample_weight = data.class_weight_to_sample_weight(y, class_weight)
-        self._check_targets(x, y)
-        self._compile_state.reset()
-        loss, y_pred = self._training_step()(x, y, sample_weight)
-        self._compile_state.update_metrics(y, y_pred, len(y_pred), loss)
-        return self._format_results(self._compile_state.results(), return_dict)
+        custom = self._overridden("train_step")
+        self._check_targets(x, y, validate=not custom)
+        self.reset_metrics()
+        if custom:
+            logs = _pythonify(self.train_step(_as_step_data((x, y, sample_weight))))
+        else:
+            loss, y_pred = self._training_step()(x, y, sample_weight)
+            self._compile_state.update_metrics(y, y_pred, len(y_pred), loss, sample_weight)
+            logs = self._logs()
+        return self._format_results(logs, return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         """Loss (and metrics) on exactly this batch, without updating anything."""
         self._assert_compiled()
-        x, y, sample_weight = self._prepare_arrays(x, y, sample_weight)
-        self._check_targets(x, y)
-        logs = self._evaluate_arrays(x, y, sample_weight, EpochIterator(len(x), len(x)), CallbackList(None, model=self))
+        batches = self._array_batches(x, y, sample_weight, batch_size=len(x) if hasattr(x, "__len__") else None,
+                                      validate=not self._overridden("test_step"))
+        logs = self._evaluate_batches(batches, CallbackList(None, model=self))
         return self._format_results(logs, return_dict)
 
     def predict_on_batch(self, x):
         """Outputs for exactly this batch, as a NumPy array."""
+        if self._overridden("predict_step"):
+            return _to_numpy(self.predict_step(Tensor(self._prepare_x(x))))
         return self(x, training=False).numpy()
 
 
@@ -305,6 +420,68 @@ def _check_validation_split(validation_split):
         raise ValueError(
             f"`validation_split` must be a float in [0, 1). Received: validation_split={validation_split!r}"
         )
+
+
+def _check_stream_arguments(y, sample_weight, class_weight, validation_split):
+    """A generator or PyDataset carries its own targets and weights (Keras refuses these too)."""
+    for name, value in (("y", y), ("sample_weight", sample_weight), ("class_weight", class_weight)):
+        if value is not None:
+            raise ValueError(f"`{name}` must not be given when `x` is a generator or a PyDataset: its batches "
+                             f"hold (x, y) or (x, y, sample_weight). Received: {name}={type(value).__name__}")
+    if validation_split:
+        raise ValueError("`validation_split` is only supported for arrays; with a generator or a PyDataset, "
+                         "pass `validation_data` instead.")
+
+
+def _single_input(x, argument):
+    """`x` itself; a list or tuple of arrays means several inputs, which this model does not have."""
+    if isinstance(x, (list, tuple)) and x and all(hasattr(item, "shape") for item in x):
+        if len(x) == 1:
+            return x[0]
+        shapes = ", ".join(str(tuple(item.shape)) for item in x)
+        raise ValueError(
+            f"This model has 1 input, but `{argument}` is a {type(x).__name__} of {len(x)} arrays (shapes {shapes}). "
+            f"Pass one array; models with several inputs need the functional API, which glassnet does not have yet."
+        )
+    return x
+
+
+def _as_step_data(batch):
+    """A batch of arrays as train_step/test_step receive it: x, (x, y) or (x, y, sample_weight)."""
+    x, y, sample_weight = (None if part is None else Tensor(part) for part in batch)
+    if y is None:
+        return x
+    return (x, y) if sample_weight is None else (x, y, sample_weight)
+
+
+def _pythonify(logs):
+    """Logs as Keras hands them to callbacks: nested dicts flattened, scalars as Python floats."""
+    result = {}
+    for key, value in sorted(logs.items()):
+        if isinstance(value, dict):
+            result.update(_pythonify(value))
+            continue
+        value = value.value if isinstance(value, Tensor) else value
+        result[key] = float(value) if np.ndim(value) == 0 else np.asarray(value)
+    return result
+
+
+def _to_numpy(outputs):
+    if isinstance(outputs, dict):
+        return {key: _to_numpy(value) for key, value in outputs.items()}
+    if isinstance(outputs, (list, tuple)):
+        return type(outputs)(_to_numpy(value) for value in outputs)
+    return np.asarray(outputs.value if isinstance(outputs, Tensor) else outputs)
+
+
+def _concatenate(outputs):
+    """Per-batch outputs joined along the batch axis (each part of a tuple or dict on its own)."""
+    first = outputs[0]
+    if isinstance(first, dict):
+        return {key: _concatenate([o[key] for o in outputs]) for key in first}
+    if isinstance(first, (list, tuple)):
+        return type(first)(_concatenate([o[i] for o in outputs]) for i in range(len(first)))
+    return first if len(outputs) == 1 else np.concatenate(outputs)
 
 
 def _unpack_validation(validation_data):

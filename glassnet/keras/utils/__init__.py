@@ -1,8 +1,9 @@
-"""``keras.utils``: seeding, the progress bar, and label helpers."""
+"""``keras.utils``: seeding, the progress bar, PyDataset, and label helpers."""
 import numpy as np
 
 from glassnet import random
 from glassnet.keras.utils.progbar import Progbar
+from glassnet.keras.utils.py_dataset import PyDataset, Sequence
 
 
 def set_random_seed(seed):
@@ -24,4 +25,4 @@ def to_categorical(x, num_classes=None):
     return np.eye(num_classes, dtype="float32")[labels]
 
 
-__all__ = ["Progbar", "set_random_seed", "to_categorical"]
+__all__ = ["Progbar", "PyDataset", "Sequence", "set_random_seed", "to_categorical"]

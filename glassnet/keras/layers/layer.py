@@ -31,6 +31,7 @@ build_lock = threading.RLock()
 _calls = threading.local()
 
 _TRACKED = (Variable, Metric)
+_AGGREGATIONS = ("none", "mean", "sum", "only_first_replica")
 
 
 def default_build(build):
@@ -163,8 +164,15 @@ class Layer:
 
         `initializer` defaults to ``'glorot_uniform'`` for float weights and ``'zeros'`` otherwise;
         `regularizer` adds its penalty to :attr:`losses`; `constraint` is applied by the optimizer
-        after each update.
+        after each update. `aggregation` (how replicas combine the variable) and `autocast` are
+        kept on the variable; `overwrite_with_gradient=True` (Keras's float8 scales) is refused.
         """
+        if aggregation not in _AGGREGATIONS:
+            raise ValueError(f"Invalid `aggregation`: expected one of {_AGGREGATIONS}. Received: "
+                             f"aggregation={aggregation!r}")
+        if overwrite_with_gradient:
+            raise ValueError("add_weight(overwrite_with_gradient=True) is not supported: glassnet has no float8 "
+                             "training, the only use Keras has for it.")
         dtype = backend.standardize_dtype(dtype or self.dtype)
         shape = () if shape is None else tuple(shape)
         if initializer is None:
@@ -174,6 +182,7 @@ class Layer:
         variable = Variable(np.asarray(value, dtype=dtype), trainable=trainable, name=name, path=path,
                             constraint=constraint)
         variable.regularizer = None if regularizer is None else regularizers.get(regularizer)
+        variable.aggregation, variable.autocast = aggregation, autocast
         self._own_variable(variable)
         return variable
 

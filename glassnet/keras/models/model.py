@@ -68,8 +68,19 @@ class Model(Trainer, Layer):
 
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
                 show_trainable=False, layer_range=None):
-        """Print a table of the layers, their output shapes and parameter counts (Keras's layout)."""
-        text = summary_text(self, line_length=line_length, show_trainable=show_trainable)
+        """Print a table of the layers, their output shapes and parameter counts (Keras's layout).
+
+        Args:
+            line_length: the table's width in characters.
+            positions: where each column ends: fractions of the line (or absolute columns).
+            print_fn: called with the text instead of ``print``.
+            expand_nested: also list the layers inside nested layers and models, indented.
+            show_trainable: add a column saying whether each layer is trainable.
+            layer_range: two layer-name patterns; only the layers from the first match to the
+                last match are listed.
+        """
+        text = summary_text(self, line_length=line_length, show_trainable=show_trainable, positions=positions,
+                            expand_nested=expand_nested, layer_range=layer_range)
         (print_fn or print)(text)
 
     # --- building ---------------------------------------------------------------

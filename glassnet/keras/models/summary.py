@@ -1,4 +1,5 @@
 """model.summary(): Keras 3's table of layers, output shapes and parameter counts."""
+import re
 import shutil
 
 import numpy as np
@@ -15,14 +16,47 @@ def format_bytes(count):
         size /= 1024
 
 
-def _column_widths(line_length, columns):
-    """Inner widths of the columns: the first ends near 45% of the line, the last takes 20%."""
+def _column_widths(line_length, columns, positions=None):
+    """Inner widths of the columns: the first ends near 45% of the line, the last takes 20%;
+    or, with Keras's `positions`, each column ends at its position (a fraction of the line,
+    or an absolute column)."""
+    if positions is not None:
+        return _widths_at(line_length, columns, positions)
     first = round(0.45 * line_length) - 1
     last = round(0.20 * line_length)
     if columns == 4:
         last = max(9, round(0.12 * line_length))
         return [first, line_length - first - 2 * last - 5, last, last]
     return [first, line_length - first - last - 4, last]
+
+
+def _widths_at(line_length, columns, positions):
+    if not isinstance(positions, (list, tuple)) or len(positions) != columns:
+        raise ValueError(f"`positions` must be a list of {columns} column positions. Received: positions={positions!r}")
+    ends = [int(p * line_length) if p <= 1 else int(p) for p in positions]
+    widths = [end - start for start, end in zip([0] + ends[:-1], ends)]
+    if any(width < 4 for width in widths):
+        raise ValueError(f"Insufficient console width to print summary. Received: positions={positions!r}")
+    inner = [width - 1 for width in widths]
+    inner[-1] -= 1  # the closing bar
+    return inner
+
+
+def layer_bounds(layers, layer_range):
+    """The [first, last + 1) indices of `layer_range` (two name patterns), as Keras matches them."""
+    if layer_range is None:
+        return 0, len(layers)
+    if not isinstance(layer_range, (list, tuple)) or len(layer_range) != 2 \
+            or not all(isinstance(name, str) for name in layer_range):
+        raise ValueError(
+            f"layer_range must be a list or tuple of two layer names. Received: layer_range={layer_range!r}")
+    lower = [i for i, layer in enumerate(layers) if re.match(layer_range[0], layer.name)]
+    upper = [i for i, layer in enumerate(layers) if re.match(layer_range[1], layer.name)]
+    if not lower or not upper:
+        raise ValueError(f"Passed layer_names do not match the layer names in the model. Received: {layer_range}")
+    if min(lower) > max(upper):
+        return min(upper), max(lower) + 1
+    return min(lower), max(upper) + 1
 
 
 def _rule(widths, left, fill, middle, right):
@@ -37,29 +71,34 @@ def _row(cells, widths, align_right, bar):
     return bar + bar.join(parts) + bar
 
 
-def _layer_rows(model, show_trainable):
-    for layer in model.layers:
+def _layer_rows(layers, show_trainable, expand_nested, level=0):
+    prefix = "   " * level + "└ " if level else ""
+    for layer in layers:
         shape = "?" if not layer.built or layer.output is None else str(tuple(layer.output.shape))
         params = f"{layer.count_params():,}" if layer.built else "0 (unbuilt)"
-        row = [f"{layer.name} ({type(layer).__name__})", shape, params]
+        row = [f"{prefix}{layer.name} ({type(layer).__name__})", shape, params]
         if show_trainable:
-            row.append("Y" if layer.trainable else "N")
+            row.append(("Y" if layer.trainable else "N") if layer.weights else "-")
         yield row
+        if expand_nested and getattr(layer, "layers", None):
+            yield from _layer_rows(layer.layers, show_trainable, expand_nested, level + 1)
 
 
 def _count(variables):
     return sum(int(np.size(v.value)) for v in variables), sum(int(v.value.nbytes) for v in variables)
 
 
-def summary_text(model, line_length=None, show_trainable=False):
-    """The summary table as one string."""
+def summary_text(model, line_length=None, show_trainable=False, positions=None, expand_nested=False,
+                 layer_range=None):
+    """The summary table as one string (Keras's arguments, see Model.summary)."""
     line_length = line_length or min(88, shutil.get_terminal_size((80, 24)).columns - 4)
     header = list(_HEADER) + (["Trainable"] if show_trainable else [])
-    widths = _column_widths(line_length, len(header))
+    widths = _column_widths(line_length, len(header), positions)
+    first, last = layer_bounds(model.layers, layer_range)
     right = [False, False, True, False]
     lines = [f'Model: "{model.name}"', _rule(widths, "┏", "━", "┳", "┓"),
              _row(header, widths, right, "┃"), _rule(widths, "┡", "━", "╇", "┩")]
-    rows = list(_layer_rows(model, show_trainable))
+    rows = list(_layer_rows(model.layers[first:last], show_trainable, expand_nested))
     for i, row in enumerate(rows):
         lines.append(_row(row, widths, right, "│"))
         if i < len(rows) - 1:

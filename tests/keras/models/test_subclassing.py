@@ -358,3 +358,31 @@ def test_custom_layers_get_their_output_shape_by_running_call():
     model = Sequential([layers.Input(shape=(3,)), Doubler(), Dense(2)])
     assert model.layers[0].output.shape.as_list() == [None, 6]
     assert model.layers[1].kernel.shape == (6, 2)
+
+
+def test_add_weight_keeps_aggregation_and_refuses_what_it_cannot_do():
+    layer = Layer()
+    variable = layer.add_weight(shape=(2,), aggregation="mean", name="v")
+    assert variable.aggregation == "mean"
+    with pytest.raises(ValueError, match="aggregation"):
+        layer.add_weight(shape=(2,), aggregation="max")
+    with pytest.raises(ValueError, match="overwrite_with_gradient"):
+        layer.add_weight(shape=(2,), overwrite_with_gradient=True)
+    assert len(layer.weights) == 1
+
+
+def test_summary_takes_keras_arguments():
+    inner = Sequential([Dense(3, name="inner_dense")], name="inner")
+    model = Sequential([layers.Input(shape=(4,)), inner, Dense(2, name="d2"), Dense(1, name="d3")])
+    lines = []
+    model.summary(print_fn=lines.append, expand_nested=True)
+    assert "└ inner_dense (Dense)" in lines[0]
+    lines.clear()
+    model.summary(print_fn=lines.append, layer_range=["d2", "d3"])
+    assert "d2 (Dense)" in lines[0] and "inner (Sequential)" not in lines[0]
+    lines.clear()
+    model.summary(print_fn=lines.append, line_length=60, positions=[0.5, 0.75, 1.0])
+    header = lines[0].splitlines()[2]
+    assert header.index("Output Shape") == 32 and len(header) == 60
+    with pytest.raises(ValueError, match="layer_range"):
+        model.summary(layer_range=["d2"])

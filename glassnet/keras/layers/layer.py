@@ -11,7 +11,6 @@ What a Keras user's own layer relies on, kept here:
 - a layer builds once, from the first input it sees, and a build that fails leaves no
   weights behind.
 """
-import functools
 import inspect
 import threading
 
@@ -140,7 +139,8 @@ class Layer:
         return self._cached("layers", lambda: [x for x in self._tracked_leaves(Layer) if x is not self])
 
     def _flatten_layers(self, include_self=True, recursive=True):
-        """Every layer below this one, in Keras's order (which decides the order of `losses`)."""
+        """Every layer below this one, in Keras's order (which decides the order of `losses`).
+        Without `include_self`, the cached list itself: read it, don't change it."""
         def compute():
             layers, seen = [], set()
             pending = list(reversed(self._layers))
@@ -154,7 +154,7 @@ class Layer:
                     pending.extend(reversed(layer._layers))
             return layers
         layers = self._cached(("flatten", recursive), compute)
-        return [self, *layers] if include_self else list(layers)
+        return [self, *layers] if include_self else layers
 
     # --- weights ------------------------------------------------------------
     def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, autocast=True,
@@ -293,7 +293,9 @@ class Layer:
             m for layer in self._layers for m in layer.metrics]))
 
     def _clear_losses(self):
-        for layer in self._flatten_layers():
+        if self._losses:
+            self._losses.clear()
+        for layer in self._flatten_layers(include_self=False):
             if layer._losses:
                 layer._losses.clear()
 
@@ -313,23 +315,27 @@ class Layer:
     def __call__(self, inputs, *args, training=None, **kwargs):
         if isinstance(inputs, KerasTensor):
             return self._call_symbolic(inputs)
+        call = type(self).call
         if args and training is None:  # `training` given by position, as in layer(x, True)
-            args, training = _positional_training(type(self).call, args)
+            args, training = _positional_training(call, args)
         inputs = self._convert_input(inputs)
-        entry = getattr(_calls, "training", _NOT_CALLING) is _NOT_CALLING
-        if entry:
+        outer = getattr(_calls, "training", _NOT_CALLING)
+        entry = outer is _NOT_CALLING
+        if entry:  # the outermost call: the losses of the last call go
             self._clear_losses()
-            _calls.training = None
+            outer = None
+        signature = _SIGNATURES.get(call) or _signature(call)
+        if training is None:  # as Keras: the outer call's value, else call's own default
+            training = signature.training_default if outer is None else outer
+        _calls.training = training
         try:
-            if training is None:  # as Keras: the outer call's value, else call's own default
-                training = _calls.training
-                if training is None:
-                    training = _signature(type(self).call).training_default
-            _calls.training = training
-            self._maybe_build(inputs)
+            if not self.built:
+                self._maybe_build(inputs)
             if isinstance(inputs, Tensor):
                 self._check_input(inputs.shape)
-            outputs = self._call_with_training(inputs, training, args, kwargs)
+            if signature.takes_training and training is not None:
+                kwargs["training"] = bool(training)
+            outputs = self.call(inputs, *args, **kwargs)
             if not self.built:  # a layer without its own build is built by its first call
                 self.built = True
             if self.activity_regularizer is not None:
@@ -354,7 +360,7 @@ class Layer:
             self.add_loss(penalty)
 
     def _maybe_build(self, inputs):
-        if not self.built and not getattr(type(self).build, "is_default", False):
+        if not getattr(type(self).build, "is_default", False):
             self._build_from_shape(_shape_of(inputs))
 
     def _call_symbolic(self, inputs):
@@ -441,10 +447,14 @@ class _Signature:
             else training.default
 
 
-@functools.lru_cache(maxsize=None)
+_SIGNATURES = {}
+
+
 def _signature(function):
     """What a ``call`` method accepts, read once per method."""
-    return _Signature(function)
+    if function not in _SIGNATURES:
+        _SIGNATURES[function] = _Signature(function)
+    return _SIGNATURES[function]
 
 
 def _positional_training(call, args):

@@ -72,7 +72,7 @@ class GradientTape:
         single = isinstance(sources, Tensor)
         source_list = [sources] if single else list(sources)
         grads = backward(target, source_list, output_gradients)
-        wrapped = [None if g is None else Tensor(g) for g in grads]
+        wrapped = [None if g is None else Tensor(np.asarray(g)) for g in grads]  # 0-d: a scalar
         return wrapped[0] if single else wrapped
 
 

@@ -3,18 +3,15 @@
 The formulas are Keras's (see keras.activations); the stable forms are noted where
 they differ from the textbook expression.
 """
-import math
-
 import numpy as np
 
-from glassnet.autodiff.primitive import primitive
-
-_erf = np.vectorize(math.erf, otypes=[np.float64])
+from glassnet.autodiff.primitive import primitive, require_an_axis
 
 
 def _sigmoid(x):
     """1 / (1 + exp(-x)), computed in one buffer (this runs in every sigmoid layer, every step)."""
-    out = np.negative(x)
+    # `out=` keeps it an array: on a 0-d input NumPy's ufuncs return scalars, which `out=` refuses.
+    out = np.negative(x, out=np.empty_like(x, dtype=np.result_type(x, 1.0)))
     with np.errstate(over="ignore"):  # exp(-x) overflows to inf for x < -88: 1/inf = 0 is right
         np.exp(out, out=out)
     out += 1
@@ -46,6 +43,7 @@ def relu(x):
 
 @primitive
 def leaky_relu(x, *, negative_slope=0.2):
+    x = np.asarray(x)
     slope = np.where(x >= 0, 1, negative_slope).astype(x.dtype)
     return x * slope, lambda g: g * slope
 
@@ -59,24 +57,21 @@ def elu(x, *, alpha=1.0):
 
 @primitive
 def softplus(x):
+    x = np.asarray(x)
     # log(1 + e^x) as logaddexp(x, 0): no overflow for large x.
     return np.logaddexp(x, 0).astype(x.dtype), lambda g: g * _sigmoid(x)
 
 
 @primitive
 def log_sigmoid(x):
+    x = np.asarray(x)
     # log(sigmoid(x)) = -softplus(-x), exact for large |x| where log(sigmoid) would give log(0).
     return -np.logaddexp(-x, 0).astype(x.dtype), lambda g: g * _sigmoid(-x)
 
 
 @primitive
-def erf(x):
-    out = _erf(x).astype(x.dtype)
-    return out, lambda g: g * (2 / math.sqrt(math.pi)) * np.exp(-x * x)
-
-
-@primitive
 def softmax(x, *, axis=-1):
+    require_an_axis("softmax", x=x)
     # Subtracting the max changes nothing mathematically and keeps exp from overflowing.
     e = np.exp(x - np.max(x, axis=axis, keepdims=True))
     out = e / np.sum(e, axis=axis, keepdims=True)
@@ -85,6 +80,7 @@ def softmax(x, *, axis=-1):
 
 @primitive
 def log_softmax(x, *, axis=-1):
+    require_an_axis("log_softmax", x=x)
     shifted = x - np.max(x, axis=axis, keepdims=True)
     out = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
     return out, lambda g: g - np.exp(out) * np.sum(g, axis=axis, keepdims=True)
@@ -99,6 +95,7 @@ def dense(x, kernel, bias, *, activation=None, input_gradient=True):
         input_gradient: False skips the gradient with respect to `x` (a model's first
             layer never needs it, and it is the largest matrix product of the backward pass).
     """
+    require_an_axis("dense", x=x, kernel=kernel)
     z = x @ kernel
     if bias is not None:
         z += bias  # z is a fresh array: adding in place saves one temporary

@@ -10,6 +10,7 @@ import random as _python_random
 import numpy as np
 
 from glassnet import backend
+from glassnet.keras import validation as check
 
 _generator = np.random.default_rng()
 
@@ -24,12 +25,16 @@ def set_seed(seed):
 
     fit shuffles with ``np.random.permutation`` like Keras's JAX backend, so a seed
     set here also reproduces Keras's batch order.
+
+    Args:
+        seed: an integer in [0, 2**32 - 1], the range NumPy's global seed takes (Keras's
+            ``set_random_seed`` refuses the rest too).
     """
     global _generator
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an integer. Received: seed={seed!r} of type {type(seed).__name__}")
+    if check.integer("seed", seed, minimum=0) > 2**32 - 1:
+        check.fail("seed", seed, "an integer in [0, 2**32 - 1]")
     _generator = np.random.default_rng(int(seed))
-    np.random.seed(int(seed) % 2**32)
+    np.random.seed(int(seed))
     _python_random.seed(int(seed))
 
 

@@ -42,7 +42,7 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
     """Samples from a normal distribution, as ``tf.random.normal``."""
     from glassnet.autodiff import Tensor
 
-    rng = _generator if seed is None else np.random.default_rng(seed)
+    rng = _generator if seed is None else np.random.default_rng(check.integer("seed", seed, minimum=0))
     return Tensor(rng.normal(mean, stddev, size=tuple(shape)).astype(backend.standardize_dtype(dtype)))
 
 
@@ -50,5 +50,5 @@ def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
     """Samples from a uniform distribution on [minval, maxval), as ``tf.random.uniform``."""
     from glassnet.autodiff import Tensor
 
-    rng = _generator if seed is None else np.random.default_rng(seed)
+    rng = _generator if seed is None else np.random.default_rng(check.integer("seed", seed, minimum=0))
     return Tensor(rng.uniform(minval, maxval, size=tuple(shape)).astype(backend.standardize_dtype(dtype)))

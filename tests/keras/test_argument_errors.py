@@ -157,3 +157,32 @@ def test_output_gradients_as_tf_writes_them_in_a_list():
     tape, y, w = _tape_and_target()
     grad = tape.gradient(y, w, output_gradients=[np.array([1.0, 0.5, 0.0], dtype="float32")])
     np.testing.assert_array_equal(grad.numpy(), [2.0, 1.0, 0.0])  # d(sum(g * 2w))/dw = 2g
+
+
+@pytest.mark.parametrize("make, text", [
+    (lambda: layers.LeakyReLU(negative_slope="x"), "`negative_slope` for LeakyReLU: expected a non-negative number. "
+                                                    "Received: negative_slope='x'"),
+    (lambda: layers.LeakyReLU(alpha=-0.5), "Received: negative_slope=-0.5"),
+    (lambda: layers.ReLU(max_value=-1), "`max_value` for ReLU: expected a non-negative number. Received: max_value=-1"),
+    (lambda: layers.ReLU(negative_slope=None), "Received: negative_slope=None"),
+    (lambda: layers.ReLU(threshold="0"), "`threshold` for ReLU: expected a finite number. Received: threshold='0'"),
+    (lambda: layers.Input(shape=(3,), batch_size="x"), "`batch_size` for Input: expected a positive integer. "
+                                                       "Received: batch_size='x'"),
+    (lambda: layers.Input(batch_shape=(None, "a")), "`batch_shape`: expected a tuple of positive integers"),
+    (lambda: utils.to_categorical([0, 1], num_classes="3"), "`num_classes`: expected a positive integer. "
+                                                            "Received: num_classes='3'"),
+    (lambda: random.normal((2,), seed=-1), "`seed`: expected a non-negative integer. Received: seed=-1"),
+    (lambda: random.uniform((2,), seed=0.5), "`seed`: expected a non-negative integer. Received: seed=0.5"),
+], ids=["leaky-str", "leaky-alpha", "relu-max", "relu-slope", "relu-threshold", "input-batch-size",
+        "input-batch-shape", "to-categorical", "normal-seed", "uniform-seed"])
+def test_other_arguments_are_checked(make, text):
+    with _raises(ValueError, text):
+        make()
+
+
+def test_relu_layer_takes_keras_options():
+    # x < 1: 0.2 (x - 1); 1 <= x < 2: x; x >= 2: 2
+    layer = layers.ReLU(max_value=2.0, negative_slope=0.2, threshold=1.0)
+    out = layer(np.array([[-1.0, 0.5, 1.5, 3.0]], dtype="float32")).numpy()
+    np.testing.assert_allclose(out, [[-0.4, -0.1, 1.5, 2.0]], rtol=1e-6)
+    assert layer.get_config()["max_value"] == 2.0

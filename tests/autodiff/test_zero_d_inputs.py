@@ -180,6 +180,14 @@ def test_gradient_on_zero_d_tensor(fn, reference, point):
     assert all(g.shape == () for g in grads)
 
 
+@pytest.mark.parametrize("fn, reference, point", ALL_CASES)
+def test_value_on_a_python_int(fn, reference, point):
+    # sigmoid(0), softplus(1): an int input gives the float answer (softplus once gave int 1).
+    inputs = (round(point + 0.5 * np.sign(point)), SECOND)[:_arity(fn)]  # 0.5 -> 1, -0.7 -> -1, 1.7 -> 2
+    expected = np.asarray(reference(*inputs), dtype=np.float64)
+    np.testing.assert_allclose(np.asarray(fn(*inputs), dtype=np.float64), expected, rtol=2e-6, atol=1e-7)
+
+
 def test_sigmoid_of_a_zero_d_variable_as_the_labs_write_it():
     w = Variable(0.5)
     with GradientTape() as tape:

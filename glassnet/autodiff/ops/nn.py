@@ -8,10 +8,15 @@ import numpy as np
 from glassnet.autodiff.primitive import primitive, require_an_axis
 
 
+def _float_dtype(x):
+    """`x`'s dtype if it is a float, else float64 (NumPy's promotion): softplus(1) is 1.31, not 1."""
+    return np.result_type(x, 1.0)
+
+
 def _sigmoid(x):
     """1 / (1 + exp(-x)), computed in one buffer (this runs in every sigmoid layer, every step)."""
     # `out=` keeps it an array: on a 0-d input NumPy's ufuncs return scalars, which `out=` refuses.
-    out = np.negative(x, out=np.empty_like(x, dtype=np.result_type(x, 1.0)))
+    out = np.negative(x, out=np.empty_like(x, dtype=_float_dtype(x)))
     with np.errstate(over="ignore"):  # exp(-x) overflows to inf for x < -88: 1/inf = 0 is right
         np.exp(out, out=out)
     out += 1
@@ -43,8 +48,7 @@ def relu(x):
 
 @primitive
 def leaky_relu(x, *, negative_slope=0.2):
-    x = np.asarray(x)
-    slope = np.where(x >= 0, 1, negative_slope).astype(x.dtype)
+    slope = np.where(np.asarray(x) >= 0, 1, negative_slope).astype(_float_dtype(x))
     return x * slope, lambda g: g * slope
 
 
@@ -57,16 +61,14 @@ def elu(x, *, alpha=1.0):
 
 @primitive
 def softplus(x):
-    x = np.asarray(x)
     # log(1 + e^x) as logaddexp(x, 0): no overflow for large x.
-    return np.logaddexp(x, 0).astype(x.dtype), lambda g: g * _sigmoid(x)
+    return np.logaddexp(x, 0).astype(_float_dtype(x)), lambda g: g * _sigmoid(x)
 
 
 @primitive
 def log_sigmoid(x):
-    x = np.asarray(x)
     # log(sigmoid(x)) = -softplus(-x), exact for large |x| where log(sigmoid) would give log(0).
-    return -np.logaddexp(-x, 0).astype(x.dtype), lambda g: g * _sigmoid(-x)
+    return -np.logaddexp(-x, 0).astype(_float_dtype(x)), lambda g: g * _sigmoid(-x)
 
 
 @primitive

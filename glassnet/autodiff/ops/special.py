@@ -88,6 +88,6 @@ def erf_values(x):
 def erf(x):
     """The error function ``2/sqrt(pi) * integral from 0 to x of exp(-t^2) dt``, in `x`'s dtype."""
     x = np.asarray(x)
-    dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
+    dtype = np.result_type(x, 1.0)  # float64 for ints
     out = erf_values(x).astype(dtype, copy=False)
     return out, lambda g: g * ((2 / _SQRT_PI) * np.exp(-x * x)).astype(dtype, copy=False)

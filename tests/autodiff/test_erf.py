@@ -47,3 +47,12 @@ def test_special_values():
 def test_gradient_is_two_over_sqrt_pi_exp_minus_x_squared(x):
     (grad,) = check_gradients(ops.erf, np.array([x]))
     np.testing.assert_allclose(grad, 2 / math.sqrt(math.pi) * math.exp(-x * x), rtol=1e-12)
+
+
+def test_docstring_example():
+    import doctest
+
+    from glassnet.autodiff.ops import special
+
+    result = doctest.testmod(special)
+    assert result.attempted > 0 and result.failed == 0

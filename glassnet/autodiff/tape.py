@@ -96,7 +96,10 @@ def _checked_target(target):
 
 
 def _checked_sources(sources):
-    source_list = list(sources) if isinstance(sources, (list, tuple)) else None
+    try:
+        source_list = list(sources)
+    except TypeError:  # not iterable
+        source_list = None
     if source_list is None or not all(isinstance(s, Tensor) for s in source_list):
         raise TypeError(
             "Invalid `sources` for gradient(): expected a Tensor or Variable, or a list of them. "

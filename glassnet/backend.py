@@ -1,6 +1,8 @@
 """Global numeric settings: the default float type and the fuzz factor."""
 import numpy as np
 
+from glassnet.keras import validation as check
+
 _FLOATX = "float32"
 _EPSILON = 1e-7
 _ALLOWED_FLOATX = ("float16", "float32", "float64")
@@ -30,5 +32,12 @@ def set_epsilon(value):
 
 
 def standardize_dtype(dtype):
-    """A NumPy dtype from a name, a NumPy dtype or None (the floatx default)."""
-    return np.dtype(floatx() if dtype is None else getattr(dtype, "name", dtype))
+    """A NumPy dtype from a name, a NumPy dtype or None (the floatx default).
+
+    Every ``dtype=`` argument (layers, losses, metrics, initializers) comes through here, so a
+    name NumPy does not know fails once, here, naming the argument.
+    """
+    try:
+        return np.dtype(floatx() if dtype is None else getattr(dtype, "name", dtype))
+    except (TypeError, ValueError):
+        check.fail("dtype", dtype, "a NumPy dtype or its name, such as 'float32' or 'int32'")

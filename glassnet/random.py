@@ -10,6 +10,7 @@ import random as _python_random
 import numpy as np
 
 from glassnet import backend
+from glassnet.keras import validation as check
 
 _generator = np.random.default_rng()
 
@@ -24,12 +25,16 @@ def set_seed(seed):
 
     fit shuffles with ``np.random.permutation`` like Keras's JAX backend, so a seed
     set here also reproduces Keras's batch order.
+
+    Args:
+        seed: an integer in [0, 2**32 - 1], the range NumPy's global seed takes (Keras's
+            ``set_random_seed`` refuses the rest too).
     """
     global _generator
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an integer. Received: seed={seed!r} of type {type(seed).__name__}")
+    if check.integer("seed", seed, minimum=0) > 2**32 - 1:
+        check.fail("seed", seed, "an integer in [0, 2**32 - 1]")
     _generator = np.random.default_rng(int(seed))
-    np.random.seed(int(seed) % 2**32)
+    np.random.seed(int(seed))
     _python_random.seed(int(seed))
 
 
@@ -37,7 +42,7 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
     """Samples from a normal distribution, as ``tf.random.normal``."""
     from glassnet.autodiff import Tensor
 
-    rng = _generator if seed is None else np.random.default_rng(seed)
+    rng = _generator if seed is None else np.random.default_rng(check.integer("seed", seed, minimum=0))
     return Tensor(rng.normal(mean, stddev, size=tuple(shape)).astype(backend.standardize_dtype(dtype)))
 
 
@@ -45,5 +50,5 @@ def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
     """Samples from a uniform distribution on [minval, maxval), as ``tf.random.uniform``."""
     from glassnet.autodiff import Tensor
 
-    rng = _generator if seed is None else np.random.default_rng(seed)
+    rng = _generator if seed is None else np.random.default_rng(check.integer("seed", seed, minimum=0))
     return Tensor(rng.uniform(minval, maxval, size=tuple(shape)).astype(backend.standardize_dtype(dtype)))

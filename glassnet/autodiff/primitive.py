@@ -51,6 +51,16 @@ def sum_to(grad, shape):
     return grad.sum(axis=axes, keepdims=True).reshape(shape)
 
 
+def require_an_axis(op, **inputs):
+    """Refuse a 0-d input to an op that works along an axis (softmax, matmul), naming it."""
+    for name, x in inputs.items():
+        if np.ndim(x) == 0:
+            raise ValueError(
+                f"Invalid input `{name}` for {op}: expected a tensor with at least 1 dimension, as {op} "
+                f"works along an axis. Received: {name} with shape ()"
+            )
+
+
 def unwrap(x):
     """The NumPy value of a Tensor, or `x` itself."""
     return x._value if isinstance(x, Tensor) else x

@@ -1,6 +1,7 @@
 """The tape: records ops while gradients are wanted, then runs them backwards."""
 import numpy as np
 
+from glassnet.autodiff.convert import convert_to_tensor
 from glassnet.autodiff.tensor import Tensor
 
 # Tapes currently recording, innermost last. Ops only build graph nodes while this is not empty.
@@ -73,18 +74,62 @@ class GradientTape:
                 self._watched.append(t)
 
     def gradient(self, target, sources, output_gradients=None):
-        """d(sum of target)/d(source) for each source, ``None`` where unconnected."""
+        """d(sum of target)/d(source) for each source, ``None`` where unconnected.
+
+        Args:
+            target: the Tensor to differentiate (one Tensor: sum several first).
+            sources: a Tensor or Variable, or a list of them.
+            output_gradients: optional array of the target's shape that weights each of its
+                elements: the gradient of ``sum(output_gradients * target)``.
+        """
+        target = _checked_target(target)
+        single = isinstance(sources, Tensor)
+        source_list = [sources] if single else _checked_sources(sources)
+        seed = None if output_gradients is None else _checked_output_gradients(output_gradients, target)
         if self._used and not self.persistent:
             raise RuntimeError(
                 "A non-persistent GradientTape can only be used to compute one set of "
                 "gradients. Use GradientTape(persistent=True) to call gradient() again."
             )
         self._used = True
-        single = isinstance(sources, Tensor)
-        source_list = [sources] if single else list(sources)
-        grads = backward(target, source_list, output_gradients)
-        wrapped = [None if g is None else Tensor(g) for g in grads]
+        grads = backward(target, source_list, seed)
+        wrapped = [None if g is None else Tensor(np.asarray(g)) for g in grads]  # 0-d: a scalar
         return wrapped[0] if single else wrapped
+
+
+def _checked_target(target):
+    if target is None or isinstance(target, (list, tuple, dict)):
+        raise TypeError(
+            "Invalid `target` for gradient(): expected the Tensor to differentiate, computed inside the "
+            f"tape's `with` block (for several targets, their sum). Received: target={target!r}"
+        )
+    return convert_to_tensor(target)  # a constant has no path to any source: every gradient is None
+
+
+def _checked_sources(sources):
+    try:
+        source_list = list(sources)
+    except TypeError:  # not iterable
+        source_list = None
+    if source_list is None or not all(isinstance(s, Tensor) for s in source_list):
+        raise TypeError(
+            "Invalid `sources` for gradient(): expected a Tensor or Variable, or a list of them. "
+            f"Received: sources={sources!r}"
+        )
+    return source_list
+
+
+def _checked_output_gradients(output_gradients, target):
+    if isinstance(output_gradients, (list, tuple)) and len(output_gradients) == 1 \
+            and isinstance(output_gradients[0], (Tensor, np.ndarray)):
+        output_gradients = output_gradients[0]  # TF's form: one gradient per target, in a list
+    seed = np.asarray(getattr(output_gradients, "value", output_gradients))
+    if seed.shape != target.shape:
+        raise ValueError(
+            f"Invalid `output_gradients` for gradient(): expected an array of the target's shape "
+            f"{tuple(target.shape)}. Received: output_gradients of shape {seed.shape}"
+        )
+    return seed
 
 
 def _topological_order(root):

@@ -10,6 +10,11 @@ class Variable(Tensor):
 
     Trainable variables are watched by every :class:`GradientTape` automatically.
 
+    ``numpy()`` and ``np.asarray(variable)`` give a copy, a snapshot as in TF and Keras: later
+    updates do not change it, and writing into it does not change the variable. (``fit`` moves
+    the weights into one flat buffer, so a view taken before it would silently go stale.) The
+    live array is ``variable.value``, for code that means to share it.
+
     Args:
         initial_value: array-like value (or a callable returning one).
         trainable: whether gradients are taken with respect to it.
@@ -30,6 +35,11 @@ class Variable(Tensor):
     def numpy(self):
         """A copy of the value: later updates of the variable do not change it (as in TF and Keras)."""
         return self._value.copy()
+
+    def __array__(self, dtype=None, copy=None):
+        if copy is False:  # NumPy's "never copy": the live array, which fit may replace
+            return super().__array__(dtype, copy)
+        return np.array(self._value, dtype=dtype, copy=True)
 
     def assign(self, value):
         """Set the value in place (same shape), casting to this variable's dtype."""

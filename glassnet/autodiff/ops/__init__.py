@@ -6,10 +6,11 @@ from glassnet.autodiff.ops.arithmetic import (
     power, sqrt, square, subtract, where,
 )
 from glassnet.autodiff.ops.nn import (
-    dense, elu, erf, leaky_relu, log_sigmoid, log_softmax, relu, sigmoid, softmax, softplus, tanh,
+    dense, elu, leaky_relu, log_sigmoid, log_softmax, relu, sigmoid, softmax, softplus, tanh,
 )
 from glassnet.autodiff.ops.reduction import max, mean, min, sum
 from glassnet.autodiff.ops.shape import cast, concatenate, getitem, reshape, stack, transpose
+from glassnet.autodiff.ops.special import erf
 from glassnet.autodiff.tensor import Tensor
 
 

@@ -1,7 +1,7 @@
 """Elementwise arithmetic and matrix product, each forward beside its gradient."""
 import numpy as np
 
-from glassnet.autodiff.primitive import primitive, sum_to
+from glassnet.autodiff.primitive import primitive, require_an_axis, sum_to
 
 
 @primitive
@@ -123,6 +123,7 @@ def where(condition, a, b):
 @primitive
 def matmul(a, b):
     """Matrix product of the last two axes; leading axes broadcast; 1-D operands as in NumPy."""
+    require_an_axis("matmul", a=a, b=b)
 
     def backward(g):
         # A 1-D operand acts as a row (left) or column (right) matrix: restore that axis, then drop it.

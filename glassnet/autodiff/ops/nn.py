@@ -3,18 +3,20 @@
 The formulas are Keras's (see keras.activations); the stable forms are noted where
 they differ from the textbook expression.
 """
-import math
-
 import numpy as np
 
-from glassnet.autodiff.primitive import primitive
+from glassnet.autodiff.primitive import primitive, require_an_axis
 
-_erf = np.vectorize(math.erf, otypes=[np.float64])
+
+def _float_dtype(x):
+    """`x`'s dtype if it is a float, else float64 (NumPy's promotion): softplus(1) is 1.31, not 1."""
+    return np.result_type(x, 1.0)
 
 
 def _sigmoid(x):
     """1 / (1 + exp(-x)), computed in one buffer (this runs in every sigmoid layer, every step)."""
-    out = np.negative(x)
+    # `out=` keeps it an array: on a 0-d input NumPy's ufuncs return scalars, which `out=` refuses.
+    out = np.negative(x, out=np.empty_like(x, dtype=_float_dtype(x)))
     with np.errstate(over="ignore"):  # exp(-x) overflows to inf for x < -88: 1/inf = 0 is right
         np.exp(out, out=out)
     out += 1
@@ -46,7 +48,7 @@ def relu(x):
 
 @primitive
 def leaky_relu(x, *, negative_slope=0.2):
-    slope = np.where(x >= 0, 1, negative_slope).astype(x.dtype)
+    slope = np.where(np.asarray(x) >= 0, 1, negative_slope).astype(_float_dtype(x))
     return x * slope, lambda g: g * slope
 
 
@@ -60,23 +62,18 @@ def elu(x, *, alpha=1.0):
 @primitive
 def softplus(x):
     # log(1 + e^x) as logaddexp(x, 0): no overflow for large x.
-    return np.logaddexp(x, 0).astype(x.dtype), lambda g: g * _sigmoid(x)
+    return np.logaddexp(x, 0).astype(_float_dtype(x)), lambda g: g * _sigmoid(x)
 
 
 @primitive
 def log_sigmoid(x):
     # log(sigmoid(x)) = -softplus(-x), exact for large |x| where log(sigmoid) would give log(0).
-    return -np.logaddexp(-x, 0).astype(x.dtype), lambda g: g * _sigmoid(-x)
-
-
-@primitive
-def erf(x):
-    out = _erf(x).astype(x.dtype)
-    return out, lambda g: g * (2 / math.sqrt(math.pi)) * np.exp(-x * x)
+    return -np.logaddexp(-x, 0).astype(_float_dtype(x)), lambda g: g * _sigmoid(-x)
 
 
 @primitive
 def softmax(x, *, axis=-1):
+    require_an_axis("softmax", x=x)
     # Subtracting the max changes nothing mathematically and keeps exp from overflowing.
     e = np.exp(x - np.max(x, axis=axis, keepdims=True))
     out = e / np.sum(e, axis=axis, keepdims=True)
@@ -85,6 +82,7 @@ def softmax(x, *, axis=-1):
 
 @primitive
 def log_softmax(x, *, axis=-1):
+    require_an_axis("log_softmax", x=x)
     shifted = x - np.max(x, axis=axis, keepdims=True)
     out = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
     return out, lambda g: g - np.exp(out) * np.sum(g, axis=axis, keepdims=True)
@@ -99,6 +97,7 @@ def dense(x, kernel, bias, *, activation=None, input_gradient=True):
         input_gradient: False skips the gradient with respect to `x` (a model's first
             layer never needs it, and it is the largest matrix product of the backward pass).
     """
+    require_an_axis("dense", x=x, kernel=kernel)
     z = x @ kernel
     if bias is not None:
         z += bias  # z is a fresh array: adding in place saves one temporary

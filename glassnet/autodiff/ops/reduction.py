@@ -25,6 +25,7 @@ def sum(a, *, axis=None, keepdims=False):  # noqa: A001 - as tf.reduce_sum / np.
 
 @primitive
 def mean(a, *, axis=None, keepdims=False):
+    a = np.asarray(a)
     out = np.mean(a, axis=axis, keepdims=keepdims)
     count = a.size // builtins.max(np.size(out), 1)
 

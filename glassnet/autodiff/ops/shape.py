@@ -1,7 +1,7 @@
 """Ops that move values around without changing them: the gradient moves them back."""
 import numpy as np
 
-from glassnet.autodiff.primitive import primitive
+from glassnet.autodiff.primitive import primitive, require_an_axis
 
 
 @primitive
@@ -42,6 +42,7 @@ def cast(a, *, dtype):
 
 @primitive
 def concatenate(*parts, axis=0):
+    require_an_axis("concatenate", **{f"parts[{i}]": p for i, p in enumerate(parts)})
     edges = np.cumsum([np.shape(p)[axis] for p in parts])[:-1]
     return np.concatenate(parts, axis=axis), lambda g: tuple(np.split(g, edges, axis=axis))
 

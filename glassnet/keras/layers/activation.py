@@ -1,5 +1,6 @@
 """Layers that apply an activation function: Activation, ReLU, LeakyReLU, Softmax."""
 from glassnet.keras import activations
+from glassnet.keras import validation as check
 from glassnet.keras.layers.layer import Layer
 
 
@@ -18,10 +19,28 @@ class Activation(Layer):
 
 
 class ReLU(Layer):
-    """``max(x, 0)`` as a layer."""
+    """``max(x, 0)`` as a layer; with options, Keras's generalised ReLU.
+
+    Args:
+        max_value: non-negative float or None, the output's ceiling.
+        negative_slope: non-negative float, the slope below `threshold`.
+        threshold: float; inputs below it are damped (to 0 with the default slope).
+    """
+
+    def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
+        max_value = check.optional(check.non_negative, "max_value", max_value, owner="ReLU")
+        negative_slope = check.non_negative("negative_slope", negative_slope, owner="ReLU")
+        threshold = check.real("threshold", threshold, owner="ReLU")
+        super().__init__(**kwargs)
+        self.max_value, self.negative_slope, self.threshold = max_value, negative_slope, threshold
 
     def call(self, inputs, training=False):
-        return activations.relu(inputs)
+        return activations.relu(inputs, negative_slope=self.negative_slope, max_value=self.max_value,
+                                threshold=self.threshold)
+
+    def get_config(self):
+        return {**super().get_config(), "max_value": self.max_value, "negative_slope": self.negative_slope,
+                "threshold": self.threshold}
 
 
 class LeakyReLU(Layer):
@@ -29,10 +48,9 @@ class LeakyReLU(Layer):
 
     def __init__(self, negative_slope=0.3, **kwargs):
         negative_slope = kwargs.pop("alpha", negative_slope)  # the Keras 2 name
+        negative_slope = check.non_negative("negative_slope", negative_slope, owner="LeakyReLU")
         super().__init__(**kwargs)
-        if negative_slope < 0:
-            raise ValueError(f"negative_slope must be >= 0. Received: negative_slope={negative_slope!r}")
-        self.negative_slope = float(negative_slope)
+        self.negative_slope = negative_slope
 
     def call(self, inputs, training=False):
         return activations.leaky_relu(inputs, negative_slope=self.negative_slope)

@@ -38,6 +38,7 @@ class Dense(Layer):
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):
         units = check.integer("units", units, minimum=1)
+        use_bias = check.boolean("use_bias", use_bias, owner="Dense")
         if "input_shape" in kwargs or "input_dim" in kwargs:
             warnings.warn(
                 "Do not pass an `input_shape`/`input_dim` argument to a layer. When using Sequential "

@@ -1,5 +1,6 @@
 """Input and InputLayer: declare the shape of one sample before any data is seen."""
 from glassnet import backend
+from glassnet.keras import validation as check
 from glassnet.keras.keras_tensor import KerasTensor
 from glassnet.keras.layers.layer import Layer, _as_shape
 
@@ -21,8 +22,10 @@ class InputLayer(Layer):
             raise ValueError(
                 "InputLayer needs `shape` (the shape of one sample, e.g. shape=(400,)). Received: shape=None"
             )
+        batch_size = check.optional(check.integer, "batch_size", batch_size, minimum=1, owner="Input")
         if batch_shape is None:
             batch_shape = (batch_size, *_as_shape(shape, "shape"))
+        batch_shape = _as_shape(batch_shape, "batch_shape")
         super().__init__(name=name, dtype=dtype, **kwargs)
         self.batch_shape = tuple(batch_shape)
         self.built = True

@@ -495,16 +495,20 @@ def _plain_shape(shape):
 
 
 def _as_shape(shape, argument):
-    """A tuple of dimensions from a tuple, list or bare int (``Input(shape=14)``)."""
-    if isinstance(shape, (int, np.integer)):
-        shape = (int(shape),)
+    """A tuple of dimensions (positive ints, None where unknown) from a tuple, list or bare int
+    (``Input(shape=14)``). Strings and floats are refused even where int() would take them, as in Keras."""
+    from glassnet.keras import validation as check
+
+    if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
+        shape = (shape,)
     try:
-        dims = tuple(None if d is None else int(d) for d in shape)
-    except TypeError:
-        raise TypeError(f"{argument} must be a tuple of integers. Received: {argument}={shape!r}") from None
-    if any(d is not None and d < 1 for d in dims):
-        raise ValueError(f"{argument} must contain positive integers. Received: {argument}={shape!r}")
-    return dims
+        dims = None if isinstance(shape, str) else tuple(shape)
+    except TypeError:  # not iterable
+        dims = None
+    if dims is None or not all(d is None or (isinstance(d, (int, np.integer)) and not isinstance(d, bool)
+                                             and d >= 1) for d in dims):
+        check.fail(argument, shape, "a tuple of positive integers (None for an unknown size), e.g. (400,)")
+    return tuple(None if d is None else int(d) for d in dims)
 
 
 def _check_weight_list(weights, variables, owner):

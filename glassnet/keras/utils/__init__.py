@@ -2,6 +2,7 @@
 import numpy as np
 
 from glassnet import random
+from glassnet.keras import validation as check
 from glassnet.keras.utils.progbar import Progbar
 from glassnet.keras.utils.py_dataset import PyDataset, Sequence
 
@@ -13,6 +14,7 @@ def set_random_seed(seed):
 
 def to_categorical(x, num_classes=None):
     """One-hot encode integer labels: ``[0, 2] -> [[1, 0, 0], [0, 0, 1]]``."""
+    num_classes = check.optional(check.integer, "num_classes", num_classes, minimum=1)
     labels = np.asarray(x)
     if labels.size and (not np.issubdtype(labels.dtype, np.number) or np.any(labels != np.round(labels))):
         raise ValueError(f"to_categorical expects integer class labels. Received dtype {labels.dtype}")

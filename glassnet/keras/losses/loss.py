@@ -52,11 +52,35 @@ class Loss:
         dtype = self._compute_dtype(y_pred)
         y_pred = float_tensor(y_pred, dtype)
         y_true = constant(y_true, dtype)
-        losses = self.call(y_true, y_pred)
-        if not isinstance(losses, Tensor):
-            losses = constant(losses, dtype)
+        losses = self._checked_losses(self.call(y_true, y_pred), y_pred, dtype)
         mask = self.sample_mask(y_true, y_pred)
         return reduce_weighted_values(losses, sample_weight, mask, self.reduction)
+
+    def _checked_losses(self, losses, y_pred, dtype):
+        """`call`'s result as a Tensor, or an error naming the loss function and what it returned.
+
+        A scalar, or one loss per sample (shape (batch,) or (batch, ...)), is accepted.
+        """
+        value = losses.value if isinstance(losses, Tensor) else _as_array(losses)
+        if value is None or value.dtype.kind not in "biuf":
+            raise ValueError(
+                f"{self._function_name()} returned {_describe(losses)}. Expected the per-sample "
+                f"losses: a Tensor or array of numbers, shape ({y_pred.shape[0] if y_pred.ndim else 1},) "
+                f"for this batch, or a scalar."
+            )
+        if value.ndim and y_pred.ndim and value.shape[0] != y_pred.shape[0]:
+            raise ValueError(
+                f"{self._function_name()} returned losses of shape {value.shape} for a batch of "
+                f"{y_pred.shape[0]} (y_pred of shape {tuple(y_pred.shape)}). Expected one loss per "
+                f"sample, shape ({y_pred.shape[0]},) or ({y_pred.shape[0]}, ...), or a scalar."
+            )
+        return losses if isinstance(losses, Tensor) else constant(value, dtype)
+
+    def _function_name(self):
+        fn = getattr(self, "fn", None)  # a LossFunctionWrapper's function
+        if fn is not None:
+            return f"The loss function {getattr(fn, '__name__', fn)!r}"
+        return f"{type(self).__name__}.call"
 
     def call(self, y_true, y_pred):
         """Per-sample losses from the Tensors `y_true` and `y_pred`."""
@@ -91,3 +115,20 @@ class Loss:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name!r} reduction={self.reduction!r}>"
+
+
+def _as_array(value):
+    """`value` as a NumPy array, or None when NumPy cannot make one (ragged lists)."""
+    try:
+        return np.asarray(value)
+    except (ValueError, TypeError):
+        return None
+
+
+def _describe(value, limit=80):
+    """`value`'s repr, shortened, with its type: "'abc' (a str)"."""
+    if value is None:
+        return "None"
+    text = repr(value)
+    text = text if len(text) <= limit else text[:limit] + "..."
+    return f"{text} (a {type(value).__name__})"

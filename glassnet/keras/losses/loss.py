@@ -15,6 +15,7 @@ from glassnet.autodiff import Tensor
 from glassnet.keras import naming
 from glassnet.keras.losses.alignment import constant, float_tensor
 from glassnet.keras.losses.reduction import reduce_weighted_values, standardize_reduction
+from glassnet.keras.losses.results import per_sample_values
 
 
 class Loss:
@@ -57,23 +58,8 @@ class Loss:
         return reduce_weighted_values(losses, sample_weight, mask, self.reduction)
 
     def _checked_losses(self, losses, y_pred, dtype):
-        """`call`'s result as a Tensor, or an error naming the loss function and what it returned.
-
-        A scalar, or one loss per sample (shape (batch,) or (batch, ...)), is accepted.
-        """
-        value = losses.value if isinstance(losses, Tensor) else _as_array(losses)
-        if value is None or value.dtype.kind not in "biuf":
-            raise ValueError(
-                f"{self._function_name()} returned {_describe(losses)}. Expected the per-sample "
-                f"losses: a Tensor or array of numbers, shape ({y_pred.shape[0] if y_pred.ndim else 1},) "
-                f"for this batch, or a scalar."
-            )
-        if value.ndim and y_pred.ndim and value.shape[0] != y_pred.shape[0]:
-            raise ValueError(
-                f"{self._function_name()} returned losses of shape {value.shape} for a batch of "
-                f"{y_pred.shape[0]} (y_pred of shape {tuple(y_pred.shape)}). Expected one loss per "
-                f"sample, shape ({y_pred.shape[0]},) or ({y_pred.shape[0]}, ...), or a scalar."
-            )
+        """`call`'s result as a Tensor, or an error naming the loss function and what it returned."""
+        value = per_sample_values(losses, y_pred.shape, self._function_name())
         return losses if isinstance(losses, Tensor) else constant(value, dtype)
 
     def _function_name(self):
@@ -116,19 +102,3 @@ class Loss:
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name!r} reduction={self.reduction!r}>"
 
-
-def _as_array(value):
-    """`value` as a NumPy array, or None when NumPy cannot make one (ragged lists)."""
-    try:
-        return np.asarray(value)
-    except (ValueError, TypeError):
-        return None
-
-
-def _describe(value, limit=80):
-    """`value`'s repr, shortened, with its type: "'abc' (a str)"."""
-    if value is None:
-        return "None"
-    text = repr(value)
-    text = text if len(text) <= limit else text[:limit] + "..."
-    return f"{text} (a {type(value).__name__})"

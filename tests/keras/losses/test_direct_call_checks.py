@@ -186,6 +186,20 @@ def test_fit_with_a_loss_function_returning_a_string():
         np.testing.assert_array_equal(old, new)
 
 
+@pytest.mark.parametrize("result, shown", [
+    (None, r"returned None\. Expected the per-sample metric values"),
+    (np.zeros(7), r"returned metric values of shape \(7,\) for a batch of 4"),
+])
+def test_metric_function_returning_no_numbers_or_another_batch(result, shown):
+    metric = tf.keras.metrics.MeanMetricWrapper(_named_loss(result))
+    with pytest.raises(ValueError, match=rf"The metric function 'my_loss' {shown}"):
+        metric.update_state(np.zeros((4, 3)), P3)
+    model = Sequential([Input((3,)), Dense(3)])
+    model.compile(optimizer="sgd", loss="mse", metrics=[_named_loss(result)])
+    with pytest.raises(ValueError, match=rf"The metric function 'my_loss' {shown}"):
+        model.fit(np.zeros((4, 3), "float32"), np.zeros((4, 3), "float32"), verbose=0)
+
+
 @pytest.mark.parametrize("result", [
     lambda y_true, y_pred: 2.5,                                      # a Python number
     lambda y_true, y_pred: tf.math.reduce_mean(tf.math.square(y_true - y_pred)),  # a scalar Tensor

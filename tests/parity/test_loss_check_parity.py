@@ -45,14 +45,25 @@ ACCEPTED = [
     ("SparseCategoricalCrossentropy", {"from_logits": True, "ignore_class": -1}, np.array([-1, 0, 2, -1]), LOGITS),
     ("CategoricalCrossentropy", {"axis": -1}, np.eye(3, dtype="float32")[[2, 0, 1, 1]], P),
     ("Hinge", {}, np.array([[-1.0], [1.0], [1.0], [-1.0]], "float32"), LOGITS[:, :1]),
+    ("Hinge", {}, np.array([-1.0, 1.0, 1.0, -1.0], "float32"), LOGITS[:, 0]),          # two 1-D arrays
+    ("SparseCategoricalCrossentropy", {}, np.array(2), P[0]),                          # one unbatched row
+    ("sparse_categorical_crossentropy", {}, np.array([2]), P[0]),
+    ("SparseCategoricalCrossentropy", {}, np.zeros((2, 2), "int32"), P.reshape(2, 2, 3)),  # a sequence
+    ("MeanSquaredError", {}, P[..., None], P),                                         # (4, 3, 1) vs (4, 3)
+    ("mean_squared_error", {}, P[0], P[1]),
+    ("categorical_crossentropy", {}, np.eye(3, dtype="float32")[2], P[0]),
 ]
 
 
 @pytest.mark.parametrize("name, options, y_true, y_pred", ACCEPTED,
                          ids=[f"{name}-{i}" for i, (name, *_) in enumerate(ACCEPTED)])
 def test_both_accept_targets_at_the_edges(name, options, y_true, y_pred):
-    expected = getattr(keras.losses, name)(**options)(y_true, y_pred)
-    actual = getattr(losses, name)(**options)(y_true, y_pred)
+    if name[0].islower():   # the loss function, per sample
+        expected = getattr(keras.losses, name)(y_true, y_pred, **options)
+        actual = getattr(losses, name)(y_true, y_pred, **options)
+    else:
+        expected = getattr(keras.losses, name)(**options)(y_true, y_pred)
+        actual = getattr(losses, name)(**options)(y_true, y_pred)
     assert_close(actual, expected, family="forward", what=f"{name}({options}) on edge targets")
 
 
@@ -67,6 +78,15 @@ def test_labels_keras_jax_turns_into_a_silent_loss_are_refused():
     assert np.isfinite(float(keras.losses.BinaryCrossentropy()(bits, P[:, :1])))
     with pytest.raises(ValueError, match=r"targets in \[0, 1\]"):
         losses.BinaryCrossentropy()(bits, P[:, :1])
+
+
+def test_a_target_row_broadcast_over_the_batch_is_refused():
+    # Keras broadcasts a (3,) y_true over a (4, 3) y_pred; glassnet's fit refuses a (n,) target
+    # for a (n, 3) output (with n = 3 it would broadcast silently), and so do direct calls.
+    row = np.zeros(3, "float32")
+    assert np.isfinite(float(keras.losses.MeanSquaredError()(row, P)))
+    with pytest.raises(ValueError, match=r"y_true of shape \(3,\) with y_pred of shape \(4, 3\)"):
+        losses.MeanSquaredError()(row, P)
 
 
 def test_optimizer_none_as_keras():

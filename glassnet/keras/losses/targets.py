@@ -171,8 +171,9 @@ def _not_same_shape(loss_name, y_shape, output_shape, names, fix):
 
 
 def check_sparse(loss_name, y, output_shape, names=FIT, ignore_class=None, axis=-1, **options):
-    """Integer labels in [0, K), one per row: shape (n,) or (n, 1) for a (n, K) output."""
-    y = _per_sample(loss_name, y, names)
+    """Integer labels in [0, K), one per row: shape (n,) or (n, 1) for a (n, K) output
+    (and a single label for a single (K,) row, as Keras allows)."""
+    y = _numeric(loss_name, y, names)
     output_shape = tuple(output_shape)
     _check_axis(loss_name, axis, output_shape, names)
     t, o, _ = names

@@ -36,6 +36,13 @@ def test_ignore_class_may_lie_outside_the_classes():
     assert float(loss(np.array([2, -1, 2, -1]), P3)) > 0
 
 
+def test_a_single_unbatched_row_keeps_working():
+    # One label for one (K,) row of probabilities, as Keras allows: -log 0.5.
+    assert float(losses.SparseCategoricalCrossentropy()(np.array(2), P3[0])) == pytest.approx(np.log(2))
+    with pytest.raises(ValueError, match=r"one integer label per row of y_pred.*received y_true of shape \(\)"):
+        losses.sparse_categorical_crossentropy(np.array(2), P3)
+
+
 def test_binary_crossentropy_refuses_labels_0_to_2():
     y = np.array([[0], [1], [2], [2]])
     p = np.full((4, 1), 0.5, dtype="float32")

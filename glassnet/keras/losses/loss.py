@@ -2,11 +2,14 @@
 
     loss(y_true, y_pred, sample_weight)
       1. cast both to the loss dtype (y_true is a constant: never differentiated)
-      2. per-sample losses   l = self.call(y_true, y_pred)
+      2. per-sample losses   l = self.call(y_true, y_pred), which must be numbers,
+                             one per sample or a scalar (see results.py)
       3. weight and reduce   (see reduction.py)
 
 Subclasses implement `call`; `validate_targets` lets fit check the whole `y`
 once, before training, and fail with a message instead of a silent wrong loss.
+The built-in loss functions run the same checks on their own arguments at every
+call (see targets.py), so a loss called in a GradientTape loop fails as fit does.
 """
 import numpy as np
 

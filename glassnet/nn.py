@@ -14,6 +14,7 @@ import numpy as np
 
 from glassnet.autodiff import convert_to_tensor, ops
 from glassnet.keras import activations
+from glassnet.keras.losses import targets
 
 sigmoid = activations.sigmoid
 tanh = activations.tanh
@@ -109,6 +110,7 @@ def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
     0.6931471824645996
     """
     labels, logits = _labels_and_logits(labels, logits, "sigmoid_cross_entropy_with_logits")
+    targets.check_probabilities("sigmoid_cross_entropy_with_logits", labels, names=targets.LOGITS)
     return ops.softplus(logits) - logits * labels
 
 
@@ -125,6 +127,8 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
     0.6931471824645996
     """
     labels, logits = _labels_and_logits(labels, logits, "softmax_cross_entropy_with_logits")
+    targets.check_targets(targets.check_categorical, "softmax_cross_entropy_with_logits", labels, logits,
+                          names=targets.LOGITS, axis=axis)
     return -ops.sum(labels * ops.log_softmax(logits, axis=axis), axis=axis)
 
 

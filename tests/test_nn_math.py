@@ -86,6 +86,7 @@ def test_sigmoid_cross_entropy_with_logits():
     )
     # labels 1, logit 0: -log(sigmoid(0)) = log 2
     assert float(nn.sigmoid_cross_entropy_with_logits(labels=[1.0], logits=[0.0])[0]) == pytest.approx(math.log(2))
+    labels = np.array([[0.9, 0.1, 0.3], [0.2, 0.8, 0.9]])  # inside (0, 1): the differences step both ways
     grad_labels, grad_logits = check_gradients(
         lambda z, x: nn.sigmoid_cross_entropy_with_logits(labels=z, logits=x), labels, X
     )

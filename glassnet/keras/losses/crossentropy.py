@@ -12,6 +12,9 @@ from glassnet import backend
 from glassnet.autodiff import ops
 from glassnet.keras.losses import fused
 from glassnet.keras.losses.alignment import constant, float_tensor
+from glassnet.keras.losses.targets import (
+    check_binary, check_categorical, check_regression, check_sparse, check_targets,
+)
 
 
 def _check_same_shape(fn_name, y_true, y_pred):
@@ -42,6 +45,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     >>> float(binary_crossentropy([1.0], [0.0]))   # -log(1e-7)
     16.118095...
     """
+    check_targets(check_binary, "binary_crossentropy", y_true, y_pred, axis=axis)
     y_pred = float_tensor(y_pred)
     y_true = constant(y_true, y_pred.dtype)
     _check_same_shape("binary_crossentropy", y_true, y_pred)
@@ -74,6 +78,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     >>> float(categorical_crossentropy([0.0, 0.0, 1.0], [1.0, 1.0, 2.0]))   # -log(2/4)
     0.693147...
     """
+    check_targets(check_categorical, "categorical_crossentropy", y_true, y_pred, axis=axis)
     y_pred = float_tensor(y_pred)
     y_true = constant(y_true, y_pred.dtype)
     _check_same_shape("categorical_crossentropy", y_true, y_pred)
@@ -90,17 +95,11 @@ def one_hot(labels, classes, axis=-1, dtype="float32"):
 
 
 def sparse_labels(y_true, y_pred):
-    """Integer labels of shape y_pred.shape[:-1], from (n,) or (n, 1) targets."""
+    """Integer labels of shape y_pred.shape[:-1], from (n,) or (n, 1) targets that
+    `check_sparse` has accepted."""
     labels = np.asarray(getattr(y_true, "value", y_true))
     if labels.ndim == len(y_pred.shape) and labels.shape[-1] == 1:
         labels = labels[..., 0]
-    if labels.shape != tuple(y_pred.shape[:-1]):
-        raise ValueError(
-            "sparse_categorical_crossentropy needs one integer label per row of y_pred. "
-            f"Received: y_true.shape={np.shape(y_true)}, y_pred.shape={tuple(y_pred.shape)}. "
-            "Expected y_true of shape y_pred.shape[:-1]; one-hot targets need "
-            "categorical_crossentropy."
-        )
     return labels.astype(np.int32)
 
 
@@ -108,8 +107,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     """Categorical cross-entropy with integer class labels.
 
     loss = -log q[label], with q from y_pred as in categorical_crossentropy.
-    A label outside [0, K) selects nothing and gives 0 (as Keras-JAX does;
-    `validate_targets` catches it before training).
+    A label outside [0, K) is an error (Keras-JAX would silently give it loss 0).
 
     Args:
         y_true: integer labels of shape (n,) or (n, 1).
@@ -120,6 +118,8 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     >>> sparse_categorical_crossentropy([2], [[1.0, 1.0, 2.0]]).numpy()   # -log(2/4)
     array([0.6931472], dtype=float32)
     """
+    check_targets(check_sparse, "sparse_categorical_crossentropy", y_true, y_pred,
+                  ignore_class=ignore_class, axis=axis)
     y_pred = float_tensor(y_pred)
     labels = sparse_labels(y_true, y_pred)
     valid = None if ignore_class is None else labels != ignore_class
@@ -137,6 +137,7 @@ def kl_divergence(y_true, y_pred):
     >>> float(kl_divergence([0.5, 0.5], [0.25, 0.75]))   # 0.5 log 2 + 0.5 log(2/3)
     0.143841...
     """
+    check_targets(check_regression, "kl_divergence", y_true, y_pred)
     y_pred = float_tensor(y_pred)
     y_true = np.clip(constant(y_true, y_pred.dtype).value, backend.epsilon(), 1.0)
     y_pred = ops.clip(y_pred, low=backend.epsilon(), high=1.0)

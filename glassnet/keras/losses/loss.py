@@ -2,11 +2,14 @@
 
     loss(y_true, y_pred, sample_weight)
       1. cast both to the loss dtype (y_true is a constant: never differentiated)
-      2. per-sample losses   l = self.call(y_true, y_pred)
+      2. per-sample losses   l = self.call(y_true, y_pred), which must be numbers,
+                             one per sample or a scalar (see results.py)
       3. weight and reduce   (see reduction.py)
 
 Subclasses implement `call`; `validate_targets` lets fit check the whole `y`
 once, before training, and fail with a message instead of a silent wrong loss.
+The built-in loss functions run the same checks on their own arguments at every
+call (see targets.py), so a loss called in a GradientTape loop fails as fit does.
 """
 import numpy as np
 
@@ -15,6 +18,7 @@ from glassnet.autodiff import Tensor
 from glassnet.keras import naming
 from glassnet.keras.losses.alignment import constant, float_tensor
 from glassnet.keras.losses.reduction import reduce_weighted_values, standardize_reduction
+from glassnet.keras.losses.results import per_sample_values
 
 
 class Loss:
@@ -52,11 +56,20 @@ class Loss:
         dtype = self._compute_dtype(y_pred)
         y_pred = float_tensor(y_pred, dtype)
         y_true = constant(y_true, dtype)
-        losses = self.call(y_true, y_pred)
-        if not isinstance(losses, Tensor):
-            losses = constant(losses, dtype)
+        losses = self._checked_losses(self.call(y_true, y_pred), y_pred, dtype)
         mask = self.sample_mask(y_true, y_pred)
         return reduce_weighted_values(losses, sample_weight, mask, self.reduction)
+
+    def _checked_losses(self, losses, y_pred, dtype):
+        """`call`'s result as a Tensor, or an error naming the loss function and what it returned."""
+        value = per_sample_values(losses, y_pred.shape, self._function_name())
+        return losses if isinstance(losses, Tensor) else constant(value, dtype)
+
+    def _function_name(self):
+        fn = getattr(self, "fn", None)  # a LossFunctionWrapper's function
+        if fn is not None:
+            return f"The loss function {getattr(fn, '__name__', fn)!r}"
+        return f"{type(self).__name__}.call"
 
     def call(self, y_true, y_pred):
         """Per-sample losses from the Tensors `y_true` and `y_pred`."""
@@ -91,3 +104,4 @@ class Loss:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name!r} reduction={self.reduction!r}>"
+

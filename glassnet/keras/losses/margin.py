@@ -8,6 +8,7 @@ import numpy as np
 from glassnet.autodiff import ops
 from glassnet.keras.losses._ops import mean
 from glassnet.keras.losses.alignment import prepare
+from glassnet.keras.losses.targets import check_regression, check_targets
 
 
 def _hinge_clamp(margin):
@@ -28,6 +29,7 @@ def hinge(y_true, y_pred):
     >>> float(hinge([1.0, 0.0], [0.5, 0.5]))   # (max(1 - 0.5, 0) + max(1 + 0.5, 0)) / 2
     1.0
     """
+    check_targets(check_regression, "hinge", y_true, y_pred)
     y_true, y_pred = prepare(y_true, y_pred)
     return mean(_hinge_clamp(1.0 - _signed_labels(y_true) * y_pred), axis=-1)
 
@@ -38,6 +40,7 @@ def squared_hinge(y_true, y_pred):
     >>> float(squared_hinge([1.0, 0.0], [0.5, 0.5]))   # (0.25 + 2.25) / 2
     1.25
     """
+    check_targets(check_regression, "squared_hinge", y_true, y_pred)
     y_true, y_pred = prepare(y_true, y_pred)
     return mean(ops.square(_hinge_clamp(1.0 - _signed_labels(y_true) * y_pred)), axis=-1)
 
@@ -48,6 +51,7 @@ def categorical_hinge(y_true, y_pred):
     >>> float(categorical_hinge([0.0, 1.0], [0.3, 0.6]))   # max(0.3 - 0.6 + 1, 0), in float32
     0.69999998...
     """
+    check_targets(check_regression, "categorical_hinge", y_true, y_pred)
     y_true, y_pred = prepare(y_true, y_pred)
     positive = ops.sum(y_true * y_pred, axis=-1)
     negative = ops.max((1.0 - y_true) * y_pred, axis=-1)

@@ -13,6 +13,7 @@ from glassnet.autodiff import ops
 from glassnet.keras.losses import fused
 from glassnet.keras.losses._ops import mean
 from glassnet.keras.losses.alignment import prepare
+from glassnet.keras.losses.targets import check_regression, check_targets
 
 
 def mean_squared_error(y_true, y_pred):
@@ -21,6 +22,7 @@ def mean_squared_error(y_true, y_pred):
     >>> float(mean_squared_error([1.0, 2.0], [2.0, 4.0]))   # (1 + 4) / 2
     2.5
     """
+    check_targets(check_regression, "mean_squared_error", y_true, y_pred)
     y_true, y_pred = prepare(y_true, y_pred)
     return fused.mean_squared_error(y_true, y_pred, axis=-1)
 
@@ -31,6 +33,7 @@ def mean_absolute_error(y_true, y_pred):
     >>> float(mean_absolute_error([1.0, 2.0], [2.0, 4.0]))   # (1 + 2) / 2
     1.5
     """
+    check_targets(check_regression, "mean_absolute_error", y_true, y_pred)
     y_true, y_pred = prepare(y_true, y_pred)
     return mean(ops.abs(y_true - y_pred), axis=-1)
 
@@ -41,6 +44,7 @@ def mean_absolute_percentage_error(y_true, y_pred):
     >>> float(mean_absolute_percentage_error([2.0, 4.0], [3.0, 3.0]))   # 100 * (0.5 + 0.25) / 2
     37.5
     """
+    check_targets(check_regression, "mean_absolute_percentage_error", y_true, y_pred)
     y_true, y_pred = prepare(y_true, y_pred)
     scale = np.maximum(np.abs(y_true.value), np.asarray(backend.epsilon(), y_true.dtype))
     return 100.0 * mean(ops.abs((y_true - y_pred) / scale), axis=-1)
@@ -52,6 +56,7 @@ def mean_squared_logarithmic_error(y_true, y_pred):
     >>> round(float(mean_squared_logarithmic_error([math.e - 1], [0.0])), 5)   # (0 - 1)^2
     1.0
     """
+    check_targets(check_regression, "mean_squared_logarithmic_error", y_true, y_pred)
     y_true, y_pred = prepare(y_true, y_pred)
     eps = backend.epsilon()
     first = ops.log(ops.maximum(y_pred, eps) + 1.0)
@@ -68,6 +73,7 @@ def huber(y_true, y_pred, delta=1.0):
     >>> float(huber([0.0, 0.0], [0.5, 3.0]))   # (0.5 * 0.25 + (3 - 0.5)) / 2
     1.3125
     """
+    check_targets(check_regression, "huber", y_true, y_pred)
     y_true, y_pred = prepare(y_true, y_pred)
     delta = float(delta)
     error = y_pred - y_true
@@ -86,6 +92,7 @@ def log_cosh(y_true, y_pred):
     >>> round(float(log_cosh([0.0], [1.0])), 6)   # log(cosh 1)
     0.433781
     """
+    check_targets(check_regression, "log_cosh", y_true, y_pred)
     y_true, y_pred = prepare(y_true, y_pred)
     x = y_pred - y_true
     return mean(x + ops.softplus(-2.0 * x) - math.log(2.0), axis=-1)

@@ -10,6 +10,7 @@ import numpy as np
 
 from glassnet.autodiff import Tensor
 from glassnet.keras.losses.alignment import squeeze_or_expand_to_same_rank
+from glassnet.keras.losses.results import per_sample_values
 from glassnet.keras.metrics.metric import Metric
 
 
@@ -119,7 +120,10 @@ class MeanMetricWrapper(Mean):
         self._fn_kwargs = kwargs
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        values = self._fn(plain(y_true), plain(y_pred), **self._fn_kwargs)
+        y_pred = plain(y_pred)
+        values = self._fn(plain(y_true), y_pred, **self._fn_kwargs)
+        returned_by = f"The metric function {getattr(self._fn, '__name__', self._fn)!r}"
+        values = per_sample_values(values, y_pred.shape, returned_by, what="metric values")
         super().update_state(values, sample_weight=sample_weight)
 
     def get_config(self):

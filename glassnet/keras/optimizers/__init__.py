@@ -36,6 +36,9 @@ def deserialize(config):
 def get(identifier):
     """An optimizer from an instance, a name (``"adam"``, ``"RMSprop"``) or a config dict.
 
+    None gives None, as in Keras (``compile(optimizer=None)`` makes a model that can
+    evaluate and predict but not train).
+
     >>> type(get("Adam")).__name__
     'Adam'
     """
@@ -45,6 +48,11 @@ def get(identifier):
         return deserialize(identifier)
     if isinstance(identifier, str):
         return deserialize({"class_name": identifier, "config": {}})
+    if isinstance(identifier, type) and issubclass(identifier, Optimizer):
+        raise ValueError(
+            f"Could not interpret optimizer identifier: {identifier!r} is an optimizer class, "
+            f"not an optimizer. Pass an instance: optimizer={identifier.__name__}()."
+        )
     raise ValueError(_unknown(identifier))
 
 

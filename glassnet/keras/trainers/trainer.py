@@ -73,6 +73,9 @@ class Trainer:
             if array is not None:
                 data.check_finite(array, prefix + name)
         self._ensure_built(x.shape)
+        if sample_weight is not None:
+            sample_weight = data.standardize_sample_weight(sample_weight, self._output_shape(x),
+                                                           prefix + "sample_weight")
         return x, y, sample_weight
 
     def _output_shape(self, x):
@@ -112,8 +115,8 @@ class Trainer:
         _check_validation_split(validation_split)
         if class_weight is not None and sample_weight is not None:
             raise ValueError("You cannot use `class_weight` and `sample_weight` at the same time.")
-        if shuffle not in (True, False, "batch"):
-            raise ValueError(f"`shuffle` must be True, False or 'batch'. Received: shuffle={shuffle!r}")
+        shuffle = data.standardize_shuffle(shuffle)
+        class_weight = data.standardize_class_weight(class_weight)
 
         x, y, sample_weight = self._prepare_arrays(x, y, sample_weight)
         val = None

@@ -112,8 +112,13 @@ class Model(Trainer, Layer):
             inputs = Tensor(np.asarray(inputs))
         if np.issubdtype(inputs.dtype, np.number) and inputs.dtype != self.dtype and inputs._node is None:
             inputs = Tensor(inputs.value.astype(self.dtype))
+        inputs = self._adjust_input_rank(inputs)
         self._ensure_built(inputs.shape)
         return inputs
+
+    def _adjust_input_rank(self, x):
+        """A subclassed model's `call` takes its inputs as given (Sequential adds or drops an axis)."""
+        return x
 
     def _ensure_built(self, shape):
         """Build from the first input's shape, then check every input against the built shape."""

@@ -72,6 +72,7 @@ class Trainer:
         for array, name in ((x, "x"), (y, "y"), (sample_weight, "sample_weight")):
             if array is not None:
                 data.check_finite(array, prefix + name)
+        x = self._adjust_input_rank(x)
         self._ensure_built(x.shape)
         if sample_weight is not None:
             sample_weight = data.standardize_sample_weight(sample_weight, self._output_shape(x),
@@ -253,6 +254,7 @@ class Trainer:
         verbose = _verbose(verbose)
         x = data.to_array(x, "x", dtype=self.dtype)
         data.check_finite(x, "x")
+        x = self._adjust_input_rank(x)
         self._ensure_built(x.shape)
         batches = EpochIterator(len(x), batch_size_for(len(x), batch_size, steps), steps_per_epoch=steps)
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,

@@ -33,5 +33,5 @@ def load_data():
         >>> int(x_train.max())
         16
     """
-    with np.load(DATA_FILE) as data:
+    with np.load(DATA_FILE, allow_pickle=False) as data:
         return (data["x_train"], data["y_train"]), (data["x_test"], data["y_test"])

@@ -6,6 +6,10 @@ Keras's cache folder (``~/.keras/datasets/``, or ``$KERAS_HOME/datasets/``), so 
 that Keras has already downloaded is used as it is. When it is in neither place,
 ``load_data`` downloads it once from Keras's address into the cache folder; offline,
 it says which file to place where.
+
+Every file is checked against Keras's SHA-256 for ``mnist.npz`` before it is read, a
+file found as well as a download, and it is read without unpickling: a ``.npz`` can
+hold pickled Python objects, and unpickling a crafted one runs its code.
 """
 import hashlib
 import os
@@ -34,6 +38,7 @@ def load_data(path="mnist.npz"):
     Raises:
         FileNotFoundError: the file is neither at ``path`` nor in the cache folder, and
             the download failed; the message names the file and where to put it.
+        ValueError: the file found is not Keras's ``mnist.npz`` (its SHA-256 differs).
 
     Example:
         >>> from glassnet.datasets import mnist
@@ -42,7 +47,8 @@ def load_data(path="mnist.npz"):
         (60000, 28, 28)
     """
     file = _find_or_download(path)
-    with np.load(file, allow_pickle=True) as data:
+    _check_sha256(file)
+    with np.load(file, allow_pickle=False) as data:  # never unpickle: the arrays are plain uint8
         return (data["x_train"], data["y_train"]), (data["x_test"], data["y_test"])
 
 
@@ -69,6 +75,19 @@ def _find_or_download(path):
             f"{cached}, or pass its location: mnist.load_data(path='/path/to/mnist.npz')."
         ) from None
     return cached
+
+
+def _check_sha256(file):
+    """Refuse a file that is not Keras's mnist.npz (a partial download, or another file)."""
+    actual = _sha256(file)
+    if actual != SHA256:
+        cached = os.path.join(cache_dir(), "mnist.npz")
+        raise ValueError(
+            f"The file {file} is not Keras's mnist.npz: its SHA-256 is {actual}, expected {SHA256}. It may be "
+            f"an incomplete download or a different file, and it is not read. Delete it, then download "
+            f"{ORIGIN} and place it at {cached} (load_data() downloads it there when it is missing), or pass "
+            "that file's location: mnist.load_data(path='/path/to/mnist.npz')."
+        )
 
 
 def _download(url, destination):

@@ -54,8 +54,14 @@ class Normalization(Layer):
         data = np.asarray(data)
         if data.size == 0:
             raise ValueError(f"Normalization.adapt needs data with at least one sample. Received shape {data.shape}")
-        if not np.issubdtype(data.dtype, np.number):
-            raise TypeError(f"Normalization.adapt expects numeric data. Received dtype {data.dtype}")
+        if not np.issubdtype(data.dtype, np.number) or np.iscomplexobj(data):
+            raise TypeError(f"Normalization.adapt expects real numeric data. Received dtype {data.dtype}")
+        if not np.isfinite(data).all():  # one NaN makes the mean NaN, and then every output
+            bad = tuple(int(i) for i in np.argwhere(~np.isfinite(data))[0])
+            raise ValueError(
+                f"Normalization.adapt: `data` contains NaN or infinite values (first at index {bad}: {data[bad]}), "
+                "which would make the mean, the variance and every output NaN. Remove or impute them first."
+            )
         if data.ndim == 1:
             data = data.reshape(-1, 1)
         if not self.built:

@@ -83,7 +83,14 @@ class Model(Trainer, Layer):
                             expand_nested=expand_nested, layer_range=layer_range)
         (print_fn or print)(text)
 
-    # --- building ---------------------------------------------------------------
+    # --- inputs and building --------------------------------------------------------
+    def _convert_input(self, inputs):
+        return self._adjust_input_rank(Layer._convert_input(self, inputs))
+
+    def _adjust_input_rank(self, x):
+        """A subclassed model's `call` takes its inputs as given (Sequential adds or drops an axis)."""
+        return x
+
     def _ensure_built(self, shape):
         """Build from the first input's shape, then check every input against the built shape."""
         if not self.built:

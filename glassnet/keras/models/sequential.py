@@ -1,4 +1,5 @@
 """Sequential: a plain stack of layers, each feeding the next."""
+from glassnet.autodiff import Tensor, ops
 from glassnet.keras.keras_tensor import KerasTensor
 from glassnet.keras.layers import layer as layer_module
 from glassnet.keras.layers.input_layer import InputLayer
@@ -117,11 +118,26 @@ class Sequential(Model):
             inputs = layer(inputs, training=training)
         return inputs
 
+    def _adjust_input_rank(self, x):
+        """Keras's rule for an input one rank off the model's: a missing trailing axis of size 1
+        is added ((n,) for an input of (None, 1)), an extra one is dropped ((n, 1, 1) for (None, 1))."""
+        if not self.built:
+            return x
+        expected = tuple(self.input.shape)
+        if x.ndim == len(expected) - 1 and expected[-1] == 1:
+            shape = (*x.shape, 1)
+        elif x.ndim == len(expected) + 1 and x.shape[-1] == 1:
+            shape = x.shape[:-1]
+        else:
+            return x
+        return ops.reshape(x, shape=shape) if isinstance(x, Tensor) else x.reshape(shape)
+
     def _check_input(self, shape):
         expected = tuple(self.input.shape)
         if len(shape) != len(expected) or any(e is not None and e != s for e, s in zip(expected[1:], shape[1:])):
             first = self._stack[0] if self._stack else self
-            hint = " A 1-D input needs reshape(-1, 1)." if len(shape) == 1 and len(expected) == 2 else ""
+            hint = (f" A 1-D input gives one value per sample; this model takes {expected[-1]}: pass an array of "
+                    f"shape (samples, {expected[-1]}).") if len(shape) == 1 and len(expected) == 2 else ""
             raise ValueError(
                 f"Input 0 of layer '{first.name}' ({type(first).__name__}, the first layer of model "
                 f"'{self.name}') is incompatible with the layer: expected input shape {expected}, "

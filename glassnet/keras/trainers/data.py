@@ -5,8 +5,10 @@ with a message that names it.
 """
 import numpy as np
 
-# dtype kinds: bool, signed and unsigned integers, floats, complex (checked on every train_on_batch call)
-_NUMERIC_OR_BOOL = "biufc"
+from glassnet.keras.validation import fail, is_real
+
+# dtype kinds: bool, signed and unsigned integers, floats (checked on every train_on_batch call)
+_NUMERIC_OR_BOOL = "biuf"
 
 
 def to_array(data, argument, dtype=None):
@@ -29,6 +31,12 @@ def to_array(data, argument, dtype=None):
         raise ValueError(f"`{argument}` must have a batch axis; received a scalar {argument}={array.item()!r}")
     if array.shape[0] == 0:
         raise ValueError(f"`{argument}` is empty (shape {array.shape}); expected at least one sample.")
+    if array.dtype.kind == "c":  # a cast to float would drop the imaginary part without a word
+        raise TypeError(
+            f"`{argument}` must be real numbers. Received complex data (dtype {array.dtype}); models compute in "
+            f"real floats and would silently drop the imaginary part. Pass np.real({argument}), or the real and "
+            "imaginary parts as separate features."
+        )
     if dtype is not None and array.dtype != dtype and array.dtype.kind in _NUMERIC_OR_BOOL:
         array = array.astype(dtype)
     if array.dtype.kind not in _NUMERIC_OR_BOOL:
@@ -71,13 +79,91 @@ def split_validation(arrays, validation_split):
     return train, val
 
 
+def standardize_shuffle(shuffle):
+    """`shuffle` as True, False or 'batch' (NumPy bools count as bools).
+
+    Keras hands `shuffle` to its data adapter, which shuffles on any truthy value, so
+    shuffle=1 or shuffle='no' shuffle there; glassnet refuses them instead of guessing.
+    """
+    if isinstance(shuffle, (bool, np.bool_)):
+        return bool(shuffle)
+    if isinstance(shuffle, str) and shuffle == "batch":
+        return shuffle
+    fail("shuffle", shuffle, "True, False or 'batch' (a bool, not a number or other string)")
+
+
+def standardize_class_weight(class_weight):
+    """`class_weight` as {class index: weight} with int keys and float weights, or None.
+
+    Keys are class indices: integers, or floats that are whole numbers (np.unique of float
+    labels gives those; Keras looks weights up with int(label), which finds them). Weights
+    are finite and non-negative.
+    """
+    if class_weight is None:
+        return None
+    if not isinstance(class_weight, dict):
+        hint = " For weights listed by class, pass dict(enumerate(class_weight))." \
+            if isinstance(class_weight, (list, tuple, np.ndarray)) else ""
+        raise TypeError(
+            "Invalid `class_weight`: expected a dict mapping class indices (integers) to weights, e.g. "
+            f"{{0: 1.0, 1: 5.0}}. Received: class_weight={class_weight!r} (a {type(class_weight).__name__}).{hint}"
+        )
+    return {_class_index(key, class_weight): _class_weight_value(key, weight, class_weight)
+            for key, weight in class_weight.items()}
+
+
+def _class_index(key, class_weight):
+    if not is_real(key) or not float(key).is_integer():
+        raise TypeError(f"`class_weight` keys must be class indices (integers). Received the key {key!r} in "
+                        f"class_weight={class_weight!r}")
+    if key < 0:
+        raise ValueError(f"`class_weight` keys must be class indices (integers >= 0). Received the key {key!r} "
+                         f"in class_weight={class_weight!r}")
+    return int(key)
+
+
+def _class_weight_value(key, weight, class_weight):
+    if not is_real(weight):
+        raise TypeError(f"`class_weight` values must be numbers. Received {key!r}: {weight!r} in "
+                        f"class_weight={class_weight!r}")
+    if not np.isfinite(weight) or weight < 0:
+        raise ValueError(f"`class_weight` values must be finite non-negative numbers. Received {key!r}: "
+                         f"{weight!r} in class_weight={class_weight!r}")
+    return float(weight)
+
+
 def class_weight_to_sample_weight(y, class_weight):
     """Per-sample weights from {class: weight}: one-hot rows use argmax, labels are rounded."""
+    class_weight = standardize_class_weight(class_weight)
     if y.ndim > 1 and y.shape[-1] > 1:
         classes = np.argmax(y, axis=-1)
     else:
         classes = np.round(y.reshape(len(y), -1)[:, 0]).astype(np.int64)
     weights = np.ones(len(y), dtype=np.float32)
     for label, weight in class_weight.items():
-        weights[classes == int(label)] = weight
+        weights[classes == label] = weight
     return weights
+
+
+def standardize_sample_weight(sample_weight, output_shape, argument):
+    """`sample_weight` shaped as the per-sample losses: (n,) for outputs (n, k), (n, t) for (n, t, k).
+
+    Every loss averages over the output's last axis, so there is one loss per sample (per step
+    for sequences). Keras takes weights that line up with those after dropping or adding one
+    trailing axis of size 1, and (n, 1) per-sample weights for per-step losses; anything else
+    fails inside Keras's loss or broadcasts to an (n, ..., n) product that weighs each loss by
+    every weight, so it is refused here.
+    """
+    losses_shape = (len(sample_weight), *output_shape[1:-1])
+    weights = sample_weight
+    if weights.ndim == len(losses_shape) + 1 and weights.shape[-1] == 1:
+        weights = weights.reshape(weights.shape[:-1])
+    if weights.ndim == len(losses_shape) and all(w in (1, s) for w, s in zip(weights.shape[1:], losses_shape[1:])):
+        return weights if weights.shape == losses_shape else np.broadcast_to(weights, losses_shape).copy()
+    accepted = f"{losses_shape} or {(*losses_shape, 1)}"
+    if len(losses_shape) > 1:
+        accepted += f" (one weight per step) or {(losses_shape[0], 1)} (one per sample)"
+    raise ValueError(
+        f"`{argument}` must hold one weight per sample: expected shape {accepted} for model outputs of shape "
+        f"{(None, *output_shape[1:])}. Received: {argument} of shape {sample_weight.shape}."
+    )

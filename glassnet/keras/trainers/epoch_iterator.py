@@ -61,7 +61,7 @@ class EpochIterator:
     def _new_pass(self):
         # A generator: the permutation is drawn at the pass's first batch, not before.
         n, size = self.n, self.batch_size
-        order = np.random.permutation(n) if self.shuffle is True else None
+        order = np.random.permutation(n) if self.shuffle and self.shuffle != "batch" else None
         for start in range(0, n, size):
             stop = min(start + size, n)
             if self.shuffle == "batch":

@@ -89,7 +89,11 @@ class Trainer(StepMethods):
         for array, name in ((x, "x"), (y, "y"), (sample_weight, "sample_weight")):
             if array is not None:
                 data.check_finite(array, prefix + name)
+        x = self._adjust_input_rank(x)
         self._ensure_built(x.shape)
+        if sample_weight is not None:
+            sample_weight = data.standardize_sample_weight(sample_weight, self._output_shape(x),
+                                                           prefix + "sample_weight")
         return x, y, sample_weight
 
     def _needs_targets(self):
@@ -156,8 +160,8 @@ class Trainer(StepMethods):
         _check_validation_split(validation_split)
         if class_weight is not None and sample_weight is not None:
             raise ValueError("You cannot use `class_weight` and `sample_weight` at the same time.")
-        if shuffle not in (True, False, "batch"):
-            raise ValueError(f"`shuffle` must be True, False or 'batch'. Received: shuffle={shuffle!r}")
+        shuffle = data.standardize_shuffle(shuffle)
+        class_weight = data.standardize_class_weight(class_weight)
 
         validate = not self._overridden("train_step")
         first_fit = not self._compile_state.built
@@ -368,6 +372,7 @@ class Trainer(StepMethods):
     def _prepare_x(self, x):
         x = data.to_array(_single_input(x, "x"), "x", dtype=self.dtype)
         data.check_finite(x, "x")
+        x = self._adjust_input_rank(x)
         self._ensure_built(x.shape)
         return x
 

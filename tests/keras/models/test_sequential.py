@@ -83,8 +83,8 @@ def test_direct_call_wrong_features_names_the_layer():
     model = Sequential([Input((4,)), Dense(2)])
     with pytest.raises(ValueError, match=r"'dense'.*value 4.*\(10, 3\)"):
         model(np.zeros((10, 3)))
-    with pytest.raises(ValueError, match=r"reshape\(-1, 1\)"):
-        Sequential([Input((1,)), Dense(1)])(np.zeros(10))
+    with pytest.raises(ValueError, match=r"one value per sample; this model takes 3.*\(samples, 3\)"):
+        Sequential([Input((3,)), Dense(1)])(np.zeros(10))  # (None, 1) would take it, as in Keras
 
 
 def test_summary_matches_keras_layout():

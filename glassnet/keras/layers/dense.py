@@ -2,7 +2,7 @@
 import warnings
 
 from glassnet.autodiff import ops, tape
-from glassnet.keras import activations, initializers, regularizers
+from glassnet.keras import activations, constraints, initializers, regularizers
 from glassnet.keras.layers.layer import Layer
 from glassnet.keras import validation as check
 
@@ -25,6 +25,8 @@ class Dense(Layer):
         use_bias: whether to add a bias vector.
         kernel_initializer, bias_initializer: initializer names or objects.
         kernel_regularizer, bias_regularizer: penalties added to the loss.
+        kernel_constraint, bias_constraint: projections applied after each optimizer update
+            (names such as ``'max_norm'``, or objects from ``keras.constraints``).
         input_dim / input_shape: legacy way to give the input size (warns, as in Keras).
 
     Input shape ``(batch, ..., input_dim)``; output shape ``(batch, ..., units)``.
@@ -53,6 +55,8 @@ class Dense(Layer):
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer) if kernel_regularizer is not None else None
         self.bias_regularizer = regularizers.get(bias_regularizer) if bias_regularizer is not None else None
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.kernel = None
         self.bias = None
 
@@ -62,10 +66,12 @@ class Dense(Layer):
             raise ValueError(f"The last dimension of the input to Dense layer '{self.name}' must be known. "
                              f"Received input_shape={tuple(input_shape)}")
         self.kernel = self.add_weight(shape=(input_dim, self.units), initializer=self.kernel_initializer,
-                                      name="kernel", regularizer=self.kernel_regularizer)
+                                      name="kernel", regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
         if self.use_bias:
             self.bias = self.add_weight(shape=(self.units,), initializer=self.bias_initializer,
-                                        name="bias", regularizer=self.bias_regularizer)
+                                        name="bias", regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint)
         self.built = True
 
     def _fused_activation(self):
@@ -105,4 +111,6 @@ class Dense(Layer):
             "bias_initializer": initializers.serialize(self.bias_initializer),
             "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
             "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+            "kernel_constraint": constraints.serialize(self.kernel_constraint),
+            "bias_constraint": constraints.serialize(self.bias_constraint),
         }

@@ -39,18 +39,15 @@ class AveragingMixin:
         applies = self._iterations.value
         return applies // self.gradient_accumulation_steps if self.gradient_accumulation_steps else applies
 
-    def _accumulate(self, grads, variables):
-        """The averaged gradients on every n-th apply (the accumulators emptied), else None."""
+    def _accumulated(self, grads, variables):
+        """(the averaged gradients on every n-th apply, else None; the accumulator writes as
+        (accumulator, new value) pairs). Nothing is written here: the step writes them."""
         steps = self.gradient_accumulation_steps
         accumulators = [self._accumulators[self._get_variable_index(v)] for v in variables]
         if (self._iterations.value + 1) % steps != 0:
-            for accumulator, g in zip(accumulators, grads, strict=True):
-                accumulator.assign(g + accumulator.value)
-            return None
+            return None, [(a, g + a.value) for a, g in zip(accumulators, grads, strict=True)]
         averaged = [(g + a.value) / steps for g, a in zip(grads, accumulators, strict=True)]
-        for accumulator in accumulators:
-            accumulator.value[...] = 0
-        return averaged
+        return averaged, [(a, 0) for a in accumulators]
 
     def _update_averages(self):
         first_update = self._update_count() == 0

@@ -5,12 +5,17 @@ per variable (``build``). This class does everything around that, in Keras's ord
 once per ``apply``:
 
 1. divide the gradients by ``loss_scale_factor``; with gradient accumulation, add them to the
-   accumulators and go on only every n-th apply, with their mean (see averaging.py);
+   accumulators; steps 2-4 then run only every n-th apply, on their mean (see averaging.py);
 2. clip the gradients (``clipnorm`` per tensor, else ``global_clipnorm``, else ``clipvalue``);
 3. decoupled weight decay ``w -= w * weight_decay * lr`` with the current learning rate;
 4. ``update_step(g, w, lr)`` for each variable, where the step count is ``iterations + 1``;
 5. with ``use_ema``, update the moving averages of the weights;
-6. count the apply.
+6. apply each updated variable's ``constraint`` (``w.assign(constraint(w))``), on every apply;
+7. count the apply.
+
+Everything is computed and checked before the first write (the gradients of steps 1-2, the
+learning rate); then all the writes, the accumulators' included, run as one step, all or
+nothing (see atomic.py).
 
 Built-in optimizers write their update once, as ``_update(g, w, slots, lr)`` on arrays. After
 the first apply the variables and slots are packed into flat buffers (see flat.py), and
@@ -29,6 +34,7 @@ from glassnet import backend
 from glassnet.autodiff import Tensor, Variable
 from glassnet.keras import naming
 from glassnet.keras.optimizers import flat, schedules
+from glassnet.keras.optimizers.atomic import AtomicStepMixin
 from glassnet.keras.optimizers.averaging import AveragingMixin
 from glassnet.keras import validation as check
 from glassnet.keras.optimizers.arguments import (
@@ -39,7 +45,7 @@ from glassnet.keras.optimizers.gradients import checked_gradients, drop_missing
 from glassnet.keras.optimizers.slots import SlotsMixin
 
 
-class Optimizer(SlotsMixin, AveragingMixin):
+class Optimizer(SlotsMixin, AveragingMixin, AtomicStepMixin):
     """Base class of all optimizers.
 
     Args:
@@ -161,6 +167,8 @@ class Optimizer(SlotsMixin, AveragingMixin):
             raise ValueError("`exclude_from_weight_decay()` can only be called before the optimizer is built.")
         self._excluded_from_decay = {id(v): v for v in var_list or []}
         self._excluded_names = "|".join(var_names) if var_names else None
+        if self._excluded_names is not None:
+            re.compile(self._excluded_names)  # a bad pattern fails here, not halfway through a step
 
     # --- applying ----------------------------------------------------------------------
     def apply_gradients(self, grads_and_vars):
@@ -182,6 +190,8 @@ class Optimizer(SlotsMixin, AveragingMixin):
         """Update `trainable_variables` in place from `grads` (Tensors or ndarrays, same order).
 
         Without `trainable_variables`, the variables the optimizer was built with are used.
+        Everything that can be checked is checked before the first write, and the writes run
+        as one step (see atomic.py): a Ctrl-C waits for its end, an error inside it undoes it.
         """
         variables = self._variables_to_update(trainable_variables)
         grads = checked_gradients(grads, variables)
@@ -189,19 +199,22 @@ class Optimizer(SlotsMixin, AveragingMixin):
         if self.built:
             self._check_known(updated)
         self._ensure_built(variables)
-        grads = self._unscaled(grads, updated)
+        grads, accumulated, learning_rate = self._unscaled(grads, updated), [], None
         if self.gradient_accumulation_steps:
-            grads = self._accumulate(grads, updated)
-        if grads is not None:
-            self._update_variables(clip_gradients(grads, self.clipnorm, self.global_clipnorm, self.clipvalue),
-                                   updated)
-        if self.use_ema:
-            self._update_averages()
-        self._iterations.assign_add(1)
+            grads, accumulated = self._accumulated(grads, updated)
+        if grads is not None:  # None: an apply that only accumulates
+            learning_rate = self._current_learning_rate()
+            grads = clip_gradients(grads, self.clipnorm, self.global_clipnorm, self.clipvalue)
+        self._write_step(lambda: self._step(grads, updated, learning_rate, accumulated))
 
-    def _update_variables(self, grads, variables):
+    def _step(self, grads, variables, learning_rate, accumulated):
+        """Every write of one apply, in Keras's order."""
+        if grads is not None:
+            self._update_variables(grads, variables, learning_rate)
+        self._finish_step(variables, accumulated)
+
+    def _update_variables(self, grads, variables, learning_rate):
         """Weight decay, then the update of each variable (or of the flat buffer at once)."""
-        learning_rate = self._current_learning_rate()
         self._apply_weight_decay(variables, learning_rate)
         if self._can_update_flat(variables):
             weights, slots, flat_grad = self._flat
@@ -210,6 +223,18 @@ class Optimizer(SlotsMixin, AveragingMixin):
         else:
             for grad, variable in zip(grads, variables, strict=True):
                 self.update_step(grad, variable, learning_rate.astype(variable.dtype))
+
+    def _finish_step(self, variables, accumulated=()):
+        """What follows the update on every apply, in Keras's order: the accumulators, the
+        moving averages, the constraints (on applies that only accumulate too), the count."""
+        for accumulator, value in accumulated:
+            accumulator.value[...] = value
+        if self.use_ema:
+            self._update_averages()
+        for variable in variables:
+            if variable.constraint is not None:
+                variable.assign(variable.constraint(variable))
+        self._iterations.assign_add(1)
 
     def update_step(self, gradient, variable, learning_rate):
         """Update one variable in place. ``gradient`` is an ndarray of the variable's dtype
@@ -250,10 +275,15 @@ class Optimizer(SlotsMixin, AveragingMixin):
     def _apply_packed(self):
         """apply() for a gradient already written into the flat gradient buffer (the fast training step)."""
         weights, slots, flat_gradient = self._flat
+        variables = self._trainable_variables
         learning_rate = self._current_learning_rate().astype(weights.dtype)
-        self._apply_weight_decay(self._trainable_variables, learning_rate)
-        flat.update_in_blocks(self._update, flat_gradient, weights, slots, learning_rate)
-        self._iterations.assign_add(1)
+
+        def write():
+            self._apply_weight_decay(variables, learning_rate)
+            flat.update_in_blocks(self._update, flat_gradient, weights, slots, learning_rate)
+            self._finish_step(variables)
+
+        self._write_step(write)
 
     def _can_update_flat(self, variables):
         """The flat path needs exactly the packed variables, still packed, decayed alike."""

@@ -64,7 +64,9 @@ def test_nn_value_gradient_and_dtype(name):
     np.testing.assert_allclose(fn(X).numpy(), reference(X), rtol=1e-12, atol=1e-14)
     check_gradients(lambda x: fn(x) * WEIGHTS, X)
     assert fn(X32).dtype == np.float32
-    assert isinstance(fn(X.tolist()), Tensor)
+    from_list = fn(X.tolist())  # Python floats become floatx, float32
+    assert isinstance(from_list, Tensor) and from_list.dtype == np.float32
+    np.testing.assert_allclose(from_list.numpy(), reference(X), rtol=1e-5, atol=1e-6)
 
 
 def test_tensorflow_argument_names():

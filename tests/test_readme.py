@@ -26,3 +26,25 @@ def test_readme_seed_example_learns():
     exec(compile(block, str(README), "exec"), namespace)  # noqa: S102
     model, X, Y = namespace["model"], namespace["X"], namespace["Y"]
     assert np.mean((model.predict(X, verbose=0) >= 0.5) == Y) >= 0.98
+
+
+# Each shell block in the README, and where it runs as written.
+SHELL_BLOCKS = {
+    'pip install -e ".[plots]" && glassnet digits\n': "tests/test_cli.py runs glassnet digits",
+    'pip install -e ".[test]" && python -m pytest\n': ".ci/run",
+}
+
+
+def test_every_code_block_is_covered():
+    text = README.read_text()
+    languages = re.findall(r"^```(.*)$", text, flags=re.M)[::2]  # the opening fences
+    assert set(languages) <= {"python", "bash"}, languages
+    assert len(_python_blocks()) == languages.count("python")
+    shell = re.findall(r"```bash\n(.*?)```", text, flags=re.S)
+    assert len(shell) == languages.count("bash")
+    assert set(shell) <= set(SHELL_BLOCKS), "a new shell block in README.md: run it in a test or in .ci/run"
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (README.parent / ".ci" / "run").read_text().splitlines(keepends=True)
+    assert 'pip install -e ".[test]" && python -m pytest\n' in ci

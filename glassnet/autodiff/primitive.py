@@ -19,11 +19,17 @@ import numpy as np
 from glassnet.autodiff import tape
 from glassnet.autodiff.tensor import Node, Tensor
 
+# NumPy 2 lets a Python number take the dtype of the array it meets (NEP 50); NumPy 1 does so
+# only for arrays of one or more dimensions, so 0-d float32 * 0.5 gave float64 there.
+_NUMPY_1 = np.lib.NumpyVersion(np.__version__) < "2.0.0"
+
 
 def primitive(forward):
     @functools.wraps(forward)
     def op(*inputs, **settings):
         arrays = [x._value if isinstance(x, Tensor) else x for x in inputs]
+        if _NUMPY_1:
+            arrays = _python_numbers_as_float_arrays(arrays)
         value, backward = forward(*arrays, **settings)
         value = np.asarray(value)  # full reductions give NumPy scalars; a Tensor always holds an array
         if tape.is_recording():
@@ -34,6 +40,14 @@ def primitive(forward):
 
     op.forward = forward
     return op
+
+
+def _python_numbers_as_float_arrays(arrays):
+    """Python numbers cast to the dtype of the first float array among `arrays`, as NumPy 2 does."""
+    dtype = next((a.dtype for a in arrays if isinstance(a, np.ndarray) and a.dtype.kind == "f"), None)
+    if dtype is None:
+        return arrays
+    return [np.asarray(a, dtype) if type(a) in (int, float) else a for a in arrays]
 
 
 def sum_to(grad, shape):

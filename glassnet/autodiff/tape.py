@@ -41,10 +41,11 @@ class GradientTape:
     Every trainable :class:`Variable` read inside the ``with`` block is watched
     automatically; other tensors can be watched with :meth:`watch`.
 
+    >>> from glassnet.autodiff import Variable
     >>> w = Variable(np.array(3.0, dtype="float32"))
     >>> with GradientTape() as tape:
     ...     y = w * w
-    >>> tape.gradient(y, w).numpy()   # dy/dw = 2w
+    >>> print(tape.gradient(y, w).numpy())   # dy/dw = 2w
     6.0
     """
 

@@ -147,5 +147,6 @@ def test_single_source_returns_a_tensor_and_list_returns_a_list():
     with GradientTape(persistent=True) as tape:
         tape.watch(x)
         y = x * x
-    assert isinstance(tape.gradient(y, x), Tensor)
-    assert isinstance(tape.gradient(y, [x]), list)
+    single, in_list = tape.gradient(y, x), tape.gradient(y, [x])
+    assert isinstance(single, Tensor) and float(single) == 4.0  # dy/dx = 2x
+    assert isinstance(in_list, list) and len(in_list) == 1 and float(in_list[0]) == 4.0

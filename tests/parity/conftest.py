@@ -1,7 +1,8 @@
 """The parity suite runs real Keras 3 on its JAX backend beside glassnet.
 
-Keras is a test dependency (the ``test`` extra pins it), so a failed import fails
-the whole suite loudly instead of skipping it.
+Keras and JAX come with the ``test`` extra. Without them every parity module is skipped with the
+reason, so the rest of the suite still runs where only NumPy is installed; CI sets
+``GLASSNET_CI=1`` (``.ci/run``), and then a missing Keras fails the run instead.
 """
 import os
 import sys
@@ -12,16 +13,32 @@ os.environ["KERAS_BACKEND"] = "jax"
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+INSTALL = "pip install -e '.[test]'"
+
 try:
     import keras  # noqa: E402
-except ImportError as error:  # pragma: no cover - only when the test extra is missing
-    raise ImportError(
-        "The parity tests need real Keras with the JAX backend. Install the test extra: "
-        "pip install -e '.[test]'"
-    ) from error
+except ImportError as error:
+    if os.environ.get("GLASSNET_CI") == "1":
+        raise ImportError(f"GLASSNET_CI=1: the parity tests need Keras with JAX. Install: {INSTALL}") from error
+    keras = None
+    MISSING = f"Keras with JAX is not installed ({error}); install the test extra: {INSTALL}"
 
-if keras.backend.backend() != "jax":  # pragma: no cover
+if keras is not None and keras.backend.backend() != "jax":  # pragma: no cover
     raise RuntimeError(f"The parity tests expect Keras's JAX backend. Received: {keras.backend.backend()!r}")
+
+
+class _SkippedModule(pytest.Module):
+    """A parity test module that is not imported (it would import Keras) but reported as skipped."""
+
+    def collect(self):
+        pytest.skip(MISSING)
+
+
+def pytest_pycollect_makemodule(module_path, parent):
+    if keras is None:
+        return _SkippedModule.from_parent(parent, path=module_path)
+    return None
+
 
 # The helper modules beside this file (parity_tools, random_models) import by name.
 sys.path.insert(0, os.path.dirname(__file__))
@@ -30,15 +47,17 @@ sys.path.insert(0, os.path.dirname(__file__))
 @pytest.hookimpl(trylast=True)          # after -k and -m have deselected what will not run
 def pytest_collection_modifyitems(session, config, items):
     """Move the random fit cases to the end and start their Keras runs in the background now."""
-    import random_models
     fit = [item for item in items if item.path.name == "test_fit_parity.py"]
     if not fit:
         return
+    import random_models
     items[:] = [item for item in items if item.path.name != "test_fit_parity.py"] + fit
     random_models.start_in_background([item.callspec.params["seed"] for item in fit])
 
 
 def pytest_sessionfinish(session):
+    if keras is None:
+        return
     import random_models
     random_models.stop_background()
 

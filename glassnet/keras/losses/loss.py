@@ -34,6 +34,7 @@ class Loss:
     Subclass it by implementing ``call(y_true, y_pred)`` that returns per-sample
     losses from two Tensors:
 
+    >>> from glassnet.autodiff import ops
     >>> class MeanCubedError(Loss):
     ...     def call(self, y_true, y_pred):
     ...         return ops.sum(ops.abs(y_pred - y_true) ** 3, axis=-1) / y_pred.shape[-1]

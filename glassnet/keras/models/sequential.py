@@ -13,6 +13,7 @@ class Sequential(Model):
     With an ``Input`` first (or ``input_dim`` on the first layer) the model is built at
     once; otherwise it builds from the first data it sees, or from ``build((None, n))``.
 
+    >>> from glassnet.keras.layers import Dense, Input
     >>> model = Sequential([Input(shape=(400,)), Dense(25, activation="sigmoid"), Dense(1)])
     >>> model.output.shape.as_list()
     [None, 1]

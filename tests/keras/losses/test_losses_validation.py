@@ -73,11 +73,13 @@ def test_custom_losses_are_not_checked():
     losses.Loss().validate_targets(np.array([7, 8]), (None, 3))
 
 
-def test_validation_is_fast_on_60000_rows():
-    import time
-
+def test_validation_checks_every_one_of_60000_rows():
     y = np.random.default_rng(0).integers(0, 10, 60000)
-    start = time.perf_counter()
     losses.SparseCategoricalCrossentropy().validate_targets(y, (None, 10))
-    losses.MeanSquaredError().validate_targets(y.astype("float32"), (None, 1))
-    assert time.perf_counter() - start < 0.5
+    y[-1] = 10
+    with pytest.raises(ValueError, match=r"label 10 out of range for 10 classes"):
+        losses.SparseCategoricalCrossentropy().validate_targets(y, (None, 10))
+    floats = y.astype("float32")
+    floats[-1] = np.nan
+    with pytest.raises(ValueError, match="NaN or inf at index 59999"):
+        losses.MeanSquaredError().validate_targets(floats, (None, 1))

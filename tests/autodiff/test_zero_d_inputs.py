@@ -206,5 +206,6 @@ def test_argmax_of_a_zero_d_input_is_zero(kind):
 @pytest.mark.parametrize("fn", [pytest.param(fn, id=f"{table}.{name}")
                                 for table, fns in NEEDS_AN_AXIS.items() for name, fn in fns.items()])
 def test_functions_that_need_an_axis_refuse_a_zero_d_input_clearly(fn, kind):
-    with pytest.raises(ValueError, match=r"at least 1 dimension.*shape \(\)"):
+    # either the op's own check or the loss's target check speaks first; both name the scalar
+    with pytest.raises(ValueError, match=r"at least 1 dimension.*shape \(\)|received a scalar"):
         fn(KINDS[kind](0.5))

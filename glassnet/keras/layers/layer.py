@@ -53,6 +53,9 @@ class Layer:
         name: unique name; defaults to the snake_case class name, numbered (``dense_1``).
         input_shape / input_dim: legacy Keras arguments: the shape of one sample, e.g. ``(400,)``.
 
+    >>> import numpy as np
+    >>> from glassnet.autodiff import ops
+    >>> from glassnet.keras.layers import Layer
     >>> class Linear(Layer):
     ...     def __init__(self, units=32):
     ...         super().__init__()

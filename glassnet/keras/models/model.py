@@ -15,6 +15,9 @@ class Model(Trainer, Layer):
     ``predict_step``, ``compute_loss``) to change what ``fit`` does with each batch. Use
     :class:`Sequential` for a plain stack of layers.
 
+    >>> import numpy as np
+    >>> from glassnet.keras.layers import Dense
+    >>> from glassnet.keras.models import Model
     >>> class TwoLayer(Model):
     ...     def __init__(self):
     ...         super().__init__()

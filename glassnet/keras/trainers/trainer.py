@@ -70,9 +70,14 @@ class Trainer(StepMethods):
         self.steps_per_execution = steps_per_execution
         self.compiled = True
 
-    def _assert_compiled(self):
+    def _assert_compiled(self, training=False):
         if not self.compiled:
             raise ValueError("You must call `compile()` before using the model (fit, evaluate, train_on_batch).")
+        if training and self.optimizer is None:
+            raise ValueError(
+                "The model was compiled with optimizer=None: it can evaluate and predict but not train. "
+                "Compile it with an optimizer, e.g. compile(optimizer='rmsprop', ...)."
+            )
 
     # --- data preparation ----------------------------------------------------------
     def _prepare_arrays(self, x, y, sample_weight=None, prefix=""):
@@ -120,16 +125,17 @@ class Trainer(StepMethods):
             state.commit(resolved)
         return resolved is not None
 
-    def _array_batches(self, x, y, sample_weight=None, batch_size=None, shuffle=False, steps=None, validate=True):
+    def _array_batches(self, x, y, sample_weight=None, batch_size=None, shuffle=False, steps=None, validate=True,
+                       prefix=""):
         """Checked arrays as batches; `validate` checks the labels against the loss."""
-        x, y, sample_weight = self._prepare_arrays(x, y, sample_weight)
+        x, y, sample_weight = self._prepare_arrays(x, y, sample_weight, prefix=prefix)
         self._check_targets(x, y, validate)
         return ArrayBatches(x, y, sample_weight, batch_size, shuffle, steps)
 
-    def _stream_batches(self, stream, steps, validate=True):
+    def _stream_batches(self, stream, steps, validate=True, prefix=""):
         """Batches from a generator or PyDataset, each checked as arrays are."""
         def prepare(batch):
-            x, y, sample_weight = self._prepare_arrays(*unpack_x_y_sample_weight(batch))
+            x, y, sample_weight = self._prepare_arrays(*unpack_x_y_sample_weight(batch), prefix=prefix)
             self._check_targets(x, y, validate)
             return x, y, sample_weight
         return StreamBatches(stream, prepare, steps)
@@ -147,7 +153,7 @@ class Trainer(StepMethods):
         Returns a :class:`History` whose ``.history`` maps ``'loss'`` and each metric (and their
         ``val_`` versions) to one value per epoch.
         """
-        self._assert_compiled()
+        self._assert_compiled(training=True)
         batch_size = check.optional(check.integer, "batch_size", batch_size, minimum=1)
         validation_batch_size = check.optional(check.integer, "validation_batch_size", validation_batch_size,
                                                minimum=1)
@@ -213,9 +219,9 @@ class Trainer(StepMethods):
     def _validation_batches(self, validation_data, batch_size, steps):
         validate = not self._overridden("test_step")
         if is_batch_stream(validation_data):
-            return self._stream_batches(validation_data, steps, validate)
+            return self._stream_batches(validation_data, steps, validate, prefix="val_")
         return self._array_batches(*_unpack_validation(validation_data), batch_size=batch_size, steps=steps,
-                                   validate=validate)
+                                   validate=validate, prefix="val_")
 
     def _run_epoch(self, batches, callback_list):
         """One epoch; returns its logs ({} when no batch came)."""
@@ -379,7 +385,7 @@ class Trainer(StepMethods):
     # --- single batches -------------------------------------------------------------
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One gradient update on exactly this batch; returns its loss (and metrics)."""
-        self._assert_compiled()
+        self._assert_compiled(training=True)
         x, y, sample_weight = self._prepare_arrays(x, y, sample_weight)
         if class_weight is not None:
             if sample_weight is not None:

@@ -10,6 +10,8 @@ class PyDataset:
     `workers`, `use_multiprocessing` and `max_queue_size` are Keras's arguments for loading in
     parallel; here batches are loaded one at a time, in the calling thread.
 
+    >>> import numpy as np
+    >>> from glassnet.keras.utils import PyDataset
     >>> class Squares(PyDataset):
     ...     def __len__(self):
     ...         return 2

@@ -200,3 +200,13 @@ def test_a_model_without_any_loss_says_so():
     model.compile(optimizer="sgd")
     with pytest.raises(ValueError, match="No loss to compute"):
         model.fit(*_data(), verbose=0)
+
+
+def test_compiled_without_an_optimizer_the_model_evaluates_but_says_it_cannot_train():
+    x, y = _data()
+    model = Sequential([Dense(1)])
+    model.compile(optimizer=None, loss="mse")
+    assert np.isfinite(model.evaluate(x, y, verbose=0))
+    for train in (lambda: model.fit(x, y, verbose=0), lambda: model.train_on_batch(x, y)):
+        with pytest.raises(ValueError, match="optimizer=None"):
+            train()

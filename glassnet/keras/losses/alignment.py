@@ -45,11 +45,12 @@ def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
     >>> a.shape, b.shape
     ((4, 1), (4, 1))
     """
-    shape1, shape2 = aligned_shapes(np.shape(x1), np.shape(x2), expand_rank_1)
-    if shape1 != tuple(np.shape(x1)):
-        x1 = _reshape(x1, shape1)
-    if shape2 != tuple(np.shape(x2)):
-        x2 = _reshape(x2, shape2)
+    shape1, shape2 = tuple(np.shape(x1)), tuple(np.shape(x2))
+    aligned1, aligned2 = aligned_shapes(shape1, shape2, expand_rank_1)
+    if aligned1 != shape1:
+        x1 = _reshape(x1, aligned1)
+    if aligned2 != shape2:
+        x2 = _reshape(x2, aligned2)
     return x1, x2
 
 

@@ -126,3 +126,9 @@ class Model(Trainer, Layer):
 
     def build(self, input_shape=None):
         self.built = True
+
+    def _compiled_train_step(self):
+        """A step function ``(x, y, sample_weight) -> (loss, y_pred)`` that trains exactly as the
+        tape does, without it; None to take the tape. fit's default step asks for it once per
+        epoch; models that know their graph (Sequential) override this."""
+        return None

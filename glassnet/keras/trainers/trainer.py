@@ -19,7 +19,6 @@ from glassnet.keras.callbacks import CallbackList
 from glassnet.keras.trainers import data
 from glassnet.keras.trainers.compile_state import CompileState
 from glassnet.keras.trainers.epoch_iterator import EpochIterator, batch_size_for
-from glassnet.keras.trainers.fast_step import FastTrainStep
 from glassnet.keras import validation as check
 
 
@@ -177,13 +176,11 @@ class Trainer:
 
     def _training_step(self):
         """The step function for the next batches (chosen once per epoch, as Keras compiles its
-        train function once per fit): the tape-free plan of fast_step.py for stacks of Dense
-        layers, the same ops in a fixed order; the tape for every other model."""
+        train function once per fit): the model's compiled step where it offers one (for a
+        stack of Dense layers, the same ops without the tape), else the tape. Only this default
+        step may ask for it: a user's own train_step must run as written."""
         self.optimizer._ensure_built(self.trainable_weights)
-        fast = self._fast_step
-        if fast is None or not fast.still_valid():
-            fast = self._fast_step = FastTrainStep.build(self)
-        return fast or self._tape_step
+        return self._compiled_train_step() or self._tape_step
 
     def _tape_step(self, x, y, sample_weight):
         """One step: forward, loss, gradients, update. Returns (loss value, predictions)."""

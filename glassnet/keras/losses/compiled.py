@@ -57,7 +57,7 @@ class CompiledLoss:
         y_true = np.asarray(y_true, dtype=self.dtype)  # Loss.__call__: y_true as a constant of the loss dtype
         y_true, aligned = squeeze_or_expand_to_same_rank(y_true, y_pred)  # LossFunctionWrapper.call
         reshape_backward = None
-        if aligned.shape != y_pred.shape:  # the tape reshapes y_pred with the reshape op
+        if aligned is not y_pred:  # the tape reshapes y_pred with the reshape op
             aligned, reshape_backward = ops.reshape.forward(y_pred, shape=aligned.shape)
         if self.sparse:
             labels = crossentropy.sparse_labels(y_true, aligned)

@@ -82,51 +82,32 @@ def reduce_weighted(values, *, weights=None, reduction="sum_over_batch_size"):
     A loss object runs it on the tape; fit's compiled training step calls its forward on plain
     arrays (see compiled.py): one copy of the arithmetic for both.
     """
-    shape, weighted = values.shape, values
+    shape = values.shape
     if weights is not None:
-        values_shape, weights_shape = aligned_shapes(values.shape, weights.shape)
+        values_shape, weights_shape = aligned_shapes(shape, weights.shape)
         weights = weights.reshape(weights_shape)
-        weighted = values.reshape(values_shape) * weights
-    name = _reduction_kind(weighted, weights, reduction)
-    out, divisor = _REDUCE[name](weighted, weights)
+        values = values.reshape(values_shape) * weights
+    out, divisor = _reduce(values, weights, reduction)
 
     def backward(g):
-        if name != "none":
-            g = _spread(g, divisor, weighted)
-        if weights is None:
-            return g
-        return sum_to(g * weights, values_shape).reshape(shape)
+        if out is not values:  # a full reduction: g (divided by the divisor) in every element
+            g = _filled(values.shape, values.dtype, g.item(), divisor)
+        return g if weights is None else sum_to(g * weights, values_shape).reshape(shape)
 
     return out, backward
 
 
-def _reduction_kind(weighted, weights, reduction):
+def _reduce(weighted, weights, reduction):
+    """(the reduced value, what it was divided by, or None)."""
     if reduction in (None, "none") or weighted.ndim == 0 or weighted.shape == (0,):
-        return "none"
+        return weighted, None
+    if reduction == "sum":
+        return np.add.reduce(weighted, axis=None), None
     if reduction == "mean_with_sample_weight" and weights is not None:
-        return "weighted_mean"
-    return "sum" if reduction == "sum" else "mean"
-
-
-def _weighted_mean(weighted, weights):
-    total = np.add.reduce(weighted, axis=None)
-    divisor = np.sum(weights, dtype=weighted.dtype)
-    # divide_no_nan: an all-zero weight vector gives a loss of 0, not NaN.
-    return (total / divisor if divisor != 0 else total * 0.0), divisor
-
-
-_REDUCE = {
-    "none": lambda weighted, weights: (weighted, None),
-    "sum": lambda weighted, weights: (np.add.reduce(weighted, axis=None), None),
+        total, divisor = np.add.reduce(weighted, axis=None), np.sum(weights, dtype=weighted.dtype)
+        return (total / divisor if divisor != 0 else total * 0.0), divisor  # divide_no_nan, as Keras
     # np.mean's arithmetic (a pairwise sum, then one division) without its Python wrapper.
-    "mean": lambda weighted, weights: (np.add.reduce(weighted, axis=None) / weighted.size, weighted.size),
-    "weighted_mean": _weighted_mean,
-}
-
-
-def _spread(g, divisor, weighted):
-    """The gradient of a full reduction: `g` (divided by `divisor`) in every element."""
-    return _filled(weighted.shape, weighted.dtype, g.item(), divisor)
+    return np.add.reduce(weighted, axis=None) / weighted.size, weighted.size
 
 
 @functools.lru_cache(maxsize=32)

@@ -31,13 +31,13 @@ def signature(model):
     The trainable variables stand for every trainable flag (the model's, the layers', their own);
     the rest enters as the values the plan reads: each layer's class, activation, kernel and bias,
     each trainable variable's constraint, the loss's options, whether the optimizer can update its
-    packed buffers at once, whether any layer adds a penalty, and the dtype.
+    packed buffers at once (and which buffers), whether any layer adds a penalty, and the dtype.
     """
     layers = model.layers
     if any(type(layer) is not Dense for layer in layers):
         return (type(model), *map(id, layers)), layers  # no plan, whatever the rest is
     loss, optimizer, variables = model._compile_state.loss_fn, model.optimizer, model.trainable_weights
-    objects = [*layers, loss, optimizer, *variables]
+    objects = [*layers, loss, optimizer, getattr(optimizer, "_flat", None), *variables]  # _flat: its buffers
     objects += [getattr(v, "constraint", None) for v in variables]
     for layer in layers:
         objects += (layer.kernel, layer.bias, layer.activation)
@@ -71,14 +71,14 @@ class DensePlan:
         self.layers = model.layers
         self.variables = model.trainable_weights
         self.loss, self.optimizer, self.packed = loss, model.optimizer, packed
-        self.activations = [layer._fused_activation() for layer in self.layers]
         positions = {id(v): i for i, v in enumerate(self.variables)}
         # Per layer, the positions of its kernel's and bias's gradients among the variables (None: frozen).
         self.slots = [(positions.get(id(layer.kernel)), positions.get(id(layer.bias))) for layer in self.layers]
         trains = [slots != (None, None) for slots in self.slots]
         self.first = trains.index(True)  # the layers before it need no backward pass
         # As the tape: a layer computes d(loss)/d(inputs) only when an earlier layer trains.
-        self.input_gradients = [any(trains[:i]) for i in range(len(self.layers))]
+        self.forward_steps = [(layer.kernel, layer.bias, layer._fused_activation(), any(trains[:i]))
+                              for i, layer in enumerate(self.layers)]
         self.outs = [(None, None)] * len(self.layers)
         if packed:  # gradients land straight in the optimizer's flat gradient buffer
             views = flat.views(self.optimizer._flat[2], self.variables)
@@ -110,10 +110,9 @@ class DensePlan:
         """Forward, loss, backward and update. Returns (loss value, predictions)."""
         backwards = []
         outputs = x
-        for layer, activation, input_gradient in zip(self.layers, self.activations, self.input_gradients):
-            bias = None if layer.bias is None else layer.bias.value
-            outputs, backward = ops.dense.forward(outputs, layer.kernel.value, bias, activation=activation,
-                                                  input_gradient=input_gradient)
+        for kernel, bias, activation, input_gradient in self.forward_steps:
+            outputs, backward = ops.dense.forward(outputs, kernel.value, None if bias is None else bias.value,
+                                                  activation=activation, input_gradient=input_gradient)
             backwards.append(backward)
         value, loss_backward = self.loss(y, outputs, sample_weight)
         grad = loss_backward()
@@ -126,7 +125,7 @@ class DensePlan:
             self.optimizer._apply_packed()
         else:  # clipping, EMA, accumulation, constraints, ...: the optimizer's full apply, as the tape
             self.optimizer.apply(grads, self.variables)
-        return np.asarray(value), outputs
+        return value, outputs
 
     def _collect(self, grads, i, kernel_grad, bias_grad):
         kernel_slot, bias_slot = self.slots[i]

@@ -15,32 +15,35 @@ from glassnet.autodiff import ops
 from glassnet.keras.losses import crossentropy, fused, reduction, regression
 from glassnet.keras.losses.alignment import squeeze_or_expand_to_same_rank
 
-# The fused op each built-in function calls (by `from_logits`), and the options it passes on.
+_CROSSENTROPY_OPTIONS = {"from_logits", "label_smoothing", "axis"}
+_SPARSE_OPTIONS = {"from_logits", "ignore_class", "axis"}
+# Per built-in function: its fused op (from_logits False, True) and the options it accepts.
 _FUSED = {
-    crossentropy.binary_crossentropy: (fused.binary_crossentropy_probabilities, fused.binary_crossentropy_logits),
-    crossentropy.categorical_crossentropy: (fused.categorical_crossentropy_probabilities,
-                                            fused.softmax_crossentropy),
-    crossentropy.sparse_categorical_crossentropy: (fused.categorical_crossentropy_probabilities,
-                                                   fused.softmax_crossentropy),
-    regression.mean_squared_error: (fused.mean_squared_error, None),
+    crossentropy.binary_crossentropy: ((fused.binary_crossentropy_probabilities, fused.binary_crossentropy_logits),
+                                       _CROSSENTROPY_OPTIONS),
+    crossentropy.categorical_crossentropy: ((fused.categorical_crossentropy_probabilities,
+                                             fused.softmax_crossentropy), _CROSSENTROPY_OPTIONS),
+    crossentropy.sparse_categorical_crossentropy: ((fused.categorical_crossentropy_probabilities,
+                                                    fused.softmax_crossentropy), _SPARSE_OPTIONS),
+    regression.mean_squared_error: ((fused.mean_squared_error, None), set()),
 }
-# Options under which the function is exactly its fused op (anything else takes the tape).
+# The option values under which the function is exactly its fused op (others take the tape).
 _PLAIN = {"from_logits": (False, True), "label_smoothing": (0, 0.0), "ignore_class": (None,)}
 
 
 def compile_loss(fn, options, reduction_name, dtype):
     """A CompiledLoss for ``LossFunctionWrapper(fn, reduction_name, **options)`` computing in
     `dtype`, or None where `fn` with these options is not one fused op."""
-    ops_by_logits = _FUSED.get(fn)
-    if ops_by_logits is None or any(key not in _PLAIN and key != "axis" for key in options):
+    fused_ops, accepted = _FUSED.get(fn, (None, set()))
+    if fused_ops is None or not accepted.issuperset(options):
         return None
     if any(options[key] not in allowed for key, allowed in _PLAIN.items() if key in options):
         return None
-    op = ops_by_logits[bool(options.get("from_logits", False))]
+    op = fused_ops[bool(options.get("from_logits", False))]
     if op is None:
         return None
-    axis = -1 if fn is regression.mean_squared_error else options.get("axis", -1)
-    return CompiledLoss(op, axis, fn is crossentropy.sparse_categorical_crossentropy, reduction_name, dtype)
+    sparse = fn is crossentropy.sparse_categorical_crossentropy
+    return CompiledLoss(op, options.get("axis", -1), sparse, reduction_name, dtype)
 
 
 class CompiledLoss:

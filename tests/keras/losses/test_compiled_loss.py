@@ -86,3 +86,12 @@ def test_all_zero_weights_give_a_zero_gradient():
         loss = reduction.reduce_weighted(values, weights=np.zeros(2), reduction="mean_with_sample_weight")
     assert float(loss.numpy()) == 0.0
     np.testing.assert_array_equal(tape.gradient(loss, values).numpy(), [0.0, 0.0])
+
+
+@pytest.mark.parametrize("fn, options", [
+    (losses.mean_squared_error, {"axis": 0}), (losses.mean_squared_error, {"from_logits": False}),
+    (losses.sparse_categorical_crossentropy, {"label_smoothing": 0.0}),
+])
+def test_options_the_function_does_not_take_leave_it_to_the_tape(fn, options):
+    # On the tape these fail with a TypeError; the compiled form must not compute anything instead.
+    assert losses.LossFunctionWrapper(fn, **options)._compiled(np.dtype("float32")) is None

@@ -16,6 +16,11 @@ def _reshape(x, shape):
     return ops.reshape(x, shape=shape) if isinstance(x, Tensor) else np.reshape(x, shape)
 
 
+def _shape(x):
+    # Arrays and Tensors carry their shape; np.shape's Python wrapper costs more than the rest here.
+    return tuple(x.shape) if hasattr(x, "shape") else np.shape(x)
+
+
 def aligned_shapes(shape1, shape2, expand_rank_1=True):
     """The shapes `squeeze_or_expand_to_same_rank` would give, without touching data.
 
@@ -45,11 +50,14 @@ def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
     >>> a.shape, b.shape
     ((4, 1), (4, 1))
     """
-    shape1, shape2 = aligned_shapes(np.shape(x1), np.shape(x2), expand_rank_1)
-    if shape1 != tuple(np.shape(x1)):
-        x1 = _reshape(x1, shape1)
-    if shape2 != tuple(np.shape(x2)):
-        x2 = _reshape(x2, shape2)
+    shape1, shape2 = _shape(x1), _shape(x2)
+    if len(shape1) == len(shape2):  # the common case: nothing to align
+        return x1, x2
+    aligned1, aligned2 = aligned_shapes(shape1, shape2, expand_rank_1)
+    if aligned1 != shape1:
+        x1 = _reshape(x1, aligned1)
+    if aligned2 != shape2:
+        x2 = _reshape(x2, aligned2)
     return x1, x2
 
 

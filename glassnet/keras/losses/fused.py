@@ -7,7 +7,12 @@ Every one is checked against finite differences in tests/keras/losses.
 import numpy as np
 
 from glassnet import backend
+from glassnet.autodiff import ops
 from glassnet.autodiff.primitive import primitive
+
+
+def _log_sigmoid(x):
+    return ops.log_sigmoid.forward(x)[0]
 
 
 def _expand(g, axis):
@@ -35,13 +40,11 @@ def binary_crossentropy_probabilities(y_true, y_pred, *, axis=-1):
 @primitive
 def binary_crossentropy_logits(y_true, logits, *, axis=-1):
     """mean over `axis` of -t log sigmoid(x) - (1 - t) log sigmoid(-x), computed without overflow."""
-    # log sigmoid(x) = -logaddexp(0, -x)
-    terms = y_true * np.logaddexp(0, -logits) + (1.0 - y_true) * np.logaddexp(0, logits)
+    terms = -(y_true * _log_sigmoid(logits) + (1.0 - y_true) * _log_sigmoid(-logits))
     count = logits.shape[axis]
 
     def backward(g):
-        with np.errstate(over="ignore"):
-            probabilities = 1 / (1 + np.exp(-logits))
+        probabilities, _ = ops.sigmoid.forward(logits)
         return None, _expand(g, axis) * (probabilities - y_true) / count
 
     return (np.sum(terms, axis=axis) / count).astype(logits.dtype, copy=False), backward
@@ -50,8 +53,7 @@ def binary_crossentropy_logits(y_true, logits, *, axis=-1):
 @primitive
 def softmax_crossentropy(y_true, logits, *, axis=-1):
     """-sum over `axis` of t log softmax(x); the gradient is softmax(x) sum(t) - t."""
-    shifted = logits - np.max(logits, axis=axis, keepdims=True)
-    log_softmax = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    log_softmax, _ = ops.log_softmax.forward(logits, axis=axis)
 
     def backward(g):
         total = np.sum(y_true, axis=axis, keepdims=True)

@@ -62,8 +62,12 @@ class Loss:
         return reduce_weighted_values(losses, sample_weight, mask, self.reduction)
 
     def _checked_losses(self, losses, y_pred, dtype):
-        """`call`'s result as a Tensor, or an error naming the loss function and what it returned."""
-        value = per_sample_values(losses, y_pred.shape, self._function_name())
+        """`call`'s result as a Tensor, or an error naming the loss function and what it returned.
+        A built-in loss's result is trusted to be its formula's (an `axis` other than -1 may
+        reduce the batch axis, as in Keras); a user's function is checked for its batch size."""
+        function = getattr(self, "fn", type(self).call)
+        builtin = getattr(function, "__module__", "").startswith("glassnet.")
+        value = per_sample_values(losses, y_pred.shape, self._function_name(), check_batch=not builtin)
         return losses if isinstance(losses, Tensor) else constant(value, dtype)
 
     def _function_name(self):

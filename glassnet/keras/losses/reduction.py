@@ -9,10 +9,13 @@ The default divides by the number of elements, not by the sum of the weights:
 Keras does that on purpose so a weight of 0 removes a sample's contribution
 without making the others count more.
 """
+import functools
+
 import numpy as np
 
 from glassnet import backend
-from glassnet.autodiff import Tensor, ops
+from glassnet.autodiff import Tensor
+from glassnet.autodiff.primitive import primitive, sum_to
 from glassnet.keras.losses.alignment import aligned_shapes, squeeze_or_expand_to_same_rank
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
@@ -62,18 +65,60 @@ def apply_mask(sample_weight, mask, dtype, reduction):
     return sample_weight * mask
 
 
-def reduce_values(values, sample_weight, reduction):
-    """Reduce the (already weighted) losses `values` as `reduction` says."""
-    if reduction in (None, "none") or values.ndim == 0 or values.shape == (0,):
-        return values
+def sample_weights(values_shape, dtype, sample_weight=None, mask=None, reduction="sum_over_batch_size"):
+    """The weights the per-sample losses are multiplied by: `sample_weight` (checked and cast)
+    with the `mask` folded in, or None when there are neither."""
+    if sample_weight is None and mask is None:
+        return None
+    if sample_weight is not None:
+        sample_weight = weights_array(sample_weight, values_shape, dtype)
+    return apply_mask(sample_weight, mask, dtype, reduction)
+
+
+@primitive
+def reduce_weighted(values, *, weights=None, reduction="sum_over_batch_size"):
+    """``values * weights`` (ranks aligned first), reduced as `reduction` says, as one op.
+
+    A loss object runs it on the tape; fit's compiled training step calls its forward on plain
+    arrays (see compiled.py): one copy of the arithmetic for both.
+    """
+    shape = values.shape
+    if weights is not None:
+        values_shape, weights_shape = aligned_shapes(shape, weights.shape)
+        weights = weights.reshape(weights_shape)
+        values = values.reshape(values_shape) * weights
+    out, divisor = _reduce(values, weights, reduction)
+
+    def backward(g):
+        if out is not values:  # a full reduction: g (divided by the divisor) in every element
+            g = _filled(values.shape, values.dtype, g.item(), divisor)
+        return g if weights is None else sum_to(g * weights, values_shape).reshape(shape)
+
+    return out, backward
+
+
+def _reduce(weighted, weights, reduction):
+    """(the reduced value, what it was divided by, or None)."""
+    if reduction in (None, "none") or weighted.ndim == 0 or weighted.shape == (0,):
+        return weighted, None
     if reduction == "sum":
-        return ops.sum(values)
-    if reduction == "mean_with_sample_weight" and sample_weight is not None:
-        total = ops.sum(values)
-        divisor = np.sum(sample_weight, dtype=values.dtype)
-        # divide_no_nan: an all-zero weight vector gives a loss of 0, not NaN.
-        return total / divisor if divisor != 0 else total * 0.0
-    return ops.mean(values)  # sum / number of elements, as one op
+        return np.add.reduce(weighted, axis=None), None
+    if reduction == "mean_with_sample_weight" and weights is not None:
+        total, divisor = np.add.reduce(weighted, axis=None), np.sum(weights, dtype=weighted.dtype)
+        return (total / divisor if divisor != 0 else total * 0.0), divisor  # divide_no_nan, as Keras
+    # np.mean's arithmetic (a pairwise sum, then one division) without its Python wrapper.
+    return np.add.reduce(weighted, axis=None) / weighted.size, weighted.size
+
+
+@functools.lru_cache(maxsize=32)
+def _filled(shape, dtype, g, divisor):
+    # fit asks for the same array on every step of a batch shape; nothing writes into it.
+    g = np.asarray(g, dtype)
+    if divisor is not None:
+        g = g / divisor if divisor != 0 else g * 0.0
+    array = np.full(shape, g, dtype)
+    array.flags.writeable = False
+    return array
 
 
 def reduce_weighted_values(values, sample_weight=None, mask=None, reduction="sum_over_batch_size"):
@@ -88,11 +133,5 @@ def reduce_weighted_values(values, sample_weight=None, mask=None, reduction="sum
     Example: losses [1, 2, 3, 4] with weights [1, 0, 1, 2] and the default
     reduction give (1 + 0 + 3 + 8) / 4 = 3.
     """
-    dtype = values.dtype
-    if sample_weight is not None:
-        sample_weight = weights_array(sample_weight, values.shape, dtype)
-    sample_weight = apply_mask(sample_weight, mask, dtype, reduction)
-    if sample_weight is not None:
-        values, sample_weight = squeeze_or_expand_to_same_rank(values, sample_weight)
-        values = values * sample_weight
-    return reduce_values(values, sample_weight, reduction)
+    weights = sample_weights(tuple(values.shape), values.dtype, sample_weight, mask, reduction)
+    return reduce_weighted(values, weights=weights, reduction=reduction)

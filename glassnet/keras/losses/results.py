@@ -11,7 +11,7 @@ import numpy as np
 from glassnet.autodiff import Tensor
 
 
-def per_sample_values(result, y_pred_shape, returned_by, what="losses"):
+def per_sample_values(result, y_pred_shape, returned_by, what="losses", check_batch=True):
     """`result` as an ndarray (a Tensor's own array), or a ValueError.
 
     Accepted: a scalar, or one value per sample, shape (batch,) or (batch, ...).
@@ -21,6 +21,7 @@ def per_sample_values(result, y_pred_shape, returned_by, what="losses"):
         y_pred_shape: the shape of the predictions it was given.
         returned_by: who returned it, e.g. "The loss function 'my_loss'".
         what: what it should have returned, e.g. 'losses' or 'metric values'.
+        check_batch: whether a result with another batch size is refused.
     """
     value = result.value if isinstance(result, Tensor) else _as_array(result)
     batch = y_pred_shape[0] if len(y_pred_shape) else 1
@@ -29,7 +30,7 @@ def per_sample_values(result, y_pred_shape, returned_by, what="losses"):
             f"{returned_by} returned {_describe(result)}. Expected the per-sample {what}: a Tensor or "
             f"array of numbers, shape ({batch},) for this batch, or a scalar."
         )
-    if value.ndim and len(y_pred_shape) and value.shape[0] != batch:
+    if check_batch and value.ndim and len(y_pred_shape) and value.shape[0] != batch:
         raise ValueError(
             f"{returned_by} returned {what} of shape {value.shape} for a batch of {batch} (y_pred of "
             f"shape {tuple(y_pred_shape)}). Expected one value per sample, shape ({batch},) or "

@@ -6,7 +6,9 @@ function given to `compile(loss=...)`.
 """
 import inspect
 
-from glassnet.keras.losses import validation
+import numpy as np
+
+from glassnet.keras.losses import compiled, validation
 from glassnet.keras.losses.alignment import squeeze_or_expand_to_same_rank
 from glassnet.keras.losses.crossentropy import sparse_labels
 from glassnet.keras.losses.loss import Loss
@@ -46,6 +48,20 @@ class LossFunctionWrapper(Loss):
         check = validation.CHECKS.get(self.fn)
         if check is not None:
             check(self.fn.__name__, y_true, output_shape, **self._fn_kwargs)
+
+    def _compiled(self, y_pred_dtype):
+        """This loss as array functions for fit's compiled training step (see compiled.py), for
+        predictions of `y_pred_dtype`; None where only the tape computes it as ``__call__`` does."""
+        overridden = (type(self).__call__ is not Loss.__call__ or type(self).call is not LossFunctionWrapper.call
+                      or type(self).sample_mask is not LossFunctionWrapper.sample_mask)
+        dtype = self._compute_dtype(np.empty(0, y_pred_dtype))
+        if overridden or dtype != y_pred_dtype:  # the tape would cast y_pred first
+            return None
+        return compiled.compile_loss(self.fn, self._fn_kwargs, self.reduction, dtype)
+
+    def _compiled_key(self):
+        """Everything :meth:`_compiled` depends on, to compare before reusing its result."""
+        return type(self), self.fn, self.reduction, self._dtype, self._explicit_dtype, tuple(self._fn_kwargs.items())
 
     def get_config(self):
         config = super().get_config()

@@ -35,7 +35,7 @@ class Model(Trainer, Layer):
     """
 
     _untracked_attributes = Layer._untracked_attributes | {
-        "optimizer", "history", "_compile_state", "_fast_step", "_probed_output", "_input_layer",
+        "optimizer", "history", "_compile_state", "_dense_plan", "_probed_output", "_input_layer",
     }
 
     def __init__(self, *args, **kwargs):
@@ -120,3 +120,9 @@ class Model(Trainer, Layer):
             for layer in unbuilt:
                 layer._unbuild()
             raise
+
+    def _compiled_train_step(self):
+        """A step function ``(x, y, sample_weight) -> (loss, y_pred)`` that trains exactly as the
+        tape does, without it; None to take the tape. fit's default step asks for it once per
+        epoch; models that know their graph (Sequential) override this."""
+        return None

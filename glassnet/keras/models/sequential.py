@@ -4,6 +4,7 @@ from glassnet.keras.keras_tensor import KerasTensor
 from glassnet.keras.layers import layer as layer_module
 from glassnet.keras.layers.input_layer import InputLayer
 from glassnet.keras.layers.layer import Layer, _as_shape
+from glassnet.keras.models import dense_plan
 from glassnet.keras.models.model import Model
 
 
@@ -144,3 +145,12 @@ class Sequential(Model):
                 f"'{self.name}') is incompatible with the layer: expected input shape {expected}, "
                 f"i.e. axis -1 to have value {expected[-1]}, but received input with shape {tuple(shape)}.{hint}"
             )
+
+    def _compiled_train_step(self):
+        """fit's training step without the tape while this is a plain stack of Dense layers (see
+        dense_plan.py), rebuilt whenever anything its arithmetic depends on changes; else None."""
+        if type(self).call is not Sequential.call:
+            return None
+        if "_dense_plan" not in self.__dict__:
+            self._dense_plan = dense_plan.CachedPlan()
+        return self._dense_plan.get(self)

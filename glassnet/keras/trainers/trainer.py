@@ -22,7 +22,6 @@ from glassnet.keras.callbacks import CallbackList
 from glassnet.keras.trainers import data
 from glassnet.keras.trainers.batch_sources import ArrayBatches, StreamBatches, is_batch_stream
 from glassnet.keras.trainers.compile_state import CompileMetrics, CompileState
-from glassnet.keras.trainers.fast_step import FastTrainStep
 from glassnet.keras.trainers.steps import StepMethods, unpack_x_y_sample_weight
 from glassnet.keras import validation as check
 
@@ -36,7 +35,6 @@ class Trainer(StepMethods):
         self.history = None
         self.steps_per_execution = 1
         self._compile_state = None
-        self._fast_step = None
 
     # --- compile ---------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
@@ -64,7 +62,6 @@ class Trainer(StepMethods):
         if metrics is None and self._compile_state is not None and loss is not None:
             metrics = self._compile_state.metric_identifiers  # Keras keeps earlier metrics on recompile
         self._compile_state = CompileState(loss, metrics, weighted_metrics, loss_weights)
-        self._fast_step = None
         self.optimizer = optimizer
         self.loss = loss
         self.steps_per_execution = steps_per_execution
@@ -264,22 +261,20 @@ class Trainer(StepMethods):
 
     def _training_step(self):
         """The step function for the next batches (chosen once per epoch, as Keras compiles its
-        train function once per fit): the tape-free plan of fast_step.py for stacks of Dense
-        layers, the same ops in a fixed order; the tape for every other model."""
+        train function once per fit): the model's compiled step where it offers one (for a
+        stack of Dense layers, the same ops without the tape), else the tape. Only this default
+        step may ask for it: a user's own train_step must run as written."""
         self.optimizer._ensure_built(self.trainable_weights)
         if not self._may_use_plan():
             return self._tape_step
-        fast = self._fast_step
-        if fast is None or not fast.still_valid():
-            fast = self._fast_step = FastTrainStep.build(self)
-        return fast or self._tape_step
+        return self._compiled_train_step() or self._tape_step
 
     def _may_use_plan(self):
-        """Whether nothing outside the layers changes the step's arithmetic (the plan checks the layers)."""
-        if self._overridden("compute_loss") or self._compile_state.loss_weight is not None:
+        """Whether what the model's plan cannot see leaves the step as the plan computes it:
+        compile's loss weight, and penalties on the layers' outputs."""
+        if self._compile_state.loss_weight is not None:
             return False
-        return all(w.trainable and w.constraint is None for w in self.weights) and not any(
-            layer.activity_regularizer is not None for layer in self._flatten_layers())
+        return not any(layer.activity_regularizer is not None for layer in self._flatten_layers())
 
     def _tape_step(self, x, y, sample_weight):
         """One step: forward, loss, gradients, update. Returns (loss value, predictions)."""

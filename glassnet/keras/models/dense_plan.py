@@ -1,0 +1,135 @@
+"""fit's training step without the tape, for a Sequential stack of Dense layers.
+
+The tape rebuilds the graph on every batch; for a stack of Dense layers the graph never changes,
+so this plan runs the very same op functions in a fixed order: each layer's fused dense op
+(forward, then backward), the loss as array functions (losses/compiled.py: the same alignment,
+fused loss op and reduction the loss object runs), and the optimizer's own update. It computes
+what the tape computes, bit for bit (tests/keras/trainers/test_fast_path_fuzz.py).
+
+A plan holds for the state it was built from. :func:`signature` lists every part of that state
+the arithmetic depends on, and :class:`CachedPlan` builds a new plan whenever it changes. Where
+no plan computes what the tape does (another layer, an activation without a fused form, a
+regularizer, a loss that is not one fused op, an overridden step), there is none: the tape trains.
+"""
+import numpy as np
+
+from glassnet.autodiff import ops
+from glassnet.keras.layers.dense import Dense
+from glassnet.keras.losses.wrapper import LossFunctionWrapper
+from glassnet.keras.optimizers import flat
+from glassnet.keras.trainers.trainer import Trainer
+
+# Trainer methods whose override means the step is no longer the default one.
+_STEP_METHODS = ("train_step", "compute_loss", "_compute_loss", "_tape_step")
+
+
+def signature(model):
+    """What a plan for `model` depends on: (a tuple to compare with ==, the objects it names by id).
+
+    Objects (layers, variables, the loss, the optimizer, constraints) enter by identity, so the
+    tuple compares in one C call; the second item keeps them alive, so no id is reused meanwhile.
+    The trainable variables stand for every trainable flag (the model's, the layers', their own);
+    the rest enters as the values the plan reads: each layer's class, activation, kernel and bias,
+    each trainable variable's constraint, the loss's options, whether the optimizer can update its
+    packed buffers at once (and which buffers), whether any layer adds a penalty, and the dtype.
+    """
+    layers = model.layers
+    if any(type(layer) is not Dense for layer in layers):
+        return (type(model), *map(id, layers)), layers  # no plan, whatever the rest is
+    loss, optimizer, variables = model._compile_state.loss_fn, model.optimizer, model.trainable_weights
+    objects = [*layers, loss, optimizer, getattr(optimizer, "_flat", None), *variables]  # _flat: its buffers
+    objects += [getattr(v, "constraint", None) for v in variables]
+    for layer in layers:
+        objects += (layer.kernel, layer.bias, layer.activation)
+    key = (type(model), model.dtype, bool(model.losses), optimizer._can_apply_packed(variables),
+           loss._compiled_key() if isinstance(loss, LossFunctionWrapper) else None, len(variables), *map(id, objects))
+    return key, objects
+
+
+class CachedPlan:
+    """The plan for a model's current state, rebuilt when its :func:`signature` changes."""
+
+    def __init__(self):
+        self.key, self.objects, self.plan = None, None, None
+
+    def get(self, model):
+        key, objects = signature(model)
+        try:
+            same = key == self.key
+        except (TypeError, ValueError):  # a user's loss option that compares as an array
+            same = False
+        if not same:
+            self.key, self.objects, self.plan = key, objects, DensePlan.build(model)
+        return self.plan
+
+
+class DensePlan:
+    """One compiled training step for a Sequential of Dense layers; :meth:`build` returns None
+    where it would not compute what the tape computes."""
+
+    def __init__(self, model, loss, packed):
+        self.layers = model.layers
+        self.variables = model.trainable_weights
+        self.loss, self.optimizer, self.packed = loss, model.optimizer, packed
+        positions = {id(v): i for i, v in enumerate(self.variables)}
+        # Per layer, the positions of its kernel's and bias's gradients among the variables (None: frozen).
+        self.slots = [(positions.get(id(layer.kernel)), positions.get(id(layer.bias))) for layer in self.layers]
+        trains = [slots != (None, None) for slots in self.slots]
+        self.first = trains.index(True)  # the layers before it need no backward pass
+        # As the tape: a layer computes d(loss)/d(inputs) only when an earlier layer trains.
+        self.forward_steps = [(layer.kernel, layer.bias, layer._fused_activation(), any(trains[:i]))
+                              for i, layer in enumerate(self.layers)]
+        self.outs = [(None, None)] * len(self.layers)
+        if packed:  # gradients land straight in the optimizer's flat gradient buffer
+            views = flat.views(self.optimizer._flat[2], self.variables)
+            self.outs = [tuple(None if i is None else views[i] for i in slots) for slots in self.slots]
+
+    @classmethod
+    def build(cls, model):
+        layers, variables = model.layers, model.trainable_weights
+        # A class's methods do not change: checking them here, once, is enough.
+        if not layers or any(getattr(type(model), name, None) is not getattr(Trainer, name, None)
+                             for name in _STEP_METHODS):
+            return None
+        if any(type(layer) is not Dense or layer._fused_activation() is False for layer in layers):
+            return None
+        dtype = np.dtype(model.dtype)
+        weights = [w for layer in layers for w in (layer.kernel, layer.bias) if w is not None]
+        own = {id(w) for w in weights}
+        if (model.losses or not variables or len(own) != len(weights) or any(id(v) not in own for v in variables)
+                or any(w.dtype != dtype for w in weights)):
+            return None
+        loss = model._compile_state.loss_fn
+        loss = loss._compiled(dtype) if isinstance(loss, LossFunctionWrapper) else None
+        if loss is None:
+            return None
+        constrained = any(getattr(v, "constraint", None) is not None for v in variables)
+        return cls(model, loss, model.optimizer._can_apply_packed(variables) and not constrained)
+
+    def __call__(self, x, y, sample_weight):
+        """Forward, loss, backward and update. Returns (loss value, predictions)."""
+        backwards = []
+        outputs = x
+        for kernel, bias, activation, input_gradient in self.forward_steps:
+            outputs, backward = ops.dense.forward(outputs, kernel.value, None if bias is None else bias.value,
+                                                  activation=activation, input_gradient=input_gradient)
+            backwards.append(backward)
+        value, loss_backward = self.loss(y, outputs, sample_weight)
+        grad = loss_backward()
+        grads = None if self.packed else [None] * len(self.variables)
+        for i in range(len(self.layers) - 1, self.first - 1, -1):
+            grad, kernel_grad, bias_grad = backwards[i](grad, out=self.outs[i])
+            if grads is not None:
+                self._collect(grads, i, kernel_grad, bias_grad)
+        if grads is None:
+            self.optimizer._apply_packed()
+        else:  # clipping, EMA, accumulation, constraints, ...: the optimizer's full apply, as the tape
+            self.optimizer.apply(grads, self.variables)
+        return value, outputs
+
+    def _collect(self, grads, i, kernel_grad, bias_grad):
+        kernel_slot, bias_slot = self.slots[i]
+        if kernel_slot is not None:
+            grads[kernel_slot] = kernel_grad
+        if bias_slot is not None:
+            grads[bias_slot] = bias_grad

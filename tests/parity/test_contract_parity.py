@@ -22,7 +22,7 @@ import types
 import keras
 import numpy as np
 import pytest
-from parity_tools import assert_close
+from parity_tools import TOLERANCE, assert_close, scaled_error
 
 import glassnet as tf
 import glassnet.keras as gk
@@ -60,6 +60,22 @@ def _classes(library, ops):
 
         def call(self, inputs):
             return ops.matmul(inputs, self.w) + self.b
+
+    class Mixed(layers.Layer):
+        """Weights made non-trainable first, trainable second, a sub-layer before both: Keras lists
+        the layer's trainable ones, then its non-trainable ones, then the sub-layer's."""
+
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.inner = layers.Dense(2, activation="tanh")
+
+        def build(self, input_shape):
+            self.offset = self.add_weight(shape=(input_shape[-1],), initializer="ones", trainable=False,
+                                          name="offset")
+            self.scale = self.add_weight(shape=(input_shape[-1],), initializer="random_normal", name="scale")
+
+        def call(self, inputs):
+            return self.inner(ops.multiply(inputs, self.scale) + self.offset)
 
     class LinearModel(library.Model):
         def __init__(self):
@@ -102,12 +118,13 @@ def _classes(library, ops):
             return inputs
 
     class FrozenInside(layers.Layer):
-        """A custom layer with one frozen sub-layer (frozen before it is built) and one free one."""
+        """A custom layer with one frozen sub-layer (frozen here, before it is built, unless the test
+        freezes it later) and one free one."""
 
-        def __init__(self):
+        def __init__(self, freeze=True):
             super().__init__()
             self.frozen = layers.Dense(4, activation="tanh")
-            self.frozen.trainable = False
+            self.frozen.trainable = not freeze
             self.free = layers.Dense(3, activation="tanh")
 
         def call(self, inputs):
@@ -146,16 +163,20 @@ MODELS = {
     "linear_in_sequential": lambda lib, ops, c: _sequential(lib, c.Linear(4), lib.layers.Dense(3, activation="tanh")),
     "linear_in_subclassed_model": lambda lib, ops, c: c.LinearModel(),
     "dense_list_model": lambda lib, ops, c: c.ListModel(),
+    "mixed_weights": lambda lib, ops, c: _sequential(lib, c.Mixed()),
     "dense_dict_model": lambda lib, ops, c: c.DictModel(),
     "add_loss": lambda lib, ops, c: _sequential(lib, lib.layers.Dense(4, activation="tanh"), c.ActivityPenalty(0.05)),
     "activity_regularizer": lambda lib, ops, c: lib.Sequential([
         lib.Input(shape=(FEATURES,)), lib.layers.Dense(4, activation="tanh", activity_regularizer="l2"),
         lib.layers.Dense(1, activity_regularizer=lib.regularizers.L1L2(l1=0.01, l2=0.02))]),
+    "activity_regularizer_on_custom_layer": lambda lib, ops, c: _sequential(
+        lib, c.Linear(4, activity_regularizer=lib.regularizers.L2(0.05))),
     "all_regularizers": lambda lib, ops, c: _sequential(
         lib, lib.layers.Dense(4, activation="tanh", kernel_regularizer="l2",
                               bias_regularizer=lib.regularizers.L1(0.05), activity_regularizer="l1")),
     "frozen_first_layer": lambda lib, ops, c: _sequential(lib, lib.layers.Dense(4, activation="tanh")),
     "frozen_sub_layer": lambda lib, ops, c: _sequential(lib, c.FrozenInside()),
+    "frozen_sub_layer_after_build": lambda lib, ops, c: _sequential(lib, c.FrozenInside(freeze=False)),
     "compute_sum": lambda lib, ops, c: _sequential(lib, c.ComputeSum(FEATURES), lib.layers.Dense(4, activation="tanh")),
     "dropout_inside": lambda lib, ops, c: _sequential(lib, c.NoisyBlock()),
     "classifier": lambda lib, ops, c: lib.Sequential([
@@ -172,6 +193,8 @@ def _build(name, library, ops, x):
         model(x[:2])
     if name == "frozen_first_layer":
         model.layers[0].trainable = False
+    if name == "frozen_sub_layer_after_build":
+        model.layers[0].frozen.trainable = False
     return model
 
 
@@ -223,6 +246,7 @@ def _compare(what, mine, theirs, *, skip_weights=(), key_order=True):
     assert keys(mine["history"]) == keys(theirs["history"]), (
         f"{what}: History keys differ\n  glassnet: {list(mine['history'])}\n  keras:    {list(theirs['history'])}")
     for key, values in theirs["history"].items():
+        assert len(mine["history"][key]) == len(values), f"{what}: History[{key!r}] has {len(values)} epochs in Keras"
         for epoch, (a, b) in enumerate(zip(mine["history"][key], values)):
             assert_close(a, b, family="fit", what=f"{what}: History[{key!r}] epoch {epoch}")
     assert sorted(mine["evaluate"]) == sorted(theirs["evaluate"]), (
@@ -238,7 +262,7 @@ def _compare(what, mine, theirs, *, skip_weights=(), key_order=True):
 
 # --- the cases ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("name", ["linear_in_sequential", "linear_in_subclassed_model", "dense_list_model",
-                                  "dense_dict_model"])
+                                  "dense_dict_model", "mixed_weights"])
 def test_custom_layers_and_subclassed_models_train_as_in_keras(name):
     x, y = _data(1)
     mine, theirs = _run_both(name, x, y, compile_args={"loss": "mse", "metrics": ["mae"]},
@@ -253,7 +277,8 @@ def test_add_loss_in_call_trains_and_evaluates_as_in_keras(loss):
     _compare(f"add_loss with compile(loss={loss!r})", mine, theirs)
 
 
-@pytest.mark.parametrize("name", ["activity_regularizer", "all_regularizers"])
+@pytest.mark.parametrize("name", ["activity_regularizer", "activity_regularizer_on_custom_layer",
+                                  "all_regularizers"])
 def test_activity_regularizers_train_and_evaluate_as_in_keras(name):
     x, y = _data(4)
     mine, theirs = _run_both(name, x, y, compile_args={"loss": "mse", "metrics": ["mse"]})
@@ -262,6 +287,7 @@ def test_activity_regularizers_train_and_evaluate_as_in_keras(name):
 
 @pytest.mark.parametrize("name, frozen", [
     ("frozen_first_layer", (0, 1)),
+    ("frozen_sub_layer_after_build", (0, 1)),
     pytest.param("frozen_sub_layer", (0, 1), marks=pytest.mark.xfail(strict=True, reason=FROZEN_BEFORE_BUILD)),
 ])
 def test_frozen_weights_stay_and_the_others_train_as_in_keras(name, frozen):
@@ -465,12 +491,20 @@ def test_a_non_trainable_weight_updated_in_call_follows_keras():
         model.evaluate(x, y, batch_size=BATCH, verbose=0)
         totals[name] = (start, after_predict, after_fit, np.array(model.layers[0].total.numpy()), model.get_weights())
     column_sums = x.astype("float64").sum(axis=0)
-    assert_close(totals["keras"][1], column_sums, family="fit", what="keras: total after predict")
-    for index, stage in enumerate(("after predict", "after 2 epochs of fit", "after evaluate"), start=1):
-        assert_close(totals["glassnet"][index], totals["keras"][index], family="fit",
-                     what=f"ComputeSum.total {stage}")
+    stages = ("after predict", "after 2 epochs of fit", "after evaluate")
+    for index, (stage, passes) in enumerate(zip(stages, (1, 3, 4)), start=1):
+        assert_close(totals["keras"][index], passes * column_sums, family="fit",
+                     what=f"keras: ComputeSum.total {stage} is {passes} x the column sums")
+    # compared without recording in the summary of worst errors while this test is expected to fail
+    for index, stage in enumerate(stages, start=1):
+        _assert_close_unrecorded(totals["glassnet"][index], totals["keras"][index], f"ComputeSum.total {stage}")
     for index, (a, b) in enumerate(zip(totals["glassnet"][4], totals["keras"][4])):
-        assert_close(a, b, family="fit", what=f"ComputeSum model: final weight {index}")
+        _assert_close_unrecorded(a, b, f"ComputeSum model: final weight {index}")
+
+
+def _assert_close_unrecorded(actual, expected, what):
+    error, _ = scaled_error(actual, expected)
+    assert error <= TOLERANCE["fit"], f"{what}: error {error:.3g}\n  glassnet: {actual}\n  keras:    {expected}"
 
 
 def test_dropout_inside_a_custom_layer_follows_the_outer_call():
@@ -488,8 +522,8 @@ def test_dropout_inside_a_custom_layer_follows_the_outer_call():
         evaluated = model.evaluate(x, y, batch_size=BATCH, verbose=0)
         library.utils.set_random_seed(0)
         fit_loss = model.fit(x, y, batch_size=BATCH, epochs=1, shuffle=False, verbose=0).history["loss"][0]
-        results[name] = {"initial": initial, "predict": predicted, "evaluate": evaluated, "fit": fit_loss,
-                         "weights": model.get_weights()}
+        results[name] = {"model": model, "initial": initial, "predict": predicted, "evaluate": evaluated,
+                         "fit": fit_loss, "weights": model.get_weights()}
     assert_close(results["glassnet"]["predict"], results["keras"]["predict"], family="forward",
                  what="predict() through a custom layer holding Dropout")
     assert_close(results["glassnet"]["evaluate"], results["keras"]["evaluate"], family="forward",
@@ -499,11 +533,18 @@ def test_dropout_inside_a_custom_layer_follows_the_outer_call():
             f"{name}: fit's loss {result['fit']} equals evaluate's {result['evaluate']}: no dropout in fit")
         for a, b in zip(result["weights"], result["initial"]):
             np.testing.assert_array_equal(a, b, err_msg=f"{name}: a zero learning rate moved a weight")
+    # and it trains (the masks are drawn differently from Keras's, so only glassnet's own run counts)
+    model = results["glassnet"]["model"]
+    model.compile(optimizer=gk.optimizers.Adam(learning_rate=0.05), loss="mse")
+    losses = model.fit(x, y, batch_size=BATCH, epochs=4, verbose=0).history["loss"]
+    assert np.all(np.isfinite(losses)) and losses[-1] < losses[0], f"fit through Dropout does not train: {losses}"
+    assert model.evaluate(x, y, verbose=0) < results["glassnet"]["evaluate"], "evaluate did not improve"
 
 
 @pytest.mark.parametrize("name", [
     pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=UNNAMED_WEIGHTS))
-    if name in ("linear_in_sequential", "linear_in_subclassed_model", "compute_sum") else
+    if name in ("linear_in_sequential", "linear_in_subclassed_model", "compute_sum",
+                "activity_regularizer_on_custom_layer") else
     pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=FROZEN_BEFORE_BUILD))
     if name == "frozen_sub_layer" else name
     for name in sorted(MODELS)])

@@ -97,6 +97,25 @@ def _classes(library, ops):
                 inputs = block(inputs)
             return self.head(inputs)
 
+    class TrackerModel(ListModel):
+        """The guide's lower-level step: its own loss function and metric trackers, no compiled loss."""
+
+        def __init__(self):
+            super().__init__()
+            self.loss_tracker = library.metrics.Mean(name="loss")
+            self.mae_metric = library.metrics.MeanAbsoluteError(name="mae")
+            self.loss_fn = library.losses.MeanSquaredError()
+
+        @property
+        def metrics(self):
+            return [self.loss_tracker, self.mae_metric]
+
+    class AbsoluteLossModel(ListModel):
+        """compute_loss overridden: fit minimises, and fit and evaluate report, its own loss."""
+
+        def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+            return ops.mean(ops.abs(y_pred - y)) + 0.5 * ops.mean(ops.square(y_pred))
+
     class DictModel(library.Model):
         def __init__(self):
             super().__init__()
@@ -165,6 +184,8 @@ MODELS = {
     "dense_list_model": lambda lib, ops, c: c.ListModel(),
     "mixed_weights": lambda lib, ops, c: _sequential(lib, c.Mixed()),
     "dense_dict_model": lambda lib, ops, c: c.DictModel(),
+    "own_trackers": lambda lib, ops, c: c.TrackerModel(),
+    "compute_loss_override": lambda lib, ops, c: c.AbsoluteLossModel(),
     "add_loss": lambda lib, ops, c: _sequential(lib, lib.layers.Dense(4, activation="tanh"), c.ActivityPenalty(0.05)),
     "activity_regularizer": lambda lib, ops, c: lib.Sequential([
         lib.Input(shape=(FEATURES,)), lib.layers.Dense(4, activation="tanh", activity_regularizer="l2"),
@@ -301,12 +322,19 @@ def test_frozen_weights_stay_and_the_others_train_as_in_keras(name, frozen):
     _compare(name, mine, theirs, skip_weights=frozen)
 
 
+def _step_loss(model, y, y_pred):
+    """The guide's loss: the model's own loss function in its lower-level example, else compute_loss."""
+    if hasattr(model, "loss_fn"):
+        return model.loss_fn(y, y_pred)
+    return model.compute_loss(y=y, y_pred=y_pred)
+
+
 def _glassnet_train_step(self, data):
     """The guide's step, TensorFlow edition (glassnet's GradientTape)."""
     x, y = data
     with tf.GradientTape() as tape:
         y_pred = self(x, training=True)
-        loss = self.compute_loss(y=y, y_pred=y_pred)
+        loss = _step_loss(self, y, y_pred)
     trainable_vars = self.trainable_variables
     gradients = tape.gradient(loss, trainable_vars)
     self.optimizer.apply(gradients, trainable_vars)
@@ -354,7 +382,7 @@ def _keras_train_step(self, state, data):
 
     def compute_loss_and_updates(trainable, non_trainable):
         y_pred, non_trainable = self.stateless_call(trainable, non_trainable, x, **kwargs)
-        return self.compute_loss(y=y, y_pred=y_pred), (y_pred, non_trainable)
+        return _step_loss(self, y, y_pred), (y_pred, non_trainable)
 
     (loss, (y_pred, non_trainable)), grads = jax.value_and_grad(compute_loss_and_updates, has_aux=True)(
         trainable, non_trainable)
@@ -412,6 +440,36 @@ def test_loss_weights_and_weighted_metrics_follow_keras(options):
                              fit_args=fit_args, evaluate_args=evaluate_args)
     # with validation, 'weighted_mae' sorts after the 'val_' keys: see the next test
     _compare(f"compile({options['compile']})", mine, theirs, key_order=False)
+
+
+def test_an_overridden_compute_loss_trains_and_evaluates_as_in_keras():
+    x, y = _data(19)
+    mine, theirs = _run_both("compute_loss_override", x, y, compile_args={"loss": "mse", "metrics": ["mae"]},
+                             fit_args={"validation_data": _data(20, n=16)})
+    _compare("compute_loss override", mine, theirs)
+
+
+def test_a_train_step_with_its_own_trackers_and_no_compiled_loss_gives_keras_numbers():
+    x, y = _data(18)
+    results = {}
+    for name, (library, ops) in LIBRARIES.items():
+        model = _with_custom_steps(_build("own_trackers", library, ops, x))
+        if name == "glassnet":
+            model.set_weights(results["keras"]["initial"])
+        initial = model.get_weights()
+        model.compile(optimizer=library.optimizers.Adam(learning_rate=0.05))
+        history = model.fit(x, y, batch_size=BATCH, epochs=EPOCHS, shuffle=False, verbose=0)
+        results[name] = {"initial": initial, "history": history.history, "metrics_names": model.metrics_names,
+                         "predict": model.predict(x, batch_size=BATCH, verbose=0), "weights": model.get_weights()}
+    mine, theirs = results["glassnet"], results["keras"]
+    what = "the guide's lower-level train_step"
+    assert mine["metrics_names"] == theirs["metrics_names"] == ["loss", "mae"], what
+    assert list(mine["history"]) == list(theirs["history"]), f"{what}: {list(mine['history'])}"
+    for key, values in theirs["history"].items():
+        assert_close(mine["history"][key], values, family="fit", what=f"{what}: History[{key!r}]")
+    assert_close(mine["predict"], theirs["predict"], family="fit", what=f"{what}: predict()")
+    for index, (a, b) in enumerate(zip(mine["weights"], theirs["weights"])):
+        assert_close(a, b, family="fit", what=f"{what}: final weight {index}")
 
 
 @pytest.mark.xfail(strict=True, reason=(

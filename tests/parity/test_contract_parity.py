@@ -8,9 +8,10 @@ the same batches. Compared: the History keys (in order) and every per-epoch valu
 the ``evaluate`` dict, ``predict``, the final weights; and, on their own, ``metrics_names``
 and the names and order of ``model.weights``.
 
-Where glassnet still differs from Keras, the test is marked ``xfail(strict=True)`` with
-what Keras does and where glassnet's difference comes from, so that it flips to a
-failure (an XPASS) the day it is fixed.
+These tests found, and now hold, six places where glassnet used to differ: weights made in a
+frozen layer, the order of History's keys with validation, ``metrics_names`` without compiled
+metrics, a probe call that ran a layer's state updates, the names of unnamed weights, and the
+paths of nested layers' weights.
 
 The custom ``train_step``/``test_step`` case is the one place where the two are
 written differently: Keras on JAX needs the stateless step of its JAX guide, and
@@ -219,26 +220,6 @@ def _build(name, library, ops, x):
     return model
 
 
-FROZEN_BEFORE_BUILD = (
-    "Keras's Layer._track_variable makes a variable created in a frozen layer non-trainable "
-    "(`if not self.trainable: variable.trainable = False`), so a sub-layer frozen before it is built "
-    "never trains; glassnet's Layer.add_weight/_own_variable keep trainable=True, and the outer layer's "
-    "trainable_weights (which filters on variable.trainable) hands the frozen Dense's kernel and bias "
-    "to the optimizer")
-UNNAMED_WEIGHTS = (
-    "Keras names a weight made by add_weight(name=None) from a global counter, 'variable', "
-    "'variable_1', ... (keras.src.utils.naming.auto_name, reset by clear_session); glassnet's "
-    "Variable names every one of them 'Variable'")
-
-NESTED_PATHS = (
-    "Keras's variable path is the names of every layer being built or called around it when it is "
-    "made (name scopes: 'list_model/dense/kernel', 'sequential/mixed/dense/kernel'); glassnet's path "
-    "is the layer's own name with one prefix that only Sequential sets on its direct layers "
-    "(Layer.add_weight: f'{self._path_prefix}{self.name}/{name}'), so the weights of a subclassed "
-    "model's layers and of a custom layer's sub-layers lose their enclosing names, and an unnamed "
-    "weight's path ends in '/None' (Keras: '/variable', '/variable_1', ...)")
-
-
 # --- training both and comparing ---------------------------------------------------------------
 def _train(name, library, ops, x, y, *, initial=None, compile_args=None, fit_args=None, evaluate_args=None,
            train_steps=None):
@@ -317,7 +298,7 @@ def test_activity_regularizers_train_and_evaluate_as_in_keras(name):
 @pytest.mark.parametrize("name, frozen", [
     ("frozen_first_layer", (0, 1)),
     ("frozen_sub_layer_after_build", (0, 1)),
-    pytest.param("frozen_sub_layer", (0, 1), marks=pytest.mark.xfail(strict=True, reason=FROZEN_BEFORE_BUILD)),
+    ("frozen_sub_layer", (0, 1)),
 ])
 def test_frozen_weights_stay_and_the_others_train_as_in_keras(name, frozen):
     x, y = _data(5)
@@ -480,14 +461,6 @@ def test_a_train_step_with_its_own_trackers_and_no_compiled_loss_gives_keras_num
         assert_close(a, b, family="fit", what=f"{what}: final weight {index}")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Keras's CallbackList.on_epoch_end passes the whole epoch's logs (training logs updated with the "
-    "'val_' ones) through pythonify_logs, which sorts the top-level keys, flattening a nested dict such as "
-    "a custom train_step's 'compile_metrics' in its place: ['loss', 'mae', 'val_loss', 'val_mae', "
-    "'val_weighted_mae', 'weighted_mae'], and ['mae', 'loss', 'val_loss', 'val_mae'] for the guide's "
-    "train_step; glassnet sorts the training logs and the validation logs each on its own, then appends "
-    "the 'val_' ones (Trainer.fit: logs.update(...)): 'weighted_mae' comes before 'val_loss', and "
-    "'val_mae' before 'val_loss'"))
 @pytest.mark.parametrize("custom_steps", [False, True], ids=["weighted_metrics", "guide_train_step"])
 def test_history_keys_sort_over_training_and_validation_together_as_in_keras(custom_steps):
     x, y = _data(8, n=16)
@@ -506,10 +479,7 @@ def test_history_keys_sort_over_training_and_validation_together_as_in_keras(cus
 
 
 @pytest.mark.parametrize("compile_args", [
-    pytest.param({"loss": "mse"}, marks=pytest.mark.xfail(strict=True, reason=(
-        "Keras's Trainer.metrics lists compile_metrics only when compile() got metrics or "
-        "weighted_metrics (self._compile_metrics is None otherwise), so metrics_names is ['loss']; "
-        "glassnet's StepMethods.metrics always lists it: ['loss', 'compile_metrics']"))),
+    {"loss": "mse"},
     {"loss": "mse", "metrics": ["mae"]},
     {"loss": "mse", "weighted_metrics": ["mae"]},
     {"loss": "mse", "metrics": ["mae"], "weighted_metrics": ["mae"], "loss_weights": 0.5},
@@ -535,11 +505,6 @@ def test_class_weight_reaches_the_loss_and_the_weighted_metrics_as_in_keras():
     _compare("class_weight with weighted_metrics", mine, theirs)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Keras updates ComputeSum.total once per batch that fit, evaluate and predict run; glassnet's "
-    "first fit adds the first row x[0] once more: Trainer._check_targets -> _output_shape calls the "
-    "model for real on x[:1] to learn the output shape (Sequential caches it, a subclassed Model "
-    "probes at every fit/evaluate), running call's state updates"))
 def test_a_non_trainable_weight_updated_in_call_follows_keras():
     """The guide's ComputeSum: predict adds the inputs once, fit once per epoch, evaluate once."""
     x, y = _data(14)
@@ -607,13 +572,7 @@ def test_dropout_inside_a_custom_layer_follows_the_outer_call():
     assert model.evaluate(x, y, verbose=0) < results["glassnet"]["evaluate"], "evaluate did not improve"
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=UNNAMED_WEIGHTS))
-    if name in ("linear_in_sequential", "linear_in_subclassed_model", "compute_sum",
-                "activity_regularizer_on_custom_layer") else
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=FROZEN_BEFORE_BUILD))
-    if name == "frozen_sub_layer" else name
-    for name in sorted(MODELS)])
+@pytest.mark.parametrize("name", sorted(MODELS))
 def test_weights_are_listed_and_named_as_in_keras(name):
     """Keras lists a layer's trainable variables, then its non-trainable ones, then its sub-layers'."""
     x, _ = _data(16)
@@ -632,10 +591,7 @@ def test_weights_are_listed_and_named_as_in_keras(name):
             f"{name}: {key}\n  glassnet: {listings['glassnet'][key]}\n  keras:    {expected}")
 
 
-@pytest.mark.parametrize("name", [
-    name if name in ("activity_regularizer", "add_loss", "all_regularizers", "classifier", "frozen_first_layer")
-    else pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=NESTED_PATHS))
-    for name in sorted(MODELS)])
+@pytest.mark.parametrize("name", sorted(MODELS))
 def test_weight_paths_follow_keras(name):
     x, _ = _data(16)
     paths = {library_name: [w.path for w in _build(name, library, ops, x).weights]

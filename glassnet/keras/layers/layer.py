@@ -11,6 +11,7 @@ What a Keras user's own layer relies on, kept here:
 - a layer builds once, from the first input it sees, and a build that fails leaves no
   weights behind.
 """
+import contextlib
 import inspect
 import threading
 
@@ -28,6 +29,9 @@ from glassnet.keras.metrics.metric import Metric
 build_lock = threading.RLock()
 # The call in progress on each thread: its `training` value, inherited by nested layers.
 _calls = threading.local()
+# The layers being built or first called on each thread, outermost first: a weight's path names
+# them all, as Keras's name scopes do ("sequential/block/dense/kernel").
+_scopes = threading.local()
 
 _TRACKED = (Variable, Metric)
 _AGGREGATIONS = ("none", "mean", "sum", "only_first_replica")
@@ -89,7 +93,6 @@ class Layer:
         self._trainable_variables = []
         self._non_trainable_variables = []
         self._losses = []
-        self._path_prefix = ""
         self.input = None
         self.output = None
         if input_dim is not None:
@@ -181,7 +184,9 @@ class Layer:
         if initializer is None:
             initializer = "glorot_uniform" if dtype.kind == "f" else "zeros"
         value = initializers.get(initializer)(shape, dtype=dtype)
-        path = f"{self._path_prefix}{self.name}/{name}"
+        name = name or naming.unique_name("variable")  # Keras's names for unnamed weights
+        with name_scope(self):
+            path = "/".join([layer.name for layer in _scope_stack()] + [name])
         variable = Variable(np.asarray(value, dtype=dtype), trainable=trainable, name=name, path=path,
                             constraint=constraint)
         variable.regularizer = None if regularizer is None else regularizers.get(regularizer)
@@ -193,6 +198,8 @@ class Layer:
         owned = self._trainable_variables if variable.trainable else self._non_trainable_variables
         if all(variable is not v for v in self._trainable_variables + self._non_trainable_variables):
             owned.append(variable)
+            if not self.trainable:  # a frozen layer's new weights are frozen too (Keras)
+                variable.trainable = False
             tracking.structure_changed()
 
     @property
@@ -331,6 +338,9 @@ class Layer:
         if training is None:  # as Keras: the outer call's value, else call's own default
             training = signature.training_default if outer is None else outer
         _calls.training = training
+        scoped = not self.built  # weights made during a first call are named under this layer
+        if scoped:
+            _scope_stack().append(self)
         try:
             if not self.built:
                 self._maybe_build(inputs)
@@ -345,6 +355,8 @@ class Layer:
                 self._add_activity_penalty(outputs)
             return outputs
         finally:
+            if scoped:
+                _scope_stack().pop()
             if entry:
                 del _calls.training
 
@@ -381,7 +393,8 @@ class Layer:
                 return
             before = (len(self._trainable_variables), len(self._non_trainable_variables))
             try:
-                self.build(_plain_shape(input_shape))
+                with name_scope(self):
+                    self.build(_plain_shape(input_shape))
             except BaseException:
                 del self._trainable_variables[before[0]:], self._non_trainable_variables[before[1]:]
                 tracking.structure_changed()
@@ -402,11 +415,22 @@ class Layer:
         """Run ``call`` on zeros of `input_shape` (unknown sizes taken as 1), off the tape."""
         dims = [1 if d is None else d for d in input_shape]
         probe = Tensor(np.zeros(dims, dtype=self.dtype))
-        with np.errstate(all="ignore"), not_recording():
+        with np.errstate(all="ignore"), not_recording(), name_scope(self), self._state_kept():
             output = self._call_with_training(probe, False)
         self._clear_losses()
         shape = tuple(np.shape(getattr(output, "value", output)))
         return (input_shape[0], *shape[1:]) if shape and input_shape else shape
+
+    @contextlib.contextmanager
+    def _state_kept(self):
+        """Undo what a probe call changed in the non-trainable weights (a running sum, a counter):
+        Keras learns shapes symbolically, so its probes change nothing."""
+        saved = [(w, w.numpy()) for w in self.weights if not w.trainable]
+        try:
+            yield
+        finally:
+            for variable, value in saved:
+                variable.assign(value)
 
     def _convert_input(self, inputs):
         """Tensors of the layer's dtype: float inputs are cast (Keras's autocast), integer and
@@ -438,6 +462,27 @@ class Layer:
 
 
 _NOT_CALLING = object()
+
+
+def _scope_stack():
+    stack = getattr(_scopes, "stack", None)
+    if stack is None:
+        stack = _scopes.stack = []
+    return stack
+
+
+@contextlib.contextmanager
+def name_scope(layer):
+    """Name the weights made inside under `layer` (once, however often it is entered)."""
+    stack = _scope_stack()
+    pushed = not stack or stack[-1] is not layer
+    if pushed:
+        stack.append(layer)
+    try:
+        yield
+    finally:
+        if pushed:
+            stack.pop()
 
 
 class _Signature:

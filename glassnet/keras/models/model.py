@@ -105,7 +105,7 @@ class Model(Trainer, Layer):
         """Create every weight by calling the model once on zeros of `input_shape`."""
         if input_shape is None:
             raise ValueError("You must provide an `input_shape` argument, e.g. build(input_shape=(None, 400)).")
-        with layer_module.build_lock, self._all_or_nothing():
+        with layer_module.build_lock, self._all_or_nothing(), layer_module.name_scope(self):
             if not self.built:
                 self._probe_output_shape(tuple(input_shape))
                 self.built = True

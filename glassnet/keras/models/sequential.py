@@ -102,7 +102,7 @@ class Sequential(Model):
                     f"Model '{self.name}' is already built for inputs of shape {tuple(self.input.shape)}; "
                     f"it cannot be rebuilt for {shape}."
                 )
-            with self._all_or_nothing():
+            with self._all_or_nothing(), layer_module.name_scope(self):
                 self.input = output = KerasTensor(shape, self.dtype, name="input_layer")
                 for layer in self._stack:
                     output = self._connect(layer, output)
@@ -110,9 +110,8 @@ class Sequential(Model):
                 self.built = True
 
     def _connect(self, layer, previous_output):
-        if not layer.built:
-            layer._path_prefix = f"{self.name}/"
-        self.output = layer(previous_output)
+        with layer_module.name_scope(self):
+            self.output = layer(previous_output)
         return self.output
 
     def call(self, inputs, training=None):

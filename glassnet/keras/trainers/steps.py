@@ -46,7 +46,9 @@ class StepMethods:
         """The loss tracker and the compiled metrics (once compiled), then every metric assigned
         to the model or its layers (Keras's order)."""
         state = self._compile_state
-        compiled = [] if state is None else [state.loss_tracker, state.compile_metrics]
+        compiled = [] if state is None else [state.loss_tracker]
+        if state is not None and (state.metric_identifiers or state.weighted_metric_identifiers):
+            compiled.append(state.compile_metrics)  # listed only when compile was given metrics (Keras)
         return compiled + self._cached("metrics", self._assigned_metrics)
 
     def _assigned_metrics(self):

@@ -104,7 +104,7 @@ class Trainer(StepMethods):
             self._overridden("train_step") or self._overridden("compute_loss"))
 
     def _output_shape(self, x):
-        with not_recording():
+        with not_recording(), self._state_kept():
             return tuple(self(Tensor(x[:1]), training=False).shape)
 
     def _check_targets(self, x, y, validate=True):
@@ -202,7 +202,8 @@ class Trainer(StepMethods):
                 logs = epoch_logs
                 if val is not None and (epoch + 1) % validation_freq == 0:
                     val_logs = self._evaluate_batches(val, callback_list)
-                    logs.update({"val_" + key: value for key, value in val_logs.items()})
+                    logs = {**logs, **{"val_" + key: value for key, value in val_logs.items()}}
+                logs = _pythonify(logs)  # keys sorted over training and validation together, as Keras
                 _warn_if_diverged(logs, epoch)
                 callback_list.on_epoch_end(epoch, logs)
                 if self.stop_training or train.exhausted:
@@ -248,12 +249,12 @@ class Trainer(StepMethods):
         for step, batch in batches.epoch():
             if step % group == 0:
                 callback_list.on_train_batch_begin(step)
-            logs = _pythonify(self.train_step(_as_step_data(batch)))
+            logs = self.train_step(_as_step_data(batch))
             if (step + 1) % group == 0:
-                callback_list.on_train_batch_end(step, logs)
+                callback_list.on_train_batch_end(step, _pythonify(logs))
             if self.stop_training:
                 break
-        return logs
+        return logs  # as returned: fit flattens the epoch's logs with the validation ones, as Keras
 
     def _logs(self):
         """The running metrics as fit reports them, keys sorted as Keras sorts its logs."""

@@ -61,6 +61,11 @@ class Dense(Layer):
         self.bias = None
 
     def build(self, input_shape):
+        if len(input_shape) < 2:
+            raise ValueError(
+                f"Dense layer '{self.name}' needs inputs of shape (batch, features); received input of shape "
+                f"{tuple(input_shape)} (one value per sample, or a bare number). A 1-D input needs reshape(-1, 1)."
+            )
         input_dim = input_shape[-1]
         if input_dim is None:
             raise ValueError(f"The last dimension of the input to Dense layer '{self.name}' must be known. "

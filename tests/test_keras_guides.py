@@ -6,6 +6,9 @@ Sources (keras-io and tensorflow/docs):
 - ``guides/custom_train_step_in_tensorflow.py`` ("Customizing what happens in fit()", 2023/06/27)
 - ``guides/training_with_built_in_methods.py`` (Keras 3 edition, 2023/06/25)
 - ``guides/writing_a_custom_training_loop_in_tensorflow.py`` (2023/06/25)
+- ``guides/customizing_what_happens_in_fit.py`` (the TensorFlow 2 edition, 2020/04/15: compiled_loss)
+- ``guides/keras_core/transfer_learning.py`` (the `trainable` sections) and
+  ``guides/keras_core/writing_your_own_callbacks.py`` (2023/06/25)
 - ``site/en/tutorials/customization/custom_layers.ipynb`` and ``custom_training.ipynb`` (TensorFlow)
 
 The changes, each marked ``# SUBST`` where it is made:
@@ -26,8 +29,8 @@ The changes, each marked ``# SUBST`` where it is made:
 
 Left out (other issues): sections that need the functional API with several inputs or outputs
 (LogisticEndpoint, multi-input/multi-output models), tf.data, PyTorch DataLoaders, Conv layers,
-ModelCheckpoint, TensorBoard, keras.models.load_model, and the JAX edition of the train-step guide
-(it is written against ``stateless_call`` and ``jax.value_and_grad``).
+BatchNormalization, ModelCheckpoint, TensorBoard, keras.models.load_model, and the JAX edition of
+the train-step guide (it is written against ``stateless_call`` and ``jax.value_and_grad``).
 """
 import numpy as np
 import pytest
@@ -1601,3 +1604,454 @@ def test_tutorial_custom_training_basics():
     assert losses == sorted(losses, reverse=True)
     assert abs(Ws[-1] - TRUE_W) < abs(Ws[0] - TRUE_W) and abs(bs[-1] - TRUE_b) < abs(bs[0] - TRUE_b)
     assert 3.0 < Ws[-1] < 3.5 and 1.5 < bs[-1] < 2.0
+
+
+# ==================================================================================================
+# Customizing what happens in fit(), TensorFlow 2 edition (tf.keras 2's compiled_loss and
+# compiled_metrics, as much user code still writes it)
+# ==================================================================================================
+def test_tf2_fit_guide_compiled_loss_and_metrics():
+    class CustomModel(keras.Sequential):  # SUBST: keras.Model (functional)
+        def train_step(self, data):
+            # Unpack the data. Its structure depends on your model and
+            # on what you pass to `fit()`.
+            x, y = data
+
+            with tf.GradientTape() as tape:
+                y_pred = self(x, training=True)  # Forward pass
+                # Compute the loss value
+                # (the loss function is configured in `compile()`)
+                loss = self.compiled_loss(y, y_pred, regularization_losses=self.losses)
+
+            # Compute gradients
+            trainable_vars = self.trainable_variables
+            gradients = tape.gradient(loss, trainable_vars)
+            # Update weights
+            self.optimizer.apply_gradients(zip(gradients, trainable_vars))
+            # Update metrics (includes the metric that tracks the loss)
+            self.compiled_metrics.update_state(y, y_pred)
+            # Return a dict mapping metric names to current value
+            return {m.name: m.result() for m in self.metrics}
+
+    # Construct and compile an instance of CustomModel
+    model = custom_model(CustomModel)
+    model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+
+    # Just use `fit` as usual
+    x = np.random.random((1000, 32))
+    y = np.random.random((1000, 1))
+    history = model.fit(x, y, epochs=3, verbose=0)
+    assert sorted(history.history) == ["loss", "mae"]
+    assert history.history["loss"][2] < history.history["loss"][0]
+
+
+loss_tracker = keras.metrics.Mean(name="loss")
+mae_metric = keras.metrics.MeanAbsoluteError(name="mae")
+
+
+def test_tf2_fit_guide_going_lower_level():
+    class CustomModel(keras.Sequential):  # SUBST: keras.Model (functional)
+        def train_step(self, data):
+            x, y = data
+
+            with tf.GradientTape() as tape:
+                y_pred = self(x, training=True)  # Forward pass
+                # Compute our own loss
+                loss = keras.losses.mean_squared_error(y, y_pred)
+
+            # Compute gradients
+            trainable_vars = self.trainable_variables
+            gradients = tape.gradient(loss, trainable_vars)
+
+            # Update weights
+            self.optimizer.apply_gradients(zip(gradients, trainable_vars))
+
+            # Compute our own metrics
+            loss_tracker.update_state(loss)
+            mae_metric.update_state(y, y_pred)
+            return {"loss": loss_tracker.result(), "mae": mae_metric.result()}
+
+        @property
+        def metrics(self):
+            # We list our `Metric` objects here so that `reset_states()` can be
+            # called automatically at the start of each epoch
+            # or at the start of `evaluate()`.
+            return [loss_tracker, mae_metric]
+
+    model = custom_model(CustomModel)
+
+    # We don't passs a loss or metrics here.
+    model.compile(optimizer="adam")
+
+    x = np.random.random((1000, 32))
+    y = np.random.random((1000, 1))
+    history = model.fit(x, y, epochs=5, verbose=0)
+
+    assert history.history["loss"][4] < history.history["loss"][0]
+    # mean_squared_error gives one loss per sample: the last epoch's 1,000 samples, counted
+    # from the reset at its start.
+    assert float(loss_tracker.count.numpy()) == 1000
+
+
+def test_tf2_fit_guide_test_step_with_compiled_loss():
+    class CustomModel(keras.Sequential):  # SUBST: keras.Model (functional)
+        def test_step(self, data):
+            # Unpack the data
+            x, y = data
+            # Compute predictions
+            y_pred = self(x, training=False)
+            # Updates the metrics tracking the loss
+            self.compiled_loss(y, y_pred, regularization_losses=self.losses)
+            # Update the metrics.
+            self.compiled_metrics.update_state(y, y_pred)
+            # Return a dict mapping metric names to current value.
+            # Note that it will include the loss (tracked in self.metrics).
+            return {m.name: m.result() for m in self.metrics}
+
+    model = custom_model(CustomModel)
+    model.compile(loss="mse", metrics=["mae"])
+
+    # Evaluate with our custom test_step
+    x = np.random.random((1000, 32))
+    y = np.random.random((1000, 1))
+    loss, mae = model.evaluate(x, y, verbose=0)
+
+    # tf.keras 2's compiled_loss weighs each batch's loss by its size: the mean over samples.
+    error = model.predict(x, verbose=0) - y
+    assert loss == pytest.approx(np.mean(error ** 2), rel=1e-5)
+    assert mae == pytest.approx(np.mean(np.abs(error)), rel=1e-5)
+
+
+# ==================================================================================================
+# Transfer learning & fine-tuning: the `trainable` attribute
+# ==================================================================================================
+def test_transfer_learning_trainable_attribute():
+    layer = keras.layers.Dense(3)
+    layer.build((None, 4))  # Create the weights
+    assert (len(layer.weights), len(layer.trainable_weights), len(layer.non_trainable_weights)) == (2, 2, 0)
+
+    layer = keras.layers.Dense(3)
+    layer.build((None, 4))  # Create the weights
+    layer.trainable = False  # Freeze the layer
+    assert (len(layer.weights), len(layer.trainable_weights), len(layer.non_trainable_weights)) == (2, 0, 2)
+
+    # Make a model with 2 layers
+    layer1 = keras.layers.Dense(3, activation="relu")
+    layer2 = keras.layers.Dense(3, activation="sigmoid")
+    model = keras.Sequential([keras.Input(shape=(3,)), layer1, layer2])
+
+    # Freeze the first layer
+    layer1.trainable = False
+
+    # Keep a copy of the weights of layer1 for later reference
+    initial_layer1_weights_values = layer1.get_weights()
+    initial_layer2_weights_values = layer2.get_weights()
+
+    # Train the model
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(np.random.random((2, 3)), np.random.random((2, 3)), verbose=0)
+
+    # Check that the weights of layer1 have not changed during training
+    final_layer1_weights_values = layer1.get_weights()
+    np.testing.assert_allclose(
+        initial_layer1_weights_values[0], final_layer1_weights_values[0]
+    )
+    np.testing.assert_allclose(
+        initial_layer1_weights_values[1], final_layer1_weights_values[1]
+    )
+    assert not np.allclose(initial_layer2_weights_values[0], layer2.get_weights()[0])
+
+
+def test_transfer_learning_recursive_trainable():
+    inner_model = keras.Sequential(
+        [
+            keras.Input(shape=(3,)),
+            keras.layers.Dense(3, activation="relu"),
+            keras.layers.Dense(3, activation="relu"),
+        ]
+    )
+
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(3,)),
+            inner_model,
+            keras.layers.Dense(3, activation="sigmoid"),
+        ]
+    )
+
+    model.trainable = False  # Freeze the outer model
+
+    assert inner_model.trainable == False  # noqa: E712 - All layers in `model` are now frozen
+    assert inner_model.layers[0].trainable == False  # noqa: E712 - `trainable` is propagated recursively
+    assert (len(model.trainable_weights), len(model.non_trainable_weights)) == (0, 6)
+
+    model.trainable = True  # Keras sets every sub-layer back as well
+    assert inner_model.layers[0].trainable and len(model.trainable_weights) == 6
+
+
+# ==================================================================================================
+# Writing your own callbacks
+# ==================================================================================================
+def get_callback_model():
+    model = keras.Sequential()
+    model.add(keras.layers.Dense(1))
+    model.compile(
+        optimizer=keras.optimizers.RMSprop(learning_rate=0.1),
+        loss="mean_squared_error",
+        metrics=["mean_absolute_error"],
+    )
+    return model
+
+
+@pytest.fixture
+def callback_data():
+    # Load example MNIST data and pre-process it (SUBST: random data of MNIST's shape)
+    rng = np.random.default_rng(0)
+    (x_train, y_train), (x_test, y_test) = mnist_like(rng, 1000), mnist_like(rng, 1000)
+    x_train = x_train.reshape(-1, 784).astype("float32") / 255.0
+    x_test = x_test.reshape(-1, 784).astype("float32") / 255.0
+
+    # Limit the data to 1000 samples
+    return x_train[:1000], y_train[:1000], x_test[:1000], y_test[:1000]
+
+
+class CustomCallback(keras.callbacks.Callback):
+    def on_train_begin(self, logs=None):
+        keys = list(logs.keys())
+        print("Starting training; got log keys: {}".format(keys))
+
+    def on_train_end(self, logs=None):
+        keys = list(logs.keys())
+        print("Stop training; got log keys: {}".format(keys))
+
+    def on_epoch_begin(self, epoch, logs=None):
+        keys = list(logs.keys())
+        print("Start epoch {} of training; got log keys: {}".format(epoch, keys))
+
+    def on_epoch_end(self, epoch, logs=None):
+        keys = list(logs.keys())
+        print("End epoch {} of training; got log keys: {}".format(epoch, keys))
+
+    def on_test_begin(self, logs=None):
+        keys = list(logs.keys())
+        print("Start testing; got log keys: {}".format(keys))
+
+    def on_test_end(self, logs=None):
+        keys = list(logs.keys())
+        print("Stop testing; got log keys: {}".format(keys))
+
+    def on_predict_begin(self, logs=None):
+        keys = list(logs.keys())
+        print("Start predicting; got log keys: {}".format(keys))
+
+    def on_predict_end(self, logs=None):
+        keys = list(logs.keys())
+        print("Stop predicting; got log keys: {}".format(keys))
+
+    def on_train_batch_begin(self, batch, logs=None):
+        keys = list(logs.keys())
+        print("...Training: start of batch {}; got log keys: {}".format(batch, keys))
+
+    def on_train_batch_end(self, batch, logs=None):
+        keys = list(logs.keys())
+        print("...Training: end of batch {}; got log keys: {}".format(batch, keys))
+
+    def on_test_batch_begin(self, batch, logs=None):
+        keys = list(logs.keys())
+        print("...Evaluating: start of batch {}; got log keys: {}".format(batch, keys))
+
+    def on_test_batch_end(self, batch, logs=None):
+        keys = list(logs.keys())
+        print("...Evaluating: end of batch {}; got log keys: {}".format(batch, keys))
+
+    def on_predict_batch_begin(self, batch, logs=None):
+        keys = list(logs.keys())
+        print("...Predicting: start of batch {}; got log keys: {}".format(batch, keys))
+
+    def on_predict_batch_end(self, batch, logs=None):
+        keys = list(logs.keys())
+        print("...Predicting: end of batch {}; got log keys: {}".format(batch, keys))
+
+
+def keras_transcript(kind, batches, end_keys):
+    """The lines Keras 3.15 prints for `batches` batches of training, evaluation or prediction."""
+    lines = []
+    for batch in range(batches):
+        lines.append(f"...{kind}: start of batch {batch}; got log keys: []")
+        lines.append(f"...{kind}: end of batch {batch}; got log keys: {end_keys}")
+    return lines
+
+
+def test_callbacks_a_basic_example(callback_data, capsys):
+    x_train, y_train, x_test, y_test = callback_data
+    model = get_callback_model()
+    model.fit(
+        x_train,
+        y_train,
+        batch_size=128,
+        epochs=1,
+        verbose=0,
+        validation_split=0.5,
+        callbacks=[CustomCallback()],
+    )
+    res = model.evaluate(
+        x_test, y_test, batch_size=128, verbose=0, callbacks=[CustomCallback()]
+    )
+    res = model.predict(x_test, batch_size=128, verbose=0, callbacks=[CustomCallback()])  # SUBST: verbose=0
+    assert res.shape == (1000, 1)
+
+    metrics = ["loss", "mean_absolute_error"]
+    with_val = metrics + ["val_loss", "val_mean_absolute_error"]
+    expected = [
+        "Starting training; got log keys: []",
+        "Start epoch 0 of training; got log keys: []",
+        *keras_transcript("Training", 4, metrics),
+        "Start testing; got log keys: []",  # the validation at the end of the epoch
+        *keras_transcript("Evaluating", 4, metrics),
+        f"Stop testing; got log keys: {metrics}",
+        f"End epoch 0 of training; got log keys: {with_val}",
+        f"Stop training; got log keys: {with_val}",
+        "Start testing; got log keys: []",
+        *keras_transcript("Evaluating", 8, metrics),
+        f"Stop testing; got log keys: {metrics}",
+        "Start predicting; got log keys: []",
+        *keras_transcript("Predicting", 8, ["outputs"]),
+        "Stop predicting; got log keys: []",
+    ]
+    assert capsys.readouterr().out.splitlines() == expected  # line for line what Keras 3.15 prints
+
+
+class EarlyStoppingAtMinLoss(keras.callbacks.Callback):
+    """Stop training when the loss is at its min, i.e. the loss stops decreasing.
+
+    Arguments:
+        patience: Number of epochs to wait after min has been hit. After this
+        number of no improvement, training stops.
+    """
+
+    def __init__(self, patience=0):
+        super().__init__()
+        self.patience = patience
+        # best_weights to store the weights at which the minimum loss occurs.
+        self.best_weights = None
+
+    def on_train_begin(self, logs=None):
+        # The number of epoch it has waited when loss is no longer minimum.
+        self.wait = 0
+        # The epoch the training stops at.
+        self.stopped_epoch = 0
+        # Initialize the best as infinity.
+        self.best = np.inf  # SUBST: np.Inf, gone from NumPy 2
+
+    def on_epoch_end(self, epoch, logs=None):
+        current = logs.get("loss")
+        if np.less(current, self.best):
+            self.best = current
+            self.wait = 0
+            # Record the best weights if current results is better (less).
+            self.best_weights = self.model.get_weights()
+        else:
+            self.wait += 1
+            if self.wait >= self.patience:
+                self.stopped_epoch = epoch
+                self.model.stop_training = True
+                print("Restoring model weights from the end of the best epoch.")
+                self.model.set_weights(self.best_weights)
+
+    def on_train_end(self, logs=None):
+        if self.stopped_epoch > 0:
+            print(f"Epoch {self.stopped_epoch + 1}: early stopping")
+
+
+def test_callbacks_early_stopping_at_min_loss(callback_data):
+    x_train, y_train = callback_data[:2]
+    model = get_callback_model()
+    early_stopping = EarlyStoppingAtMinLoss()
+    history = model.fit(
+        x_train,
+        y_train,
+        batch_size=64,
+        epochs=30,
+        verbose=0,
+        callbacks=[early_stopping],
+    )
+
+    losses = history.history["loss"]
+    assert 0 < early_stopping.stopped_epoch == len(losses) - 1 < 29  # stopped by the callback
+    assert losses[-1] >= min(losses[:-1])  # at the first epoch that did not improve
+    for restored, best in zip(model.get_weights(), early_stopping.best_weights):
+        np.testing.assert_array_equal(restored, best)
+
+
+class CustomLearningRateScheduler(keras.callbacks.Callback):
+    """Learning rate scheduler which sets the learning rate according to schedule.
+
+    Arguments:
+        schedule: a function that takes an epoch index
+            (integer, indexed from 0) and current learning rate
+            as inputs and returns a new learning rate as output (float).
+    """
+
+    def __init__(self, schedule):
+        super().__init__()
+        self.schedule = schedule
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if not hasattr(self.model.optimizer, "learning_rate"):
+            raise ValueError('Optimizer must have a "learning_rate" attribute.')
+        # Get the current learning rate from model's optimizer.
+        lr = self.model.optimizer.learning_rate
+        # Call schedule function to get the scheduled learning rate.
+        scheduled_lr = self.schedule(epoch, lr)
+        # Set the value back to the optimizer before this epoch starts
+        self.model.optimizer.learning_rate = scheduled_lr
+        print(f"\nEpoch {epoch}: Learning rate is {float(np.array(scheduled_lr))}.")
+
+
+LR_SCHEDULE = [
+    # (epoch to start, learning rate) tuples
+    (3, 0.05),
+    (6, 0.01),
+    (9, 0.005),
+    (12, 0.001),
+]
+
+
+def lr_schedule(epoch, lr):
+    """Helper function to retrieve the scheduled learning rate based on epoch."""
+    if epoch < LR_SCHEDULE[0][0] or epoch > LR_SCHEDULE[-1][0]:
+        return lr
+    for i in range(len(LR_SCHEDULE)):
+        if epoch == LR_SCHEDULE[i][0]:
+            return LR_SCHEDULE[i][1]
+    return lr
+
+
+def test_callbacks_learning_rate_scheduling(callback_data, capsys):
+    x_train, y_train = callback_data[:2]
+    model = get_callback_model()
+    model.fit(
+        x_train[:128],  # SUBST: 128 of the 1,000 samples, to keep the test short
+        y_train[:128],
+        batch_size=64,
+        epochs=15,
+        verbose=0,
+        callbacks=[
+            CustomLearningRateScheduler(lr_schedule),
+        ],
+    )
+
+    # What Keras 3.15 prints: the float32 variable's value, or the Python float just set.
+    printed = [line for line in capsys.readouterr().out.splitlines() if line]
+    assert printed[:4] == [
+        "Epoch 0: Learning rate is 0.10000000149011612.",
+        "Epoch 1: Learning rate is 0.10000000149011612.",
+        "Epoch 2: Learning rate is 0.10000000149011612.",
+        "Epoch 3: Learning rate is 0.05.",
+    ]
+    assert printed[-3:] == [
+        "Epoch 12: Learning rate is 0.001.",
+        "Epoch 13: Learning rate is 0.0010000000474974513.",
+        "Epoch 14: Learning rate is 0.0010000000474974513.",
+    ]
+    assert float(np.array(model.optimizer.learning_rate)) == pytest.approx(0.001)

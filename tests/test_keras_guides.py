@@ -17,9 +17,11 @@ The changes, each marked ``# SUBST`` where it is made:
 - ``import tensorflow as tf`` -> ``import glassnet as tf``; ``import keras`` / ``from tensorflow import
   keras`` -> ``from glassnet import keras``.
 - glassnet has no ``keras.ops`` and lacks ``tf.matmul``, ``tf.ones``, ``tf.zeros``, ``tf.concat``,
-  ``tf.shape``, ``tf.exp``, ``tf.square``, ``tf.one_hot``, ``tf.nn.dropout``, ``keras.random`` and
+  ``tf.shape``, ``tf.exp``, ``tf.square``, ``tf.sqrt``, ``tf.one_hot``, ``tf.nn.dropout``,
+  ``tf.random_normal_initializer``, ``tf.zeros_initializer``, ``keras.random`` and
   ``keras.backend.random_normal`` (other issues): the guides' calls go to the stand-ins below, built
-  on ``glassnet.autodiff.ops`` and the ``tf.math`` / ``tf.random`` functions that exist.
+  on ``glassnet.autodiff.ops``, ``keras.initializers`` and the ``tf.math`` / ``tf.random``
+  functions that exist.
 - MNIST -> random arrays of the same per-sample shape and dtype, fewer samples; ``tf.data`` datasets
   -> lists of batches or arrays.
 - ``keras.Model(inputs, outputs)`` (the functional API, another issue) -> ``keras.Sequential`` with

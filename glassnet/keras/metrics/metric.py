@@ -9,7 +9,7 @@ import numpy as np
 
 from glassnet import backend
 from glassnet.autodiff import Variable
-from glassnet.keras import naming
+from glassnet.keras import initializers, naming
 
 
 class Metric:
@@ -37,13 +37,23 @@ class Metric:
         """The state Variables, in creation order."""
         return list(self._variables)
 
-    def add_variable(self, name, shape=(), dtype=None):
-        """A zero-initialised, non-trainable state Variable."""
+    def add_variable(self, shape, initializer, dtype=None, aggregation="sum", name=None):
+        """A non-trainable state Variable of `shape` filled by `initializer` (Keras's signature).
+
+        `aggregation` is accepted for compatibility: there is one replica. `reset_state`
+        sets every state Variable back to zero whatever its initializer, as Keras does.
+        """
         dtype = self._dtype if dtype is None else np.dtype(dtype)
-        variable = Variable(np.zeros(shape, dtype=dtype), trainable=False, name=name,
+        shape = tuple(shape)
+        value = initializers.get("zeros" if initializer is None else initializer)(shape, dtype=dtype)
+        variable = Variable(np.asarray(value, dtype=dtype), trainable=False, name=name,
                             path=f"{self.name}/{name}")
         self._variables.append(variable)
         return variable
+
+    def add_weight(self, shape=(), initializer=None, dtype=None, name=None):
+        """Keras's older name for :meth:`add_variable` (zeros unless told otherwise)."""
+        return self.add_variable(shape=shape, initializer=initializer, dtype=dtype, name=name)
 
     def update_state(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__} must implement update_state().")

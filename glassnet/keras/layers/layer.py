@@ -163,7 +163,7 @@ class Layer:
         return [self, *layers] if include_self else layers
 
     # --- weights ------------------------------------------------------------
-    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, autocast=True,
+    def add_weight(self, *args, shape=None, initializer=None, dtype=None, trainable=True, autocast=True,
                    regularizer=None, constraint=None, aggregation="none", overwrite_with_gradient=False,
                    name=None):
         """Create a Variable of `shape` owned by this layer (Keras's signature and defaults).
@@ -172,7 +172,13 @@ class Layer:
         `regularizer` adds its penalty to :attr:`losses`; `constraint` is applied by the optimizer
         after each update. `aggregation` (how replicas combine the variable) and `autocast` are
         kept on the variable; `overwrite_with_gradient=True` (Keras's float8 scales) is refused.
+
+        Positional arguments are Keras 3's ``(shape, initializer, dtype)``, or tf.keras 2's
+        ``(name, shape, dtype, initializer)`` when the first is a string, as TensorFlow's
+        tutorials write ``add_weight("kernel", shape=[...])``.
         """
+        given = dict(shape=shape, initializer=initializer, dtype=dtype, name=name)
+        shape, initializer, dtype, name = _positional_weight_arguments(args, given).values()
         if aggregation not in _AGGREGATIONS:
             raise ValueError(f"Invalid `aggregation`: expected one of {_AGGREGATIONS}. Received: "
                              f"aggregation={aggregation!r}")
@@ -343,7 +349,7 @@ class Layer:
             _scope_stack().append(self)
         try:
             if not self.built:
-                self._maybe_build(inputs)
+                self._maybe_build(inputs, args, kwargs)
             if isinstance(inputs, Tensor):
                 self._check_input(inputs.shape)
             if signature.takes_training and training is not None:
@@ -374,9 +380,9 @@ class Layer:
                 penalty = penalty / np.asarray(output.shape[0], dtype=penalty.dtype)
             self.add_loss(penalty)
 
-    def _maybe_build(self, inputs):
+    def _maybe_build(self, inputs, args=(), kwargs=None):
         if not getattr(type(self).build, "is_default", False):
-            self._build_from_shape(_shape_of(inputs))
+            self._build_from_shape(_shape_of(inputs), _keyword_shapes(self, inputs, args, kwargs or {}))
 
     def _call_symbolic(self, inputs):
         self._build_from_shape(tuple(inputs.shape))
@@ -386,15 +392,19 @@ class Layer:
         self.output = KerasTensor(shape, self.dtype, name=self.name, history=(self, inputs))
         return self.output
 
-    def _build_from_shape(self, input_shape):
-        """Build once (under a lock, for threads); a build that fails leaves no weights behind."""
+    def _build_from_shape(self, input_shape, keyword_shapes=None):
+        """Build once (under a lock, for threads); a build that fails leaves no weights behind.
+        A build with several parameters gets `keyword_shapes` instead (see _keyword_shapes)."""
         with build_lock:
             if self.built:
                 return
             before = (len(self._trainable_variables), len(self._non_trainable_variables))
             try:
                 with name_scope(self):
-                    self.build(_plain_shape(input_shape))
+                    if keyword_shapes is None:
+                        self.build(_plain_shape(input_shape))
+                    else:
+                        self.build(**keyword_shapes)
             except BaseException:
                 del self._trainable_variables[before[0]:], self._non_trainable_variables[before[1]:]
                 tracking.structure_changed()
@@ -451,6 +461,18 @@ class Layer:
     def _check_input(self, shape):
         """Subclasses with a fixed input size override this to name the mismatch."""
 
+    @classmethod
+    def from_config(cls, config):
+        """A new layer from :meth:`get_config`'s dict: ``cls(**config)``, as Keras does."""
+        try:
+            return cls(**config)
+        except Exception as error:
+            raise TypeError(
+                f"Error when deserializing class '{cls.__name__}' using config={config}.\n\nException encountered: "
+                f"{error}. A layer whose __init__ takes other arguments than get_config returns must override "
+                "get_config (or from_config)."
+            ) from error
+
     def get_config(self):
         config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
         if self.activity_regularizer is not None:
@@ -505,6 +527,45 @@ def _signature(function):
     return _SIGNATURES[function]
 
 
+def _positional_weight_arguments(args, given):
+    """add_weight's positional arguments merged into the keyword ones (`given`), refusing both at once."""
+    order = ("name", "shape", "dtype", "initializer") if args and isinstance(args[0], str) \
+        else ("shape", "initializer", "dtype")
+    if len(args) > len(order):
+        raise TypeError(f"add_weight takes at most {len(order)} positional arguments ({', '.join(order)}). "
+                        f"Received {len(args)}: pass the others by keyword.")
+    for key, value in zip(order, args):
+        if given[key] is not None:
+            raise TypeError(f"add_weight got two values for `{key}`: {value!r} by position and {given[key]!r}.")
+        given[key] = value
+    return given
+
+
+def _keyword_shapes(layer, inputs, args, kwargs):
+    """None for a build of one parameter (it gets the first input's shape); for a build of
+    several, Keras's rule: ``build(self, a_shape, b_shape)`` gets the shape of call's arguments
+    `a` and `b`."""
+    kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.POSITIONAL_ONLY,
+             inspect.Parameter.KEYWORD_ONLY)
+    names = [name for name, p in inspect.signature(layer.build).parameters.items() if p.kind in kinds]
+    if len(names) <= 1:
+        return None
+    call_names = [name for name in inspect.signature(layer.call).parameters if name != "self"]
+    values = {**dict(zip(call_names, (inputs, *args))), **kwargs}
+    for name in names:
+        if not name.endswith("_shape") or name[:-len("_shape")] not in call_names:
+            raise ValueError(
+                f"For a `build()` method with more than one argument, all arguments should have a `_shape` suffix "
+                f"and match an argument from `call()`. E.g. `build(self, foo_shape, bar_shape)`. Received: "
+                f"build({', '.join(names)}) on {type(layer).__name__} whose call takes ({', '.join(call_names)})."
+            )
+    return {name: _shape_of(_as_tensor(values.get(name[:-len("_shape")]))) for name in names}
+
+
+def _as_tensor(value):
+    return value if value is None or isinstance(value, (Tensor, list, tuple, dict)) else convert_to_tensor(value)
+
+
 def _positional_training(call, args):
     """(the other positional arguments, training) when `training` came by position."""
     names = list(inspect.signature(call).parameters)[2:]  # after self and inputs
@@ -531,6 +592,8 @@ def _is_structure(inputs):
 
 
 def _shape_of(inputs):
+    if inputs is None:
+        return None
     if isinstance(inputs, Tensor):
         return (None, *inputs.shape[1:]) if inputs.ndim else ()
     if isinstance(inputs, dict):

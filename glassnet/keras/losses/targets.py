@@ -130,8 +130,13 @@ def check_probabilities(loss_name, y, names=FIT):
 
 
 def _check_unit_interval(loss_name, y, names):
+    """Whole numbers outside [0, 1] are class labels given to a 0/1 loss: refused. Fractions just
+    outside it are label noise, which Keras's own GAN example adds on purpose
+    (``labels += 0.05 * uniform``): accepted, as Keras computes them."""
     if y.size and (y.min() < 0 or y.max() > 1):  # two reductions: cheaper than a mask on every batch
-        bad = (y < 0) | (y > 1)
+        bad = ((y < 0) | (y > 1)) & (y == np.round(y))
+        if not bad.any():
+            return
         index = _first(bad) if y.ndim else ()
         where = f" at index {index}" if y.ndim else ""
         raise ValueError(

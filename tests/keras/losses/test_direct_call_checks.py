@@ -242,3 +242,14 @@ def test_resolve_crossentropy_after_a_refused_check():
     # The refused labels change nothing: one-hot targets now resolve to the categorical loss.
     assert losses.resolve_crossentropy((4, 3), (None, 3)).name == "categorical_crossentropy"
     assert losses.get("crossentropy", (4, 3), (None, 3)).name == "categorical_crossentropy"
+
+
+def test_label_noise_just_outside_0_1_is_accepted_but_class_labels_are_not():
+    """Keras's GAN example adds 0.05 * uniform noise to its 0/1 labels on purpose."""
+    from glassnet.keras import losses as keras_losses
+    y_pred = np.full((4, 1), 0.5, dtype="float32")
+    noisy = np.array([[1.04], [0.02], [1.01], [0.0]], dtype="float32")
+    expected = -np.mean(noisy * np.log(0.5) + (1 - noisy) * np.log(0.5))
+    assert float(keras_losses.BinaryCrossentropy()(noisy, y_pred).numpy()) == pytest.approx(expected, rel=1e-6)
+    with pytest.raises(ValueError, match="expects targets in"):
+        keras_losses.BinaryCrossentropy()(np.array([[0.0], [2.0], [1.0], [0.0]], "float32"), y_pred)

@@ -2277,9 +2277,6 @@ def test_researchers_custom_model_with_its_own_optimizer():
     assert float(model.loss_tracker.count.numpy()) == 4  # reset at the start of the second epoch
 
 
-@pytest.mark.xfail(strict=True, reason="Mean.result (glassnet/keras/metrics/mean.py) returns a Python float; Keras "
-                                      "returns a scalar tensor, and TensorFlow code calls .numpy() on it (fit's "
-                                      "get_metrics_result would then need to pythonify, as Keras's does)")
 def test_metric_result_is_a_tensor():
     # TensorFlow's "Custom training: walkthrough" tutorial style
     epoch_loss_avg = tf.keras.metrics.Mean()

@@ -20,7 +20,7 @@ import numpy as np
 from glassnet import backend
 from glassnet.autodiff import Tensor, Variable, convert_to_tensor, ops
 from glassnet.autodiff.tape import not_recording
-from glassnet.keras import initializers, naming, regularizers
+from glassnet.keras import constraints, initializers, naming, regularizers
 from glassnet.keras.keras_tensor import KerasTensor
 from glassnet.keras.layers import tracking
 from glassnet.keras.metrics.metric import Metric
@@ -194,7 +194,7 @@ class Layer:
         with name_scope(self):
             path = "/".join([layer.name for layer in _scope_stack()] + [name])
         variable = Variable(np.asarray(value, dtype=dtype), trainable=trainable, name=name, path=path,
-                            constraint=constraint)
+                            constraint=constraints.get(constraint))
         variable.regularizer = None if regularizer is None else regularizers.get(regularizer)
         variable.aggregation, variable.autocast = aggregation, autocast
         self._own_variable(variable)

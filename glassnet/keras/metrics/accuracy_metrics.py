@@ -76,7 +76,7 @@ class BinaryAccuracy(MeanMetricWrapper):
 
     >>> m = BinaryAccuracy()
     >>> m.update_state(np.array([[1], [0], [1], [0]]), np.array([[0.7], [0.2], [0.5], [0.6]]))
-    >>> m.result()   # right on rows 0 and 1 (0.5 is not > 0.5): 2 / 4
+    >>> float(m.result())   # right on rows 0 and 1 (0.5 is not > 0.5): 2 / 4
     0.5
     """
 

@@ -11,7 +11,7 @@ import numpy as np
 from glassnet.autodiff import Tensor
 from glassnet.keras.losses.alignment import squeeze_or_expand_to_same_rank
 from glassnet.keras.losses.results import per_sample_values
-from glassnet.keras.metrics.metric import Metric
+from glassnet.keras.metrics.metric import Metric, scalar
 
 
 def plain(x):
@@ -51,7 +51,7 @@ class Mean(Metric):
 
     >>> m = Mean()
     >>> m.update_state([1.0, 3.0]); m.update_state([5.0], sample_weight=[2.0])
-    >>> m.result()   # (1 + 3 + 2 * 5) / (1 + 1 + 2)
+    >>> float(m.result())   # (1 + 3 + 2 * 5) / (1 + 1 + 2)
     3.5
     """
 
@@ -78,9 +78,9 @@ class Mean(Metric):
             self.count.assign_add(values.shape[0] if values.ndim else 1)
 
     def result(self):
-        """total / count as a Python float (0.0 before any update, as divide_no_nan gives)."""
+        """total / count as a scalar Tensor (0.0 before any update, as divide_no_nan gives)."""
         count = self.count.value
-        return float(self.total.value / count) if count != 0 else 0.0
+        return scalar(self.total.value / count if count != 0 else 0.0, self._dtype)
 
 
 class Sum(Metric):
@@ -95,7 +95,7 @@ class Sum(Metric):
         self.total.assign_add(np.sum(values))
 
     def result(self):
-        return float(self.total.value)
+        return scalar(self.total.value, self._dtype)
 
 
 class MeanMetricWrapper(Mean):
@@ -108,7 +108,7 @@ class MeanMetricWrapper(Mean):
 
     >>> m = MeanMetricWrapper(lambda t, p: np.abs(t - p), name="mae")
     >>> m.update_state(np.array([1.0, 2.0]), np.array([2.0, 5.0]))
-    >>> m.result()   # (1 + 3) / 2
+    >>> float(m.result())   # (1 + 3) / 2
     2.0
     """
 

@@ -8,8 +8,13 @@ rounding matches Keras's.
 import numpy as np
 
 from glassnet import backend
-from glassnet.autodiff import Variable
+from glassnet.autodiff import Tensor, Variable
 from glassnet.keras import initializers, naming
+
+
+def scalar(value, dtype):
+    """A result as Keras gives it: a scalar Tensor (``float(...)``, ``.numpy()`` and formatting work)."""
+    return Tensor(np.asarray(value, dtype=dtype))
 
 
 class Metric:

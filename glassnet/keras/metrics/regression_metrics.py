@@ -4,6 +4,7 @@ import numpy as np
 from glassnet.keras.losses import regression
 from glassnet.keras.losses.alignment import squeeze_or_expand_to_same_rank
 from glassnet.keras.metrics.mean import Mean, MeanMetricWrapper, plain
+from glassnet.keras.metrics.metric import scalar
 
 
 class MeanSquaredError(MeanMetricWrapper):
@@ -41,7 +42,7 @@ class RootMeanSquaredError(Mean):
 
     >>> m = RootMeanSquaredError()
     >>> m.update_state(np.array([0.0, 0.0]), np.array([3.0, 4.0]))   # sqrt((9 + 16) / 2)
-    >>> round(m.result(), 5)
+    >>> round(float(m.result()), 5)
     3.53553
     """
 
@@ -56,4 +57,4 @@ class RootMeanSquaredError(Mean):
 
     def result(self):
         # The square root in float32, as Keras takes it of its float32 state.
-        return float(np.sqrt(np.float32(super().result())))
+        return scalar(np.sqrt(np.float32(super().result())), self._dtype)

@@ -386,3 +386,18 @@ def test_summary_takes_keras_arguments():
     assert header.index("Output Shape") == 32 and len(header) == 60
     with pytest.raises(ValueError, match="layer_range"):
         model.summary(layer_range=["d2"])
+
+
+def test_add_weight_resolves_constraints_by_name_and_fit_applies_them():
+    class Positive(Layer):
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(input_shape[-1], 1), initializer="ones", constraint="non_neg")
+
+        def call(self, x):
+            return ops.matmul(x, self.w)
+
+    model = Sequential([Positive()])
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.ones((8, 2), "float32")
+    model.fit(x, -10 * np.ones((8, 1), "float32"), epochs=3, verbose=0)  # pushes w below zero
+    assert np.all(model.layers[0].w.numpy() >= 0) and np.any(model.layers[0].w.numpy() == 0)

@@ -12,7 +12,7 @@ import pytest
 import glassnet as tf
 from glassnet.autodiff import Variable
 from glassnet.keras import constraints, layers
-from glassnet.keras.optimizers import SGD, Adam, schedules
+from glassnet.keras.optimizers import SGD, Adam, interrupts, schedules
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(16, 4)).astype("float32")
@@ -141,6 +141,18 @@ def test_an_ignored_sigint_stays_ignored(monkeypatch):
     finally:
         signal.signal(signal.SIGINT, previous)
     assert handler is signal.SIG_IGN and _same(_state(model), _state(reference))
+
+
+def test_nested_blocks_hold_ctrl_c_until_the_outermost_ends():
+    done = []
+    with pytest.raises(KeyboardInterrupt):
+        with interrupts.deferred():
+            with interrupts.deferred():
+                os.kill(os.getpid(), signal.SIGINT)
+                done.append("inner")
+            done.append("outer")
+    assert done == ["inner", "outer"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_a_step_in_another_thread_leaves_signal_handling_alone():

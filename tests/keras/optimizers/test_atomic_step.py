@@ -12,7 +12,7 @@ import pytest
 import glassnet as tf
 from glassnet.autodiff import Variable
 from glassnet.keras import constraints, layers
-from glassnet.keras.optimizers import SGD, Adam, schedules
+from glassnet.keras.optimizers import SGD, Adam, interrupts, schedules
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(16, 4)).astype("float32")
@@ -115,8 +115,11 @@ def test_a_real_ctrl_c_at_random_moments_leaves_whole_steps(arguments):
 def test_a_custom_sigint_handler_runs_once_after_the_step(monkeypatch):
     model = _model()
     calls = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: calls.append(
-        (signum, int(model.optimizer.iterations.numpy()))))
+
+    def custom(signum, frame):
+        calls.append((signum, int(model.optimizer.iterations.numpy())))
+
+    previous = signal.signal(signal.SIGINT, custom)
     try:
         _ctrl_c_between_moments_and_weights(monkeypatch)
         _step(model, "apply")
@@ -124,7 +127,32 @@ def test_a_custom_sigint_handler_runs_once_after_the_step(monkeypatch):
     finally:
         signal.signal(signal.SIGINT, previous)
     assert calls == [(signal.SIGINT, 2)]  # after the second step was counted, not before
-    assert handler is not previous and callable(handler)  # ours again, put back after the step
+    assert handler is custom  # put back after the step
+
+
+def test_an_ignored_sigint_stays_ignored(monkeypatch):
+    model, reference = _model(), _model()
+    _step(reference, "apply")
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        _ctrl_c_between_moments_and_weights(monkeypatch)
+        _step(model, "apply")
+        handler = signal.getsignal(signal.SIGINT)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert handler is signal.SIG_IGN and _same(_state(model), _state(reference))
+
+
+def test_nested_blocks_hold_ctrl_c_until_the_outermost_ends():
+    done = []
+    with pytest.raises(KeyboardInterrupt):
+        with interrupts.deferred():
+            with interrupts.deferred():
+                os.kill(os.getpid(), signal.SIGINT)
+                done.append("inner")
+            done.append("outer")
+    assert done == ["inner", "outer"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_a_step_in_another_thread_leaves_signal_handling_alone():

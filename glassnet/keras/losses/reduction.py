@@ -10,6 +10,7 @@ Keras does that on purpose so a weight of 0 removes a sample's contribution
 without making the others count more.
 """
 import functools
+import math
 
 import numpy as np
 
@@ -19,6 +20,7 @@ from glassnet.autodiff.primitive import primitive, sum_to
 from glassnet.keras.losses.alignment import aligned_shapes, squeeze_or_expand_to_same_rank
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
+_CACHED_SIZE = 1 << 12  # elements: the per-sample losses of a batch, not a segmentation map
 
 
 def standardize_reduction(reduction):
@@ -90,8 +92,8 @@ def reduce_weighted(values, *, weights=None, reduction="sum_over_batch_size"):
     out, divisor = _reduce(values, weights, reduction)
 
     def backward(g):
-        if out is not values:  # a full reduction: g (divided by the divisor) in every element
-            g = _filled(values.shape, values.dtype, g.item(), divisor)
+        if out is not values:  # a full reduction
+            g = _spread(g, divisor, values.shape)
         return g if weights is None else sum_to(g * weights, values_shape).reshape(shape)
 
     return out, backward
@@ -110,15 +112,24 @@ def _reduce(weighted, weights, reduction):
     return np.add.reduce(weighted, axis=None) / weighted.size, weighted.size
 
 
+def _spread(g, divisor, shape):
+    """The gradient of a full reduction: `g` (divided by `divisor`) in every element, read-only."""
+    if math.prod(shape) <= _CACHED_SIZE:  # fit asks for the same small array on every step
+        return _filled(shape, g.dtype, g.tobytes(), divisor)
+    return np.broadcast_to(_divided(g, divisor), shape)
+
+
 @functools.lru_cache(maxsize=32)
-def _filled(shape, dtype, g, divisor):
-    # fit asks for the same array on every step of a batch shape; nothing writes into it.
-    g = np.asarray(g, dtype)
-    if divisor is not None:
-        g = g / divisor if divisor != 0 else g * 0.0
-    array = np.full(shape, g, dtype)
+def _filled(shape, dtype, g_bytes, divisor):
+    array = np.full(shape, _divided(np.frombuffer(g_bytes, dtype).reshape(()), divisor), dtype)
     array.flags.writeable = False
     return array
+
+
+def _divided(g, divisor):
+    if divisor is None:
+        return g
+    return g / divisor if divisor != 0 else g * 0.0
 
 
 def reduce_weighted_values(values, sample_weight=None, mask=None, reduction="sum_over_batch_size"):

@@ -95,3 +95,14 @@ def test_all_zero_weights_give_a_zero_gradient():
 def test_options_the_function_does_not_take_leave_it_to_the_tape(fn, options):
     # On the tape these fail with a TypeError; the compiled form must not compute anything instead.
     assert losses.LossFunctionWrapper(fn, **options)._compiled(np.dtype("float32")) is None
+
+
+@pytest.mark.parametrize("shape", [(4, 3), (4, 2000)])  # a small gradient is cached, a large one broadcast
+def test_mean_spreads_the_gradient_over_every_element(shape):
+    _, backward = reduction.reduce_weighted.forward(np.ones(shape, np.float32), reduction="mean")
+    for g in (1.0, -0.0, 0.0, 3.0):  # +0 and -0 hash alike: the cache must keep them apart
+        gradient = backward(np.array(g, np.float32))
+        expected = np.full(shape, np.float32(g) / np.float32(np.prod(shape)), np.float32)
+        assert gradient.shape == shape and gradient.dtype == np.float32
+        np.testing.assert_array_equal(np.signbit(gradient), np.signbit(expected))
+        np.testing.assert_array_equal(gradient, expected)

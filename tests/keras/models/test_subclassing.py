@@ -397,7 +397,7 @@ def test_add_weight_resolves_constraints_by_name_and_fit_applies_them():
             return ops.matmul(x, self.w)
 
     model = Sequential([Positive()])
-    model.compile(optimizer="sgd", loss="mse")
+    model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=1.0), loss="mse")
     x = np.ones((8, 2), "float32")
-    model.fit(x, -10 * np.ones((8, 1), "float32"), epochs=3, verbose=0)  # pushes w below zero
+    model.fit(x, -10 * np.ones((8, 1), "float32"), epochs=1, batch_size=8, verbose=0)  # w: 1 - 24 < 0
     assert np.all(model.layers[0].w.numpy() >= 0) and np.any(model.layers[0].w.numpy() == 0)

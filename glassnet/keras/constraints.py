@@ -56,22 +56,11 @@ def _rescaled(w, desired, norms):
     return w * (desired / (backend.epsilon() + norms))
 
 
-class Constraint:
+class Constraint(serialization.Configurable):
     """Base class: ``__call__(w)`` returns the projected weight (here, `w` unchanged)."""
 
     def __call__(self, w):
         return w
-
-    def get_config(self):
-        return {}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 class MaxNorm(Constraint):

@@ -36,22 +36,11 @@ def _validate_factor(value, name):
     return float(value)
 
 
-class Regularizer:
+class Regularizer(serialization.Configurable):
     """Base class: ``__call__(weight)`` returns a scalar penalty Tensor."""
 
     def __call__(self, weight):
         return convert_to_tensor(np.zeros((), dtype=convert_to_tensor(weight).dtype))
-
-    def get_config(self):
-        return {}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 class L1(Regularizer):

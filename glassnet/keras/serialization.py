@@ -1,6 +1,23 @@
 """Keras's dict form of a configurable object: what its configs and ``.keras`` files hold."""
 
 
+class Configurable:
+    """What initializers, regularizers and constraints share: ``get_config()`` holds the
+    constructor's arguments, so ``cls.from_config(obj.get_config())`` rebuilds an equal object,
+    and the repr shows them."""
+
+    def get_config(self):
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
 def serialize(obj, module):
     """``{"module", "class_name", "config", "registered_name"}`` for `obj` (``None`` for ``None``).
 

@@ -2,6 +2,7 @@
 import numpy as np
 
 from glassnet import backend
+from glassnet.keras import serialization
 
 
 def standardize_shape(shape):
@@ -25,8 +26,7 @@ def float_dtype(dtype):
     return dtype
 
 
-
-class Initializer:
+class Initializer(serialization.Configurable):
     """Base class: subclasses implement ``__call__(shape, dtype=None)``.
 
     ``get_config()`` returns the constructor arguments, so
@@ -36,16 +36,6 @@ class Initializer:
     def __call__(self, shape, dtype=None):
         raise NotImplementedError(f"{type(self).__name__} must implement __call__(shape, dtype=None).")
 
-    def get_config(self):
-        return {}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
     def clone(self):
         return type(self).from_config(self.get_config())
 
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"

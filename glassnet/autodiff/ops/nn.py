@@ -15,8 +15,10 @@ def _float_dtype(x):
 
 def _sigmoid(x):
     """1 / (1 + exp(-x)), computed in one buffer (this runs in every sigmoid layer, every step)."""
-    # `out=` keeps it an array: on a 0-d input NumPy's ufuncs return scalars, which `out=` refuses.
-    out = np.negative(x, out=np.empty_like(x, dtype=_float_dtype(x)))
+    if type(x) is np.ndarray and x.ndim and x.dtype.kind == "f":
+        out = np.negative(x)
+    else:  # `out=` keeps a 0-d result an array (ufuncs return scalars, which `out=` refuses); ints give floats
+        out = np.negative(x, out=np.empty_like(x, dtype=_float_dtype(x)))
     with np.errstate(over="ignore"):  # exp(-x) overflows to inf for x < -88: 1/inf = 0 is right
         np.exp(out, out=out)
     out += 1
@@ -97,8 +99,11 @@ def dense(x, kernel, bias, *, activation=None, input_gradient=True):
         input_gradient: False skips the gradient with respect to `x` (a model's first
             layer never needs it, and it is the largest matrix product of the backward pass).
     """
-    require_an_axis("dense", x=x, kernel=kernel)
-    z = x @ kernel
+    try:
+        z = x @ kernel
+    except (ValueError, TypeError):  # say which input had no axis, rather than NumPy's matmul message
+        require_an_axis("dense", x=x, kernel=kernel)
+        raise
     if bias is not None:
         z += bias  # z is a fresh array: adding in place saves one temporary
     out, activation_backward = (z, None) if activation is None else activation.forward(z)

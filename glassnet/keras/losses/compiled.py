@@ -66,7 +66,8 @@ class CompiledLoss:
             labels = crossentropy.sparse_labels(y_true, aligned)
             y_true = crossentropy.one_hot(labels, aligned.shape[self.axis], self.axis, aligned.dtype)
         per_sample, op_backward = self.op.forward(y_true, aligned, axis=self.axis)
-        weights = reduction.sample_weights(per_sample.shape, per_sample.dtype, sample_weight, None, self.reduction)
+        weights = None if sample_weight is None else reduction.sample_weights(  # no mask: no ignore_class
+            per_sample.shape, per_sample.dtype, sample_weight, None, self.reduction)
         value, reduce_backward = reduction.reduce_weighted.forward(per_sample, weights=weights,
                                                                    reduction=self.reduction)
 

@@ -11,6 +11,8 @@ the arithmetic depends on, and :class:`CachedPlan` builds a new plan whenever it
 no plan computes what the tape does (another layer, an activation without a fused form, a
 regularizer, a loss that is not one fused op, an overridden step), there is none: the tape trains.
 """
+import operator
+
 import numpy as np
 
 from glassnet.autodiff import ops
@@ -19,6 +21,9 @@ from glassnet.keras.losses.wrapper import LossFunctionWrapper
 from glassnet.keras.optimizers import flat
 from glassnet.keras.trainers.trainer import Trainer
 
+# Attribute readers that run in C: the signature is computed once per epoch and per train_on_batch.
+_KERNEL, _BIAS, _ACTIVATION = (operator.attrgetter(name) for name in ("kernel", "bias", "activation"))
+_CONSTRAINT = operator.attrgetter("constraint")
 # Trainer methods whose override means the step is no longer the default one.
 _STEP_METHODS = ("train_step", "compute_loss", "_compute_loss", "_tape_step")
 
@@ -35,14 +40,15 @@ def signature(model):
     constraint, whether any layer adds a penalty, and the dtype.
     """
     layers = model.layers
-    if any(type(layer) is not Dense for layer in layers):
+    if {*map(type, layers)} - {Dense}:
         return (type(model), *layers), None  # no plan, whatever the rest is
     loss, optimizer, variables = model._compile_state.loss_fn, model.optimizer, model.trainable_weights
-    weights = [*variables, *[w for layer in layers for w in (layer.kernel, layer.bias)]]
+    weights = [*variables, *map(_KERNEL, layers), *map(_BIAS, layers)]
+    constraints = [*map(_CONSTRAINT, variables)]
     key = (type(model), model.dtype, bool(model.losses), optimizer._can_apply_packed(variables),
-           any([getattr(v, "constraint", None) is not None for v in variables]),
+           constraints.count(None) < len(constraints),
            loss._compiled_key() if isinstance(loss, LossFunctionWrapper) else None,
-           loss, optimizer, getattr(optimizer, "_flat", None), *layers, *[layer.activation for layer in layers],
+           loss, optimizer, getattr(optimizer, "_flat", None), *layers, *map(_ACTIVATION, layers),
            len(variables), *map(id, weights))
     return key, weights
 

@@ -16,11 +16,6 @@ def _reshape(x, shape):
     return ops.reshape(x, shape=shape) if isinstance(x, Tensor) else np.reshape(x, shape)
 
 
-def _shape(x):
-    # Arrays and Tensors carry their shape; np.shape's Python wrapper costs more than the rest here.
-    return tuple(x.shape) if hasattr(x, "shape") else np.shape(x)
-
-
 def aligned_shapes(shape1, shape2, expand_rank_1=True):
     """The shapes `squeeze_or_expand_to_same_rank` would give, without touching data.
 
@@ -50,7 +45,9 @@ def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
     >>> a.shape, b.shape
     ((4, 1), (4, 1))
     """
-    shape1, shape2 = _shape(x1), _shape(x2)
+    # Arrays and Tensors carry their shape; np.shape's Python wrapper would cost more than the rest.
+    shape1 = tuple(x1.shape) if hasattr(x1, "shape") else np.shape(x1)
+    shape2 = tuple(x2.shape) if hasattr(x2, "shape") else np.shape(x2)
     if len(shape1) == len(shape2):  # the common case: nothing to align
         return x1, x2
     aligned1, aligned2 = aligned_shapes(shape1, shape2, expand_rank_1)

@@ -58,15 +58,17 @@ class CompiledLoss:
 
     def __call__(self, y_true, y_pred, sample_weight):
         y_true = np.asarray(y_true, dtype=self.dtype)  # Loss.__call__: y_true as a constant of the loss dtype
-        y_true, aligned = squeeze_or_expand_to_same_rank(y_true, y_pred)  # LossFunctionWrapper.call
-        reshape_backward = None
-        if aligned is not y_pred:  # the tape reshapes y_pred with the reshape op
-            aligned, reshape_backward = ops.reshape.forward(y_pred, shape=aligned.shape)
+        aligned, reshape_backward = y_pred, None
+        if y_true.ndim != y_pred.ndim:  # LossFunctionWrapper.call aligns ranks (equal ones stay as they are)
+            y_true, aligned = squeeze_or_expand_to_same_rank(y_true, y_pred)
+            if aligned is not y_pred:  # the tape reshapes y_pred with the reshape op
+                aligned, reshape_backward = ops.reshape.forward(y_pred, shape=aligned.shape)
         if self.sparse:
             labels = crossentropy.sparse_labels(y_true, aligned)
             y_true = crossentropy.one_hot(labels, aligned.shape[self.axis], self.axis, aligned.dtype)
         per_sample, op_backward = self.op.forward(y_true, aligned, axis=self.axis)
-        weights = reduction.sample_weights(per_sample.shape, per_sample.dtype, sample_weight, None, self.reduction)
+        weights = None if sample_weight is None else reduction.sample_weights(  # no mask: no ignore_class
+            per_sample.shape, per_sample.dtype, sample_weight, None, self.reduction)
         value, reduce_backward = reduction.reduce_weighted.forward(per_sample, weights=weights,
                                                                    reduction=self.reduction)
 

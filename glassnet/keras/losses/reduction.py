@@ -10,7 +10,6 @@ Keras does that on purpose so a weight of 0 removes a sample's contribution
 without making the others count more.
 """
 import functools
-import math
 
 import numpy as np
 
@@ -92,8 +91,9 @@ def reduce_weighted(values, *, weights=None, reduction="sum_over_batch_size"):
     out, divisor = _reduce(values, weights, reduction)
 
     def backward(g):
-        if out is not values:  # a full reduction
-            g = _spread(g, divisor, values.shape)
+        if out is not values:  # a full reduction: g (divided by the divisor) in every element, read-only
+            g = (_filled(values.shape, g.dtype, g.tobytes(), divisor) if values.size <= _CACHED_SIZE
+                 else np.broadcast_to(_divided(g, divisor), values.shape))
         return g if weights is None else sum_to(g * weights, values_shape).reshape(shape)
 
     return out, backward
@@ -112,15 +112,9 @@ def _reduce(weighted, weights, reduction):
     return np.add.reduce(weighted, axis=None) / weighted.size, weighted.size
 
 
-def _spread(g, divisor, shape):
-    """The gradient of a full reduction: `g` (divided by `divisor`) in every element, read-only."""
-    if math.prod(shape) <= _CACHED_SIZE:  # fit asks for the same small array on every step
-        return _filled(shape, g.dtype, g.tobytes(), divisor)
-    return np.broadcast_to(_divided(g, divisor), shape)
-
-
 @functools.lru_cache(maxsize=32)
 def _filled(shape, dtype, g_bytes, divisor):
+    # fit asks for the same small array on every step; keyed by g's bits, so +0 and -0 stay apart.
     array = np.full(shape, _divided(np.frombuffer(g_bytes, dtype).reshape(()), divisor), dtype)
     array.flags.writeable = False
     return array

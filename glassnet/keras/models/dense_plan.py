@@ -11,6 +11,8 @@ the arithmetic depends on, and :class:`CachedPlan` builds a new plan whenever it
 no plan computes what the tape does (another layer, an activation without a fused form, a
 regularizer, a loss that is not one fused op, an overridden step), there is none: the tape trains.
 """
+import operator
+
 import numpy as np
 
 from glassnet.autodiff import ops
@@ -19,47 +21,52 @@ from glassnet.keras.losses.wrapper import LossFunctionWrapper
 from glassnet.keras.optimizers import flat
 from glassnet.keras.trainers.trainer import Trainer
 
+# Attribute readers that run in C: the signature is computed once per epoch and per train_on_batch.
+_KERNEL, _BIAS, _ACTIVATION = (operator.attrgetter(name) for name in ("kernel", "bias", "activation"))
+_CONSTRAINT = operator.attrgetter("constraint")
 # Trainer methods whose override means the step is no longer the default one.
 _STEP_METHODS = ("train_step", "compute_loss", "_compute_loss", "_tape_step")
 
 
 def signature(model):
-    """What a plan for `model` depends on: (a tuple to compare with ==, the objects it names by id).
+    """What a plan for `model` depends on: (a tuple to compare with ==, the variables it names by id).
 
-    Objects (layers, variables, the loss, the optimizer, constraints) enter by identity, so the
-    tuple compares in one C call; the second item keeps them alive, so no id is reused meanwhile.
-    The trainable variables stand for every trainable flag (the model's, the layers', their own);
-    the rest enters as the values the plan reads: each layer's class, activation, kernel and bias,
-    each trainable variable's constraint, the loss's options, whether the optimizer can update its
-    packed buffers at once (and which buffers), whether any layer adds a penalty, and the dtype.
+    Layers, activations, the loss and the optimizer compare by identity (none defines ``==``);
+    variables enter by id (a Tensor's ``==`` is elementwise), and the second item keeps them
+    alive, so no id is reused meanwhile. The trainable variables stand for every trainable flag
+    (the model's, the layers', their own); the rest enters as the values the plan reads: each
+    layer's class, activation, kernel and bias, the loss's options, whether the optimizer can
+    update its packed buffers at once (and which buffers), whether any trainable variable has a
+    constraint, whether any layer adds a penalty, and the dtype.
     """
     layers = model.layers
-    if any(type(layer) is not Dense for layer in layers):
-        return (type(model), *map(id, layers)), layers  # no plan, whatever the rest is
+    if {*map(type, layers)} - {Dense}:
+        return (type(model), *layers), None  # no plan, whatever the rest is
     loss, optimizer, variables = model._compile_state.loss_fn, model.optimizer, model.trainable_weights
-    objects = [*layers, loss, optimizer, getattr(optimizer, "_flat", None), *variables]  # _flat: its buffers
-    objects += [getattr(v, "constraint", None) for v in variables]
-    for layer in layers:
-        objects += (layer.kernel, layer.bias, layer.activation)
+    weights = [*variables, *map(_KERNEL, layers), *map(_BIAS, layers)]
+    constraints = [*map(_CONSTRAINT, variables)]
     key = (type(model), model.dtype, bool(model.losses), optimizer._can_apply_packed(variables),
-           loss._compiled_key() if isinstance(loss, LossFunctionWrapper) else None, len(variables), *map(id, objects))
-    return key, objects
+           constraints.count(None) < len(constraints),
+           loss._compiled_key() if isinstance(loss, LossFunctionWrapper) else None,
+           loss, optimizer, getattr(optimizer, "_flat", None), *layers, *map(_ACTIVATION, layers),
+           len(variables), *map(id, weights))
+    return key, weights
 
 
 class CachedPlan:
     """The plan for a model's current state, rebuilt when its :func:`signature` changes."""
 
     def __init__(self):
-        self.key, self.objects, self.plan = None, None, None
+        self.key, self.weights, self.plan = None, None, None
 
     def get(self, model):
-        key, objects = signature(model)
+        key, weights = signature(model)
         try:
             same = key == self.key
-        except (TypeError, ValueError):  # a user's loss option that compares as an array
+        except (TypeError, ValueError):  # an option or buffer that compares elementwise: call it changed
             same = False
         if not same:
-            self.key, self.objects, self.plan = key, objects, DensePlan.build(model)
+            self.key, self.weights, self.plan = key, weights, DensePlan.build(model)
         return self.plan
 
 
@@ -79,10 +86,10 @@ class DensePlan:
         # As the tape: a layer computes d(loss)/d(inputs) only when an earlier layer trains.
         self.forward_steps = [(layer.kernel, layer.bias, layer._fused_activation(), any(trains[:i]))
                               for i, layer in enumerate(self.layers)]
-        self.outs = [(None, None)] * len(self.layers)
-        if packed:  # gradients land straight in the optimizer's flat gradient buffer
+        if packed:  # gradients land straight in the optimizer's flat gradient buffer, last layer first
             views = flat.views(self.optimizer._flat[2], self.variables)
-            self.outs = [tuple(None if i is None else views[i] for i in slots) for slots in self.slots]
+            outs = [tuple(None if i is None else views[i] for i in slots) for slots in self.slots]
+            self.packed_outs = outs[self.first:][::-1]
 
     @classmethod
     def build(cls, model):
@@ -116,16 +123,21 @@ class DensePlan:
             backwards.append(backward)
         value, loss_backward = self.loss(y, outputs, sample_weight)
         grad = loss_backward()
-        grads = None if self.packed else [None] * len(self.variables)
-        for i in range(len(self.layers) - 1, self.first - 1, -1):
-            grad, kernel_grad, bias_grad = backwards[i](grad, out=self.outs[i])
-            if grads is not None:
-                self._collect(grads, i, kernel_grad, bias_grad)
-        if grads is None:
+        if self.packed:
+            for backward, out in zip(reversed(backwards), self.packed_outs):  # down to the first that trains
+                grad = backward(grad, out=out)[0]
             self.optimizer._apply_packed()
         else:  # clipping, EMA, accumulation, constraints, ...: the optimizer's full apply, as the tape
-            self.optimizer.apply(grads, self.variables)
+            self.optimizer.apply(self._gradients(backwards, grad), self.variables)
         return value, outputs
+
+    def _gradients(self, backwards, grad):
+        """The variables' gradients, in their order, from the layers' backward passes."""
+        grads = [None] * len(self.variables)
+        for i in range(len(backwards) - 1, self.first - 1, -1):
+            grad, kernel_grad, bias_grad = backwards[i](grad)
+            self._collect(grads, i, kernel_grad, bias_grad)
+        return grads
 
     def _collect(self, grads, i, kernel_grad, bias_grad):
         kernel_slot, bias_slot = self.slots[i]

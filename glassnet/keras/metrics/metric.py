@@ -12,6 +12,9 @@ from glassnet.autodiff import Tensor, Variable
 from glassnet.keras import initializers, naming
 
 
+_AGGREGATIONS = ("none", "sum", "mean", "only_first_replica")
+
+
 def scalar(value, dtype):
     """A result as Keras gives it: a scalar Tensor (``float(...)``, ``.numpy()`` and formatting work)."""
     return Tensor(np.asarray(value, dtype=dtype))
@@ -45,14 +48,19 @@ class Metric:
     def add_variable(self, shape, initializer, dtype=None, aggregation="sum", name=None):
         """A non-trainable state Variable of `shape` filled by `initializer` (Keras's signature).
 
-        `aggregation` is accepted for compatibility: there is one replica. `reset_state`
-        sets every state Variable back to zero whatever its initializer, as Keras does.
+        `aggregation` (how replicas would combine it) is kept on the variable; there is one
+        replica. `reset_state` sets every state Variable back to zero whatever its initializer,
+        as Keras does.
         """
+        if aggregation not in _AGGREGATIONS:
+            raise ValueError(f"Invalid `aggregation`: expected one of {_AGGREGATIONS}. Received: "
+                             f"aggregation={aggregation!r}")
         dtype = self._dtype if dtype is None else np.dtype(dtype)
         shape = tuple(shape)
         value = initializers.get("zeros" if initializer is None else initializer)(shape, dtype=dtype)
         variable = Variable(np.asarray(value, dtype=dtype), trainable=False, name=name,
                             path=f"{self.name}/{name}")
+        variable.aggregation = aggregation
         self._variables.append(variable)
         return variable
 

@@ -359,7 +359,7 @@ class Optimizer(SlotsMixin, AveragingMixin, AtomicStepMixin):
         config.pop("is_legacy_optimizer", None)
         config.pop("jit_compile", None)
         if isinstance(config.get("learning_rate"), dict):
-            config["learning_rate"] = schedules.deserialize(config["learning_rate"])
+            config["learning_rate"] = schedules.deserialize(config["learning_rate"], custom_objects)
         return cls(**config)
 
     def save_own_variables(self, store):

@@ -214,9 +214,12 @@ def serialize(schedule):
     }
 
 
-def deserialize(config):
-    """A schedule from :func:`serialize`'s dict."""
+def deserialize(config, custom_objects=None):
+    """A schedule from :func:`serialize`'s dict; `custom_objects` maps the names of your own
+    schedule classes to them."""
     name = config.get("class_name") if isinstance(config, dict) else None
+    if name in (custom_objects or {}):
+        return custom_objects[name].from_config(config["config"])
     if name not in _SCHEDULES:
         raise ValueError(
             f"Could not interpret learning rate schedule: {config!r}. "

@@ -401,3 +401,26 @@ def test_add_weight_resolves_constraints_by_name_and_fit_applies_them():
     x = np.ones((8, 2), "float32")
     model.fit(x, -10 * np.ones((8, 1), "float32"), epochs=1, batch_size=8, verbose=0)  # w: 1 - 24 < 0
     assert np.all(model.layers[0].w.numpy() >= 0) and np.any(model.layers[0].w.numpy() == 0)
+
+
+def test_a_user_schedule_comes_back_through_custom_objects_and_metric_state_keeps_its_aggregation():
+    from glassnet.keras.optimizers import SGD, schedules
+
+    class Halving(schedules.LearningRateSchedule):
+        def __init__(self, start):
+            self.start = start
+
+        def __call__(self, step):
+            return self.start * 0.5 ** np.asarray(step, "float32")
+
+        def get_config(self):
+            return {"start": self.start}
+
+    config = SGD(learning_rate=Halving(0.4)).get_config()
+    restored = SGD.from_config(config, custom_objects={"Halving": Halving})
+    assert isinstance(restored.learning_rate, tf.Tensor) or restored._learning_rate.start == 0.4
+    assert restored._learning_rate.start == 0.4
+    metric = tf.keras.metrics.Mean()
+    assert metric.add_variable(shape=(), initializer="zeros", aggregation="mean", name="s").aggregation == "mean"
+    with pytest.raises(ValueError, match="aggregation"):
+        metric.add_variable(shape=(), initializer="zeros", aggregation="max", name="t")

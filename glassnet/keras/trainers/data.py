@@ -138,7 +138,12 @@ def class_weight_to_sample_weight(y, class_weight):
     if y.ndim > 1 and y.shape[-1] > 1:
         classes = np.argmax(y, axis=-1)
     else:
-        classes = np.round(y.reshape(len(y), -1)[:, 0]).astype(np.int64)
+        classes = np.round(y[..., 0] if y.ndim > 1 else y).astype(np.int64)
+    if classes.ndim != 1:
+        raise ValueError(
+            f"`class_weight` needs one class per sample, but y of shape {y.shape} holds {classes.shape[1:]} per "
+            "sample (sequence targets?). Pass `sample_weight` with one weight per time step instead."
+        )
     weights = np.ones(len(y), dtype=np.float32)
     for label, weight in class_weight.items():
         weights[classes == label] = weight

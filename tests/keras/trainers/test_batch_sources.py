@@ -135,3 +135,11 @@ def test_a_refused_first_fit_does_not_lock_in_the_crossentropy_it_resolved():
     logs = model.evaluate(x, one_hot, verbose=0, return_dict=True)
     assert logs["accuracy"] == pytest.approx(expected_accuracy)
     assert np.isfinite(history.history["loss"][0]) and predictions.shape == (20, 3)
+
+
+def test_class_weight_on_sequence_targets_says_to_use_sample_weight():
+    model = Sequential([Dense(3, activation="softmax")])
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    x = np.ones((4, 5, 2), "float32")
+    with pytest.raises(ValueError, match="one class per sample"):
+        model.fit(x, np.zeros((4, 5, 1), "int64"), class_weight={0: 1.0, 1: 2.0, 2: 1.0}, verbose=0)

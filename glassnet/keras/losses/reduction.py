@@ -107,9 +107,11 @@ def _reduce(weighted, weights, reduction):
         return np.add.reduce(weighted, axis=None), None
     if reduction == "mean_with_sample_weight" and weights is not None:
         total, divisor = np.add.reduce(weighted, axis=None), np.sum(weights, dtype=weighted.dtype)
-        return (total / divisor if divisor != 0 else total * 0.0), divisor  # divide_no_nan, as Keras
-    # np.mean's arithmetic (a pairwise sum, then one division) without its Python wrapper.
-    return np.add.reduce(weighted, axis=None) / weighted.size, weighted.size
+        return (total / divisor if divisor != 0 else total * weighted.dtype.type(0)), divisor  # divide_no_nan
+    # np.mean's arithmetic (a pairwise sum, then one division) without its Python wrapper. The count
+    # in the values' dtype: NumPy 2 converts a Python int so anyway; NumPy 1 would give float64.
+    count = weighted.dtype.type(weighted.size)
+    return np.add.reduce(weighted, axis=None) / count, count
 
 
 @functools.lru_cache(maxsize=32)
@@ -123,7 +125,7 @@ def _filled(shape, dtype, g_bytes, divisor):
 def _divided(g, divisor):
     if divisor is None:
         return g
-    return g / divisor if divisor != 0 else g * 0.0
+    return g / divisor if divisor != 0 else g * g.dtype.type(0)
 
 
 def reduce_weighted_values(values, sample_weight=None, mask=None, reduction="sum_over_batch_size"):

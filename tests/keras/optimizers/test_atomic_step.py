@@ -14,6 +14,9 @@ from glassnet.autodiff import Variable
 from glassnet.keras import constraints, layers
 from glassnet.keras.optimizers import SGD, Adam, interrupts, schedules
 
+# NumPy 2 moved AxisError into np.exceptions (added in 1.25); the floor, 1.23, has it at the top.
+_AXIS_ERROR = getattr(np, "exceptions", np).AxisError
+
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(16, 4)).astype("float32")
 Y = RNG.normal(size=(16, 1)).astype("float32")
@@ -185,7 +188,7 @@ def _finite(w):
 
 FAILING = [
     pytest.param({"bias": _refuse}, None, ValueError, id="constraint-raises"),
-    pytest.param({"bias": constraints.MaxNorm(axis=2)}, None, np.exceptions.AxisError, id="constraint-bad-axis"),
+    pytest.param({"bias": constraints.MaxNorm(axis=2)}, None, _AXIS_ERROR, id="constraint-bad-axis"),
     pytest.param({"kernel": lambda w: w.numpy().sum()}, None, ValueError, id="constraint-wrong-shape"),
     pytest.param({"kernel": _finite, "bias": _finite}, np.nan, FloatingPointError, id="nan-check"),
 ]

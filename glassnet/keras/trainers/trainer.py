@@ -18,6 +18,7 @@ import numpy as np
 from glassnet.autodiff import GradientTape, Tensor
 from glassnet.autodiff.tape import backward, not_recording
 from glassnet.keras import optimizers
+from glassnet.keras.optimizers import interrupts
 from glassnet.keras.callbacks import CallbackList
 from glassnet.keras.trainers import data
 from glassnet.keras.trainers.batch_sources import ArrayBatches, StreamBatches, is_batch_stream
@@ -193,21 +194,22 @@ class Trainer(StepMethods):
         callback_list.on_train_begin()
         logs = {}
         try:
-            for epoch in range(initial_epoch, epochs):
-                self.reset_metrics()
-                callback_list.on_epoch_begin(epoch)
-                epoch_logs = self._run_epoch(train, callback_list)
-                if train.exhausted and not epoch_logs:
-                    break
-                logs = epoch_logs
-                if val is not None and (epoch + 1) % validation_freq == 0:
-                    val_logs = self._evaluate_batches(val, callback_list)
-                    logs = {**logs, **{"val_" + key: value for key, value in val_logs.items()}}
-                logs = _pythonify(logs)  # keys sorted over training and validation together, as Keras
-                _warn_if_diverged(logs, epoch)
-                callback_list.on_epoch_end(epoch, logs)
-                if self.stop_training or train.exhausted:
-                    break
+            with interrupts.holding():  # one Ctrl-C handler for every step; it still waits for a step's end
+                for epoch in range(initial_epoch, epochs):
+                    self.reset_metrics()
+                    callback_list.on_epoch_begin(epoch)
+                    epoch_logs = self._run_epoch(train, callback_list)
+                    if train.exhausted and not epoch_logs:
+                        break
+                    logs = epoch_logs
+                    if val is not None and (epoch + 1) % validation_freq == 0:
+                        val_logs = self._evaluate_batches(val, callback_list)
+                        logs = {**logs, **{"val_" + key: value for key, value in val_logs.items()}}
+                    logs = _pythonify(logs)  # keys sorted over training and validation together, as Keras
+                    _warn_if_diverged(logs, epoch)
+                    callback_list.on_epoch_end(epoch, logs)
+                    if self.stop_training or train.exhausted:
+                        break
         finally:
             if epochs > 0:  # as Keras, even when training stops on an error: e.g. EMA weights go in
                 self.optimizer.finalize_variable_values(self.trainable_weights)

@@ -256,3 +256,41 @@ def test_a_bad_weight_decay_pattern_fails_before_any_step():
     optimizer = Adam(weight_decay=0.1)
     with pytest.raises(Exception, match="unterminated|missing"):
         optimizer.exclude_from_weight_decay(var_names=["bias("])
+
+
+class _Steps(tf.keras.callbacks.Callback):
+    """Counts the finished steps; sends a real SIGINT at the end of step `at`."""
+
+    def __init__(self, at=None):
+        super().__init__()
+        self.at, self.finished, self.handler_inside = at, 0, None
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.finished += 1
+        self.handler_inside = signal.getsignal(signal.SIGINT)
+        if self.finished == self.at:
+            os.kill(os.getpid(), signal.SIGINT)
+
+
+def test_fit_holds_one_handler_and_a_ctrl_c_between_steps_stops_it_at_once():
+    model = _model()
+    steps = _Steps(at=3)
+    start = int(model.optimizer.iterations.numpy())
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(np.repeat(X, 4, axis=0), np.repeat(Y, 4, axis=0), batch_size=4, epochs=2, verbose=0,
+                  shuffle=False, callbacks=[steps])
+    assert steps.finished == 3  # raised in the callback that sent it: no fourth step began
+    assert int(model.optimizer.iterations.numpy()) - start == 3
+    assert steps.handler_inside is not signal.default_int_handler  # fit's handler, installed once
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # and put back
+
+
+def test_a_ctrl_c_inside_a_step_of_fit_waits_for_the_step(monkeypatch):
+    reference, model = _model(), _model()
+    x, y = np.repeat(X, 4, axis=0), np.repeat(Y, 4, axis=0)
+    reference.fit(x[:4], y[:4], batch_size=4, epochs=1, verbose=0, shuffle=False)
+    _ctrl_c_between_moments_and_weights(monkeypatch)
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(x, y, batch_size=4, epochs=1, verbose=0, shuffle=False)
+    assert _same(_state(model), _state(reference))  # exactly one whole step
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -34,6 +34,7 @@ def test_full_report_and_files(tmp_path, capsys):
     assert status == 0
     assert "1437 training and 360 test images of 8x8 pixels" in output
     assert "Total params: 2,175" in output  # 64*25+25 + 25*15+15 + 15*10+10
+    assert "a1 = relu(x @ W1 + b1)" in output and "W1:(64, 25)" in output  # model.explain()
     assert "Epoch 3/3" in output and "val_accuracy" in output
     assert "confusion matrix" in output
     matrix = [line.split()[1:] for line in output.splitlines() if re.match(r"^ +\d +\d", line)]

@@ -83,6 +83,7 @@ def train(data, args):
     compile_model(model, args.classes, args.optimizer, args.learning_rate)
     if not args.quiet:
         model.summary()
+        print(model.explain(), end="\n\n")  # the math behind the table: what fit will compute
     history = model.fit(data.x_train, data.y_train, epochs=args.epochs, batch_size=args.batch_size,
                         validation_split=args.validation_split, verbose=0 if args.quiet else "auto")
     return model, history

@@ -86,6 +86,30 @@ class Model(Trainer, Layer):
                             expand_nested=expand_nested, layer_range=layer_range)
         (print_fn or print)(text)
 
+    def explain(self, format="text"):  # noqa: A002 - the argument's name in the docs
+        """The model as the math it computes: each layer's formula with its shapes, the cost J of
+        the compiled loss, and the compiled optimizer's update rule (see glassnet.inspect.explain).
+
+        >>> import glassnet as tf
+        >>> model = tf.keras.Sequential([tf.keras.Input(shape=(400,)), tf.keras.layers.Dense(25, activation="sigmoid"),
+        ...                              tf.keras.layers.Dense(1, activation="sigmoid")])
+        >>> model.compile(optimizer="sgd", loss="binary_crossentropy")
+        >>> print(model.explain())  # doctest: +NORMALIZE_WHITESPACE
+        Model "sequential"
+        <BLANKLINE>
+        forward pass:
+          a1 = sigmoid(x @ W1 + b1)     x:(m, 400)  W1:(400, 25)  b1:(25,)  ->  a1:(m, 25)
+          a2 = sigmoid(a1 @ W2 + b2)    a1:(m, 25)  W2:(25, 1)  b2:(1,)  ->  a2:(m, 1)
+        <BLANKLINE>
+        cost:
+          J = (1/m) Σ_i -[y log(ŷ) + (1 - y) log(1 - ŷ)]    ŷ = a2, clipped to [1e-7, 1 - 1e-7]
+        <BLANKLINE>
+        update, for every weight W with gradient g = dJ/dW:
+          W := W - α g    SGD: α = 0.01
+        """
+        from glassnet.inspect import explain
+        return explain(self, format=format)
+
     # --- inputs and building --------------------------------------------------------
     def _convert_input(self, inputs):
         return self._adjust_input_rank(Layer._convert_input(self, inputs))

@@ -28,7 +28,7 @@ from glassnet import backend
 from glassnet.autodiff import convert_to_tensor, ops
 from glassnet.keras import serialization
 from glassnet.keras import validation as check
-from glassnet.keras.identifiers import lookup
+from glassnet.keras.identifiers import lookup, resolve
 
 
 def _bound(name, value, owner):
@@ -178,17 +178,5 @@ def get(identifier):
     >>> get("max_norm").max_value
     2
     """
-    if identifier is None or isinstance(identifier, Constraint):
-        return identifier
-    if isinstance(identifier, str):
-        return _lookup(identifier)()
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, type) and issubclass(identifier, Constraint):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError(
-        f"Could not interpret constraint identifier: {identifier!r} of type {type(identifier).__name__}. "
-        "Expected 'max_norm', 'min_max_norm', 'non_neg', 'unit_norm', a dict, a Constraint or a callable."
-    )
+    return resolve(identifier, Constraint, _lookup, deserialize, "constraint",
+                   "'max_norm', 'min_max_norm', 'non_neg', 'unit_norm', a dict, a Constraint or a callable")

@@ -15,3 +15,21 @@ def lookup(table, name, kind, plural, known=None):
     except (KeyError, TypeError):
         names = ", ".join(sorted(table if known is None else known))
         raise ValueError(f"Could not interpret {kind} identifier: {name!r}. Known {plural}: {names}.") from None
+
+
+def resolve(identifier, base, by_name, deserialize, kind, expected):
+    """What every configurable family's ``get()`` does: None and `base` instances as they are, a
+    name looked up and built with its defaults, a dict deserialized, a `base` subclass built, any
+    other callable as it is; else the ValueError naming `kind` and what was `expected`."""
+    if identifier is None or isinstance(identifier, base):
+        return identifier
+    if isinstance(identifier, str):
+        return by_name(identifier)()
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, type) and issubclass(identifier, base):
+        return identifier()
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"Could not interpret {kind} identifier: {identifier!r} of type "
+                     f"{type(identifier).__name__}. Expected {expected}.")

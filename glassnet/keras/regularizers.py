@@ -21,7 +21,7 @@ import math
 import numpy as np
 
 from glassnet.keras import serialization
-from glassnet.keras.identifiers import lookup
+from glassnet.keras.identifiers import lookup, resolve
 from glassnet.autodiff import convert_to_tensor, ops
 
 
@@ -136,17 +136,5 @@ def get(identifier):
     >>> get("l2").l2
     0.01
     """
-    if identifier is None or isinstance(identifier, Regularizer):
-        return identifier
-    if isinstance(identifier, str):
-        return _lookup(identifier)()
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, type) and issubclass(identifier, Regularizer):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError(
-        f"Could not interpret regularizer identifier: {identifier!r} of type {type(identifier).__name__}. "
-        "Expected 'l1', 'l2', 'L1L2', a dict, a Regularizer or a callable."
-    )
+    return resolve(identifier, Regularizer, _lookup, deserialize, "regularizer",
+                   "'l1', 'l2', 'L1L2', a dict, a Regularizer or a callable")

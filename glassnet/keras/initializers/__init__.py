@@ -16,7 +16,7 @@ time it is called (as Keras documents).
 ((3, 4), dtype('float32'))
 """
 from glassnet.keras import serialization
-from glassnet.keras.identifiers import lookup
+from glassnet.keras.identifiers import lookup, resolve
 from glassnet.keras.initializers.constant_initializers import Constant, IdentityInitializer, Ones, Zeros
 from glassnet.keras.initializers.initializer import Initializer
 from glassnet.keras.initializers.random_initializers import (
@@ -89,17 +89,5 @@ def get(identifier):
     >>> type(get("glorot_uniform")).__name__
     'GlorotUniform'
     """
-    if identifier is None or isinstance(identifier, Initializer):
-        return identifier
-    if isinstance(identifier, str):
-        return _lookup(identifier)()
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, type) and issubclass(identifier, Initializer):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError(
-        f"Could not interpret initializer identifier: {identifier!r} of type {type(identifier).__name__}. "
-        "Expected a name such as 'glorot_uniform', a dict, an Initializer or a callable."
-    )
+    return resolve(identifier, Initializer, _lookup, deserialize, "initializer",
+                   "a name such as 'glorot_uniform', a dict, an Initializer or a callable")

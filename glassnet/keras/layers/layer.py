@@ -340,7 +340,7 @@ class Layer:
         if entry:  # the outermost call: the losses of the last call go
             self._clear_losses()
             outer = None
-        signature = _SIGNATURES.get(call) or _signature(call)
+        signature = _SIGNATURES.get(call) or signature_of(call)
         if training is None:  # as Keras: the outer call's value, else call's own default
             training = signature.training_default if outer is None else outer
         _calls.training = training
@@ -369,7 +369,7 @@ class Layer:
     def _call_with_training(self, inputs, training, args=(), kwargs=None):
         """``call``, with `training` passed only to a call that takes it (as Keras does)."""
         kwargs = kwargs or {}
-        if _signature(type(self).call).takes_training and training is not None:
+        if signature_of(type(self).call).takes_training and training is not None:
             kwargs["training"] = bool(training)
         return self.call(inputs, *args, **kwargs)
 
@@ -520,8 +520,8 @@ class _Signature:
 _SIGNATURES = {}
 
 
-def _signature(function):
-    """What a ``call`` method accepts, read once per method."""
+def signature_of(function):
+    """What a method (``call``, ``compute_loss``) accepts, read once per method, not per call."""
     if function not in _SIGNATURES:
         _SIGNATURES[function] = _Signature(function)
     return _SIGNATURES[function]

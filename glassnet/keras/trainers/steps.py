@@ -7,11 +7,10 @@ happens in fit()" writes them: ``train_step``, ``test_step``, ``predict_step``,
 the defaults trains through the same arithmetic without the per-batch Python dicts (see
 trainer.py); the tests check both give the same numbers.
 """
-import inspect
-
 import numpy as np
 
 from glassnet.autodiff import Tensor, ops
+from glassnet.keras.layers.layer import signature_of
 from glassnet.keras.metrics import Metric
 from glassnet.keras.trainers.compile_state import CompiledLoss
 
@@ -113,7 +112,7 @@ class StepMethods:
 
     def _compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """compute_loss, also when an override predates its `training` argument (as Keras)."""
-        if "training" in inspect.signature(self.compute_loss).parameters:
+        if signature_of(type(self).compute_loss).takes_training:  # read once per method, not per batch
             return self.compute_loss(x, y, y_pred, sample_weight, training=training)
         return self.compute_loss(x, y, y_pred, sample_weight)
 

@@ -103,7 +103,7 @@ def test_training_reaches_only_a_call_that_takes_it(signature):
 
 def test_weights_made_in_init_are_tracked_and_train():
     layer = LinearInInit()
-    assert [w.name for w in layer.weights] == ["w", "b"] or len(layer.weights) == 2
+    assert [w.name for w in layer.weights] == ["variable", "variable_1"]  # Keras's names for unnamed weights
     model = Sequential([layer])
     model.compile(optimizer="sgd", loss="mse")
     x, y = _data()
@@ -418,7 +418,7 @@ def test_a_user_schedule_comes_back_through_custom_objects_and_metric_state_keep
 
     config = SGD(learning_rate=Halving(0.4)).get_config()
     restored = SGD.from_config(config, custom_objects={"Halving": Halving})
-    assert isinstance(restored.learning_rate, tf.Tensor) or restored._learning_rate.start == 0.4
+    assert float(restored.learning_rate) == pytest.approx(0.4)  # the schedule at step 0
     assert restored._learning_rate.start == 0.4
     metric = tf.keras.metrics.Mean()
     assert metric.add_variable(shape=(), initializer="zeros", aggregation="mean", name="s").aggregation == "mean"

@@ -650,3 +650,15 @@ def test_evaluate_and_predict_on_a_pydataset_follow_keras_and_fit_calls_on_epoch
         assert_close(mine["evaluate"][key], theirs["evaluate"][key], family="forward",
                      what=f"PyDataset evaluate: {key}")
     assert_close(mine["predict"], theirs["predict"], family="forward", what="PyDataset predict")
+
+
+@pytest.mark.parametrize("layer_range", [["d2", "d3"], ["d3", "d1"], ["d1", "d1"]])
+def test_summary_layer_range_lists_the_layers_keras_lists(layer_range):
+    listed = {}
+    for name, (library, _) in LIBRARIES.items():
+        model = library.Sequential([library.Input(shape=(FEATURES,))] + [
+            library.layers.Dense(2, name=f"d{i}") for i in (1, 2, 3)])
+        lines = []
+        model.summary(print_fn=lambda text, *args, into=lines, **kwargs: into.append(text), layer_range=layer_range)
+        listed[name] = [f"d{i}" for i in (1, 2, 3) if f"d{i} (Dense)" in "\n".join(lines)]
+    assert listed["keras"] and listed["glassnet"] == listed["keras"]

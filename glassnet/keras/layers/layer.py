@@ -503,15 +503,19 @@ class Layer:
 
     def get_build_config(self):
         """``{"input_shape": [...]}``: the shape the layer was built for, as Keras saves it (None if unknown)."""
-        if not self.built or self._batch_input_shape is None:
+        if not self.built or self._batch_input_shape is None or self._builds_by_call():
             return None
         return {"input_shape": list(self._batch_input_shape)}
 
     def build_from_config(self, config):
         """Build for the shape a saved ``build_config`` gives (before its weights are loaded)."""
         shape = (config or {}).get("input_shape")
-        if shape is not None and not self.built and not getattr(type(self).build, "is_default", False):
+        if shape is not None and not self.built and not self._builds_by_call():
             self._build_from_shape(tuple(shape))
+
+    def _builds_by_call(self):
+        """Whether the layer keeps the default build (no weights from shapes: its first call builds it)."""
+        return getattr(type(self).build, "is_default", False)
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"

@@ -143,6 +143,9 @@ class Model(Trainer, Layer):
         if self._batch_input_shape is None and isinstance(inputs, Tensor) and inputs.ndim:
             self._batch_input_shape = (None, *inputs.shape[1:])
 
+    def _builds_by_call(self):
+        return False  # a model builds from a shape: its weights come from calling it on zeros of that shape
+
     def build_from_config(self, config):
         """Build for the input shape a saved ``build_config`` gives (before its weights are loaded)."""
         shape = (config or {}).get("input_shape")

@@ -61,7 +61,7 @@ def match_optimizer(path, optimizer, stored, trainable_weights):
                    f"variables whereas the saved optimizer has {len(datasets)} variables. ")
         if not variables:
             message += "This is likely because the optimizer has not been called/built yet."
-        warnings.warn(message, UserWarning, stacklevel=4)
+        warnings.warn(message, UserWarning, stacklevel=6)
         return None
     match = Match(_describe(optimizer, stored))
     _match_variables(group_path(path), variables, datasets, match)
@@ -112,10 +112,8 @@ def _kind(dtype):
 
 def _describe(saveable, stored):
     kind = "optimizer" if is_optimizer(saveable) else ("model" if hasattr(saveable, "layers") else "layer")
-    text = f"{kind} '{saveable.name}' ({type(saveable).__name__})"
-    if stored is not None and stored.name and stored.name != saveable.name:
-        text += f", saved as '{stored.name}'"
-    return text
+    saved = f"; saved as '{stored.name}'" if stored is not None and stored.name not in (None, saveable.name) else ""
+    return f"{kind} '{saveable.name}' ({type(saveable).__name__}{saved})"
 
 
 def _listing(variables):

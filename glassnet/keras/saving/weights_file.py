@@ -119,7 +119,7 @@ def _refuse_or_warn(model, matches, where, skip_mismatch):
         for match in matches:
             if match.problems:
                 warnings.warn(f"Skipping loading weights for {match.owner} from {where}: "
-                              + " ".join(match.problems), UserWarning, stacklevel=4)
+                              + " ".join(match.problems), UserWarning, stacklevel=5)
         return
     listed = "\n".join(f"  - {problem}" for problem in problems[:20])
     more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""

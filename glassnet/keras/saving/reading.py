@@ -71,47 +71,54 @@ def damaged_file_errors(where):
                       f"(h5py: {type(error).__name__}: {error})") from error
 
 
-def vars_groups(h5py, file):
-    """``{object path: StoredGroup}`` for every ``vars`` group (the model's own at ``""``)."""
+def vars_groups(h5py, file, where):
+    """``{object path: StoredGroup}`` for every ``vars`` group (the model's own at ``""``) of the
+    file `where` names."""
     found = {}
     pending = [("", file, 0)]
     while pending:
         path, group, depth = pending.pop()
         if depth > MAX_DEPTH:
-            raise WeightsFileError(f"The groups at /{path} nest deeper than {MAX_DEPTH} levels; no Keras file does.")
+            raise refusal(where, f"the groups at /{path} nest deeper than {MAX_DEPTH} levels; no Keras file does.")
         for key in group:
-            child = _member(h5py, group, key, path)
+            child = _member(h5py, group, key, path, where)
             if not isinstance(child, h5py.Group):
                 continue  # a dataset outside a vars group belongs to nothing: Keras ignores it too
             if key == "vars":
-                found[path] = StoredGroup(_name_attribute(child), _datasets(h5py, child, _join(path, key)))
+                found[path] = StoredGroup(_name_attribute(child), _datasets(h5py, child, _join(path, key), where))
             else:
                 pending.append((_join(path, key), child, depth + 1))
     return found
 
 
-def read_array(dataset, where):
-    """The dataset's values as an array (its shape and dtype were checked already)."""
+def read_array(dataset, path, where):
+    """The values of `dataset` (at `path` in the file `where` names) as an array; its shape and
+    dtype were checked already."""
     if dataset.external:
-        raise WeightsFileError(f"Dataset /{where} keeps its data in another file ({dataset.external}); not allowed.")
+        raise refusal(where, f"dataset /{path} keeps its data in another file ({dataset.external}); not allowed.")
     if dataset.is_virtual:
-        raise WeightsFileError(f"Dataset /{where} is a virtual dataset (data from other files); not allowed.")
+        raise refusal(where, f"dataset /{path} is a virtual dataset (data from other files); not allowed.")
     return np.asarray(dataset[()])
 
 
-def _member(h5py, group, key, path):
+def refusal(where, problem):
+    """The error for a file that cannot be loaded, with the `problem` found in it."""
+    return WeightsFileError(f"Cannot load the weights in {where}: {problem}")
+
+
+def _member(h5py, group, key, path, where):
     link = group.get(key, getlink=True)
     if isinstance(link, (h5py.SoftLink, h5py.ExternalLink)):
-        raise WeightsFileError(f"/{_join(path, key)} is a {type(link).__name__}; a weights file holds its data itself.")
+        raise refusal(where, f"/{_join(path, key)} is a {type(link).__name__}; a weights file holds its data itself.")
     return group[key]
 
 
-def _datasets(h5py, group, path):
+def _datasets(h5py, group, path, where):
     datasets = {}
     for key in group:
-        member = _member(h5py, group, key, path)
+        member = _member(h5py, group, key, path, where)
         if not isinstance(member, h5py.Dataset):
-            raise WeightsFileError(f"/{_join(path, key)} is a group; a vars group holds only datasets.")
+            raise refusal(where, f"/{_join(path, key)} is a group; a vars group holds only datasets.")
         datasets[key] = member
     return datasets
 

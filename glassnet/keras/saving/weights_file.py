@@ -90,8 +90,8 @@ def read_weights(model, source, skip_mismatch=False):
     _check_built(model, "You are loading weights into a model that has not yet been built.")
     where = reading.describe(source)
     with reading.opened(h5py, source, where) as file, reading.damaged_file_errors(where):
-        matches = _matched(model, reading.vars_groups(h5py, file), where, skip_mismatch)
-        values = [(variable, reading.read_array(dataset, path))
+        matches = _matched(model, reading.vars_groups(h5py, file, where), where, skip_mismatch)
+        values = [(variable, reading.read_array(dataset, path, where))
                   for match in matches for variable, dataset, path in match.assignments]
     with interrupts.deferred():  # a Ctrl-C waits until every variable has its new value
         for variable, value in values:
@@ -123,11 +123,10 @@ def _refuse_or_warn(model, matches, where, skip_mismatch):
         return
     listed = "\n".join(f"  - {problem}" for problem in problems[:20])
     more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
-    raise reading.WeightsFileError(
-        f"Cannot load the weights in {where} into model '{model.name}': {len(problems)} "
-        f"problem{'s' if len(problems) != 1 else ''}; nothing was loaded, the model is unchanged.\n{listed}{more}\n"
-        "The file was probably saved from a different architecture. Pass skip_mismatch=True to load the "
-        "layers that match and skip the others."
+    raise reading.refusal(
+        where, f"{len(problems)} problem{'s' if len(problems) != 1 else ''} with model '{model.name}'; nothing was "
+        f"loaded, the model is unchanged.\n{listed}{more}\nThe file was probably saved from a different "
+        "architecture. Pass skip_mismatch=True to load the layers that match and skip the others."
     )
 
 

@@ -115,11 +115,11 @@ def test_a_load_failing_while_reading_changes_nothing(tmp_path, monkeypatch):
     reads = []
     original = reading.read_array
 
-    def failing_on_fifth_read(dataset, where):
-        reads.append(where)
+    def failing_on_fifth_read(dataset, path, where):
+        reads.append(path)
         if len(reads) == 5:
             raise OSError("Can't read data (wrong B-tree signature)")
-        return original(dataset, where)
+        return original(dataset, path, where)
     monkeypatch.setattr(reading, "read_array", failing_on_fifth_read)
     with pytest.raises(OSError, match=r"Cannot read '.*m\.weights\.h5': the file is damaged.*B-tree"):
         target.load_weights(tmp_path / "m.weights.h5")

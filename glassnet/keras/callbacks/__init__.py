@@ -9,6 +9,7 @@ from glassnet.keras.callbacks.early_stopping import EarlyStopping
 from glassnet.keras.callbacks.history import History
 from glassnet.keras.callbacks.lambda_callback import LambdaCallback
 from glassnet.keras.callbacks.learning_rate_scheduler import LearningRateScheduler
+from glassnet.keras.callbacks.model_checkpoint import ModelCheckpoint
 from glassnet.keras.callbacks.monitor_callback import MonitorCallback
 from glassnet.keras.callbacks.progbar_logger import ProgbarLogger
 from glassnet.keras.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
@@ -16,6 +17,6 @@ from glassnet.keras.callbacks.terminate_on_nan import TerminateOnNaN
 
 __all__ = [
     "Callback", "CallbackList", "CSVLogger", "EarlyStopping", "History", "LambdaCallback",
-    "LearningRateScheduler", "MonitorCallback", "ProgbarLogger", "ReduceLROnPlateau",
+    "LearningRateScheduler", "ModelCheckpoint", "MonitorCallback", "ProgbarLogger", "ReduceLROnPlateau",
     "TerminateOnNaN",
 ]

@@ -215,13 +215,15 @@ class Trainer(StepMethods):
                                      verbose=verbose, epochs=epochs, steps=train.num_batches)
         self.stop_training = False
         callback_list.on_train_begin()
+        initial_epoch, done_steps = self._resume_point(initial_epoch)
         logs = {}
         try:
             with interrupts.holding():  # one Ctrl-C handler for every step; it still waits for a step's end
                 for epoch in range(initial_epoch, epochs):
                     self.reset_metrics()
                     callback_list.on_epoch_begin(epoch)
-                    epoch_logs = self._run_epoch(train, callback_list)
+                    epoch_logs = self._run_epoch(_Skipping(train, done_steps), callback_list)
+                    done_steps = 0
                     if train.exhausted and not epoch_logs:
                         break
                     logs = epoch_logs
@@ -238,6 +240,14 @@ class Trainer(StepMethods):
                 self.optimizer.finalize_variable_values(self.trainable_weights)
         callback_list.on_train_end(logs)
         return self.history
+
+    def _resume_point(self, initial_epoch):
+        """(first epoch, batches of it already trained): where a callback's on_train_begin asked
+        fit to start (BackupAndRestore restoring a backup sets Keras's ``_initial_epoch`` and
+        glassnet's ``_initial_step``), else `initial_epoch` and 0. Used once, then cleared."""
+        epoch, step = getattr(self, "_initial_epoch", None), getattr(self, "_initial_step", None)
+        self._initial_epoch = self._initial_step = None
+        return epoch or initial_epoch, step or 0
 
     def _validation_batches(self, validation_data, batch_size, steps):
         validate = not self._overridden("test_step")
@@ -436,6 +446,20 @@ class Trainer(StepMethods):
         if self._overridden("predict_step"):
             return _to_numpy(self.predict_step(Tensor(self._prepare_x(x))))
         return self(x, training=False).numpy()
+
+
+class _Skipping:
+    """`batches` without the first `count` steps of its next epoch, which are still drawn (a
+    shuffle, a generator's batches) so that the steps after them are the ones an uninterrupted
+    run trains on."""
+
+    def __init__(self, batches, count):
+        self.batches, self.count = batches, count
+
+    def epoch(self):
+        for step, batch in self.batches.epoch():
+            if step >= self.count:
+                yield step, batch
 
 
 def _verbose(verbose):

@@ -2,6 +2,7 @@
 
 ``glassnet.keras.callbacks.EarlyStopping`` and the rest, as in Keras.
 """
+from glassnet.keras.callbacks.backup_and_restore import BackupAndRestore
 from glassnet.keras.callbacks.callback import Callback
 from glassnet.keras.callbacks.callback_list import CallbackList
 from glassnet.keras.callbacks.csv_logger import CSVLogger
@@ -16,7 +17,7 @@ from glassnet.keras.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
 from glassnet.keras.callbacks.terminate_on_nan import TerminateOnNaN
 
 __all__ = [
-    "Callback", "CallbackList", "CSVLogger", "EarlyStopping", "History", "LambdaCallback",
+    "BackupAndRestore", "Callback", "CallbackList", "CSVLogger", "EarlyStopping", "History", "LambdaCallback",
     "LearningRateScheduler", "ModelCheckpoint", "MonitorCallback", "ProgbarLogger", "ReduceLROnPlateau",
     "TerminateOnNaN",
 ]

@@ -2,6 +2,11 @@ import contextlib
 import doctest
 import io
 import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
 
 import numpy as np
 import pytest
@@ -171,3 +176,76 @@ def test_docstring_examples():
     from glassnet.keras.callbacks import model_checkpoint
     result = doctest.testmod(model_checkpoint)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_batch_files_hold_the_weights_after_that_batch(tmp_path):
+    pytest.importorskip("h5py")
+    model = small_model()
+    after = {}
+    record = LambdaCallback(on_epoch_begin=lambda epoch, logs: after.update(epoch=epoch + 1),
+                            on_train_batch_end=lambda batch, logs: after.update(
+                                {(after["epoch"], batch + 1): model.get_weights()}))
+    pattern = str(tmp_path / "e{epoch}-b{batch}.weights.h5")
+    model.fit(X, Y, epochs=2, batch_size=8, shuffle=False, verbose=0,
+              callbacks=[ModelCheckpoint(pattern, save_weights_only=True, save_freq=2), record])
+    # 3 batches an epoch, a save after every 2nd batch overall: (epoch, batch) (1,2), (2,1), (2,3)
+    assert sorted(os.listdir(tmp_path)) == ["e1-b2.weights.h5", "e2-b1.weights.h5", "e2-b3.weights.h5"]
+    for epoch, batch in [(1, 2), (2, 1), (2, 3)]:
+        copy = small_model()
+        copy.load_weights(pattern.format(epoch=epoch, batch=batch))
+        assert all(np.array_equal(a, b) for a, b in zip(copy.get_weights(), after[(epoch, batch)], strict=True))
+
+
+# A training script killed while ModelCheckpoint writes its 2nd file, between the temporary file
+# and the rename: the 1st file must still be there, whole.
+KILLED_SAVE = textwrap.dedent('''
+    import os, sys, time
+    import numpy as np
+    import glassnet as tf
+    from glassnet.keras import layers
+    from glassnet.keras.callbacks import LambdaCallback, ModelCheckpoint
+
+    work = sys.argv[1]
+    real_replace, count = os.replace, [0]
+    def slow_replace(source, target):
+        if str(target).endswith("best.keras"):
+            count[0] += 1
+            if count[0] == 2:
+                open(os.path.join(work, "saving.flag"), "w").close()
+                time.sleep(120)
+        real_replace(source, target)
+    os.replace = slow_replace
+
+    tf.random.set_seed(3)
+    x = np.random.default_rng(0).normal(size=(24, 3)).astype("float32")
+    y = (x.sum(axis=1, keepdims=True) > 0).astype("float32")
+    model = tf.keras.Sequential([tf.keras.Input(shape=(3,)), layers.Dense(4, activation="relu"),
+                                 layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    keep = LambdaCallback(on_epoch_end=lambda epoch, logs: [
+        np.save(os.path.join(work, f"e{epoch + 1}-w{i}.npy"), w) for i, w in enumerate(model.get_weights())])
+    model.fit(x, y, epochs=3, verbose=0, callbacks=[keep, ModelCheckpoint(os.path.join(work, "best.keras"),
+                                                                          monitor="loss")])
+''')
+
+
+def test_killed_while_saving_leaves_the_previous_file_whole(tmp_path):
+    pytest.importorskip("h5py")
+    script = tmp_path / "train.py"
+    script.write_text(KILLED_SAVE)
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    process = subprocess.Popen([sys.executable, str(script), str(tmp_path)], env={**os.environ, "PYTHONPATH": root},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 120
+    while not (tmp_path / "saving.flag").exists():
+        assert process.poll() is None, process.stdout.read().decode()
+        assert time.monotonic() < deadline, "the script never reached its 2nd save"
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert len([name for name in os.listdir(tmp_path) if name.endswith(".tmp")]) == 1  # the 2nd, unfinished
+    loaded = load_model(tmp_path / "best.keras")
+    first = [np.load(tmp_path / f"e1-w{i}.npy") for i in range(4)]
+    second = [np.load(tmp_path / f"e2-w{i}.npy") for i in range(4)]
+    assert all(np.array_equal(a, b) for a, b in zip(loaded.get_weights(), first, strict=True))
+    assert not np.array_equal(first[0], second[0])

@@ -112,6 +112,19 @@ class Model(Trainer, Layer):
         from glassnet.inspect import explain
         return explain(self, format=format)
 
+    # --- weights files -------------------------------------------------------------
+    def save_weights(self, filepath, overwrite=True):
+        """Save the weights (and the optimizer's state, once compiled) to a Keras 3
+        ``.weights.h5`` file, atomically; Keras's ``load_weights`` reads it. Needs h5py."""
+        from glassnet.keras.saving import weights_file
+        weights_file.save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath, skip_mismatch=False):
+        """Load a ``.weights.h5`` file written by Keras 3 or glassnet into this built model:
+        all or nothing, or skipping the layers that do not match with ``skip_mismatch=True``."""
+        from glassnet.keras.saving import weights_file
+        weights_file.load_weights(self, filepath, skip_mismatch=skip_mismatch)
+
     # --- inputs and building --------------------------------------------------------
     def _convert_input(self, inputs):
         return self._adjust_input_rank(Layer._convert_input(self, inputs))

@@ -4,5 +4,7 @@ with finite differences, weight by weight."""
 from glassnet.inspect.checks import Finding, ModelReport, check_model
 from glassnet.inspect.explain import Explanation, explain
 from glassnet.inspect.gradients import GradientReport, check_gradients
+from glassnet.inspect.lr_find import LRFinderResult, lr_find
 
-__all__ = ["Explanation", "Finding", "GradientReport", "ModelReport", "check_gradients", "check_model", "explain"]
+__all__ = ["Explanation", "Finding", "GradientReport", "LRFinderResult", "ModelReport", "check_gradients",
+           "check_model", "explain", "lr_find"]

@@ -98,10 +98,11 @@ def lr_find(model, x, y, start_lr=1e-7, end_lr=10.0, num_steps=100, batch_size=3
     (True, True)
     """
     _check_arguments(model, start_lr, end_lr, num_steps, batch_size, beta, stop_factor, seed)
+    x, y = _check_data(x, y)
     rates = start_lr * (end_lr / start_lr) ** (np.arange(num_steps) / (num_steps - 1))
     with _global_state_kept(), np.errstate(all="ignore"):  # a diverging run overflows: that is its point
-        trial = _copy(model)
-        batches = _batches(np.asarray(x), np.asarray(y), batch_size, seed)
+        trial = _copy(model, start_lr)
+        batches = _batches(x, y, batch_size, seed)
         raw, smoothed, stop_reason = _run(trial, rates, batches, beta, stop_factor)
     return LRFinderResult(rates[:len(raw)], smoothed, raw, type(model.optimizer).__name__, stop_reason,
                           skip_start=num_steps // 10)
@@ -164,13 +165,15 @@ def _batches(x, y, batch_size, seed):
 
 
 # --- the copy -----------------------------------------------------------------------------------------
-def _copy(model):
+def _copy(model, learning_rate):
     """A compiled copy of `model`: the same weights, a fresh optimizer of the same class and
     configuration, the same loss. Sequential models of built-in layers are rebuilt from the layers'
     configs (as Keras's clone_model); other models are deep-copied without their training state."""
     try:
         trial = _from_configs(model) if _built_in_sequential(model) else _deep_copy(model)
-        optimizer = type(model.optimizer).from_config(model.optimizer.get_config())
+        # A schedule would fight the test's own rates: the copy's optimizer starts from a plain rate.
+        config = {**model.optimizer.get_config(), "learning_rate": learning_rate}
+        optimizer = type(model.optimizer).from_config(config)
     except Exception as error:
         raise TypeError(
             f"lr_find could not copy model '{model.name}' to train the copy: {type(error).__name__}: {error}. "
@@ -237,3 +240,16 @@ def _check_arguments(model, start_lr, end_lr, num_steps, batch_size, beta, stop_
     check.real("beta", beta, low=0.0, high=0.999999, expected="a number in [0, 1)")
     check.real("stop_factor", stop_factor, low=1.0, expected="a number >= 1")
     check.integer("seed", seed, minimum=0)
+
+
+def _check_data(x, y):
+    """`x` and `y` as arrays of the same number of samples (generators and datasets are not taken)."""
+    x, y = np.asarray(x), np.asarray(y)
+    for name, array in (("x", x), ("y", y)):
+        if array.ndim == 0 or len(array) == 0 or array.dtype.kind not in "biuf":
+            raise ValueError(f"lr_find needs `{name}` as a non-empty array of numbers, one row per sample. "
+                             f"Received: {name} of shape {array.shape} and dtype {array.dtype}")
+    if len(x) != len(y):
+        raise ValueError(f"`x` and `y` must have the same number of samples. Received: x with {len(x)} rows "
+                         f"and y with {len(y)}")
+    return x, y

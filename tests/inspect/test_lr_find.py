@@ -192,6 +192,20 @@ def test_bad_arguments_are_refused_by_name_before_any_work(argument, value):
     assert tf.random.generator().bit_generator.state == state
 
 
+def test_data_that_does_not_fit_is_refused_by_name():
+    with pytest.raises(ValueError, match="`x` and `y` must have the same number of samples. Received: x with 256"):
+        lr_find(_regression_model(), X, Y[:10])
+    with pytest.raises(ValueError, match="lr_find needs `x` as a non-empty array"):
+        lr_find(_regression_model(), (row for row in X), Y)
+
+
+def test_an_optimizer_with_a_schedule_is_copied_with_the_test_s_rates():
+    schedule = optimizers.schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5)
+    model = _regression_model(optimizers.SGD(schedule))
+    result = lr_find(model, X, Y, num_steps=20, end_lr=1e-2)
+    assert len(result.raw_losses) == 20 and model.optimizer.learning_rate.numpy() == pytest.approx(0.1)
+
+
 def test_an_uncompiled_model_is_refused():
     with pytest.raises(ValueError, match="lr_find needs a model compiled with an optimizer"):
         lr_find(Sequential([layers.Dense(1)]), X, Y)

@@ -45,6 +45,19 @@ def test_the_course_digit_classifier_on_scaled_inputs_passes():
     assert str(report) == "ok: no problem found"
 
 
+@pytest.mark.parametrize("make", [
+    lambda: (_model(layers.Dense(10, activation="softmax"), loss="sparse_categorical_crossentropy"), DIGITS),
+    lambda: (_model(layers.Dense(10, activation="softmax"), loss="categorical_crossentropy"), np.eye(10)[DIGITS]),
+    lambda: (_model(layers.Dense(1, activation="sigmoid"), loss="binary_crossentropy"), DIGITS % 2),
+    lambda: (_model(layers.Dense(1), loss=losses.BinaryCrossentropy(from_logits=True)), DIGITS % 2),
+    lambda: (_model(layers.Dense(8, activation="tanh"), layers.Dense(1), loss="mse"), -X[:, :1] * 3),
+    lambda: (_model(layers.Dense(3, activation="sigmoid"), loss="mse", optimizer=optimizers.SGD(0.1)), X[:, :3] ** 2),
+], ids=["softmax-sparse", "softmax-onehot", "sigmoid-bce", "logits-bce", "linear-mse", "sigmoid-mse-in-range"])
+def test_the_textbook_pairings_pass(make):
+    model, y = make()
+    assert check_model(model, X, y).ok
+
+
 def test_the_coffee_roasting_net_on_normalized_data_passes():
     roasts, good = _coffee()
     norm = layers.Normalization(axis=-1)

@@ -12,6 +12,8 @@ import numpy as np
 
 from glassnet.inspect.checks.report import Finding
 
+_SAMPLE_ROWS = 2048
+
 # The closed range of each bounded activation (the output can come arbitrarily near the ends).
 _RANGES = {"sigmoid": (0, 1), "softmax": (0, 1), "hard_sigmoid": (0, 1), "tanh": (-1, 1), "relu": (0, np.inf),
            "relu6": (0, 6), "softplus": (0, np.inf), "exponential": (0, np.inf), "elu": (-1, np.inf)}
@@ -28,7 +30,7 @@ def inputs(facts, x, max_input_abs, max_feature_scale_ratio):
             "layer adapted on x.")]
     if x.dtype.kind != "f" or x.size == 0 or _normalizes_inputs(facts):
         return []
-    return _scale(x.reshape(len(x), -1).astype(np.float64), max_input_abs, max_feature_scale_ratio)
+    return _scale(x.reshape(len(x), -1), max_input_abs, max_feature_scale_ratio)
 
 
 def _normalizes_inputs(facts):
@@ -36,15 +38,17 @@ def _normalizes_inputs(facts):
 
 
 def _scale(x, max_input_abs, max_ratio):
-    largest = float(np.nanmax(np.abs(x)))
+    low, high = float(np.nanmin(x)), float(np.nanmax(x))  # no copy of x: it may be all of MNIST
+    largest = max(abs(low), abs(high))
     if largest > max_input_abs:
         return [Finding(
             "unscaled_inputs", None,
-            f"x ranges over [{np.nanmin(x):.4g}, {np.nanmax(x):.4g}] (max |x| = {largest:.4g}, above "
+            f"x ranges over [{low:.4g}, {high:.4g}] (max |x| = {largest:.4g}, above "
             f"{max_input_abs:g}): large inputs make large pre-activations, which saturate sigmoid/tanh "
             "units and need a tiny learning rate.",
             "use a Normalization() layer (adapt it on x) as the first layer, or divide by 255 for pixels.")]
-    spread = np.nanstd(x, axis=0)
+    sample = x[::max(1, len(x) // _SAMPLE_ROWS)].astype(np.float64)  # evenly spaced rows suffice for spreads
+    spread = np.nanstd(sample, axis=0)
     spread = spread[spread > 0]
     if spread.size < 2 or spread.max() <= 1 or spread.max() / spread.min() <= max_ratio:
         return []

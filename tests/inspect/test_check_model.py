@@ -177,6 +177,11 @@ def test_sgd_tolerates_a_larger_rate_than_adam_and_every_threshold_can_be_change
     dropout = CASES["dropout_rate_high"]()[0]
     assert check_model(dropout, max_dropout=0.9).ok
     assert check_model(_model(layers.Dense(1)), X * 255, max_input_abs=300).ok
+    assert check_model(_model(layers.Dense(1), loss="mse", optimizer=optimizers.SGD(1e-9)), min_learning_rate=0).ok
+    assert check_model(_model(layers.Dense(1), loss="mse", optimizer=optimizers.SGD(1e-4)),
+                       min_learning_rate=1e-3).checks == ["learning_rate_too_low"]
+    wide = np.stack([RNG.normal(0, 5, 64), RNG.normal(0, 0.01, 64)], axis=1).astype("float32")
+    assert check_model(_model(layers.Dense(1), inputs=2), wide, max_feature_scale_ratio=1e4).ok
 
 
 def test_a_subclassed_model_gets_the_output_and_label_checks():

@@ -15,7 +15,9 @@ relu, tanh, ...            either              cannot express the probabilities 
 =========================  ==================  ========================================
 
 and sigmoid pairs with binary cross-entropy (each unit its own yes/no), softmax with the
-categorical ones (one class out of K).
+categorical ones (one class out of K). Softmax over K > 1 units with binary cross-entropy is
+flagged too, as Keras users are told on the forums: Keras computes it without complaint, but
+it fits neither one-of-K targets (use a categorical loss) nor multi-label ones (use sigmoid).
 """
 from glassnet.inspect.checks.report import Finding
 

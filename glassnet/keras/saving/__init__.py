@@ -1,5 +1,5 @@
-"""Saving and loading models in Keras's formats (``keras.saving``): ``model.save('m.keras')``,
-``load_model``, and the registry of the user's own classes."""
+"""Saving and loading models in Keras 3's formats (``keras.saving``): ``model.save('m.keras')``,
+``load_model``, ``model.save_weights('w.weights.h5')``, and the registry of the user's own classes."""
 from glassnet.keras.saving.object_registration import (
     CustomObjectScope, custom_object_scope, get_custom_objects, get_registered_name, get_registered_object,
     register_keras_serializable,

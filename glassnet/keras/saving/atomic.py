@@ -45,15 +45,6 @@ def write_bytes(path, data):
         file.write(data)
 
 
-def write_file(filepath, write):
-    """Call ``write(stream)`` on a temporary file beside `filepath`, then rename it into place."""
-    folder = os.path.dirname(os.path.abspath(filepath))
-    if not os.path.isdir(folder):
-        raise FileNotFoundError(f"Cannot save to {filepath}: the folder {folder} does not exist.")
-    with replacing(filepath) as stream:
-        write(stream)
-
-
 def _sync_folder(folder):
     """Make the rename itself durable (POSIX; a no-op where folders cannot be opened)."""
     with contextlib.suppress(OSError):
@@ -62,3 +53,9 @@ def _sync_folder(folder):
             os.fsync(descriptor)
         finally:
             os.close(descriptor)
+
+
+def write_file(path, write):
+    """Call ``write(file)`` to produce the new content of `path`, then put it in place atomically."""
+    with replacing(path) as file:
+        write(file)

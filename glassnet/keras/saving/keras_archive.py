@@ -41,7 +41,10 @@ def read(filepath, custom_objects=None, compile=True):  # noqa: A002 - Keras's a
     if not compile:
         config = {key: value for key, value in config.items() if key != "compile_config"}
     model = serialization_lib.deserialize_keras_object(config, custom_objects)
-    weights_file.read_weights(model, io.BytesIO(weights))
+    try:
+        weights_file.read_weights(model, io.BytesIO(weights))
+    except OSError as error:  # the member is damaged: the file as a whole is not a .keras file
+        raise ValueError(f"{filepath!s}: its {WEIGHTS} cannot be read. {error}") from None
     return model
 
 

@@ -85,7 +85,7 @@ class BackupAndRestore(Callback):
             self._load_model()
         except (OSError, ValueError) as error:
             # The latest weights may be damaged: fall back on the previous backup, as Keras does.
-            if not os.path.exists(self._prev_weights_path) or isinstance(error, _NotBuiltError):
+            if not os.path.exists(self._prev_weights_path) or isinstance(error, (_NotBuiltError, _NotThisModelError)):
                 raise
             _copy(self._prev_weights_path, self._weights_path)
             if os.path.exists(self._prev_training_metadata_path):
@@ -103,12 +103,14 @@ class BackupAndRestore(Callback):
             return
         with open(self._weights_path, "rb") as file:
             data = file.read()
+        records = self._read_records()
+        record = next((r for r in records if r["weights_sha256"] == _digest(data)), None)
+        if record is not None:
+            self._check_generators(record)  # before anything changes
         optimizer = getattr(self.model, "optimizer", None)
         if optimizer is not None:  # its variables must exist to be loaded; built as fit builds it
             optimizer._ensure_built(self.model.trainable_weights)
         self.model.load_weights(self._weights_path)
-        records = self._read_records()
-        record = next((r for r in records if r["weights_sha256"] == _digest(data)), None)
         if record is not None:
             self._resume(record)
             self._records = [record] + [r for r in records if r is not record]
@@ -130,6 +132,14 @@ class BackupAndRestore(Callback):
         self._current_epoch = record["epoch"]
         self._last_batch_seen = record["step"] - 1 if record["step"] else 0
         self._batches_seen_since_last_saving = record["batches_since_save"]
+
+    def _check_generators(self, record):
+        count = len(_generators(self.model))
+        if count != len(record["generators"]):
+            raise _NotThisModelError(
+                f"The backup in {self.backup_dir} holds {len(record['generators'])} random generators (glassnet's "
+                f"and seeded layers'), but this model has {count}: it is not the model that was backed up. "
+                "Use another backup_dir for another model.")
 
     def _resume_from_metadata(self):
         """Keras's resume: the epoch of training_metadata.json (a backup Keras wrote)."""
@@ -219,6 +229,10 @@ class BackupAndRestore(Callback):
 
 class _NotBuiltError(ValueError):
     """An unbuilt model: not a damaged file, so no fallback on the previous backup."""
+
+
+class _NotThisModelError(ValueError):
+    """A backup of another model: not a damaged file, so no fallback on the previous backup."""
 
 
 def _generators(model):

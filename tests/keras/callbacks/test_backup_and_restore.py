@@ -285,3 +285,18 @@ def test_docstring_examples():
     from glassnet.keras.callbacks import backup_and_restore
     result = doctest.testmod(backup_and_restore)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_a_backup_of_a_model_with_other_random_generators_is_refused(tmp_path):
+    backup = str(tmp_path / "b")
+    with pytest.raises(RuntimeError):
+        model_like_the_script().fit(X, Y, epochs=3, verbose=0, callbacks=[BackupAndRestore(backup), Interrupt(2)])
+    tf.random.set_seed(0)
+    unseeded = Sequential([tf.keras.Input(shape=(5,)), layers.Dense(8, activation="relu"), layers.Dropout(0.3),
+                           layers.Dense(8, activation="tanh"), layers.Dropout(0.2),
+                           layers.Dense(1, activation="sigmoid")])
+    unseeded.compile(optimizer="adam", loss="binary_crossentropy")
+    before = unseeded.get_weights()
+    with pytest.raises(ValueError, match="holds 2 random generators .* this model has 1"):
+        unseeded.fit(X, Y, epochs=3, verbose=0, callbacks=[BackupAndRestore(backup)])
+    assert same(unseeded.get_weights(), before)  # refused before loading anything

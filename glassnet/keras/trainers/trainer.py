@@ -223,6 +223,8 @@ class Trainer(StepMethods):
                     self.reset_metrics()
                     callback_list.on_epoch_begin(epoch)
                     epoch_logs = self._run_epoch(_Skipping(train, done_steps), callback_list)
+                    if done_steps and not epoch_logs:  # all its batches were trained before the restart
+                        epoch_logs = self._logs()
                     done_steps = 0
                     if train.exhausted and not epoch_logs:
                         break

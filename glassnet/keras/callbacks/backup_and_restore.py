@@ -10,7 +10,9 @@ and glassnet's own ``glassnet_state.json``, which makes the resumed run bit-iden
 that was never interrupted: where to resume (the epoch, and the batches of it already trained
 when saving every N batches) and every random state training draws from (NumPy's global
 generator, which fit shuffles with, as it was when that epoch began; glassnet's generator and
-the generators of seeded layers, as they were at the save). It keeps the last few such
+the generators of seeded layers, as they were at the save), and, for a backup in the middle
+of an epoch, the metrics' running values, so that the resumed epoch logs what the
+uninterrupted one does. It keeps the last few such
 records, each with the SHA-256 of the weights file it goes with: the three files are written
 one after another (each atomically), the state first, so a process killed between two writes
 leaves a weights file whose record is still there, and the run resumes from that one.
@@ -47,8 +49,9 @@ class BackupAndRestore(Callback):
 
     Resuming restores the weights, the optimizer's state, the epoch (and batch) and the random
     states, so the weights after the restarted fit equal, bit for bit, those of a fit that was
-    never interrupted (same seed, same data, same arguments). The logs of an epoch resumed in
-    its middle average only the batches trained after the restart. Batches that carry over
+    never interrupted (same seed, same data, same arguments); an epoch resumed in its middle
+    also starts from the metrics' running values at the backup, so its logs are those of the
+    uninterrupted run too (other callbacks' own state is not backed up). Batches that carry over
     from one epoch to the next (``steps_per_epoch`` shorter than the data) resume at the start
     of the restored epoch's pass, so that case is not bit-identical.
 
@@ -78,6 +81,7 @@ class BackupAndRestore(Callback):
         self._current_epoch = 0  # epochs completed
         self._epoch_numpy_state = None  # NumPy's global state when the running epoch began
         self._records = []  # the state records on disk, newest first
+        self._resumed_metrics = None  # the running metrics of an epoch resumed in its middle
 
     # --- restoring -----------------------------------------------------------------
     def on_train_begin(self, logs=None):
@@ -129,6 +133,7 @@ class BackupAndRestore(Callback):
             generator.bit_generator.state = state
         self.model._initial_epoch = record["epoch"]
         self.model._initial_step = record["step"]
+        self._resumed_metrics = record["metrics"] if record["step"] else None
         self._current_epoch = record["epoch"]
         self._last_batch_seen = record["step"] - 1 if record["step"] else 0
         self._batches_seen_since_last_saving = record["batches_since_save"]
@@ -168,6 +173,9 @@ class BackupAndRestore(Callback):
     def on_epoch_begin(self, epoch, logs=None):
         # fit draws this epoch's shuffle after this point: a mid-epoch backup resumes from here.
         self._epoch_numpy_state = np.random.get_state()
+        if self._resumed_metrics is not None:  # fit has just reset them: the epoch's batches so far
+            _set_metric_values(self.model, self._resumed_metrics)
+            self._resumed_metrics = None
 
     def on_epoch_end(self, epoch, logs=None):
         self._current_epoch = epoch + 1
@@ -213,6 +221,7 @@ class BackupAndRestore(Callback):
             "numpy_global": _numpy_state_json(numpy_state),
             "python": _python_state_json(python_random.getstate()),
             "generators": [generator.bit_generator.state for generator in _generators(self.model)],
+            "metrics": [variable.value.tolist() for variable in _metric_variables(self.model)] if step else [],
         }
         records = [record] + self._records[:_RECORDS_KEPT - 1]
         atomic.write_bytes(self._state_path, json.dumps({"format": _FORMAT, "records": records}).encode())
@@ -241,6 +250,27 @@ def _generators(model):
     for layer in model._flatten_layers():
         generators += [value for value in vars(layer).values() if isinstance(value, np.random.Generator)]
     return generators
+
+
+def _metric_variables(model):
+    """The running sums and counts of the model's metrics (the loss's too), in a fixed order."""
+    variables = []
+    for metric in getattr(model, "metrics", None) or ():
+        variables += metric.variables
+        for inner in getattr(metric, "metrics", None) or ():
+            variables += inner.variables
+    return list({id(v): v for v in variables}.values())
+
+
+def _set_metric_values(model, values):
+    variables = _metric_variables(model)
+    if len(variables) != len(values):
+        warnings.warn(f"The backup holds {len(values)} metric values but the model has {len(variables)} metric "
+                      "variables: the resumed epoch's logs cover only the batches trained after the restart.",
+                      stacklevel=4)
+        return
+    for variable, value in zip(variables, values):
+        variable.value[...] = np.asarray(value, dtype=variable.value.dtype)
 
 
 def _digest(data):

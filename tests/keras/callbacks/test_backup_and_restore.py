@@ -29,7 +29,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.a
 # to get there leaves pause.flag and sleeps until killed), slow save number (0: none; else the
 # n-th replacement of latest.weights.h5 writes saving.flag and sleeps before its rename).
 SCRIPT = textwrap.dedent('''
-    import os, sys, time
+    import json, os, sys, time
     import numpy as np
     import glassnet as tf
     from glassnet.keras import layers, optimizers
@@ -78,6 +78,8 @@ SCRIPT = textwrap.dedent('''
                         callbacks=[backup, Pause()])
     for i, weight in enumerate(model.get_weights()):
         np.save(os.path.join(work, f"w{i}.npy"), weight)
+    with open(os.path.join(work, "history.json"), "w") as file:
+        json.dump({"epoch": history.epoch, **history.history}, file)
     mark("done.flag")
 ''')
 NO_PAUSE = "-1,-1"
@@ -114,6 +116,21 @@ def kill_when(process, flag, deadline_s=120):
     assert process.returncode == -signal.SIGKILL
 
 
+def logs(work):
+    with open(os.path.join(work, "history.json")) as file:
+        return json.load(file)
+
+
+def same_run(work, uninterrupted):
+    """The final weights, and the logs of every epoch the second run trained, are the
+    uninterrupted run's, bit for bit."""
+    weights, history = uninterrupted
+    resumed = logs(work)
+    first = resumed["epoch"][0]
+    assert resumed == {key: values[first:] for key, values in history.items()}
+    return same(final_weights(work), weights)
+
+
 def final_weights(work):
     count = len([name for name in os.listdir(work) if name.startswith("w") and name.endswith(".npy")])
     return [np.load(os.path.join(work, f"w{i}.npy")) for i in range(count)]
@@ -141,7 +158,7 @@ def uninterrupted(tmp_path_factory):
     run(work)
     assert trained(work) == [(e, b) for e in range(4) for b in range(6)]  # 48 rows for training: 6 batches
     assert not os.path.exists(work / "backup")  # delete_checkpoint
-    return final_weights(work)
+    return final_weights(work), logs(work)
 
 
 def test_killed_mid_epoch_resumes_from_the_epoch_backup_bit_identically(tmp_path, uninterrupted):
@@ -153,7 +170,7 @@ def test_killed_mid_epoch_resumes_from_the_epoch_backup_bit_identically(tmp_path
         assert json.load(file) == {"epoch": 2, "batch": 0}  # Keras's record: two epochs done
     run(tmp_path, pause_at="2,3")
     assert resumed_at(trained(tmp_path)) == ((2, 3), (2, 0))  # the second run starts at epoch 2, not at 0
-    assert same(final_weights(tmp_path), uninterrupted)
+    assert same_run(tmp_path, uninterrupted)
     assert not os.path.exists(tmp_path / "backup")
 
 
@@ -165,7 +182,7 @@ def test_killed_mid_epoch_resumes_from_the_batch_backup_bit_identically(tmp_path
         assert json.load(file) == {"epoch": 1, "batch": 5}
     run(tmp_path, save_freq=4, pause_at="2,1")
     assert resumed_at(trained(tmp_path)) == ((2, 1), (2, 0))  # after (1,5): epoch 2 from its first batch
-    assert same(final_weights(tmp_path), uninterrupted)
+    assert same_run(tmp_path, uninterrupted)
 
 
 def test_resumes_in_the_middle_of_an_epoch(tmp_path, uninterrupted):
@@ -173,7 +190,7 @@ def test_resumes_in_the_middle_of_an_epoch(tmp_path, uninterrupted):
     kill_when(process, tmp_path / "pause.flag")
     run(tmp_path, save_freq=4, pause_at="1,4")
     assert resumed_at(trained(tmp_path)) == ((1, 4), (1, 2))  # the backup after (1,1): on with batch 2
-    assert same(final_weights(tmp_path), uninterrupted)
+    assert same_run(tmp_path, uninterrupted)
 
 
 def test_killed_mid_save_keeps_the_previous_backup_and_still_resumes_exactly(tmp_path, uninterrupted):
@@ -193,7 +210,7 @@ def test_killed_mid_save_keeps_the_previous_backup_and_still_resumes_exactly(tmp
     model.load_weights(str(backup / "latest.weights.h5"))  # and it loads
     run(tmp_path, save_freq=4)
     assert resumed_at(trained(tmp_path)) == ((1, 4), (1, 2))  # killed in (1,5)'s backup: on from (1,1)'s
-    assert same(final_weights(tmp_path), uninterrupted)
+    assert same_run(tmp_path, uninterrupted)
 
 
 def test_without_the_random_states_the_resumed_run_differs(tmp_path, uninterrupted):
@@ -204,7 +221,7 @@ def test_without_the_random_states_the_resumed_run_differs(tmp_path, uninterrupt
     os.remove(tmp_path / "backup" / "glassnet_state.json")
     run(tmp_path, pause_at="2,3")
     assert resumed_at(trained(tmp_path)) == ((2, 3), (2, 0))  # Keras's resume: at the epoch
-    assert not same(final_weights(tmp_path), uninterrupted)
+    assert not same(final_weights(tmp_path), uninterrupted[0])
 
 
 # --- in-process ---------------------------------------------------------------------------

@@ -30,6 +30,7 @@ import numpy as np
 from glassnet import random
 from glassnet.keras.callbacks.callback import Callback
 from glassnet.keras.saving import atomic, weights_file
+from glassnet.keras.saving.h5 import require_h5py
 
 WEIGHTS, METADATA, STATE = "latest.weights.h5", "training_metadata.json", "glassnet_state.json"
 _FORMAT = 1
@@ -85,6 +86,7 @@ class BackupAndRestore(Callback):
 
     # --- restoring -----------------------------------------------------------------
     def on_train_begin(self, logs=None):
+        require_h5py()  # the backup is an HDF5 weights file: say so before training, not after
         try:
             self._load_model()
         except (OSError, ValueError) as error:

@@ -6,6 +6,7 @@ import numpy as np
 
 from glassnet.keras.callbacks._output import print_msg
 from glassnet.keras.callbacks.monitor_callback import MonitorCallback
+from glassnet.keras.saving.h5 import require_h5py
 
 
 class ModelCheckpoint(MonitorCallback):
@@ -49,6 +50,9 @@ class ModelCheckpoint(MonitorCallback):
         self._current_epoch = 0
         _check_save_freq(save_freq)
         _check_filepath(self.filepath, save_weights_only)
+
+    def on_train_begin(self, logs=None):
+        require_h5py()  # every file it writes holds HDF5 weights: say so before training, not after
 
     def on_epoch_begin(self, epoch, logs=None):
         self._current_epoch = epoch

@@ -317,3 +317,12 @@ def test_a_backup_of_a_model_with_other_random_generators_is_refused(tmp_path):
     with pytest.raises(ValueError, match="holds 2 random generators .* this model has 1"):
         unseeded.fit(X, Y, epochs=3, verbose=0, callbacks=[BackupAndRestore(backup)])
     assert same(unseeded.get_weights(), before)  # refused before loading anything
+
+
+def test_without_h5py_fit_says_what_to_install_before_training(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "h5py", None)  # `import h5py` now raises ImportError
+    model = model_like_the_script()
+    before = model.get_weights()
+    with pytest.raises(ImportError, match=r'pip install "glassnet\[h5\]"'):
+        model.fit(X, Y, epochs=1, verbose=0, callbacks=[BackupAndRestore(str(tmp_path / "b"))])
+    assert same(model.get_weights(), before) and not os.path.exists(tmp_path / "b")

@@ -16,6 +16,8 @@ from glassnet.keras import layers
 from glassnet.keras.callbacks import LambdaCallback, ModelCheckpoint
 from glassnet.keras.models import Sequential, load_model
 
+pytest.importorskip("h5py")  # fit with ModelCheckpoint asks for it up front
+
 
 class SavingModel:
     """What ModelCheckpoint touches on a model: save, save_weights, metrics."""
@@ -141,7 +143,6 @@ def small_model():
 
 
 def test_each_epoch_file_loads_as_the_model_at_that_epoch(tmp_path):
-    pytest.importorskip("h5py")
     model = small_model()
     at_epoch = {}
     record = LambdaCallback(on_epoch_end=lambda epoch, logs: at_epoch.update({epoch + 1: model.get_weights()}))
@@ -155,7 +156,6 @@ def test_each_epoch_file_loads_as_the_model_at_that_epoch(tmp_path):
 
 
 def test_weights_only_files_load_into_the_model(tmp_path):
-    pytest.importorskip("h5py")
     model = small_model()
     path = str(tmp_path / "best.weights.h5")
     model.fit(X, Y, epochs=2, batch_size=8, verbose=0, validation_data=(X, Y),
@@ -166,7 +166,6 @@ def test_weights_only_files_load_into_the_model(tmp_path):
 
 
 def test_an_existing_folder_as_filepath_is_refused(tmp_path):
-    pytest.importorskip("h5py")
     (tmp_path / "m.keras").mkdir()
     with pytest.raises(OSError, match="non-directory filepath"):
         small_model().fit(X, Y, epochs=1, verbose=0, callbacks=[ModelCheckpoint(str(tmp_path / "m.keras"))])
@@ -179,7 +178,6 @@ def test_docstring_examples():
 
 
 def test_batch_files_hold_the_weights_after_that_batch(tmp_path):
-    pytest.importorskip("h5py")
     model = small_model()
     after = {}
     record = LambdaCallback(on_epoch_begin=lambda epoch, logs: after.update(epoch=epoch + 1),
@@ -230,7 +228,6 @@ KILLED_SAVE = textwrap.dedent('''
 
 
 def test_killed_while_saving_leaves_the_previous_file_whole(tmp_path):
-    pytest.importorskip("h5py")
     script = tmp_path / "train.py"
     script.write_text(KILLED_SAVE)
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
@@ -249,3 +246,12 @@ def test_killed_while_saving_leaves_the_previous_file_whole(tmp_path):
     second = [np.load(tmp_path / f"e2-w{i}.npy") for i in range(4)]
     assert all(np.array_equal(a, b) for a, b in zip(loaded.get_weights(), first, strict=True))
     assert not np.array_equal(first[0], second[0])
+
+
+def test_without_h5py_fit_says_what_to_install_before_training(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "h5py", None)  # `import h5py` now raises ImportError
+    model = small_model()
+    before = model.get_weights()
+    with pytest.raises(ImportError, match=r'pip install "glassnet\[h5\]"'):
+        model.fit(X, Y, epochs=1, verbose=0, callbacks=[ModelCheckpoint(str(tmp_path / "m.keras"))])
+    assert all(np.array_equal(a, b) for a, b in zip(model.get_weights(), before, strict=True))

@@ -72,7 +72,7 @@ SCRIPT = textwrap.dedent('''
     model = tf.keras.Sequential([tf.keras.Input(shape=(5,)), layers.Dense(8, activation="relu"),
                                  layers.Dropout(0.3), layers.Dense(8, activation="tanh"),
                                  layers.Dropout(0.2, seed=5), layers.Dense(1, activation="sigmoid")])
-    model.compile(optimizer=optimizers.Adam(0.01), loss="binary_crossentropy")
+    model.compile(optimizer=optimizers.Adam(0.01), loss="binary_crossentropy", metrics=["accuracy"])
     backup = BackupAndRestore(os.path.join(work, "backup"), save_freq=save_freq)
     history = model.fit(x, y, batch_size=8, epochs=4, verbose=0, validation_split=0.25,
                         callbacks=[backup, Pause()])

@@ -222,10 +222,11 @@ class Trainer(StepMethods):
                 for epoch in range(initial_epoch, epochs):
                     self.reset_metrics()
                     callback_list.on_epoch_begin(epoch)
-                    epoch_logs = self._run_epoch(_Skipping(train, done_steps), callback_list)
-                    if done_steps and not epoch_logs:  # all its batches were trained before the restart
-                        epoch_logs = self._logs()
-                    done_steps = 0
+                    if done_steps:  # resuming in the middle of this epoch
+                        epoch_logs = self._run_epoch(_Skipping(train, done_steps), callback_list) or self._logs()
+                        done_steps = 0
+                    else:
+                        epoch_logs = self._run_epoch(train, callback_list)
                     if train.exhausted and not epoch_logs:
                         break
                     logs = epoch_logs

@@ -61,7 +61,8 @@ def test_custom_objects_registered_passed_and_scoped():
 
     def get_model():
         # SUBST: the functional Input -> CustomLayer -> Dense(1, activation=custom_fn) as a Sequential
-        model = keras.Sequential([keras.Input(shape=(4,)), CustomLayer(0.5), keras.layers.Dense(1, activation=custom_fn)])
+        model = keras.Sequential([keras.Input(shape=(4,)), CustomLayer(0.5),
+                                  keras.layers.Dense(1, activation=custom_fn)])
         model.compile(optimizer="rmsprop", loss="mean_squared_error")
         return model
 

@@ -67,7 +67,7 @@ def test_custom_objects_registered_passed_and_scoped():
         return model
 
     def train_model(model):
-        input = np.random.random((4, 4))
+        input = np.random.random((4, 4))  # noqa: A001 - the guide's name
         target = np.random.random((4, 1))
         model.fit(input, target)
         return model

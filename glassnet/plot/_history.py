@@ -80,7 +80,7 @@ def _epoch_numbers(history, logs):
 def _panel(axis, name, logs, epochs):
     for key, label in ((name, "training"), ("val_" + name, "validation")):
         values = logs.get(key)
-        if values:
+        if values is not None and len(values):  # a list, or a NumPy array (whose truth is ambiguous)
             marker = "o" if len(values) <= MARKERS_UP_TO else None
             axis.plot(epochs[:len(values)], [float(v) for v in values], marker=marker, markersize=3, label=label)
     if name in ("learning_rate", "lr"):

@@ -2,8 +2,8 @@
 
 The input, then each layer, left to right. A column shows the layer's units as circles (a wide
 layer as its first and last few around an ellipsis) and, beneath, its name, class, units and
-activation. A layer with weights is drawn fully connected to the column before it; a layer without
-weights that keeps the width (dropout, an activation, flatten) unit to unit.
+activation. A layer with trainable weights is drawn fully connected to the column before it; one
+without that keeps the width (dropout, an activation, flatten, normalization) unit to unit.
 """
 import math
 
@@ -59,7 +59,7 @@ def model(model, path=None):
     axis.set_xlim(-0.5, len(columns) - 0.5)
     axis.set_ylim(-MAX_DRAWN / 2 - 2.8, MAX_DRAWN / 2 + 0.3)
     axis.axis("off")
-    params = sum(layer.count_params() for layer in model.layers)
+    params = sum(math.prod(weight.shape) for weight in model.weights)  # an unused layer has none yet
     axis.set_title(f'Model "{model.name}": {len(columns) - 1} layers, {params:,} parameters')
     if getattr(model, "input", None) is None:  # a subclassed model: no graph to read the order from
         figure.text(0.5, 0.02, "layers in the order they were assigned; call() decides how they connect",
@@ -91,7 +91,7 @@ def _columns(model):
         if outputs[i] is None and not layer.weights:
             outputs[i] = shape  # a weightless layer of a subclassed model: taken as keeping the shape
         previous, shape = shape, outputs[i]
-        connected = bool(layer.weights) or _size(previous) != _size(shape)
+        connected = bool(layer.trainable_weights) or _size(previous) != _size(shape)  # not Normalization
         columns.append(Column(layer.name, type(layer).__name__, shape, _layer_lines(layer, shape), connected))
     return columns
 
@@ -123,6 +123,8 @@ def _layer_lines(layer, shape):
         lines.append(f"activation: {activations.serialize(activation)}")
     if type(layer).__name__ == "Dropout":
         lines.append(f"rate: {layer.rate:g}")
+    if not layer.built:
+        lines.append("(not built)")
     return lines
 
 

@@ -56,6 +56,11 @@ def test_more_than_three_panels_wrap_and_the_spare_axis_is_hidden():
     assert tuple(figure.get_size_inches()) == (15, 8)
 
 
+def test_numpy_arrays_are_drawn_as_lists_are():
+    figure = tf.plot.history({key: np.asarray(values) for key, values in LOGS.items()})
+    assert _curves(figure.axes[1])["validation"] == ([1, 2, 3], LOGS["val_accuracy"])
+
+
 def test_one_epoch_is_a_visible_dot_on_a_whole_epoch_axis():
     figure = tf.plot.history({"loss": [0.5]})
     line, = figure.axes[0].get_lines()

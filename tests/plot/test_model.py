@@ -86,3 +86,31 @@ def test_a_model_built_from_a_shape_is_drawn():
 def test_not_a_model():
     with pytest.raises(TypeError, match="expected a glassnet Model.*Received: model=3"):
         tf.plot.model(3)
+
+
+class WithUnusedLayer(tf.keras.Model):
+    def __init__(self):
+        super().__init__(name="with_unused")
+        self.used = layers.Dense(2)
+        self.unused = layers.Dense(7)  # assigned, never called: no weights, but its units are known
+
+    def call(self, x):
+        return self.used(x)
+
+
+def test_a_layer_never_called_is_drawn_and_marked():
+    model = WithUnusedLayer()
+    model(np.zeros((1, 3), dtype="float32"))
+    figure = tf.plot.model(model)
+    assert _columns(figure) == {"input": (0, 3), "dense": (1, 2), "dense_1": (2, 7)}
+    assert "Dense\n7 units\nactivation: linear\n(not built)" in _texts(figure)
+    assert figure.axes[0].get_title() == 'Model "with_unused": 2 layers, 8 parameters'  # 3*2+2
+
+
+def test_normalization_is_unit_to_unit_and_its_statistics_are_not_trainable_connections():
+    normalization = layers.Normalization()
+    normalization.adapt(np.arange(8, dtype="float32").reshape(2, 4))
+    model = tf.keras.Sequential([tf.keras.Input(shape=(4,)), normalization, layers.Dense(3)])
+    edges = {c.get_gid(): len(c.get_segments()) for c in tf.plot.model(model).axes[0].collections
+             if c.get_gid().startswith("edges:")}
+    assert edges == {"edges:normalization": 4, "edges:dense": 4 * 3}

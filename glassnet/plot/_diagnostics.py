@@ -8,6 +8,7 @@ A value that does not apply (None or NaN: no saturation for a ReLU layer) is lef
 where nothing applies says so instead of staying blank.
 """
 import math
+import reprlib
 from collections.abc import Mapping
 
 from glassnet.plot import _backend
@@ -62,7 +63,7 @@ def _check(record):
     """The epoch numbers (from 1), once every series is known to have one value per epoch."""
     if not isinstance(record, Mapping) or "epochs" not in record or not isinstance(record.get("layers"), Mapping):
         raise TypeError("glassnet.plot.diagnostics: expected a record {'epochs': [...], 'loss': [...], "
-                        f"'layers': {{name: {{...}}}}}}. Received: record={record!r}"[:400])
+                        f"'layers': {{name: {{...}}}}}}. Received: record={reprlib.repr(record)}")
     count = len(record["epochs"])
     series = [(f"record[{key!r}]", record[key]) for key in ("loss", "val_loss") if key in record]
     series += [(f"record['layers'][{name!r}][{quantity!r}]", values)

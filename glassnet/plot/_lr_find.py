@@ -57,7 +57,8 @@ def _clip_divergence(axis, losses):
     finite = [v for v in losses if math.isfinite(v)]
     if not finite:
         return
-    start, low, high = finite[0], min(finite), max(finite)
+    # The first points are single noisy batches (the smoothing has not settled): the start is their highest.
+    start, low, high = max(finite[:max(1, len(finite) // 10)]), min(finite), max(finite)
     top = min(high, start + 1.5 * (start - low)) if start > low else high
     margin = 0.05 * (top - low) or 0.05 * abs(top) or 0.05
     axis.set_ylim(low - margin, top + margin)

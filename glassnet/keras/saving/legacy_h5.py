@@ -1,0 +1,190 @@
+"""The legacy Keras HDF5 full-model file: ``model.save("m.h5")`` and ``load_model("m.h5")``.
+
+glassnet writes it as Keras 3.15.1 does (so Keras 3 and tf.keras 2 open it) and reads the files
+Keras 3 and Keras 2 (tf.keras) write: architecture, weights, compile settings and, for files
+written by Keras 3 or glassnet, the optimizer's state, so that training resumes exactly.
+The layout is in legacy_h5_file.py, the configs in legacy_h5_config.py.
+
+Loading runs no code from the file: JSON and HDF5 only; classes come from glassnet's table, the
+registry or ``custom_objects``. Every weight is checked (count and shape) before the model is
+returned. Saving is atomic: the file is built in memory, then written beside the target and
+renamed into place.
+"""
+import io
+import json
+import os
+import warnings
+
+from glassnet.keras.saving import atomic, legacy_h5_config, legacy_h5_file, object_registration, serialization_lib
+
+BACKEND = "numpy"  # what glassnet computes with; Keras records its backend here and reads nothing from it
+_LARGEST_CONFIG = 64 << 20  # characters: larger than any model's config
+LEGACY_WARNING = (
+    "You are saving your model as an HDF5 file via `model.save()` or `keras.saving.save_model(model)`. "
+    "This file format is considered legacy. We recommend using instead the native Keras format, e.g. "
+    "`model.save('my_model.keras')` or `keras.saving.save_model(model, 'my_model.keras')`. "
+)
+_OPTIMIZER_NOT_RESTORED = ("Error in loading the saved optimizer state. As a result, your model is starting with a "
+                           "freshly initialized optimizer.")
+
+
+def is_legacy_path(filepath):
+    return str(filepath).endswith((".h5", ".hdf5"))
+
+
+# --- saving ----------------------------------------------------------------------------------
+def save_model(model, filepath, overwrite=True, include_optimizer=True):
+    """Write `model` to `filepath` in the legacy HDF5 format (with Keras's warning that it is legacy).
+
+    Args:
+        overwrite: False refuses to replace an existing file.
+        include_optimizer: False leaves out the training config and the optimizer's state.
+    """
+    warnings.warn(LEGACY_WARNING, UserWarning, stacklevel=3)
+    h5py = legacy_h5_file.require_h5py()
+    path = os.fspath(filepath)
+    if not overwrite and os.path.exists(path):
+        raise FileExistsError(f"{path} exists and overwrite=False: nothing was written.")
+    content = _file_bytes(h5py, model, include_optimizer)
+
+    def write(stream):
+        stream.write(content)
+
+    atomic.write_file(path, write)
+
+
+def _file_bytes(h5py, model, include_optimizer):
+    """The whole file, built in memory: a failure here leaves the disk untouched."""
+    from glassnet.keras.saving.keras_archive import KERAS_VERSION
+    attributes = {"keras_version": KERAS_VERSION, "backend": BACKEND,
+                  "model_config": legacy_h5_config.model_config(model)}
+    training_config = legacy_h5_config.training_config(model) if include_optimizer else None
+    if training_config is not None:
+        attributes["training_config"] = training_config
+    optimizer = model.optimizer if include_optimizer and training_config is not None else None
+    buffer = io.BytesIO()
+    with h5py.File(buffer, "w") as file:
+        legacy_h5_file.write(file, model, attributes, optimizer, BACKEND, KERAS_VERSION)
+    return buffer.getvalue()
+
+
+# --- loading ---------------------------------------------------------------------------------
+def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 - Keras's argument name
+    """The model saved in a legacy ``.h5`` file, compiled as saved unless ``compile=False``."""
+    path = os.fspath(filepath)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"No file at {path}.")
+    with legacy_h5_file.opened(path) as file:
+        with legacy_h5_file.reading(path, "the root attributes"):
+            keras_version = legacy_h5_file.text_attribute(file, "keras_version") or "1"
+            model_config = _json_attribute(file, "model_config", path)
+            training_config = _json_attribute(file, "training_config", path) if compile else None
+        compile_config = None if training_config is None else legacy_h5_config.compile_config(training_config)
+        with object_registration.CustomObjectScope(custom_objects or {}):
+            model = serialization_lib.deserialize_keras_object(legacy_h5_config.model_entry(model_config),
+                                                               custom_objects)
+        assignments = _weight_assignments(file, model, path)
+        optimizer_values = None
+        if compile_config is not None and "optimizer_weights" in file:
+            optimizer_values = _optimizer_values(file, path)
+    for variable, value in assignments:
+        variable.assign(value)
+    if compile_config is not None:
+        with object_registration.CustomObjectScope(custom_objects or {}):
+            model.compile_from_config(compile_config)
+        if optimizer_values is not None:
+            _restore_optimizer(model.optimizer, optimizer_values, keras_version)
+    return model
+
+
+def _json_attribute(file, name, path):
+    text = legacy_h5_file.text_attribute(file, name)
+    if text is None:
+        if name == "model_config":
+            raise ValueError(f"No model config found in the file at {path}: it is not a Keras model file "
+                             "(weights only? load them with model.load_weights).")
+        return None
+    if len(text) > _LARGEST_CONFIG:
+        raise ValueError(f"{path}: the {name} attribute is larger than any model config ({len(text)} characters).")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path}: the {name} attribute is not valid JSON ({error}).") from None
+
+
+def _weight_assignments(file, model, path):
+    """``[(variable, value)]`` for every layer weight, all checked before any is assigned."""
+    with legacy_h5_file.reading(path, "model_weights"):
+        weights_group = legacy_h5_file.group(file, "model_weights")
+        saved = [(name, legacy_h5_file.datasets(group, legacy_h5_file.names_attribute(group, "weight_names")))
+                 for name, group in _layer_groups(weights_group)]
+        saved = [(name, found) for name, found in saved if found]
+        layers = [layer for layer in model.layers if legacy_h5_file.legacy_weights(layer)]
+        if len(saved) != len(layers):
+            raise ValueError(
+                f"Layer count mismatch when loading weights from file. Model expected {len(layers)} layers, found "
+                f"{len(saved)} saved layers (the model's layers with weights: {[layer.name for layer in layers]}; "
+                f"the file's: {[name for name, _ in saved]})."
+            )
+        assignments = []
+        for index, (layer, (name, found)) in enumerate(zip(layers, saved)):
+            label = f"layer #{index} (named {layer.name} in the model, {name} in the file)"
+            assignments += _checked(legacy_h5_file.legacy_weights(layer), found, label)
+        if "top_level_model_weights" in weights_group:
+            top = legacy_h5_file.group(weights_group, "top_level_model_weights")
+            found = legacy_h5_file.datasets(top, legacy_h5_file.names_attribute(top, "weight_names"))
+            assignments += _checked(legacy_h5_file.own_weights(model), found, "the model's top-level weights")
+    return assignments
+
+
+def _layer_groups(weights_group):
+    for name in legacy_h5_file.names_attribute(weights_group, "layer_names"):
+        yield name, legacy_h5_file.group(weights_group, name)
+
+
+def _checked(variables, found, label):
+    if len(found) != len(variables):
+        raise ValueError(
+            f"Weight count mismatch for {label}: the layer expects {len(variables)} weight(s) "
+            f"({[v.path for v in variables]}); the file has {len(found)} ({[name for name, _ in found]})."
+        )
+    pairs = []
+    for variable, (name, dataset) in zip(variables, found):
+        if tuple(dataset.shape) != tuple(variable.shape):
+            raise ValueError(
+                f"Shape mismatch in {label} for weight {variable.path}: the weight expects shape "
+                f"{tuple(variable.shape)}; the file's {name!r} has shape {tuple(dataset.shape)}."
+            )
+        pairs.append((variable, dataset[()]))
+    return pairs
+
+
+def _optimizer_values(file, path):
+    with legacy_h5_file.reading(path, "optimizer_weights"):
+        group = legacy_h5_file.group(file, "optimizer_weights")
+        return [(name, dataset[()]) for name, dataset in
+                legacy_h5_file.datasets(group, legacy_h5_file.names_attribute(group, "weight_names"))]
+
+
+def _restore_optimizer(optimizer, values, keras_version):
+    """Set the optimizer's variables from the file, in order, as Keras's ``set_weights`` does.
+
+    Keras 2 files are skipped with a warning: tf.keras 2 ordered and named its slots differently
+    (and Keras 3 refuses them the same way, by their count); so are files whose variables do not
+    match in count or shape (Keras warns and starts afresh too).
+    """
+    if optimizer is None:
+        return
+    if not keras_version.startswith("3."):
+        warnings.warn(f"The optimizer state in this file was written by Keras {keras_version}, whose optimizer "
+                      f"variables are laid out differently. {_OPTIMIZER_NOT_RESTORED}", stacklevel=3)
+        return
+    variables = optimizer.variables
+    if len(values) != len(variables) or any(tuple(v.shape) != value.shape for v, (_, value) in zip(variables, values)):
+        warnings.warn(
+            f"{_OPTIMIZER_NOT_RESTORED} (The optimizer has {len(variables)} variables of shapes "
+            f"{[tuple(v.shape) for v in variables]}; the file has {len(values)} of shapes "
+            f"{[value.shape for _, value in values]}.)", stacklevel=3)
+        return
+    for variable, (_, value) in zip(variables, values):
+        variable.assign(value)

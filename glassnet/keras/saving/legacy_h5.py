@@ -108,7 +108,7 @@ def _json_attribute(file, name, path):
         raise ValueError(f"{path}: the {name} attribute is larger than any model config ({len(text)} characters).")
     try:
         return json.loads(text)
-    except json.JSONDecodeError as error:
+    except (json.JSONDecodeError, RecursionError) as error:
         raise ValueError(f"{path}: the {name} attribute is not valid JSON ({error}).") from None
 
 

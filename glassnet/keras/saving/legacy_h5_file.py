@@ -121,13 +121,22 @@ def text_attribute(node, name):
     if name not in node.attrs:
         return None
     value = node.attrs[name]
-    if isinstance(value, bytes):
-        value = value.decode("utf8")
     if isinstance(value, np.ndarray) and value.ndim == 0:
         value = value.item()
-        value = value.decode("utf8") if isinstance(value, bytes) else value
+    if isinstance(value, bytes):
+        value = value.decode("utf8", "surrogateescape")
     if not isinstance(value, str):
         raise ValueError(f"The attribute {name!r} of {node.name!r} is not text: {value!r}")
+    return _checked_text(value, name, node)
+
+
+def _checked_text(value, name, node):
+    """h5py passes bytes that are not UTF-8 on as lone surrogates: refuse them here, by name."""
+    try:
+        value.encode("utf8")
+    except UnicodeEncodeError:
+        raise ValueError(f"The attribute {name!r} of {node.name!r} is not valid UTF-8 text: the file is "
+                         f"damaged.") from None
     return value
 
 
@@ -143,10 +152,10 @@ def names_attribute(node, name):
     names = []
     for part in parts:
         for item in np.atleast_1d(np.asarray(part, dtype=object)).tolist():
-            item = item.decode("utf8") if isinstance(item, bytes) else item
+            item = item.decode("utf8", "surrogateescape") if isinstance(item, bytes) else item
             if not isinstance(item, str):
                 raise ValueError(f"The attribute {name!r} of {node.name!r} holds {item!r}, not a name.")
-            names.append(item)
+            names.append(_checked_text(item, name, node))
     return names
 
 

@@ -121,10 +121,13 @@ def _weight_assignments(file, model, path):
         saved = [(name, found) for name, found in saved if found]
         layers = [layer for layer in model.layers if legacy_h5_file.legacy_weights(layer)]
         if len(saved) != len(layers):
+            unbuilt = "" if model.built else (
+                f" The model '{model.name}' was not built from its config: a legacy .h5 file holds no input shape "
+                f"for a subclassed model. Save it as .keras instead.")
             raise ValueError(
                 f"Layer count mismatch when loading weights from file. Model expected {len(layers)} layers, found "
                 f"{len(saved)} saved layers (the model's layers with weights: {[layer.name for layer in layers]}; "
-                f"the file's: {[name for name, _ in saved]})."
+                f"the file's: {[name for name, _ in saved]}).{unbuilt}"
             )
         assignments = []
         for index, (layer, (name, found)) in enumerate(zip(layers, saved)):

@@ -174,6 +174,61 @@ def test_round_trip_keeps_predictions_compile_settings_and_layers(tmp_path):
     assert not _load(tmp_path / "m.h5", compile=False).compiled
 
 
+class Scale(layers.Layer):
+    """A user's layer with a weight and an option of its own."""
+
+    def __init__(self, factor=2.0, **kwargs):
+        super().__init__(**kwargs)
+        self.factor = factor
+
+    def build(self, input_shape):
+        self.w = self.add_weight(shape=(input_shape[-1],), initializer="random_normal", name="w")
+
+    def call(self, inputs):
+        return inputs * self.w * self.factor
+
+    def get_config(self):
+        return {**super().get_config(), "factor": self.factor}
+
+
+def test_a_users_layer_loads_through_custom_objects_or_its_registration(tmp_path):
+    from glassnet.keras import saving
+    model = Sequential([Input((3,)), Scale(3.0, name="scale"), layers.Dense(1)])
+    _save(model, tmp_path / "m.h5")
+    with pytest.raises(TypeError, match="Could not locate class 'Scale'"):
+        models.load_model(tmp_path / "m.h5")
+    loaded = _load(tmp_path / "m.h5", custom_objects={"Scale": Scale})
+    x, _ = _data(4)
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+    assert loaded.layers[0].factor == 3.0
+
+    registered = saving.register_keras_serializable("legacy_h5_test")(type("Registered", (Scale,), {}))
+    model = Sequential([Input((3,)), registered(name="scale"), layers.Dense(1)])
+    _save(model, tmp_path / "registered.h5")
+    with h5py.File(tmp_path / "registered.h5", "r") as file:
+        entry = json.loads(file.attrs["model_config"])["config"]["layers"][1]
+    assert entry["class_name"] == "legacy_h5_test>Registered"
+    assert type(_load(tmp_path / "registered.h5").layers[0]) is registered
+
+
+def test_a_subclassed_model_is_refused_with_the_reason(tmp_path):
+    from glassnet.keras import Model
+
+    class Small(Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.dense = layers.Dense(2)
+
+        def call(self, inputs):
+            return self.dense(inputs)
+
+    model = Small()
+    model(np.ones((1, 3), "float32"))
+    _save(model, tmp_path / "m.h5")
+    with pytest.raises(ValueError, match="was not built from its config.*Save it as .keras"):
+        models.load_model(tmp_path / "m.h5", custom_objects={"Small": Small})
+
+
 # --- files written by Keras -----------------------------------------------------------------
 def test_a_keras3_file_predicts_and_resumes_training_as_keras_did():
     expected = np.load(FIXTURES / "keras3_adam_expected.npz")

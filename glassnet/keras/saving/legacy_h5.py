@@ -40,7 +40,7 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True):
         overwrite: False refuses to replace an existing file.
         include_optimizer: False leaves out the training config and the optimizer's state.
     """
-    warnings.warn(LEGACY_WARNING, UserWarning, stacklevel=3)
+    warnings.warn(LEGACY_WARNING, UserWarning, stacklevel=_user_stacklevel())
     h5py = legacy_h5_file.require_h5py()
     path = os.fspath(filepath)
     if not overwrite and os.path.exists(path):
@@ -51,6 +51,16 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True):
         stream.write(content)
 
     atomic.write_file(path, write)
+
+
+def _user_stacklevel():
+    """The stacklevel of the caller's first frame outside glassnet: the user's line that saved."""
+    import sys
+    package = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package + os.sep):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _file_bytes(h5py, model, include_optimizer):

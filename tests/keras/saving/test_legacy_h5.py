@@ -378,6 +378,47 @@ def test_a_failed_save_leaves_the_earlier_file_intact(tmp_path, monkeypatch):
         _model().save(path, save_traces=True)
 
 
+def test_the_legacy_warning_points_at_the_line_that_saved(tmp_path):
+    with pytest.warns(UserWarning, match="considered legacy") as record:
+        _model().save(tmp_path / "m.h5")
+    assert record[0].filename == __file__
+
+
+_SAVING_CHILD = """
+import sys, warnings
+import numpy as np
+from glassnet.keras import Input, Sequential, layers
+warnings.simplefilter("ignore")
+model = Sequential([Input((200,)), layers.Dense(500), layers.Dense(1)])
+model.layers[1].bias.assign(np.zeros(1, "float32"))
+model.save(sys.argv[1])
+print("saved", flush=True)
+for step in range(1, 100000):
+    model.layers[1].bias.assign(np.full(1, step, "float32"))
+    model.save(sys.argv[1])
+"""
+
+
+def test_a_save_killed_midway_leaves_a_whole_file(tmp_path):
+    import subprocess
+    import sys
+    import time
+    path = tmp_path / "m.h5"
+    rng = np.random.default_rng(0)
+    root = pathlib.Path(__file__).parents[3]
+    for _ in range(4):
+        child = subprocess.Popen([sys.executable, "-c", _SAVING_CHILD, str(path)], cwd=root, stdout=subprocess.PIPE,
+                                 text=True)
+        assert child.stdout.readline().strip() == "saved"
+        time.sleep(rng.uniform(0.05, 0.4))
+        child.kill()
+        child.wait()
+        model = _load(path)
+        bias = float(model.layers[1].bias.numpy()[0])
+        assert bias == int(bias) and model.layers[0].kernel.shape == (200, 500)
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")] == ["m.h5"]
+
+
 def test_without_h5py_saving_says_what_to_install(tmp_path, monkeypatch):
     import sys
     monkeypatch.setitem(sys.modules, "h5py", None)

@@ -174,8 +174,12 @@ def _compile_value(value, module):
 def _wrapped_metric_name(config):
     """tf.keras 2 saved a metric given by name as ``MeanMetricWrapper(fn=<function name>)``: the
     name again, so that glassnet resolves it as the user's string was ("accuracy" by the loss)."""
-    name = config.get("name")
-    return name if name in ("accuracy", "acc", "crossentropy", "ce") else config["fn"]
+    name, function = config.get("name"), config["fn"]
+    if name in ("accuracy", "acc", "crossentropy", "ce"):
+        return name
+    functions = serialization_lib.builtin_functions()
+    same = name in functions and functions[name] is functions.get(function)  # "mse" for mean_squared_error
+    return name if same else function
 
 
 def optimizer_entry(config):

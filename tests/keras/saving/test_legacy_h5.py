@@ -436,3 +436,56 @@ def test_importing_glassnet_does_not_import_h5py():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             cwd=pathlib.Path(__file__).parents[3])
     assert result.stdout.strip() == "False"
+
+
+# --- Keras 2 configs, entry by entry --------------------------------------------------------------
+def test_keras2_layer_configs_without_modules_become_glassnet_layers():
+    from glassnet.keras.saving import legacy_h5_config, serialization_lib
+    scaling = {"class_name": "VarianceScaling", "config": {"scale": 1.0, "mode": "fan_avg", "distribution": "uniform",
+                                                           "seed": None}}
+    config = {"class_name": "Sequential", "config": {"name": "seq", "layers": [
+        {"class_name": "InputLayer", "config": {"batch_input_shape": [None, 2, 3], "dtype": "float32", "name": "in"}},
+        {"class_name": "Flatten", "config": {"name": "flatten", "trainable": True, "dtype": "float32"}},
+        {"class_name": "Dense", "config": {
+            "name": "d", "trainable": True, "dtype": {"class_name": "Policy", "config": {"name": "float32"}},
+            "units": 2, "activation": "linear", "use_bias": True, "kernel_initializer": scaling,
+            "bias_initializer": {"class_name": "Constant", "config": {"value": 0.5}},
+            "kernel_regularizer": {"class_name": "L1L2", "config": {"l1": 0.0, "l2": 0.01}},
+            "bias_regularizer": None, "activity_regularizer": None,
+            "kernel_constraint": {"class_name": "MaxNorm", "config": {"max_value": 2, "axis": 0}},
+            "bias_constraint": None}},
+        {"class_name": "Activation", "config": {"name": "act", "trainable": True, "dtype": "float32",
+                                                "activation": "softmax"}},
+    ]}}
+    model = serialization_lib.deserialize_keras_object(legacy_h5_config.model_entry(config))
+    assert [layer.name for layer in model.layers] == ["flatten", "d", "act"] and model.input.shape == (None, 2, 3)
+    dense = model.layers[1]
+    assert dense.kernel_initializer.get_config()["mode"] == "fan_avg" and dense.bias.numpy().tolist() == [0.5, 0.5]
+    assert dense.kernel_regularizer.get_config() == {"l1": 0.0, "l2": 0.01}
+    assert dense.kernel_constraint.get_config() == {"max_value": 2, "axis": 0}
+
+
+def test_keras2_training_configs_become_compile_configs():
+    from glassnet.keras.saving import legacy_h5_config
+    config = legacy_h5_config.compile_config({
+        "loss": {"class_name": "MeanSquaredError", "config": {"reduction": "auto", "name": "mean_squared_error"}},
+        "metrics": [[{"class_name": "MeanAbsoluteError", "config": {"name": "mae", "dtype": "float32"}},
+                     {"class_name": "MeanMetricWrapper", "config": {"name": "mse", "dtype": "float32",
+                                                                    "fn": "mean_squared_error"}},
+                     {"class_name": "MeanMetricWrapper", "config": {"name": "acc", "dtype": "float32",
+                                                                    "fn": "binary_accuracy"}}]],
+        "weighted_metrics": None, "loss_weights": None,
+        "optimizer_config": {"class_name": "SGD", "config": {"name": "SGD", "lr": 0.1, "decay": 0.0, "momentum": 0.9,
+                                                             "nesterov": False}}})
+    assert config["optimizer"] == {"module": "keras.optimizers", "class_name": "SGD", "registered_name": None,
+                                   "config": {"name": "SGD", "learning_rate": 0.1, "momentum": 0.9,
+                                              "nesterov": False}}
+    assert config["loss"]["config"]["reduction"] == "sum_over_batch_size"
+    assert config["metrics"][1:] == ["mse", "acc"] and config["metrics"][0]["class_name"] == "MeanAbsoluteError"
+    model = Sequential([Input((2,)), layers.Dense(1)])
+    model.compile_from_config(config)
+    assert type(model.optimizer) is optimizers.SGD and model.optimizer.get_config()["momentum"] == 0.9
+    for decay in ({"decay": 1e-4}, {"decay": 0.5}):
+        with pytest.raises(ValueError, match="Keras 2 option"):
+            legacy_h5_config.optimizer_entry({"class_name": "RMSprop", "config": {"learning_rate": 0.1, **decay}})
+    assert legacy_h5_config.optimizer_entry({"class_name": "Custom>RMSprop", "config": {}})["class_name"] == "RMSprop"

@@ -80,31 +80,31 @@ def _file_bytes(h5py, model, include_optimizer):
 
 # --- loading ---------------------------------------------------------------------------------
 def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 - Keras's argument name
-    """The model saved in a legacy ``.h5`` file, compiled as saved unless ``compile=False``."""
+    """The model saved in a legacy ``.h5`` file, compiled as saved unless ``compile=False``; every
+    weight is checked (count, shape, numeric type) before the model is returned."""
     path = os.fspath(filepath)
     if not os.path.exists(path):
         raise FileNotFoundError(f"No file at {path}.")
     with legacy_h5_file.opened(path) as file:
-        with legacy_h5_file.reading(path, "the root attributes"):
-            keras_version = legacy_h5_file.text_attribute(file, "keras_version") or "1"
-            model_config = _json_attribute(file, "model_config", path)
-            training_config = _json_attribute(file, "training_config", path) if compile else None
-        compile_config = None if training_config is None else legacy_h5_config.compile_config(training_config)
+        keras_version, model_config, compile_config = _configs(file, path, compile)
         with object_registration.CustomObjectScope(custom_objects or {}):
-            model = serialization_lib.deserialize_keras_object(legacy_h5_config.model_entry(model_config),
-                                                               custom_objects)
-        assignments = _weight_assignments(file, model, path)
-        optimizer_values = None
-        if compile_config is not None and "optimizer_weights" in file:
-            optimizer_values = _optimizer_values(file, path)
-    for variable, value in assignments:
-        variable.assign(value)
-    if compile_config is not None:
-        with object_registration.CustomObjectScope(custom_objects or {}):
-            model.compile_from_config(compile_config)
-        if optimizer_values is not None:
-            _restore_optimizer(model.optimizer, optimizer_values, keras_version)
+            model = serialization_lib.deserialize_keras_object(model_config, custom_objects)
+            for variable, value in _weight_assignments(file, model, path):
+                variable.assign(value)
+            if compile_config is not None:
+                model.compile_from_config(compile_config)
+                _restore_optimizer(file, path, model.optimizer, keras_version)
     return model
+
+
+def _configs(file, path, compile):  # noqa: A002 - Keras's argument name
+    """(Keras version, Keras 3 model entry, Keras 3 compile config or None) from the root attributes."""
+    with legacy_h5_file.reading(path, "the root attributes"):
+        keras_version = legacy_h5_file.text_attribute(file, "keras_version") or "1"
+        model_config = _json_attribute(file, "model_config", path)
+        training_config = _json_attribute(file, "training_config", path) if compile else None
+    compile_config = None if training_config is None else legacy_h5_config.compile_config(training_config)
+    return keras_version, legacy_h5_config.model_entry(model_config), compile_config
 
 
 def _json_attribute(file, name, path):
@@ -172,32 +172,29 @@ def _checked(variables, found, label):
     return pairs
 
 
-def _optimizer_values(file, path):
-    with legacy_h5_file.reading(path, "optimizer_weights"):
-        group = legacy_h5_file.group(file, "optimizer_weights")
-        return [(name, dataset[()]) for name, dataset in
-                legacy_h5_file.datasets(group, legacy_h5_file.names_attribute(group, "weight_names"))]
-
-
-def _restore_optimizer(optimizer, values, keras_version):
+def _restore_optimizer(file, path, optimizer, keras_version):
     """Set the optimizer's variables from the file, in order, as Keras's ``set_weights`` does.
 
     Keras 2 files are skipped with a warning: tf.keras 2 ordered and named its slots differently
-    (and Keras 3 refuses them the same way, by their count); so are files whose variables do not
-    match in count or shape (Keras warns and starts afresh too).
+    (Keras 3 cannot use them either); so are files whose variables do not match the optimizer's in
+    count or shape (Keras warns and starts afresh too).
     """
-    if optimizer is None:
+    if optimizer is None or "optimizer_weights" not in file:
         return
     if not keras_version.startswith("3."):
         warnings.warn(f"The optimizer state in this file was written by Keras {keras_version}, whose optimizer "
-                      f"variables are laid out differently. {_OPTIMIZER_NOT_RESTORED}", stacklevel=3)
+                      f"variables are laid out differently. {_OPTIMIZER_NOT_RESTORED}", stacklevel=_user_stacklevel())
         return
-    variables = optimizer.variables
-    if len(values) != len(variables) or any(tuple(v.shape) != value.shape for v, (_, value) in zip(variables, values)):
-        warnings.warn(
-            f"{_OPTIMIZER_NOT_RESTORED} (The optimizer has {len(variables)} variables of shapes "
-            f"{[tuple(v.shape) for v in variables]}; the file has {len(values)} of shapes "
-            f"{[value.shape for _, value in values]}.)", stacklevel=3)
-        return
-    for variable, (_, value) in zip(variables, values):
+    with legacy_h5_file.reading(path, "optimizer_weights"):
+        group = legacy_h5_file.group(file, "optimizer_weights")
+        saved = legacy_h5_file.datasets(group, legacy_h5_file.names_attribute(group, "weight_names"))
+        variables = optimizer.variables
+        if len(saved) != len(variables) or any(tuple(v.shape) != d.shape for v, (_, d) in zip(variables, saved)):
+            warnings.warn(
+                f"{_OPTIMIZER_NOT_RESTORED} (The optimizer has {len(variables)} variables of shapes "
+                f"{[tuple(v.shape) for v in variables]}; the file has {len(saved)} of shapes "
+                f"{[dataset.shape for _, dataset in saved]}.)", stacklevel=_user_stacklevel())
+            return
+        values = [dataset[()] for _, dataset in saved]
+    for variable, value in zip(variables, values):
         variable.assign(value)

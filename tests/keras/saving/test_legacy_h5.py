@@ -81,13 +81,10 @@ def test_save_writes_the_layout_keras_writes(tmp_path):
         their_attributes, my_attributes = dict(theirs[name][3]), dict(mine[name][3])
         if "backend" in their_attributes:
             assert their_attributes.pop("backend") == "jax" and my_attributes.pop("backend") == "numpy"
-        if name == "/":
-            their_config = json.loads(their_attributes.pop("model_config"))
-            for layer in their_config["config"]["layers"]:
-                layer["config"].pop("quantization_config", None)
-            assert json.loads(my_attributes.pop("model_config")) == their_config
-            assert json.loads(my_attributes.pop("training_config")) == json.loads(
-                their_attributes.pop("training_config"))
+        if name == "/":  # the JSON text itself is the same, key order and number formats included
+            their_config = their_attributes.pop("model_config").replace(', "quantization_config": null', "")
+            assert my_attributes.pop("model_config") == their_config
+            assert my_attributes.pop("training_config") == their_attributes.pop("training_config")
         assert (mine[name][:3], my_attributes) == (theirs[name][:3], their_attributes), name
     with h5py.File(KERAS3_FILE, "r") as theirs, h5py.File(tmp_path / "again.h5", "r") as mine:
         for name in ("model_weights/hidden/sequential/hidden/kernel", "optimizer_weights/adam/iteration",

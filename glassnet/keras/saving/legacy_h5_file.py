@@ -26,7 +26,7 @@ def require_h5py():
         import h5py
     except ImportError as error:
         raise ImportError("Saving and loading `.h5` model files needs the h5py package, which is not installed. "
-                          "Install it with: pip install h5py") from error
+                          "Install it with: pip install h5py (or pip install \"glassnet[h5]\")") from error
     return h5py
 
 

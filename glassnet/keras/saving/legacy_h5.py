@@ -33,13 +33,24 @@ def is_legacy_path(filepath):
 
 
 # --- saving ----------------------------------------------------------------------------------
-def save_model(model, filepath, overwrite=True, include_optimizer=True):
+def save_model(model, filepath, overwrite=True, include_optimizer=True, save_format=None, **kwargs):
     """Write `model` to `filepath` in the legacy HDF5 format (with Keras's warning that it is legacy).
 
     Args:
         overwrite: False refuses to replace an existing file.
         include_optimizer: False leaves out the training config and the optimizer's state.
+        save_format: Keras 2's argument, accepted with Keras 3's deprecation warning when it says
+            "h5" (the extension decides); any other value is refused.
     """
+    if kwargs:
+        raise ValueError(f"The following argument(s) are not supported: {list(kwargs)}")
+    if save_format:
+        if str(save_format).lower() not in ("h5", "hdf5"):
+            raise ValueError(f"save_format={save_format!r} contradicts the file's extension: {filepath!s} is "
+                             "written as a legacy .h5 file. Remove `save_format`.")
+        warnings.warn("The `save_format` argument is deprecated in Keras 3. We recommend removing this argument as "
+                      f"it can be inferred from the file path. Received: save_format={save_format}",
+                      DeprecationWarning, stacklevel=_user_stacklevel())
     warnings.warn(LEGACY_WARNING, UserWarning, stacklevel=_user_stacklevel())
     h5py = legacy_h5_file.require_h5py()
     path = os.fspath(filepath)
@@ -189,6 +200,8 @@ def _restore_optimizer(file, path, optimizer, keras_version):
         group = legacy_h5_file.group(file, "optimizer_weights")
         saved = legacy_h5_file.datasets(group, legacy_h5_file.names_attribute(group, "weight_names"))
         variables = optimizer.variables
+        if len(saved) < len(variables) and len(saved) == _unbuilt_count(optimizer):
+            variables = variables[:len(saved)]  # saved before its first step: no slots yet, nothing to restore in them
         if len(saved) != len(variables) or any(tuple(v.shape) != d.shape for v, (_, d) in zip(variables, saved)):
             warnings.warn(
                 f"{_OPTIMIZER_NOT_RESTORED} (The optimizer has {len(variables)} variables of shapes "
@@ -198,3 +211,8 @@ def _restore_optimizer(file, path, optimizer, keras_version):
         values = [dataset[()] for _, dataset in saved]
     for variable, value in zip(variables, values):
         variable.assign(value)
+
+
+def _unbuilt_count(optimizer):
+    """How many variables `optimizer` has before it is built (iteration, learning rate): they come first."""
+    return len(type(optimizer).from_config(optimizer.get_config()).variables)

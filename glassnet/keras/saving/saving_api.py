@@ -12,10 +12,7 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
     """
     if str(os.fspath(filepath)).endswith((".h5", ".hdf5")):  # Keras's legacy full-model file
         from glassnet.keras.saving import legacy_h5
-        include_optimizer = kwargs.pop("include_optimizer", True)
-        if kwargs:
-            raise ValueError(f"The following argument(s) are not supported: {list(kwargs)}")
-        return legacy_h5.save_model(model, filepath, overwrite=overwrite, include_optimizer=include_optimizer)
+        return legacy_h5.save_model(model, filepath, overwrite=overwrite, **kwargs)
     if kwargs:
         raise ValueError(f"The following argument(s) are not supported: {list(kwargs)}")
     path = os.fspath(filepath)

@@ -373,6 +373,26 @@ def test_a_failed_save_leaves_the_earlier_file_intact(tmp_path, monkeypatch):
         _model().save(path, overwrite=False)
     with pytest.raises(ValueError, match="not supported"):
         _model().save(path, save_traces=True)
+    with pytest.raises(ValueError, match="contradicts the file's extension"):
+        _model().save(path, save_format="tf")
+    assert path.read_bytes() == before
+
+
+def test_a_model_saved_before_its_first_step_loads_its_unbuilt_optimizer_state(tmp_path):
+    model = _model(optimizers.SGD(0.1, momentum=0.9))
+    model.optimizer.iterations.assign(7)  # anything in the file's two variables is restored
+    _save(model, tmp_path / "m.h5")
+    with h5py.File(tmp_path / "m.h5", "r") as file:
+        assert list(file["optimizer_weights"].attrs["weight_names"]) == ["sgd/iteration", "sgd/learning_rate"]
+    loaded = _load(tmp_path / "m.h5")  # no warning: the slots it builds are the fresh ones
+    assert loaded.optimizer.iterations.numpy() == 7 and len(loaded.optimizer.variables) == 6
+
+
+def test_keras2_save_format_h5_is_accepted_with_keras_deprecation_warning(tmp_path):
+    with pytest.warns(DeprecationWarning, match="`save_format` argument is deprecated"), \
+            pytest.warns(UserWarning, match="considered legacy"):
+        _model().save(tmp_path / "m.h5", save_format="h5")
+    assert _load(tmp_path / "m.h5").compiled
 
 
 def test_the_legacy_warning_points_at_the_line_that_saved(tmp_path):

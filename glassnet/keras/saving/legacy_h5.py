@@ -1,8 +1,11 @@
 """The legacy Keras HDF5 full-model file: ``model.save("m.h5")`` and ``load_model("m.h5")``.
 
-glassnet writes it as Keras 3.15.1 does (so Keras 3 and tf.keras 2 open it) and reads the files
-Keras 3 and Keras 2 (tf.keras) write: architecture, weights, compile settings and, for files
-written by Keras 3 or glassnet, the optimizer's state, so that training resumes exactly.
+glassnet writes it as Keras 3.15.1 does (Keras 3 opens it; tf.keras 2 does not read Keras 3's
+configs, from Keras or from glassnet) and reads the files Keras 3 and Keras 2 (tf.keras) write:
+architecture, weights, compile settings and, for files written by Keras 3 or glassnet, the
+optimizer's state, so that training resumes exactly. Keras 2's optimizer state is not restored
+(its slots are ordered and named otherwise; Keras 3 cannot use them either): such a model loads
+compiled, with a fresh optimizer and a warning.
 The layout is in legacy_h5_file.py, the configs in legacy_h5_config.py.
 
 Loading runs no code from the file: JSON and HDF5 only; classes come from glassnet's table, the
@@ -26,10 +29,6 @@ LEGACY_WARNING = (
 )
 _OPTIMIZER_NOT_RESTORED = ("Error in loading the saved optimizer state. As a result, your model is starting with a "
                            "freshly initialized optimizer.")
-
-
-def is_legacy_path(filepath):
-    return str(filepath).endswith((".h5", ".hdf5"))
 
 
 # --- saving ----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import json
 import os
 import warnings
 
-from glassnet.keras.saving import atomic, legacy_h5_config, legacy_h5_file, object_registration, serialization_lib
+from glassnet.keras.saving import atomic, h5, legacy_h5_config, legacy_h5_file, object_registration, serialization_lib
 
 BACKEND = "numpy"  # what glassnet computes with; Keras records its backend here and reads nothing from it
 _LARGEST_CONFIG = 64 << 20  # characters: larger than any model's config
@@ -51,7 +51,7 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True, save_for
                       f"it can be inferred from the file path. Received: save_format={save_format}",
                       DeprecationWarning, stacklevel=_user_stacklevel())
     warnings.warn(LEGACY_WARNING, UserWarning, stacklevel=_user_stacklevel())
-    h5py = legacy_h5_file.require_h5py()
+    h5py = h5.require_h5py()
     path = os.fspath(filepath)
     if not overwrite and os.path.exists(path):
         raise FileExistsError(f"{path} exists and overwrite=False: nothing was written.")

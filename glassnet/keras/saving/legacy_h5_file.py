@@ -17,17 +17,9 @@ import json
 
 import numpy as np
 
+from glassnet.keras.saving import h5
+
 HDF5_OBJECT_HEADER_LIMIT = 64512  # bytes: a larger attribute is split into name0, name1, ...
-
-
-def require_h5py():
-    """The h5py module, or an ImportError that says what to install."""
-    try:
-        import h5py
-    except ImportError as error:
-        raise ImportError("Saving and loading `.h5` model files needs the h5py package, which is not installed. "
-                          "Install it with: pip install h5py (or pip install \"glassnet[h5]\")") from error
-    return h5py
 
 
 def legacy_weights(layer):
@@ -96,7 +88,7 @@ def _json_default(value):
 @contextlib.contextmanager
 def opened(filepath):
     """The h5py file at `filepath`, open for reading; anything h5py cannot read is a ValueError."""
-    h5py = require_h5py()
+    h5py = h5.require_h5py()
     try:
         file = h5py.File(filepath, "r")
     except OSError as error:

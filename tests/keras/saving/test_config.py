@@ -199,3 +199,15 @@ def test_layers_serialize_and_deserialize():
     layer = layers.deserialize(entry)
     assert isinstance(layer, Scale) and layer.factor == 4.0 and layer.name == "scale4"
     assert isinstance(layers.deserialize(layers.serialize(layers.Dense(3))), layers.Dense)
+
+
+def test_flatten_reads_keras_data_format_and_flattens_channels_first_as_channels_last():
+    entry = {"module": "keras.layers", "class_name": "Flatten", "registered_name": None,
+             "config": {"name": "flatten", "trainable": True, "data_format": "channels_last",
+                        "dtype": serialization_lib.dtype_policy("float32")}}
+    assert serialization_lib.deserialize_keras_object(entry).data_format == "channels_last"
+    x = np.arange(24, dtype="float32").reshape(2, 3, 4)  # (batch, channels, steps)
+    flat = layers.Flatten(data_format="channels_first")(x).numpy()
+    np.testing.assert_array_equal(flat, x.transpose(0, 2, 1).reshape(2, -1))
+    with pytest.raises(ValueError, match="data_format"):
+        layers.Flatten(data_format="channels_middle")

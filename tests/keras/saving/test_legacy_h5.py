@@ -439,9 +439,9 @@ def test_a_save_killed_midway_leaves_a_whole_file(tmp_path):
 def test_without_h5py_saving_says_what_to_install(tmp_path, monkeypatch):
     import sys
     monkeypatch.setitem(sys.modules, "h5py", None)
-    with pytest.raises(ImportError, match="pip install h5py"), pytest.warns(UserWarning):
+    with pytest.raises(ImportError, match=r"pip install \"glassnet\[h5\]\""), pytest.warns(UserWarning):
         _model().save(tmp_path / "m.h5")
-    with pytest.raises(ImportError, match="pip install h5py"):
+    with pytest.raises(ImportError, match=r"pip install \"glassnet\[h5\]\""):
         models.load_model(KERAS3_FILE)
     assert not (tmp_path / "m.h5").exists()
 

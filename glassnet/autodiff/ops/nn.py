@@ -5,6 +5,7 @@ they differ from the textbook expression.
 """
 import numpy as np
 
+from glassnet.autodiff import observe
 from glassnet.autodiff.primitive import primitive, require_an_axis
 
 
@@ -106,6 +107,8 @@ def dense(x, kernel, bias, *, activation=None, input_gradient=True):
         raise
     if bias is not None:
         z += bias  # z is a fresh array: adding in place saves one temporary
+    if observe.watchers:  # inspect.step shows the pre-activation this op computes (the activation copies it)
+        observe.note("z", z)
     out, activation_backward = (z, None) if activation is None else activation.forward(z)
 
     def backward(g, out=(None, None)):

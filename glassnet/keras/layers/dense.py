@@ -1,7 +1,7 @@
 """Dense: the fully connected layer, ``activation(inputs @ kernel + bias)``."""
 import warnings
 
-from glassnet.autodiff import ops, tape
+from glassnet.autodiff import observe, ops, tape
 from glassnet.keras import activations, constraints, initializers, regularizers
 from glassnet.keras.layers.layer import Layer
 from glassnet.keras import validation as check
@@ -92,6 +92,8 @@ class Dense(Layer):
         outputs = ops.matmul(inputs, self.kernel)
         if self.use_bias:
             outputs = ops.add(outputs, self.bias)
+        if observe.watchers:  # inspect.step shows z, as the fused op does
+            observe.note("z", outputs.value)
         return self.activation(outputs)
 
     def compute_output_shape(self, input_shape):

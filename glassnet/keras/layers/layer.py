@@ -18,7 +18,7 @@ import threading
 import numpy as np
 
 from glassnet import backend
-from glassnet.autodiff import Tensor, Variable, convert_to_tensor, ops
+from glassnet.autodiff import Tensor, Variable, convert_to_tensor, observe, ops
 from glassnet.autodiff.tape import not_recording
 from glassnet.keras import constraints, initializers, naming, regularizers
 from glassnet.keras.keras_tensor import KerasTensor
@@ -354,7 +354,10 @@ class Layer:
                 self._check_input(inputs.shape)
             if signature.takes_training and training is not None:
                 kwargs["training"] = bool(training)
-            outputs = self.call(inputs, *args, **kwargs)
+            if observe.watchers:  # inspect.step records this call's inputs, outputs and intermediates
+                outputs = observe.watchers[-1].watch_call(self, inputs, lambda: self.call(inputs, *args, **kwargs))
+            else:
+                outputs = self.call(inputs, *args, **kwargs)
             if not self.built:  # a layer without its own build is built by its first call
                 self.built = True
             if self.activity_regularizer is not None:

@@ -31,7 +31,7 @@ import warnings
 import numpy as np
 
 from glassnet import backend
-from glassnet.autodiff import Tensor, Variable
+from glassnet.autodiff import Tensor, Variable, observe
 from glassnet.keras import naming
 from glassnet.keras.optimizers import flat, schedules
 from glassnet.keras.optimizers.atomic import AtomicStepMixin
@@ -198,6 +198,8 @@ class Optimizer(SlotsMixin, AveragingMixin, AtomicStepMixin):
         grads, updated = drop_missing(grads, variables)
         if self.built:
             self._check_known(updated)
+        if observe.watchers:  # inspect.step records the gradients and the weights before the update
+            observe.watchers[-1].before_update(grads, updated)
         self._ensure_built(variables)
         grads, accumulated, learning_rate = self._unscaled(grads, updated), [], None
         if self.gradient_accumulation_steps:

@@ -15,7 +15,7 @@ import warnings
 
 import numpy as np
 
-from glassnet.autodiff import GradientTape, Tensor
+from glassnet.autodiff import GradientTape, Tensor, observe
 from glassnet.autodiff.tape import backward, not_recording
 from glassnet.keras import optimizers
 from glassnet.keras.optimizers import interrupts
@@ -269,7 +269,7 @@ class Trainer(StepMethods):
         stack of Dense layers, the same ops without the tape), else the tape. Only this default
         step may ask for it: a user's own train_step must run as written."""
         self.optimizer._ensure_built(self.trainable_weights)
-        if not self._may_use_plan():
+        if not self._may_use_plan() or observe.watchers:  # inspect.step watches the tape's forward pass
             return self._tape_step
         return self._compiled_train_step() or self._tape_step
 

@@ -22,6 +22,9 @@ from glassnet.keras.callbacks import Callback
 
 __all__ = ["Diagnostics", "TrainingWarning"]
 
+# The loss-curve findings that mean training is failing (and make the layers' states worth reporting).
+_FAILING = frozenset({"exploding_gradient", "loss_not_decreasing", "slow_convergence", "oscillating_loss"})
+
 
 class Diagnostics(Callback):
     """Records per-layer statistics each epoch and warns about training failures.
@@ -41,7 +44,8 @@ class Diagnostics(Callback):
     Args:
         sample: x, (x, y) or (x, y, sample_weight) to trace; by default `sample_size` rows of
             the training data, chosen once with a private generator (fit hands them over).
-        sample_size: rows traced per epoch (256).
+        sample_size: rows traced per epoch (64: from about 128 rows NumPy's BLAS starts its threads,
+            which on a busy 2-core machine made one traced step cost 30-50 ms instead of 2).
         seed: the seed of the private generator that picks the rows.
         stop_on_nan: stop training (as ``TerminateOnNaN`` does) after the batch whose loss
             became NaN or infinite: every later step would be NaN too. False warns and trains on.
@@ -51,7 +55,7 @@ class Diagnostics(Callback):
     Warnings have the category :class:`TrainingWarning`; each check id warns once per fit.
     """
 
-    def __init__(self, sample=None, sample_size=256, seed=0, stop_on_nan=True, **thresholds_):
+    def __init__(self, sample=None, sample_size=64, seed=0, stop_on_nan=True, **thresholds_):
         super().__init__()
         self.thresholds = thresholds.resolve(thresholds_)
         self.sample_size = check.integer("sample_size", sample_size, minimum=1)
@@ -64,7 +68,7 @@ class Diagnostics(Callback):
 
     def _start(self):
         self._record, self._unchanged = Record(), UnchangedOutputs()
-        self._epoch, self._batch, self._nan_seen, self._symptom_seen = 0, -1, False, False
+        self._epoch, self._batch, self._nan_seen, self._failing = 0, -1, False, False
         self._statics_done, self._training, self._tracing, self._tracker = False, False, True, None
 
     # --- what it found ------------------------------------------------------------------
@@ -119,9 +123,19 @@ class Diagnostics(Callback):
         if loss is not None and not math.isfinite(loss) and not self._nan_seen:
             self._non_finite_loss(loss, max(self._batch, 0))
         self._record.add_epoch(epoch + 1, loss, val_loss)
-        found = self._trace_checks(epoch) if self._sample is not None and self._tracing else []
-        if loss is not None:
-            found += self._curve_checks()
+        stats, y_pred = self._trace() if self._sample is not None and self._tracing else (None, None)
+        if stats is not None:
+            self._record.add_layers(stats)
+        if self._nan_seen:
+            return
+        failing = self._curve_checks() if loss is not None else []
+        self._failing = self._failing or any(f.check in _FAILING for f in failing)
+        found = failing
+        if stats is not None:
+            found += self._output_checks(stats, y_pred)
+            states = self._layer_checks(stats)
+            if self._failing and states:  # AUTOTRAINER's order: a layer's state is the cause of a failure seen
+                found += states + self._causes(stats)
         self._report(found, epoch)
 
     def on_train_end(self, logs=None):
@@ -141,24 +155,19 @@ class Diagnostics(Callback):
         for found in check_model(self.model, sample.x, sample.y):
             self._reporter.add(Finding(found.check, found.problem, found.fix, layer=found.layer))
 
-    def _trace_checks(self, epoch):
-        stats, y_pred = self._trace()
-        if stats is None:
-            return []
-        self._record.add_layers(stats)
-        if self._nan_seen:
-            return []
-        th, loss = self.thresholds, output_checks.LossInfo(self.model)
-        found = (step_checks.gradients(stats, th) + step_checks.dead_relu(stats, th) + step_checks.saturated(stats, th)
-                 + step_checks.large_outputs(stats, th) + self._unchanged.check(stats, th)
-                 + output_checks.row_sums(y_pred, loss, th)
-                 + output_checks.label_range(y_pred, self._sample.y, stats[-1].activation if stats else None, loss, th))
-        if found or self._symptom_seen:
-            found += self._causes(stats, bool(found))
-        return found
+    def _layer_checks(self, stats):
+        """The layers' states. Each can be harmless while the loss falls (a confident sigmoid
+        net saturates; some ReLUs idle), so they are reported once training is failing."""
+        th = self.thresholds
+        return (step_checks.gradients(stats, th) + step_checks.dead_relu(stats, th) + step_checks.saturated(stats, th)
+                + step_checks.large_outputs(stats, th) + self._unchanged.check(stats, th))
 
-    def _causes(self, stats, symptom_now):
-        self._symptom_seen = self._symptom_seen or symptom_now
+    def _output_checks(self, stats, y_pred):
+        th, loss = self.thresholds, output_checks.LossInfo(self.model)
+        return (output_checks.row_sums(y_pred, loss, th)
+                + output_checks.label_range(y_pred, self._sample.y, stats[-1].activation if stats else None, loss, th))
+
+    def _causes(self, stats):
         th = self.thresholds
         return (causes.input_range(self._sample.x, th) + causes.weight_variance(stats, th)
                 + causes.update_size(stats, th, _learning_rate(self.model)))

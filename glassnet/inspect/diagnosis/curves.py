@@ -28,18 +28,21 @@ def loss_size(loss, th):
 
 
 def not_decreasing(loss, th):
-    """DeepDiagnosis: no new lowest loss over the last `window` epochs (flat or rising)."""
+    """DeepDiagnosis: the loss has not decreased over the last `window` epochs (flat or rising).
+    DeepDiagnosis asks for exactly equal values; float noise needs a tolerance: the best loss
+    of the window must beat the best before it by `min_improvement` (relative)."""
     window = int(th["window"])
     if len(loss) <= window or not all(math.isfinite(v) for v in loss):
         return []
     best_before, best_recent = min(loss[:-window]), min(loss[-window:])
-    if best_recent < best_before:
+    if best_recent < best_before - th["min_improvement"] * abs(best_before):
         return []
     trend = "rose" if loss[-1] > loss[-window - 1] else "stayed flat"
     return [Finding("loss_not_decreasing", f"the loss {trend} over the last {window} epochs "
-                    f"({loss[-window - 1]:.4g} -> {loss[-1]:.4g}; best so far {best_before:.4g}).",
+                    f"({loss[-window - 1]:.4g} -> {loss[-1]:.4g}; best before them {best_before:.4g}, improved by "
+                    f"less than {th['min_improvement']:.1%}).",
                     f"if it rose or jumps around: {_LR_FIX}. If it is flat: look for saturated or dead units "
-                    "above, scale the inputs, or raise a tiny learning rate.")]
+                    "(warned below, if any), scale the inputs, or raise a tiny learning rate.")]
 
 
 def slow(loss, th, epochs):

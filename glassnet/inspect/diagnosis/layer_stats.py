@@ -37,7 +37,8 @@ class LayerStats:
         if update_norm is not None and self.weight_norm:
             self.update_ratio = update_norm / self.weight_norm
         self.mean_abs_grad = _mean_abs([g for _, g, _ in trainable])
-        self.kernel_variances = [float(np.var(w, ddof=1)) for w, _, _ in trainable if np.ndim(w) >= 2 and np.size(w) > 1]
+        kernels = [w for w, _, _ in trainable if np.ndim(w) >= 2 and np.size(w) > 1]
+        self.kernel_variances = [float(np.var(w, ddof=1, dtype=np.float64)) for w in kernels]
         self.output = np.asarray(trace.a)
         self.mean_abs_output = float(np.mean(np.abs(self.output))) if self.output.size else 0.0
         self.finite_weights = all(np.all(np.isfinite(w)) for w in trace.weights)

@@ -36,8 +36,10 @@ DEFAULTS = {
     # DeepDiagnosis: inputs outside [-1, 1] (as a cause, once a symptom is seen).
     "input_min": -1.0,
     "input_max": 1.0,
-    # DeepDiagnosis: a layer output or the loss unchanged over N = 5 epochs.
+    # DeepDiagnosis: a layer output or the loss unchanged over N = 5 epochs (for the loss,
+    # "unchanged" = its best improved by less than 0.1%: DeepDiagnosis asks for equal values).
     "window": 5,
+    "min_improvement": 1e-3,
     # AUTOTRAINER: judged from 30% of the epochs on; oscillating when swings >= 0.03 make up
     # >= 20% of the epochs (zeta, eta); slow when no epoch improves by 0.01 (delta).
     "judgment_point": 0.3,

@@ -44,6 +44,7 @@ def update_size(stats, th, learning_rate):
         return [Finding("update_ratio", f"likely cause: one optimizer step changes the weights by {ratio:.3g} of "
                         f"their size (|update| / |W|, expected {th['update_min']:g} to {th['update_max']:g}){rate}.",
                         "lower the learning rate (try 10 times smaller)." if big else
-                        "raise the learning rate (try 10 times larger), or look for vanishing gradients.",
+                        "first fix vanishing gradients, saturated or dead units if they are warned about too; "
+                        "otherwise raise the learning rate (try 10 times larger).",
                         layer=s.name)]
     return []

@@ -37,7 +37,8 @@ def not_decreasing(loss, th):
     best_before, best_recent = min(loss[:-window]), min(loss[-window:])
     if best_recent < best_before - th["min_improvement"] * abs(best_before):
         return []
-    trend = "rose" if loss[-1] > loss[-window - 1] else "stayed flat"
+    start = loss[-window - 1]
+    trend = "rose" if loss[-1] > start + th["min_improvement"] * abs(start) else "stayed flat"
     return [Finding("loss_not_decreasing", f"the loss {trend} over the last {window} epochs "
                     f"({loss[-window - 1]:.4g} -> {loss[-1]:.4g}; best before them {best_before:.4g}, improved by "
                     f"less than {th['min_improvement']:.1%}).",

@@ -4,7 +4,11 @@ Each kind of problem (a check id such as ``'saturated'``) is warned once per ``f
 the numbers seen, where (epoch, batch, layer) and a fix; every occurrence is kept in
 ``Diagnostics.findings`` so that nothing is lost by warning only once.
 """
+import os
+import sys
 import warnings
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # glassnet/
 
 
 class TrainingWarning(UserWarning):
@@ -64,4 +68,13 @@ class Reporter:
         self.findings.append(finding)
         if finding.check not in self._warned:
             self._warned.add(finding.check)
-            warnings.warn(finding.message, TrainingWarning, stacklevel=2)
+            warnings.warn(finding.message, TrainingWarning, stacklevel=_user_level())
+
+
+def _user_level():
+    """The stack level of the first caller outside glassnet (the line that called fit), so the
+    warning points at the user's code rather than at this file."""
+    level, frame = 2, sys._getframe(2)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    return level

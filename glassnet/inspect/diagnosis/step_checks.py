@@ -35,8 +35,8 @@ def _ratio(weighted, th):
     if ratio < th["vanishing_ratio"] and first.grad_norm < th["vanishing_norm"]:
         return [Finding("vanishing_gradient", f"vanishing gradient: {numbers}, below {th['vanishing_ratio']:g} "
                         f"with a first-layer norm below {th['vanishing_norm']:g}: the early layers hardly learn.",
-                        "use relu (or another non-saturating activation) in the hidden layers, fewer layers, or "
-                        "the default glorot_uniform initializer.", layer=first.name)]
+                        "scale the inputs (saturated sigmoids pass almost no gradient back), use relu in the "
+                        "hidden layers, or fewer layers.", layer=first.name)]
     if ratio > th["exploding_ratio"]:
         return [Finding("exploding_gradient", f"exploding gradient: {numbers}, above {th['exploding_ratio']:g}: "
                         "the gradient grows as it flows back, so the first layers take huge steps.",

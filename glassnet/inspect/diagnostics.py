@@ -53,6 +53,10 @@ class Diagnostics(Callback):
             ``saturation_share=0.3`` or ``window=10``.
 
     Warnings have the category :class:`TrainingWarning`; each check id warns once per fit.
+    The loss curve decides whether training is failing (not decreasing, too slow, oscillating,
+    exploding); the layers' states (saturated, dead, vanishing or exploding gradients) and the
+    likely causes are reported only then, in AUTOTRAINER's order: a confident healthy sigmoid
+    net saturates too. docs/diagnostics.md lists every check, its source and its threshold.
     """
 
     def __init__(self, sample=None, sample_size=64, seed=0, stop_on_nan=True, **thresholds_):

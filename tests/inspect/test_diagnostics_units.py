@@ -143,3 +143,11 @@ def test_each_check_warns_once_but_every_finding_is_kept():
     assert str(caught[0].message).startswith("Epoch 1, layer 'd': 80% beyond +-5.")
     assert "Fix: scale the inputs. [saturated]" in str(caught[0].message)
     assert [f.epoch for f in reporter.findings] == [1, 2]
+
+
+def test_mean_gradient_below_the_limit_is_vanishing():
+    # DeepDiagnosis: mean |dJ/dW| < 1e-7; one layer alone (no ratio to take)
+    layer = StandIn("only", weights=[np.ones(4)], grads=[np.full(4, 1e-8)])
+    found = step_checks.gradients([LayerStats(layer, 5)], TH)
+    assert [(f.check, f.layer) for f in found] == [("vanishing_gradient", "only")]
+    assert step_checks.gradients([LayerStats(layer, 5)], {**TH, "vanishing_mean": 1e-9}) == []

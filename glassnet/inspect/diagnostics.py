@@ -117,6 +117,7 @@ class Diagnostics(Callback):
         # The running mean of the loss stays NaN once a batch's loss was: reading it before
         # each batch finds the batch that broke it, without fit building logs every step.
         if not self._nan_seen and self._tracker is not None and not math.isfinite(self._tracker.total.value):
+            # With steps_per_execution > 1 this hook runs every few batches: the last one is named.
             self._non_finite_loss(float(self._tracker.result()), batch - 1)
         self._batch = batch
 
@@ -125,7 +126,10 @@ class Diagnostics(Callback):
         self._static_checks()  # with no data handed over (a custom fit loop), on the model alone
         loss, val_loss = logs.get("loss"), logs.get("val_loss")
         if loss is not None and not math.isfinite(loss) and not self._nan_seen:
-            self._non_finite_loss(loss, max(self._batch, 0))
+            # The batch hook found nothing, so the last batch broke the loss (unless a custom
+            # train_step keeps its own loss, and the batch is unknown).
+            custom = self.model._overridden("train_step")
+            self._non_finite_loss(loss, None if custom else max(self._batch, 0))
         self._record.add_epoch(epoch + 1, loss, val_loss)
         stats, y_pred = self._trace() if self._sample is not None and self._tracing else (None, None)
         if stats is not None:

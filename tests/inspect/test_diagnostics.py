@@ -298,3 +298,41 @@ def test_unknown_threshold_is_refused_before_training():
         Diagnostics(saturation=0.3)
     with pytest.raises(ValueError, match="sample_size"):
         Diagnostics(sample_size=0)
+
+
+def test_a_generator_hands_over_its_first_batch(digit_data):
+    x, y = digit_data
+    batches = ((x[i:i + 32], y[i:i + 32]) for i in range(0, 320, 32))
+    model = digits_model(optimizers.Adam(1e-3))
+    diagnostics, _ = fit(model, batches, None, epochs=1)
+    assert diagnostics.record["layers"][model.layers[0].name]["grad_norm"][0] is not None
+
+
+def test_check_model_findings_are_warned_before_the_first_epoch(monkeypatch, digit_data):
+    class Found:  # what check_model's findings carry
+        check, layer, problem, fix = "dropout_rate_high", "dropout", "Dropout rate 0.8.", "use at most 0.5."
+
+    seen = []
+
+    def check_model(model, x, y):
+        seen.append((x.shape, y.shape))
+        return [Found()]
+
+    monkeypatch.setattr(tf.inspect, "check_model", check_model, raising=False)
+    diagnostics, warned = fit(digits_model(optimizers.Adam(1e-3)), *digit_data, epochs=2)
+    assert seen == [((64, 64), (64,))]  # once per fit, on the sample
+    assert warned["dropout_rate_high"].startswith("Layer 'dropout': Dropout rate 0.8.")
+    assert [(f.check, f.epoch) for f in diagnostics.findings] == [("dropout_rate_high", None)]
+
+
+def test_a_custom_train_step_is_traced_as_written(digit_data):
+    class Custom(Sequential):
+        def train_step(self, data):
+            return super().train_step(data)
+
+    x, y = digit_data
+    set_random_seed(0)
+    model = Custom([Input((64,)), layers.Dense(8, activation="relu"), layers.Dense(10)])
+    model.compile(optimizer=optimizers.Adam(1e-3), loss=losses.SparseCategoricalCrossentropy(from_logits=True))
+    diagnostics, warned = fit(model, x, y, epochs=2)
+    assert warned == {} and diagnostics.record["layers"][model.layers[0].name]["grad_norm"][-1] > 0

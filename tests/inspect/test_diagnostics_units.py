@@ -138,9 +138,9 @@ def test_each_check_warns_once_but_every_finding_is_kept():
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         for epoch in (1, 2):
-            reporter.add(Finding("saturated", "80% beyond +-5.", "scale the inputs.", layer="d", epoch=epoch))
+            reporter.add(Finding("saturated", "80% beyond +-5.", "scale the inputs.", layer="Hidden", epoch=epoch))
     assert len(caught) == 1 and caught[0].category is TrainingWarning
-    assert str(caught[0].message).startswith("Epoch 1, layer 'd': 80% beyond +-5.")
+    assert str(caught[0].message).startswith("Epoch 1, layer 'Hidden': 80% beyond +-5.")
     assert "Fix: scale the inputs. [saturated]" in str(caught[0].message)
     assert [f.epoch for f in reporter.findings] == [1, 2]
 

@@ -46,7 +46,8 @@ class Finding:
             parts.append(f"epoch {self.epoch}" + ("" if self.batch is None else f", batch {self.batch}"))
         if self.layer is not None:
             parts.append(f"layer '{self.layer}'")
-        return (", ".join(parts).capitalize() + ": ") if parts else ""
+        where = ", ".join(parts)
+        return (where[0].upper() + where[1:] + ": ") if parts else ""  # not capitalize(): names keep their case
 
     def __repr__(self):
         return f"Finding(check={self.check!r}, epoch={self.epoch}, layer={self.layer!r}, problem={self.problem!r})"

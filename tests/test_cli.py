@@ -68,6 +68,21 @@ def test_same_seed_same_model_and_saved_weights_reload(tmp_path, capsys):
     assert accuracy == pytest.approx(saved["test_accuracy"]) and accuracy > 0.5
 
 
+def test_trace_prints_one_step_laid_open_and_leaves_training_unchanged(tmp_path, capsys):
+    runs = {}
+    for name, extra in (("plain", []), ("traced", ["--trace"])):
+        main(["digits", "--classes", "10", "--epochs", "2", "--out", str(tmp_path / name), "--quiet", *extra])
+        runs[name] = capsys.readouterr().out
+    traced = runs["traced"]
+    assert 'One training step of "sequential' in traced and "on a batch of 32" in traced
+    rows = [line for line in traced.splitlines() if re.match(r"^dense(_\d)? \(Dense\)", line)]
+    assert [row.split()[2] for row in rows] == ["relu", "relu", "linear"]
+    assert "(32, 25)" in rows[0] and "(64, 25)" in rows[0]  # the output a, then the kernel W
+    plain = np.load(tmp_path / "plain" / "model.weights.npz")
+    after_trace = np.load(tmp_path / "traced" / "model.weights.npz")
+    assert all(np.array_equal(plain[name], after_trace[name]) for name in plain.files)
+
+
 def test_options_change_the_model(tmp_path, capsys):
     status = main(["digits", "--hidden", "8", "--activation", "tanh", "--optimizer", "sgd", "--learning-rate", "0.5",
                    "--batch-size", "64", "--epochs", "2", "--validation-split", "0", "--out", str(tmp_path)])

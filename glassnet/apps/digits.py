@@ -4,7 +4,7 @@
 ``glassnet digits --classes 10`` trains 25-15-10 (relu, then softmax folded into the loss
 with ``from_logits=True``) on all ten digits. Both print the data, the model summary, the
 progress, the test accuracy and the confusion matrix, and write the model and three
-pictures into ``--out``.
+pictures into ``--out``; ``--trace`` first prints one training step laid open.
 
 The same model, by hand::
 
@@ -19,6 +19,7 @@ import os
 
 import numpy as np
 
+from glassnet import inspect
 from glassnet.apps import digits_data, plots
 from glassnet.apps.confusion import confusion_matrix, format_confusion
 from glassnet.apps.saving import save_model
@@ -50,6 +51,9 @@ def add_arguments(parser):
                         help="an .npz with x and y (or x_train, y_train, x_test, y_test), or the course's X.npy/y.npy")
     parser.add_argument("--out", metavar="FOLDER", default="glassnet-digits",
                         help="where to write the model and pictures (./glassnet-digits)")
+    parser.add_argument("--trace", action="store_true",
+                        help="before training, print one training step laid open: each layer's output, gradients "
+                             "and update on the first batch (not applied: training is unchanged)")
     parser.add_argument("--quiet", action="store_true", help="print only the test accuracy")
     parser.set_defaults(run=run, parser=parser)
 
@@ -84,6 +88,8 @@ def train(data, args):
     if not args.quiet:
         model.summary()
         print(model.explain(), end="\n\n")  # the math behind the table: what fit will compute
+    if args.trace:
+        print(inspect.step(model, data.x_train[:args.batch_size], data.y_train[:args.batch_size]), end="\n\n")
     history = model.fit(data.x_train, data.y_train, epochs=args.epochs, batch_size=args.batch_size,
                         validation_split=args.validation_split, verbose=0 if args.quiet else "auto")
     return model, history

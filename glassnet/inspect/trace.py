@@ -50,7 +50,7 @@ def step(model, x, y=None, sample_weight=None, apply=False):
         else:
             _, y_pred = model._training_step()(x, y, sample_weight)
         updates = {key: variable.value - old for key, (variable, old) in recorder.before.items()}
-    return Trace(model, recorder, before, updates, y_pred, len(x))
+    return Trace(model, recorder, before, updates, y_pred, len(x), apply)
 
 
 class LayerTrace:
@@ -93,8 +93,8 @@ class Trace:
     Prints as a per-layer table (shapes, means, norms); renders as a table in a notebook.
     """
 
-    def __init__(self, model, recorder, before, updates, y_pred, batch_size):
-        self.model, self.batch_size = model, batch_size
+    def __init__(self, model, recorder, before, updates, y_pred, batch_size, applied=False):
+        self.model, self.batch_size, self.applied = model, batch_size, applied
         self.loss = None if recorder.loss is None else float(np.sum(recorder.loss))
         self.calls = recorder.calls
         for call in self.calls:
@@ -131,16 +131,21 @@ class Trace:
         loss = "no loss" if self.loss is None else f"loss {self.loss:.6g}"
         return f'One training step of "{self.model.name}" on a batch of {self.batch_size}: {loss}'
 
+    def _legend(self):
+        kept = "applied to the model" if self.applied else "not applied: the model is unchanged"
+        return ("a: the layer's output, z: before its activation; dJ/da, dJ/dW: the gradients of the loss J; "
+                f"|.|: the Euclidean norm; update: the change the optimizer makes ({kept})")
+
     def __str__(self):
-        return self._title() + "\n" + self.table().text()
+        return "\n".join([self._title(), self.table().text(), self._legend()])
 
     __repr__ = __str__
 
     def _repr_markdown_(self):
-        return f"**{self._title()}**\n\n" + self.table().markdown()
+        return f"**{self._title()}**\n\n" + self.table().markdown() + f"\n\n{self._legend()}"
 
     def _repr_html_(self):
-        return f"<p><b>{self._title()}</b></p>" + self.table().html()
+        return f"<p><b>{self._title()}</b></p>" + self.table().html() + f"<p>{self._legend()}</p>"
 
 
 class _Recorder:

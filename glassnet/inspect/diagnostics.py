@@ -148,6 +148,8 @@ class Diagnostics(Callback):
 
     def on_train_end(self, logs=None):
         self._training = False
+        if self._given is None:
+            self._sample = None  # the next fit hands over its own data
 
     # --- the checks ----------------------------------------------------------------------
     def _static_checks(self):

@@ -336,3 +336,15 @@ def test_a_custom_train_step_is_traced_as_written(digit_data):
     model.compile(optimizer=optimizers.Adam(1e-3), loss=losses.SparseCategoricalCrossentropy(from_logits=True))
     diagnostics, warned = fit(model, x, y, epochs=2)
     assert warned == {} and diagnostics.record["layers"][model.layers[0].name]["grad_norm"][-1] > 0
+
+
+def test_one_diagnostics_over_two_fits_starts_afresh(monkeypatch, digit_data):
+    x, y = digit_data
+    sampled = []
+    monkeypatch.setattr(tf.inspect, "check_model", lambda model, x, y: sampled.append(len(x)) or [], raising=False)
+    diagnostics = Diagnostics()
+    model = digits_model(optimizers.Adam(1e-3))
+    fit(model, x, y, diagnostics, epochs=2)
+    fit(model, x[:40], y[:40], diagnostics, epochs=1)
+    assert diagnostics.record["epochs"] == [1]  # as History starts afresh
+    assert sampled == [64, 40]  # each fit's own rows

@@ -345,6 +345,6 @@ def test_one_diagnostics_over_two_fits_starts_afresh(monkeypatch, digit_data):
     diagnostics = Diagnostics()
     model = digits_model(optimizers.Adam(1e-3))
     fit(model, x, y, diagnostics, epochs=2)
-    fit(model, x[:40], y[:40], diagnostics, epochs=1)
+    fit(model, ((x[i:i + 32], y[i:i + 32]) for i in range(0, 96, 32)), None, diagnostics, epochs=1)
     assert diagnostics.record["epochs"] == [1]  # as History starts afresh
-    assert sampled == [64, 40]  # each fit's own rows
+    assert sampled == [64, 32]  # each fit's own rows: here the generator's first batch

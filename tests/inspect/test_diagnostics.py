@@ -72,9 +72,12 @@ def test_quiet_on_the_coffee_roasting_network():
 
 
 def test_quiet_on_the_digits_network(digit_data):
-    diagnostics, warned = fit(digits_model(optimizers.Adam(1e-3)), *digit_data, epochs=30, validation_split=0.05)
+    # `glassnet digits --classes 10`'s run: 100 epochs, 5% (72 images) kept for validation,
+    # whose loss wobbles up for 3 epochs at a time without the model overfitting.
+    model = digits_model(optimizers.Adam(1e-3))
+    diagnostics, warned = fit(model, *digit_data, epochs=100, validation_split=0.05)
     assert warned == {}
-    assert diagnostics.record["loss"][-1] < 0.2
+    assert diagnostics.record["loss"][-1] < 0.05
 
 
 def test_training_is_bit_identical_with_and_without_diagnostics(digit_data):

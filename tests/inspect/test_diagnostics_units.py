@@ -102,6 +102,9 @@ def test_overfitting_needs_consecutive_epochs():
     assert curves.overfitting(loss, val, TH)[0].check == "overfitting"
     assert curves.overfitting(loss, [1.0, 1.1, 1.0, 1.3], TH) == []
     assert curves.overfitting(loss, val, {**TH, "overfit_epochs": 4}) == []
+    small = [1.0, 0.995, 0.99, 0.985], [1.0, 1.005, 1.01, 1.015]  # changes of 0.005: noise at epsilon 0.01
+    assert curves.overfitting(*small, TH) == []
+    assert curves.overfitting(*small, {**TH, "overfit_delta": 1e-3})[0].check == "overfitting"
 
 
 def test_loss_size_negative_and_huge():

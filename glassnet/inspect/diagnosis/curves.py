@@ -78,12 +78,13 @@ def oscillating(loss, th, epochs):
 
 def overfitting(loss, val_loss, th):
     """UMLAUT (and AUTOTRAINER's 'test turns bad'): the validation loss rose while the training
-    loss fell, `overfit_epochs` epochs in a row."""
-    need = int(th["overfit_epochs"])
-    if len(val_loss) != len(loss) or len(loss) <= need:
+    loss fell, each by more than `overfit_delta` (AUTOTRAINER's epsilon), `overfit_epochs`
+    epochs in a row."""
+    need, delta = int(th["overfit_epochs"]), th["overfit_delta"]
+    if len(val_loss) != len(loss) or len(loss) <= need or None in val_loss[-need - 1:]:
         return []
     pairs = list(zip(zip(loss, loss[1:]), zip(val_loss, val_loss[1:])))[-need:]
-    if not all(t1 < t0 and v1 > v0 for (t0, t1), (v0, v1) in pairs):
+    if not all(t0 - t1 > delta and v1 - v0 > delta for (t0, t1), (v0, v1) in pairs):
         return []
     return [Finding("overfitting", f"over the last {need} epochs the training loss fell ({loss[-need - 1]:.4g} -> "
                     f"{loss[-1]:.4g}) while the validation loss rose ({val_loss[-need - 1]:.4g} -> "

@@ -46,8 +46,11 @@ DEFAULTS = {
     "oscillation_swing": 0.03,
     "oscillation_rate": 0.2,
     "slow_delta": 0.01,
-    # UMLAUT: validation loss up while training loss down (UMLAUT: 1 epoch; here 3 in a row).
+    # UMLAUT: validation loss up while training loss down (UMLAUT: 1 epoch; here 3 in a row,
+    # each change larger than AUTOTRAINER's epsilon = 10e-3, so that a small validation set's
+    # noise is not taken for overfitting).
     "overfit_epochs": 3,
+    "overfit_delta": 1e-2,
 }
 
 

@@ -184,8 +184,6 @@ class Diagnostics(Callback):
 
     def _curve_checks(self):
         record, th = self._record, self.thresholds
-        if self._nan_seen:
-            return []
         loss = record.loss
         epochs = (self.params or {}).get("epochs")
         found = (curves.loss_size(loss, th) + curves.not_decreasing(loss, th) + curves.slow(loss, th, epochs)

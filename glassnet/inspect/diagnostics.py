@@ -130,7 +130,7 @@ class Diagnostics(Callback):
             # train_step keeps its own loss, and the batch is unknown).
             custom = self.model._overridden("train_step")
             self._non_finite_loss(loss, None if custom else max(self._batch, 0))
-        self._record.add_epoch(epoch + 1, loss, val_loss)
+        self._record.add_epoch(epoch, loss, val_loss)
         stats, y_pred = self._trace() if self._sample is not None and self._tracing else (None, None)
         if stats is not None:
             self._record.add_layers(stats)

@@ -236,7 +236,8 @@ def test_record_has_the_format_plot_reads(digit_data):
     diagnostics, _ = fit(model, *digit_data, epochs=3, validation_split=0.1)
     record = diagnostics.record
     assert list(record) == ["epochs", "loss", "val_loss", "layers"]
-    assert record["epochs"] == [1, 2, 3] and record["loss"] == model.history.history["loss"]
+    assert record["epochs"] == model.history.epoch == [0, 1, 2]  # Keras's indices, as History keeps them
+    assert record["loss"] == model.history.history["loss"]
     assert record["val_loss"] == model.history.history["val_loss"]
     names = [layer.name for layer in model.layers]
     assert list(record["layers"]) == names
@@ -349,5 +350,5 @@ def test_one_diagnostics_over_two_fits_starts_afresh(monkeypatch, digit_data):
     model = digits_model(optimizers.Adam(1e-3))
     fit(model, x, y, diagnostics, epochs=2)
     fit(model, ((x[i:i + 32], y[i:i + 32]) for i in range(0, 96, 32)), None, diagnostics, epochs=1)
-    assert diagnostics.record["epochs"] == [1]  # as History starts afresh
+    assert diagnostics.record["epochs"] == [0]  # as History starts afresh
     assert sampled == [64, 32]  # each fit's own rows: here the generator's first batch

@@ -125,12 +125,12 @@ def test_thresholds_refuse_unknown_names_and_bad_values():
 
 def test_record_fills_none_where_nothing_was_measured():
     record = Record()
-    record.add_epoch(1, 0.5, None)  # no trace this epoch
-    record.add_epoch(2, 0.4, None)
+    record.add_epoch(0, 0.5, None)  # no trace this epoch
+    record.add_epoch(1, 0.4, None)
     record.add_layers([LayerStats(StandIn("d", activation="relu", weights=[np.ones(1)], grads=[np.ones(1)],
                                           updates=[np.full(1, 0.1)], a=np.ones((2, 1))), 5)])
     result = record.as_dict()
-    assert result["epochs"] == [1, 2] and result["loss"] == [0.5, 0.4] and "val_loss" not in result
+    assert result["epochs"] == [0, 1] and result["loss"] == [0.5, 0.4] and "val_loss" not in result
     curves_ = result["layers"]["d"]
     assert curves_["weight_norm"] == [None, 1.0] and curves_["saturated"] == [None, None]
     assert curves_["dead"] == [None, 0.0] and curves_["update_ratio"] == [None, pytest.approx(0.1)]

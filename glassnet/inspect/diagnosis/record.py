@@ -1,6 +1,6 @@
 """The curves Diagnostics records, in the format ``glassnet.plot.diagnostics`` reads::
 
-    {"epochs": [1, 2, ...],                 # as the progress bar counts them
+    {"epochs": [0, 1, ...],                 # Keras's epoch indices, as History.epoch holds them
      "loss": [...], "val_loss": [...],      # val_loss only when fit validates
      "layers": {name: {"weight_norm": [...], "grad_norm": [...], "update_ratio": [...],
                        "saturated": [...], "dead": [...]}}}

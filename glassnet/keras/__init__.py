@@ -1,12 +1,12 @@
 """``glassnet.keras``: the Keras API (``import glassnet as tf`` then ``tf.keras.Sequential``)."""
 from glassnet.keras import (
     activations, backend, callbacks, constraints, initializers, layers, losses, metrics, models, optimizers,
-    regularizers, utils,
+    regularizers, saving, utils,
 )
 from glassnet.keras.layers import Input
 from glassnet.keras.models import Model, Sequential
 
 __all__ = [
     "Input", "Model", "Sequential", "activations", "backend", "callbacks", "constraints", "initializers", "layers",
-    "losses", "metrics", "models", "optimizers", "regularizers", "utils",
+    "losses", "metrics", "models", "optimizers", "regularizers", "saving", "utils",
 ]

@@ -14,7 +14,11 @@ class InputLayer(Layer):
     """
 
     def __init__(self, shape=None, batch_size=None, dtype=None, name=None, input_shape=None,
-                 batch_shape=None, batch_input_shape=None, **kwargs):
+                 batch_shape=None, batch_input_shape=None, sparse=False, ragged=False, optional=False, **kwargs):
+        for option, value in (("sparse", sparse), ("ragged", ragged), ("optional", optional)):
+            if value:
+                raise ValueError(f"glassnet's Input does not support {option}=True (dense inputs only). "
+                                 f"Received: {option}={value!r}")
         shape = shape if shape is not None else input_shape
         if batch_shape is None:
             batch_shape = batch_input_shape

@@ -22,7 +22,7 @@ from glassnet.autodiff import Tensor, Variable, convert_to_tensor, observe, ops
 from glassnet.autodiff.tape import not_recording
 from glassnet.keras import constraints, initializers, naming, regularizers
 from glassnet.keras.keras_tensor import KerasTensor
-from glassnet.keras.layers import tracking
+from glassnet.keras.layers import auto_config, tracking
 from glassnet.keras.metrics.metric import Metric
 
 # Building happens once, even when several threads call an unbuilt model at the same time.
@@ -76,7 +76,12 @@ class Layer:
     # Attributes that hold references to layers without owning them, or internal lists that
     # change every step (tracking them would make every listing stale every step).
     _untracked_attributes = frozenset({"input", "output", "_trainable_variables", "_non_trainable_variables",
-                                       "_losses"})
+                                       "_losses", "_auto_config"})
+
+    def __new__(cls, *args, **kwargs):
+        layer = super().__new__(cls)
+        object.__setattr__(layer, "_auto_config", auto_config.arguments(cls, args, kwargs))
+        return layer
 
     def __init__(self, *, activity_regularizer=None, trainable=True, dtype=None, autocast=True, name=None,
                  input_shape=None, input_dim=None, batch_input_shape=None, batch_size=None, **kwargs):
@@ -359,7 +364,7 @@ class Layer:
             else:
                 outputs = self.call(inputs, *args, **kwargs)
             if not self.built:  # a layer without its own build is built by its first call
-                self.built = True
+                self._built_by_call(inputs)
             if self.activity_regularizer is not None:
                 self._add_activity_penalty(outputs)
             return outputs
@@ -368,6 +373,9 @@ class Layer:
                 _scope_stack().pop()
             if entry:
                 del _calls.training
+
+    def _built_by_call(self, inputs):
+        self.built = True
 
     def _call_with_training(self, inputs, training, args=(), kwargs=None):
         """``call``, with `training` passed only to a call that takes it (as Keras does)."""
@@ -477,10 +485,37 @@ class Layer:
             ) from error
 
     def get_config(self):
+        """The arguments that rebuild this layer with :meth:`from_config`. A subclass that does not
+        override it gets Keras's auto-config: the plain arguments it was constructed with."""
         config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
         if self.activity_regularizer is not None:
             config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
-        return config
+        cls = type(self)
+        if cls.get_config is not Layer.get_config or cls.__init__ is Layer.__init__:
+            return config
+        if self._auto_config is None and auto_config.takes_arguments(cls):
+            raise NotImplementedError(
+                f"Layer {cls.__name__} was created by passing non-serializable argument values in `__init__()`, "
+                "and therefore the layer must override `get_config()` in order to be serializable. Please "
+                "implement `get_config()`."
+            )
+        return auto_config.merged(cls, config, self._auto_config or {})
+
+    def get_build_config(self):
+        """``{"input_shape": [...]}``: the shape the layer was built for, as Keras saves it (None if unknown)."""
+        if not self.built or self._batch_input_shape is None or self._builds_by_call():
+            return None
+        return {"input_shape": list(self._batch_input_shape)}
+
+    def build_from_config(self, config):
+        """Build for the shape a saved ``build_config`` gives (before its weights are loaded)."""
+        shape = (config or {}).get("input_shape")
+        if shape is not None and not self.built and not self._builds_by_call():
+            self._build_from_shape(tuple(shape))
+
+    def _builds_by_call(self):
+        """Whether the layer keeps the default build (no weights from shapes: its first call builds it)."""
+        return getattr(type(self).build, "is_default", False)
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"

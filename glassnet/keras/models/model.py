@@ -1,6 +1,7 @@
 """Model: a Layer made of layers, with the training API (compile, fit, evaluate, predict)."""
 import contextlib
 
+from glassnet.autodiff import Tensor
 from glassnet.keras.layers import layer as layer_module
 from glassnet.keras.layers.layer import Layer, default_build
 from glassnet.keras.models.summary import summary_text
@@ -35,7 +36,8 @@ class Model(Trainer, Layer):
     """
 
     _untracked_attributes = Layer._untracked_attributes | {
-        "optimizer", "history", "_compile_state", "_dense_plan", "_probed_output", "_input_layer",
+        "optimizer", "history", "_compile_state", "_compile_arguments", "_dense_plan", "_probed_output",
+        "_input_layer",
     }
 
     def __init__(self, *args, **kwargs):
@@ -110,6 +112,19 @@ class Model(Trainer, Layer):
         from glassnet.inspect import explain
         return explain(self, format=format)
 
+    # --- weights files -------------------------------------------------------------
+    def save_weights(self, filepath, overwrite=True):
+        """Save the weights (and the optimizer's state, once compiled) to a Keras 3
+        ``.weights.h5`` file, atomically; Keras's ``load_weights`` reads it. Needs h5py."""
+        from glassnet.keras.saving import weights_file
+        weights_file.save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath, skip_mismatch=False):
+        """Load a ``.weights.h5`` file written by Keras 3 or glassnet into this built model:
+        all or nothing, or skipping the layers that do not match with ``skip_mismatch=True``."""
+        from glassnet.keras.saving import weights_file
+        weights_file.load_weights(self, filepath, skip_mismatch=skip_mismatch)
+
     # --- inputs and building --------------------------------------------------------
     def _convert_input(self, inputs):
         return self._adjust_input_rank(Layer._convert_input(self, inputs))
@@ -132,7 +147,37 @@ class Model(Trainer, Layer):
         with layer_module.build_lock, self._all_or_nothing(), layer_module.name_scope(self):
             if not self.built:
                 self._probe_output_shape(tuple(input_shape))
+                self._batch_input_shape = tuple(input_shape)
                 self.built = True
+
+    def _built_by_call(self, inputs):
+        """A subclassed model built by its first call saves that input shape, as Keras's does."""
+        self.built = True
+        if self._batch_input_shape is None and isinstance(inputs, Tensor) and inputs.ndim:
+            self._batch_input_shape = (None, *inputs.shape[1:])
+
+    def _builds_by_call(self):
+        return False  # a model builds from a shape: its weights come from calling it on zeros of that shape
+
+    def build_from_config(self, config):
+        """Build for the input shape a saved ``build_config`` gives (before its weights are loaded)."""
+        shape = (config or {}).get("input_shape")
+        if shape is not None and not self.built:
+            self.build(tuple(shape))
+
+    # --- files ------------------------------------------------------------------------
+    def to_json(self, **kwargs):
+        """The model's config (architecture, build and compile settings) as a JSON string; rebuild it
+        with ``models.model_from_json``. `kwargs` go to ``json.dumps``."""
+        import json
+        from glassnet.keras.saving.serialization_lib import serialize_keras_object
+        return json.dumps(serialize_keras_object(self), **kwargs)
+
+    def save(self, filepath, overwrite=True, zipped=None, **kwargs):
+        """Save the whole model (architecture, weights, compile settings, optimizer state) to a
+        ``.keras`` file that Keras opens too (see glassnet.keras.saving.save_model)."""
+        from glassnet.keras.saving import saving_api
+        saving_api.save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
 
     @contextlib.contextmanager
     def _all_or_nothing(self):

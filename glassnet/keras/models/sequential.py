@@ -109,6 +109,37 @@ class Sequential(Model):
                 self.output = output
                 self.built = True
 
+    def build_from_config(self, config):
+        shape = (config or {}).get("input_shape")
+        if shape is not None and not self.built:
+            self.build(tuple(shape))
+
+    # --- config ---------------------------------------------------------------------
+    def get_config(self):
+        """Keras's Sequential config: name, trainable, dtype, each layer's entry (the Input first)
+        and the input shape it was built for."""
+        from glassnet.keras.saving.serialization_lib import serialize_keras_object
+        layers = [serialize_keras_object(layer) for layer in self._stack]
+        config = {**Layer.get_config(self), "layers": layers}
+        input_shape = self._declared_input_shape() if not self.built else tuple(self.input.shape)
+        if input_shape is not None:
+            input_layer = self._input_layer or InputLayer(batch_shape=input_shape, dtype=self.dtype,
+                                                          name="input_layer")
+            config["layers"] = [serialize_keras_object(input_layer), *layers]
+            config["build_input_shape"] = list(input_shape)
+        return config
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from glassnet.keras.saving.serialization_lib import deserialize_keras_object
+        layers = [deserialize_keras_object(entry, custom_objects) for entry in config.get("layers", [])]
+        model = cls(name=config.get("name"), trainable=config.get("trainable", True))
+        for layer in layers:
+            model.add(layer)
+        if not model.built and config.get("build_input_shape") is not None:
+            model.build(tuple(config["build_input_shape"]))
+        return model
+
     def _connect(self, layer, previous_output):
         with layer_module.name_scope(self):
             self.output = layer(previous_output)

@@ -63,10 +63,33 @@ class Trainer(StepMethods):
         if metrics is None and self._compile_state is not None and loss is not None:
             metrics = self._compile_state.metric_identifiers  # Keras keeps earlier metrics on recompile
         self._compile_state = CompileState(loss, metrics, weighted_metrics, loss_weights)
+        self._compile_arguments = {"loss": loss, "loss_weights": loss_weights, "metrics": metrics,
+                                   "weighted_metrics": weighted_metrics, "jit_compile": jit_compile}
         self.optimizer = optimizer
         self.loss = loss
         self.steps_per_execution = steps_per_execution
         self.compiled = True
+
+    def get_compile_config(self):
+        """compile()'s arguments as a saved model holds them (None before compile)."""
+        if not self.compiled:
+            return None
+        from glassnet.keras.saving.serialization_lib import serialize_keras_object
+        arguments = self._compile_arguments
+        jit_compile = True if arguments["jit_compile"] == "auto" else arguments["jit_compile"]  # Keras's resolution
+        return serialize_keras_object({
+            "optimizer": self.optimizer, "loss": arguments["loss"], "loss_weights": arguments["loss_weights"],
+            "metrics": arguments["metrics"], "weighted_metrics": arguments["weighted_metrics"],
+            "run_eagerly": False, "steps_per_execution": self.steps_per_execution, "jit_compile": jit_compile})
+
+    def compile_from_config(self, config):
+        """compile() with the arguments of a saved :meth:`get_compile_config`; a built model also
+        builds its optimizer, so that the saved optimizer state can be loaded into it."""
+        from glassnet.keras.saving.serialization_lib import deserialize_keras_object
+        config = {key: deserialize_keras_object(value) for key, value in config.items()}
+        self.compile(**{key: value for key, value in config.items() if key != "run_eagerly"})
+        if self.built and self.optimizer is not None:
+            self.optimizer._ensure_built(self.trainable_weights)
 
     def _assert_compiled(self, training=False):
         if not self.compiled:

@@ -4,6 +4,10 @@ import numpy as np
 from glassnet import random
 from glassnet.keras import validation as check
 from glassnet.keras.utils.progbar import Progbar
+from glassnet.keras.saving.object_registration import (
+    CustomObjectScope, custom_object_scope, get_custom_objects, get_registered_name, get_registered_object,
+    register_keras_serializable,
+)
 from glassnet.keras.utils.py_dataset import PyDataset, Sequence
 
 
@@ -27,4 +31,8 @@ def to_categorical(x, num_classes=None):
     return np.eye(num_classes, dtype="float32")[labels]
 
 
-__all__ = ["Progbar", "PyDataset", "Sequence", "set_random_seed", "to_categorical"]
+__all__ = [
+    "CustomObjectScope", "Progbar", "PyDataset", "Sequence", "custom_object_scope", "get_custom_objects",
+    "get_registered_name", "get_registered_object", "register_keras_serializable", "set_random_seed",
+    "to_categorical",
+]

@@ -1,0 +1,15 @@
+"""h5py, imported only when a weights file is read or written: NumPy stays the only dependency."""
+
+INSTALL = 'pip install "glassnet[h5]"'
+
+
+def require_h5py():
+    """The h5py module, or an ImportError that says what to install."""
+    try:
+        import h5py
+    except ImportError as error:
+        raise ImportError(
+            f"Saving and loading `.weights.h5` files needs the h5py package, which is not installed. "
+            f"Install it with: {INSTALL}"
+        ) from error
+    return h5py

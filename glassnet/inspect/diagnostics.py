@@ -24,6 +24,8 @@ __all__ = ["Diagnostics", "TrainingWarning"]
 
 # The loss-curve findings that mean training is failing (and make the layers' states worth reporting).
 _FAILING = frozenset({"exploding_gradient", "loss_not_decreasing", "slow_convergence", "oscillating_loss"})
+# check_model's findings about the inputs' scale: once said before training, not said again as a cause.
+_SAID_BEFORE = frozenset({"unscaled_inputs", "integer_inputs"})
 
 
 class Diagnostics(Callback):
@@ -179,8 +181,9 @@ class Diagnostics(Callback):
 
     def _causes(self, stats):
         th = self.thresholds
-        return (causes.input_range(self._sample.x, th) + causes.weight_variance(stats, th)
-                + causes.update_size(stats, th, _learning_rate(self.model)))
+        said = {finding.check for finding in self._reporter.findings}
+        scale = [] if said & _SAID_BEFORE else causes.input_range(self._sample.x, th)
+        return scale + causes.weight_variance(stats, th) + causes.update_size(stats, th, _learning_rate(self.model))
 
     def _curve_checks(self):
         record, th = self._record, self.thresholds

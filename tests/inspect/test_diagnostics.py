@@ -93,11 +93,18 @@ def test_training_is_bit_identical_with_and_without_diagnostics(digit_data):
 # --- each failure, on a model built to show it -------------------------------------------------
 def test_unscaled_inputs_saturate_the_sigmoids_and_say_why():
     diagnostics, warned = fit(coffee_model(), *coffee_data(normalize=False), epochs=10)
-    assert {"loss_not_decreasing", "saturated", "vanishing_gradient", "unchanged_output", "input_range",
+    assert {"unscaled_inputs", "loss_not_decreasing", "saturated", "vanishing_gradient", "unchanged_output",
             "update_ratio"} <= set(warned)
+    assert warned["unscaled_inputs"].startswith("Before training: x ranges over [11.51, 285]")  # check_model's
+    assert "input_range" not in warned  # the same cause, said once
     assert "layer 'layer1'" in warned["saturated"] and "100% of the sigmoid inputs z" in warned["saturated"]
-    assert "Normalization" in warned["input_range"] and "285" in warned["input_range"]
     assert diagnostics.record["layers"]["layer1"]["saturated"][-1] == 1.0
+
+
+def test_input_range_is_named_as_a_cause_when_check_model_did_not(monkeypatch):
+    monkeypatch.setattr(tf.inspect, "check_model", lambda model, x, y: [])
+    _, warned = fit(coffee_model(), *coffee_data(normalize=False), epochs=10)
+    assert "Normalization" in warned["input_range"] and "11.51 to 285" in warned["input_range"]
 
 
 def test_a_huge_learning_rate_stops_on_the_batch_whose_loss_is_not_finite(digit_data):
@@ -325,7 +332,7 @@ def test_check_model_findings_are_warned_before_the_first_epoch(monkeypatch, dig
     monkeypatch.setattr(tf.inspect, "check_model", check_model, raising=False)
     diagnostics, warned = fit(digits_model(optimizers.Adam(1e-3)), *digit_data, epochs=2)
     assert seen == [((64, 64), (64,))]  # once per fit, on the sample
-    assert warned["dropout_rate_high"].startswith("Layer 'dropout': Dropout rate 0.8.")
+    assert warned["dropout_rate_high"].startswith("Before training, layer 'dropout': Dropout rate 0.8.")
     assert [(f.check, f.epoch) for f in diagnostics.findings] == [("dropout_rate_high", None)]
 
 

@@ -23,8 +23,8 @@ class Finding:
 
     Attributes:
         check: the check's id, e.g. ``'saturated'`` (see docs/diagnostics.md).
-        epoch: the epoch it was seen in, counted from 1 as the progress bar counts (None
-            before the first epoch).
+        epoch: the epoch it was seen in, counted from 1 as the progress bar counts (None:
+            before training, as ``check_model``'s findings).
         batch: the batch within that epoch, counted from 0 as Keras's callbacks count (or None).
         layer: the layer's name (None for the model as a whole).
         problem: what is wrong, with the numbers seen.
@@ -41,13 +41,12 @@ class Finding:
         return f"{self._where()}{self.problem}\n  Fix: {self.fix} [{self.check}]"
 
     def _where(self):
-        parts = []
-        if self.epoch is not None:
-            parts.append(f"epoch {self.epoch}" + ("" if self.batch is None else f", batch {self.batch}"))
+        parts = ["before training"] if self.epoch is None else [
+            f"epoch {self.epoch}" + ("" if self.batch is None else f", batch {self.batch}")]
         if self.layer is not None:
             parts.append(f"layer '{self.layer}'")
         where = ", ".join(parts)
-        return (where[0].upper() + where[1:] + ": ") if parts else ""  # not capitalize(): names keep their case
+        return where[0].upper() + where[1:] + ": "  # not capitalize(): names keep their case
 
     def __repr__(self):
         return f"Finding(check={self.check!r}, epoch={self.epoch}, layer={self.layer!r}, problem={self.problem!r})"

@@ -163,3 +163,29 @@ def _has_matplotlib():
     except ImportError:
         return False
     return True
+
+
+def test_explain_a_saved_model_file(tmp_path, capsys):
+    pytest.importorskip("h5py")
+    from glassnet.keras import Input, Sequential, layers
+    model = Sequential([Input((400,)), layers.Dense(25, activation="sigmoid"), layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    model.save(tmp_path / "m.keras")
+    assert main(["explain", str(tmp_path / "m.keras")]) == 0
+    output = capsys.readouterr().out
+    assert "Trainable params: 10,051" in output
+    assert "a1 = sigmoid(x @ W1 + b1)" in output and "W1:(400, 25)" in output
+    assert "Adam" in output and "J = " in output
+    assert main(["explain", str(tmp_path / "m.keras"), "--format", "latex"]) == 0
+    assert "\\begin{aligned}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("content", [None, b"not a zip"])
+def test_explain_an_unreadable_file_gives_one_line_and_status_2(tmp_path, capsys, content):
+    path = tmp_path / "m.keras"
+    if content is not None:
+        path.write_bytes(content)
+    assert main(["explain", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"glassnet explain: error: cannot load '{path}'")
+    assert len(captured.err.splitlines()) == 1 and captured.out == ""

@@ -191,11 +191,10 @@ def _built_in_sequential(model):
 
 
 def _from_configs(model):
-    from glassnet.keras.models.sequential import Sequential
+    from glassnet.keras.models import clone_model  # models import inspect: import late
 
-    trial = Sequential([type(layer).from_config(layer.get_config()) for layer in model.layers], name=model.name)
+    trial = clone_model(model)
     if model.built:
-        trial.build((None, *tuple(model.input.shape)[1:]))
         trial.set_weights(model.get_weights())  # copies
     return trial
 

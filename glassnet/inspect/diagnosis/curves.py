@@ -16,8 +16,9 @@ def loss_size(loss, th):
     if not math.isfinite(value):
         return []  # the non-finite loss has its own check, per batch
     if value < 0:
-        return [Finding("negative_loss", f"the loss is {value:.4g}, below 0: the losses Keras ships are never "
-                        "negative for valid labels, so the labels do not fit the loss.",
+        return [Finding("negative_loss", f"the loss is {value:.4g}, below 0: crossentropy, MSE and glassnet's other "
+                        "built-in losses are never negative for valid labels, so the labels do not fit the loss, or "
+                        "a loss you wrote can go below 0 (then the optimizer drives it to minus infinity).",
                         "crossentropy needs labels in [0, 1] (or class indices for the sparse one); check y, "
                         "and the sign of a loss you wrote yourself.")]
     if value >= th["exploding_loss"]:

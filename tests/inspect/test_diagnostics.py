@@ -101,6 +101,25 @@ def test_unscaled_inputs_saturate_the_sigmoids_and_say_why():
     assert diagnostics.record["layers"]["layer1"]["saturated"][-1] == 1.0
 
 
+def test_an_activation_layer_is_judged_on_its_input():
+    set_random_seed(1234)
+    model = Sequential([Input((2,)), layers.Dense(3, name="linear"), layers.Activation("sigmoid", name="squash"),
+                        layers.Dense(1, activation="sigmoid")])
+    model.compile(loss=losses.BinaryCrossentropy(), optimizer=optimizers.Adam(0.01))
+    diagnostics, warned = fit(model, *coffee_data(normalize=False), epochs=10)
+    assert "layer 'squash': 100% of the sigmoid inputs z" in warned["saturated"]
+    assert diagnostics.record["layers"]["linear"]["saturated"] == [None] * 10
+
+
+def test_a_relu_layer_dies_like_a_relu_activation(digit_data):
+    set_random_seed(0)
+    model = Sequential([Input((64,)), layers.Dense(25, bias_initializer=initializers.Constant(-10.0)),
+                        layers.ReLU(name="relu_layer"), layers.Dense(10)])
+    model.compile(optimizer=optimizers.Adam(1e-3), loss=losses.SparseCategoricalCrossentropy(from_logits=True))
+    diagnostics, warned = fit(model, *digit_data, epochs=8)
+    assert "layer 'relu_layer': 100% of its relu units" in warned["dead_relu"]
+
+
 def test_input_range_is_named_as_a_cause_when_check_model_did_not(monkeypatch):
     monkeypatch.setattr(tf.inspect, "check_model", lambda model, x, y: [])
     _, warned = fit(coffee_model(), *coffee_data(normalize=False), epochs=10)

@@ -28,7 +28,7 @@ class LayerStats:
     """
 
     def __init__(self, trace, saturation_z):
-        self.name, self.activation = trace.name, trace.activation
+        self.name, self.activation = trace.name, activation_of(trace)
         trainable = [(w, g, u) for w, g, u in zip(trace.weights, trace.grads, _updates(trace)) if g is not None]
         self.weight_norm = _norm([w for w, _, _ in trainable])
         self.grad_norm = _norm([g for _, g, _ in trainable])
@@ -44,14 +44,36 @@ class LayerStats:
         self.finite_weights = all(np.all(np.isfinite(w)) for w in trace.weights)
         self.finite_output = bool(np.all(np.isfinite(self.output)))
         self.saturated = self.dead = None
-        if self.activation in SQUASHING and trace.z is not None:
-            self.saturated = float(np.mean(np.abs(trace.z) > saturation_z))
+        z = pre_activation(trace)
+        if self.activation in SQUASHING and z is not None:
+            self.saturated = float(np.mean(np.abs(z) > saturation_z))
         if self.activation in RELU:
-            self.dead = dead_share(trace.z if trace.z is not None else self.output)
+            self.dead = dead_share(z if z is not None else self.output)
 
     @property
     def has_weights(self):
         return self.weight_norm is not None
+
+
+def activation_of(trace):
+    """The activation a layer applies: its ``activation`` (Dense, Activation), or what an
+    activation layer is (ReLU without a negative slope is 'relu'; Softmax is 'softmax')."""
+    layer = getattr(trace, "layer", None)
+    kind = type(layer).__name__
+    if kind == "ReLU":
+        return "relu" if not getattr(layer, "negative_slope", 0) else "leaky_relu"
+    if kind == "Softmax":
+        return "softmax"
+    return trace.activation
+
+
+def pre_activation(trace):
+    """z: the fused op's pre-activation, or for a layer that only applies an activation
+    (Activation, ReLU: no weights), its input."""
+    if trace.z is not None:
+        return trace.z
+    inputs = getattr(trace, "inputs", None)
+    return inputs if not trace.weights and isinstance(inputs, np.ndarray) else None
 
 
 def dead_share(values):

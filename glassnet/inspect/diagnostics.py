@@ -24,6 +24,8 @@ __all__ = ["Diagnostics", "TrainingWarning"]
 
 # The loss-curve findings that mean training is failing (and make the layers' states worth reporting).
 _FAILING = frozenset({"exploding_gradient", "loss_not_decreasing", "slow_convergence", "oscillating_loss"})
+# Training steps between two traced steps at least, by default: a traced step costs about 15 plain ones.
+_MIN_STEPS_BETWEEN_TRACES = 50
 # check_model's findings about the inputs' scale: once said before training, not said again as a cause.
 _SAID_BEFORE = frozenset({"unscaled_inputs", "integer_inputs"})
 
@@ -39,9 +41,11 @@ class Diagnostics(Callback):
         diagnostics.record          # the curves, as glassnet.plot.diagnostics reads them
         diagnostics.plot("diagnostics.png")
 
-    Each epoch costs one traced step on `sample_size` rows (no change to the model, its
-    optimizer or the random state), a few NumPy reductions, and one cheap finiteness test of
-    the running loss per batch.
+    A traced epoch costs one training step on `sample_size` rows, traced (no change to the
+    model, its optimizer or the random state), and a few NumPy reductions; every batch costs
+    one finiteness test of the running loss. A traced step costs about as much as 15 plain
+    ones, so by default epochs shorter than 50 steps are traced every few epochs (and the
+    last one always): the record then has None for the epochs between.
 
     Args:
         sample: x, (x, y) or (x, y, sample_weight) to trace; by default `sample_size` rows of
@@ -51,6 +55,8 @@ class Diagnostics(Callback):
         seed: the seed of the private generator that picks the rows.
         stop_on_nan: stop training (as ``TerminateOnNaN`` does) after the batch whose loss
             became NaN or infinite: every later step would be NaN too. False warns and trains on.
+        trace_every: trace every this many epochs (and the last); ``"auto"`` (default) traces
+            every epoch of 50 steps or more, else often enough that 50 steps pass between traces.
         **thresholds: any threshold of ``glassnet.inspect.diagnosis.thresholds.DEFAULTS``, e.g.
             ``saturation_share=0.3`` or ``window=10``.
 
@@ -61,8 +67,11 @@ class Diagnostics(Callback):
     net saturates too. docs/diagnostics.md lists every check, its source and its threshold.
     """
 
-    def __init__(self, sample=None, sample_size=64, seed=0, stop_on_nan=True, **thresholds_):
+    def __init__(self, sample=None, sample_size=64, seed=0, stop_on_nan=True, trace_every="auto", **thresholds_):
         super().__init__()
+        if trace_every != "auto":
+            trace_every = check.integer("trace_every", trace_every, minimum=1)
+        self.trace_every = trace_every
         self.thresholds = thresholds.resolve(thresholds_)
         self.sample_size = check.integer("sample_size", sample_size, minimum=1)
         self.seed = check.integer("seed", seed, minimum=0)
@@ -133,7 +142,8 @@ class Diagnostics(Callback):
             custom = self.model._overridden("train_step")
             self._non_finite_loss(loss, None if custom else max(self._batch, 0))
         self._record.add_epoch(epoch, loss, val_loss)
-        stats, y_pred = self._trace() if self._sample is not None and self._tracing else (None, None)
+        traced = self._sample is not None and self._tracing and self._traces(epoch)
+        stats, y_pred = self._trace() if traced else (None, None)
         if stats is not None:
             self._record.add_layers(stats)
         if self._nan_seen:
@@ -194,6 +204,16 @@ class Diagnostics(Callback):
         if any(value is not None for value in record.val_loss):
             found += curves.overfitting(loss, record.val_loss, th)
         return found
+
+    def _traces(self, epoch):
+        """Whether this epoch is traced (see `trace_every`)."""
+        params = self.params or {}
+        every = self.trace_every
+        if every == "auto":
+            steps = params.get("steps") or _MIN_STEPS_BETWEEN_TRACES
+            every = math.ceil(_MIN_STEPS_BETWEEN_TRACES / steps)
+        last = params.get("epochs") is not None and epoch == params["epochs"] - 1
+        return epoch % every == 0 or last
 
     def _trace(self):
         """(LayerStats per top-level layer, y_pred) of one step on the sample, not applied."""

@@ -259,7 +259,7 @@ def test_large_layer_outputs(digit_data):
 # --- the record, the sample, the data hand-over ------------------------------------------------
 def test_record_has_the_format_plot_reads(digit_data):
     model = digits_model(optimizers.Adam(1e-3), dropout=0.2)
-    diagnostics, _ = fit(model, *digit_data, epochs=3, validation_split=0.1)
+    diagnostics, _ = fit(model, *digit_data, Diagnostics(trace_every=1), epochs=3, validation_split=0.1)
     record = diagnostics.record
     assert list(record) == ["epochs", "loss", "val_loss", "layers"]
     assert record["epochs"] == model.history.epoch == [0, 1, 2]  # Keras's indices, as History keeps them
@@ -274,6 +274,19 @@ def test_record_has_the_format_plot_reads(digit_data):
     assert dropout["weight_norm"] == [None] * 3 and dropout["dead"] == [None] * 3
     kernel, bias = model.layers[0].get_weights()
     assert dense["weight_norm"][-1] == pytest.approx(np.sqrt(np.sum(kernel ** 2) + np.sum(bias ** 2)), rel=1e-5)
+
+
+@pytest.mark.parametrize(("rows", "epochs", "every", "traced"), [
+    (1600, 4, "auto", [0, 1, 2, 3]),     # 50 steps an epoch: every epoch
+    (800, 5, "auto", [0, 2, 4]),        # 25 steps: every second epoch, and the last
+    (320, 5, "auto", [0, 4]),           # 10 steps: every fifth
+    (320, 5, 2, [0, 2, 4]),
+])
+def test_short_epochs_are_traced_every_few_epochs(digit_data, rows, epochs, every, traced):
+    x, y = (np.resize(a, (rows, *a.shape[1:])) for a in digit_data)
+    diagnostics, _ = fit(digits_model(optimizers.Adam(1e-3)), x, y, Diagnostics(trace_every=every), epochs=epochs)
+    norms = next(iter(diagnostics.record["layers"].values()))["weight_norm"]
+    assert [epoch for epoch, norm in enumerate(norms) if norm is not None] == traced
 
 
 def test_plot_hands_the_record_to_glassnet_plot(monkeypatch, digit_data):

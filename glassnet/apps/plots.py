@@ -28,6 +28,13 @@ def _skipped_without_matplotlib(draw):
 
 
 @_skipped_without_matplotlib
+def plot_diagnostics(diagnostics, path):
+    """The per-layer curves a :class:`glassnet.inspect.Diagnostics` recorded, saved to ``path``."""
+    diagnostics.plot(path)
+    return path
+
+
+@_skipped_without_matplotlib
 def plot_history(history, path):
     """Loss and accuracy per epoch, training and validation, side by side, saved to ``path``.
 

@@ -5,7 +5,7 @@ Code written for TensorFlow runs by changing its import::
     import glassnet as tf
     model = tf.keras.Sequential([tf.keras.layers.Dense(1, activation="sigmoid")])
 """
-from glassnet import autograph, dtypes, inspect, keras, math, nn, random, utils
+from glassnet import autograph, dtypes, inspect, keras, math, nn, plot, random, utils
 from glassnet.autodiff import GradientTape, Tensor, TensorShape, Variable, convert_to_tensor
 from glassnet.dtypes import bool, float16, float32, float64, int32, int64, uint8  # noqa: A004
 from glassnet.logging_utils import get_logger
@@ -26,5 +26,5 @@ def function(fn=None, **kwargs):
 
 __all__ = [
     "GradientTape", "Tensor", "TensorShape", "Variable", "autograph", "constant", "convert_to_tensor",
-    "dtypes", "function", "get_logger", "inspect", "keras", "math", "nn", "random", "utils",
+    "dtypes", "function", "get_logger", "inspect", "keras", "math", "nn", "plot", "random", "utils",
 ]

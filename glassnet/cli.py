@@ -1,4 +1,5 @@
-"""The ``glassnet`` command: ``glassnet digits [options]``, also ``python -m glassnet digits``.
+"""The ``glassnet`` command: ``glassnet digits [options]`` and ``glassnet explain MODEL_FILE``,
+also ``python -m glassnet ...``.
 
 Every command returns an exit status instead of raising: 0 on success, 2 for a bad option
 or unreadable input, reported as one line (``glassnet digits: error: ...``) with no traceback.
@@ -6,7 +7,7 @@ or unreadable input, reported as one line (``glassnet digits: error: ...``) with
 import argparse
 import sys
 
-from glassnet.apps import digits
+from glassnet.apps import digits, explain_file
 
 
 class UsageError(Exception):
@@ -30,6 +31,9 @@ def build_parser():
     digits.add_arguments(commands.add_parser(
         "digits", help="train a network to read handwritten digits",
         description=digits.__doc__.splitlines()[0]))
+    explain_file.add_arguments(commands.add_parser(
+        "explain", help="show a saved model (.keras) as the math it computes",
+        description=explain_file.__doc__.split("\n\n")[0].replace("\n", " ")))
     return parser
 
 

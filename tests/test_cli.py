@@ -1,5 +1,4 @@
 """The glassnet command: ``glassnet digits`` trains, reports, writes its files; bad input exits 2."""
-import json
 import re
 import subprocess
 import sys
@@ -9,11 +8,11 @@ import numpy as np
 import pytest
 
 from glassnet.apps import digits, digits_data
-from glassnet.apps.saving import load_weights
+from glassnet.keras.models import load_model
 from glassnet.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-PNGS = ("history.png", "mistakes.png", "samples.png")
+PNGS = ("history.png", "diagnostics.png", "mistakes.png", "samples.png")
 
 
 def _accuracy(output):
@@ -39,7 +38,7 @@ def test_full_report_and_files(tmp_path, capsys):
     assert "confusion matrix" in output
     matrix = [line.split()[1:] for line in output.splitlines() if re.match(r"^ +\d +\d", line)]
     assert len(matrix) == 10 and sum(int(count) for row in matrix for count in row) == 360
-    assert (tmp_path / "model.weights.npz").exists() and (tmp_path / "model.json").exists()
+    assert (tmp_path / "model.keras").exists() and "load_model('" in output
     if _has_matplotlib():
         assert all((tmp_path / name).stat().st_size > 1000 for name in PNGS)
 
@@ -51,21 +50,17 @@ def test_quiet_prints_only_the_accuracy(tmp_path, capsys):
     assert captured.err == ""
 
 
-def test_same_seed_same_model_and_saved_weights_reload(tmp_path, capsys):
+def test_same_seed_same_model_and_the_saved_model_reloads(tmp_path, capsys):
     for run in ("a", "b"):
         main(["digits", "--classes", "10", "--epochs", "3", "--seed", "7", "--out", str(tmp_path / run), "--quiet"])
-    first, second = np.load(tmp_path / "a" / "model.weights.npz"), np.load(tmp_path / "b" / "model.weights.npz")
-    assert first.files == ["layer0_kernel", "layer0_bias", "layer1_kernel", "layer1_bias",
-                           "layer2_kernel", "layer2_bias"]
-    assert all(np.array_equal(first[name], second[name]) for name in first.files)
-
-    saved = json.loads((tmp_path / "a" / "model.json").read_text())
-    assert [layer["config"]["units"] for layer in saved["layers"]] == [25, 15, 10]
-    model = digits.build_model(saved["classes"], input_size=saved["input_shape"][0])
-    load_weights(model, tmp_path / "a" / "model.weights.npz")
+    accuracy = _accuracy(capsys.readouterr().out)
+    first, second = load_model(tmp_path / "a" / "model.keras"), load_model(tmp_path / "b" / "model.keras")
+    assert [w.shape for w in first.weights] == [(64, 25), (25,), (25, 15), (15,), (15, 10), (10,)]
+    assert all(np.array_equal(a, b) for a, b in zip(first.get_weights(), second.get_weights()))
     data = digits_data.load(classes=10)
-    accuracy = np.mean(digits.predict_labels(model, data.x_test, 10) == data.y_test)
-    assert accuracy == pytest.approx(saved["test_accuracy"]) and accuracy > 0.5
+    reloaded = np.mean(digits.predict_labels(first, data.x_test, 10) == data.y_test)
+    assert reloaded == pytest.approx(accuracy, abs=5e-5) and reloaded > 0.5
+    assert first.optimizer.iterations.numpy() > 0  # the optimizer's state came with it
 
 
 def test_trace_prints_one_step_laid_open_and_leaves_training_unchanged(tmp_path, capsys):
@@ -78,9 +73,9 @@ def test_trace_prints_one_step_laid_open_and_leaves_training_unchanged(tmp_path,
     rows = [line for line in traced.splitlines() if re.match(r"^dense(_\d)? \(Dense\)", line)]
     assert [row.split()[2] for row in rows] == ["relu", "relu", "linear"]
     assert "(32, 25)" in rows[0] and "(64, 25)" in rows[0]  # the output a, then the kernel W
-    plain = np.load(tmp_path / "plain" / "model.weights.npz")
-    after_trace = np.load(tmp_path / "traced" / "model.weights.npz")
-    assert all(np.array_equal(plain[name], after_trace[name]) for name in plain.files)
+    plain = load_model(tmp_path / "plain" / "model.keras").get_weights()
+    after_trace = load_model(tmp_path / "traced" / "model.keras").get_weights()
+    assert all(np.array_equal(a, b) for a, b in zip(plain, after_trace, strict=True))
 
 
 def test_options_change_the_model(tmp_path, capsys):
@@ -89,8 +84,9 @@ def test_options_change_the_model(tmp_path, capsys):
     output = capsys.readouterr().out
     assert status == 0 and "Total params: 529" in output  # 64*8+8 + 8+1
     assert "val_accuracy" not in output
-    saved = json.loads((tmp_path / "model.json").read_text())
-    assert saved["layers"][0]["config"]["activation"] == "tanh" and len(saved["layers"]) == 2
+    saved = load_model(tmp_path / "model.keras")
+    assert saved.layers[0].activation.__name__ == "tanh" and len(saved.layers) == 2
+    assert type(saved.optimizer).__name__ == "SGD" and float(saved.optimizer.learning_rate.numpy()) == 0.5
 
 
 def test_own_data_file(tmp_path, capsys):
@@ -138,7 +134,7 @@ def test_without_matplotlib_it_trains_and_says_plots_were_skipped(tmp_path, caps
     assert main(["digits", "--epochs", "2", "--out", str(tmp_path)]) == 0
     output = capsys.readouterr().out
     assert "plots skipped: matplotlib is not installed (pip install matplotlib)" in output
-    assert (tmp_path / "model.weights.npz").exists() and not any((tmp_path / name).exists() for name in PNGS)
+    assert (tmp_path / "model.keras").exists() and not any((tmp_path / name).exists() for name in PNGS)
 
 
 def test_help_and_missing_command():
@@ -152,7 +148,7 @@ def test_python_dash_m_glassnet(tmp_path):
                               text=True, timeout=60, env={"PYTHONPATH": str(ROOT), "PATH": ""})
     done = run("digits", "--epochs", "1", "--quiet")
     assert done.returncode == 0 and done.stdout.startswith("test accuracy: ")
-    assert (tmp_path / "glassnet-digits" / "model.weights.npz").exists()  # the default --out
+    assert (tmp_path / "glassnet-digits" / "model.keras").exists()  # the default --out
     bad = run("digits", "--epochs", "-1")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and len(bad.stderr.splitlines()) == 1
 
@@ -163,3 +159,37 @@ def _has_matplotlib():
     except ImportError:
         return False
     return True
+
+
+def test_explain_a_saved_model_file(tmp_path, capsys):
+    pytest.importorskip("h5py")
+    from glassnet.keras import Input, Sequential, layers
+    model = Sequential([Input((400,)), layers.Dense(25, activation="sigmoid"), layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    model.save(tmp_path / "m.keras")
+    assert main(["explain", str(tmp_path / "m.keras")]) == 0
+    output = capsys.readouterr().out
+    assert "Trainable params: 10,051" in output
+    assert "a1 = sigmoid(x @ W1 + b1)" in output and "W1:(400, 25)" in output
+    assert "Adam" in output and "J = " in output
+    assert main(["explain", str(tmp_path / "m.keras"), "--format", "latex"]) == 0
+    assert "\\begin{aligned}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("content", [None, b"not a zip"])
+def test_explain_an_unreadable_file_gives_one_line_and_status_2(tmp_path, capsys, content):
+    path = tmp_path / "m.keras"
+    if content is not None:
+        path.write_bytes(content)
+    assert main(["explain", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"glassnet explain: error: cannot load '{path}'")
+    assert len(captured.err.splitlines()) == 1 and captured.out == ""
+
+
+def test_without_h5py_it_trains_and_says_the_model_was_not_saved(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "h5py", None)
+    assert main(["digits", "--epochs", "2", "--out", str(tmp_path)]) == 0
+    output = capsys.readouterr().out
+    assert 'model not saved: Saving and loading Keras files' in output and 'pip install "glassnet[h5]"' in output
+    assert not (tmp_path / "model.keras").exists() and "test accuracy" in output

@@ -30,7 +30,7 @@ def test_readme_seed_example_learns():
 
 # Each shell block in the README, and where it runs as written.
 SHELL_BLOCKS = {
-    'pip install -e ".[plots]" && glassnet digits\n': "tests/test_cli.py runs glassnet digits",
+    'pip install -e ".[plots,h5]" && glassnet digits\n': "tests/test_cli.py runs glassnet digits",
     'pip install -e ".[test]" && python -m pytest\n': ".ci/run",
 }
 

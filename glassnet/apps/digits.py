@@ -3,8 +3,9 @@
 ``glassnet digits`` trains the lecture's 25-15-1 sigmoid network to tell 0s from 1s;
 ``glassnet digits --classes 10`` trains 25-15-10 (relu, then softmax folded into the loss
 with ``from_logits=True``) on all ten digits. Both print the data, the model summary, the
-progress, the test accuracy and the confusion matrix, and write the model and three
-pictures into ``--out``; ``--trace`` first prints one training step laid open.
+progress (watched by ``inspect.Diagnostics``, which warns when training goes wrong), the test
+accuracy and the confusion matrix, and write the model (``model.keras``, which Keras opens too)
+and four pictures into ``--out``; ``--trace`` first prints one training step laid open.
 
 The same model, by hand::
 
@@ -22,11 +23,11 @@ import numpy as np
 from glassnet import inspect
 from glassnet.apps import digits_data, plots
 from glassnet.apps.confusion import confusion_matrix, format_confusion
-from glassnet.apps.saving import save_model
 from glassnet.keras import Input, Sequential, losses, optimizers
 from glassnet.keras.layers import Dense
 from glassnet.keras.utils import set_random_seed
 
+MODEL_FILE = "model.keras"
 OPTIMIZERS = ("adam", "sgd", "rmsprop", "adagrad", "adamw")
 ACTIVATIONS = ("sigmoid", "relu", "tanh", "elu", "selu", "gelu", "silu", "swish", "leaky_relu", "softplus", "linear")
 
@@ -66,22 +67,25 @@ def run(args):
     except digits_data.DataError as error:
         args.parser.error(str(error))
     say(f"Data: {data.describe()}")
-    model, history = train(data, args)
+    model, history, diagnostics = train(data, args)
     predicted = predict_labels(model, data.x_test, args.classes)
     right = int(np.sum(predicted == data.y_test))
     print(f"test accuracy: {right / len(predicted):.2%} ({right} of {len(predicted)} test images)")
     say("", "confusion matrix (rows: true label, columns: predicted label)",
         format_confusion(confusion_matrix(data.y_test, predicted, args.classes)), "")
-    written = save_model(model, args.out, classes=args.classes, input_shape=[data.x_train.shape[1]],
-                         image_shape=list(data.image_shape), loss=type(model.loss).__name__,
-                         test_accuracy=right / len(predicted))
-    written += _draw(history.history, data, predicted, args.out, say)
+    os.makedirs(args.out, exist_ok=True)
+    written = _save(model, args.out, say)
+    written += _draw(history, diagnostics, data, predicted, args.out, say)
     say("wrote: " + ", ".join(written))
+    if written and written[0].endswith(".keras"):
+        say(f"load the model in glassnet with glassnet.keras.models.load_model({written[0]!r}),",
+            "or in Keras with keras.models.load_model(...) on the same file")
     return 0
 
 
 def train(data, args):
-    """Build, compile and fit the model the options describe; return it and its History."""
+    """Build, compile and fit the model the options describe, with Diagnostics watching; return
+    the model, its History and the Diagnostics."""
     set_random_seed(args.seed)
     model = build_model(args.classes, args.hidden, args.activation, input_size=data.x_train.shape[1])
     compile_model(model, args.classes, args.optimizer, args.learning_rate)
@@ -90,9 +94,11 @@ def train(data, args):
         print(model.explain(), end="\n\n")  # the math behind the table: what fit will compute
     if args.trace:
         print(inspect.step(model, data.x_train[:args.batch_size], data.y_train[:args.batch_size]), end="\n\n")
+    diagnostics = inspect.Diagnostics()
     history = model.fit(data.x_train, data.y_train, epochs=args.epochs, batch_size=args.batch_size,
-                        validation_split=args.validation_split, verbose=0 if args.quiet else "auto")
-    return model, history
+                        validation_split=args.validation_split, verbose=0 if args.quiet else "auto",
+                        callbacks=[diagnostics])
+    return model, history, diagnostics
 
 
 def build_model(classes, hidden=(25, 15), activation=None, input_size=64):
@@ -122,10 +128,22 @@ def predict_labels(model, x, classes):
     return (output[:, 0] >= 0.5).astype(np.int64) if classes == 2 else np.argmax(output, axis=1)
 
 
-def _draw(history, data, predicted, folder, say):
+def _save(model, folder, say):
+    """``model.keras`` in the folder (a list of the path), or [] and why, without h5py."""
+    path = os.path.join(folder, MODEL_FILE)
+    try:
+        model.save(path)
+    except ImportError as error:
+        say(f"model not saved: {error}")
+        return []
+    return [path]
+
+
+def _draw(history, diagnostics, data, predicted, folder, say):
     images = data.x_test.reshape(-1, *data.image_shape)
     try:
-        return [plots.plot_history(history, os.path.join(folder, "history.png")),
+        return [plots.plot_history(history.history, os.path.join(folder, "history.png")),
+                plots.plot_diagnostics(diagnostics, os.path.join(folder, "diagnostics.png")),
                 plots.plot_mistakes(images, data.y_test, predicted, os.path.join(folder, "mistakes.png")),
                 plots.plot_samples(images, data.y_test, predicted, os.path.join(folder, "samples.png"))]
     except ImportError as error:

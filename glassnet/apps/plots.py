@@ -1,48 +1,51 @@
 """The pictures of ``glassnet digits``: the learning curves, the test mistakes, sample predictions.
 
-matplotlib is an optional extra (``pip install glassnet[plots]``). It is imported inside each
-function, with the file-only Agg backend, so glassnet imports without it and no window opens;
-without it, each function raises ImportError with the install command.
+The learning curves are :func:`glassnet.plot.history`; the image grids are the app's own, drawn on
+the same lazily loaded, file-only matplotlib figures and written whole (``glassnet.plot._backend``).
+Without matplotlib (an optional extra), each function raises ImportError starting "plots skipped:"
+with the install command, which the app prints before going on without pictures.
 """
+import functools
 import math
 
 import numpy as np
 
-MISSING = "plots skipped: matplotlib is not installed (pip install matplotlib)"
+from glassnet import plot
+from glassnet.plot import _backend
+
 GRID_COLUMNS = 10
 MAX_IMAGES = 60
 
 
-def pyplot():
-    """matplotlib.pyplot on the Agg backend, or ImportError with the message ``MISSING``."""
-    try:
-        import matplotlib
-    except ImportError:
-        raise ImportError(MISSING) from None
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    return plt
+def _skipped_without_matplotlib(draw):
+    @functools.wraps(draw)
+    def drawn(*args, **kwargs):
+        try:
+            return draw(*args, **kwargs)
+        except ImportError as error:
+            raise ImportError(f"plots skipped: {error}") from None
+    return drawn
 
 
+@_skipped_without_matplotlib
+def plot_diagnostics(diagnostics, path):
+    """The per-layer curves a :class:`glassnet.inspect.Diagnostics` recorded, saved to ``path``."""
+    diagnostics.plot(path)
+    return path
+
+
+@_skipped_without_matplotlib
 def plot_history(history, path):
     """Loss and accuracy per epoch, training and validation, side by side, saved to ``path``.
 
     Args:
         history: ``model.fit(...).history``: ``{'loss': [...], 'val_loss': [...], 'accuracy': [...], ...}``.
     """
-    plt = pyplot()
-    figure, axes = plt.subplots(1, 2, figsize=(10, 4))
-    for axis, metric in zip(axes, ("loss", "accuracy"), strict=True):
-        epochs = np.arange(1, len(history.get(metric, [])) + 1)
-        for key, label in ((metric, "training"), ("val_" + metric, "validation")):
-            if key in history:
-                axis.plot(epochs, history[key], label=label)
-        axis.set(title=metric, xlabel="epoch", ylabel=metric)
-        axis.grid(alpha=0.3)
-        axis.legend()
-    return _save(plt, figure, path)
+    plot.history(history, path)
+    return path
 
 
+@_skipped_without_matplotlib
 def plot_mistakes(images, y_true, y_pred, path):
     """A grid of the misclassified images, each titled with its true and predicted labels."""
     wrong = np.flatnonzero(np.asarray(y_true) != np.asarray(y_pred))
@@ -56,6 +59,7 @@ def plot_mistakes(images, y_true, y_pred, path):
     return _grid(images[shown], titles, ["red"] * len(shown), title, path)
 
 
+@_skipped_without_matplotlib
 def plot_samples(images, y_true, y_pred, path, count=40):
     """The first ``count`` images with their predictions: green when right, red when wrong."""
     shown = np.arange(min(count, len(images)))
@@ -72,13 +76,12 @@ def _grid(images, titles, colours, title, path):
 
     One imshow of the whole sheet draws several times faster than one subplot per image.
     """
-    plt = pyplot()
     columns = min(GRID_COLUMNS, len(images))
     rows = math.ceil(len(images) / columns)
     height, width = images.shape[1:3]
     cell_height, cell_width = height * 1.5, width * 1.25  # room for the caption above, a gap beside
     sheet = np.full((math.ceil(rows * cell_height), math.ceil(columns * cell_width)), np.nan)  # NaN: blank
-    figure = plt.figure(figsize=(1.3 * columns, 1.5 * rows + 0.6))
+    figure = _backend.new_figure("glassnet digits", (1.3 * columns, 1.5 * rows + 0.6))
     axis = figure.add_axes((0, 0, 1, 1 - 0.6 / (1.5 * rows + 0.6)))
     for index, (image, caption, colour) in enumerate(zip(images, titles, colours, strict=True)):
         top = int((index // columns + 1) * cell_height) - height
@@ -88,19 +91,12 @@ def _grid(images, titles, colours, title, path):
     axis.imshow(sheet, cmap="gray_r", interpolation="nearest", vmin=np.nanmin(sheet), vmax=np.nanmax(sheet))
     axis.axis("off")
     figure.suptitle(title)
-    return _save(plt, figure, path, tight=False)
+    _backend.write_png(figure, path)
+    return path
 
 
 def _message_figure(message, path):
-    plt = pyplot()
-    figure = plt.figure(figsize=(6, 1.5))
+    figure = _backend.new_figure("glassnet digits", (6, 1.5))
     figure.text(0.5, 0.5, message, ha="center", va="center")
-    return _save(plt, figure, path)
-
-
-def _save(plt, figure, path, tight=True):
-    if tight:
-        figure.tight_layout()
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
+    _backend.write_png(figure, path)
     return path

@@ -9,6 +9,8 @@ optimizer with its hyperparameters:
 The formulas are read from the objects fit uses (the layers' activations and shapes, the loss
 object, the optimizer's configuration), so what is shown is what is trained.
 """
+import html
+
 from glassnet.keras import activations
 
 _GREEK = {"alpha": ("α", r"\alpha"), "beta_1": ("β1", r"\beta_1"), "beta_2": ("β2", r"\beta_2"),
@@ -54,6 +56,18 @@ class Explanation:
 
     def _repr_markdown_(self):
         return self.markdown() if self.format != "latex" else f"$$\n{self.latex()}\n$$"
+
+    def _repr_html_(self):
+        """The Markdown's tables as HTML; None for format='latex', so a notebook renders the formulas."""
+        if self.format == "latex":
+            return None
+        parts = [f"<p><b>Model &quot;{html.escape(self.model_name)}&quot;</b></p>"]
+        for title, statements in self.sections:
+            rows = "".join(f"<tr><td><code>{html.escape(s.text)}</code></td><td>{html.escape(s.shapes)}</td></tr>"
+                           for s in statements)
+            parts.append(f"<p><i>{html.escape(title)}</i></p>\n<table><thead><tr><th>formula</th><th>where</th>"
+                         f"</tr></thead><tbody>{rows}</tbody></table>")
+        return "\n".join(parts)
 
 
 def explain(model, format="text"):  # noqa: A002 - Keras-style argument name

@@ -7,6 +7,7 @@ other training-only randomness are off (``training=False``), so both sides see o
 The comparison itself is :func:`glassnet.autodiff.check_gradients`'s numerical gradient.
 """
 import contextlib
+import html
 
 import numpy as np
 
@@ -42,6 +43,12 @@ class GradientReport:
     def _repr_markdown_(self):
         rows = "\n".join(f"| `{path}` | {shape} | {error:.2e} |" for path, shape, error in self.rows)
         return f"| weight | shape | relative error |\n| --- | --- | --- |\n{rows}\n\n**{'ok' if self.ok else 'WRONG'}**"
+
+    def _repr_html_(self):
+        rows = "".join(f"<tr><td><code>{html.escape(path)}</code></td><td>{html.escape(str(shape))}</td>"
+                       f"<td>{error:.2e}</td></tr>" for path, shape, error in self.rows)
+        return ("<table><thead><tr><th>weight</th><th>shape</th><th>relative error</th></tr></thead>"
+                f"<tbody>{rows}</tbody></table>\n<p><b>{'ok' if self.ok else 'WRONG'}</b></p>")
 
 
 def check_gradients(model, x, y, sample_weight=None, tolerance=1e-5, step=1e-6):

@@ -121,6 +121,9 @@ def get(identifier):
         return linear
     if isinstance(identifier, str):
         return lookup(_BY_NAME, identifier, "activation function", "activations")
+    if isinstance(identifier, dict):  # a saved custom function: {"class_name": "function", "config": its name}
+        from glassnet.keras.saving.serialization_lib import deserialize_keras_object
+        return deserialize_keras_object(identifier)
     if callable(identifier):
         return identifier
     raise TypeError(
@@ -130,5 +133,14 @@ def get(identifier):
 
 
 def serialize(activation):
-    """The name Keras writes in configs: ``'relu'`` for the built-ins, else the function's name."""
-    return getattr(activation, "__name__", str(activation))
+    """What Keras writes in configs: ``'relu'`` for the built-ins; for a function registered with
+    ``register_keras_serializable``, a dict naming it by its registered name; else its name."""
+    name = getattr(activation, "__name__", str(activation))
+    if _BY_NAME.get(name) is activation:
+        return name
+    from glassnet.keras.saving import object_registration
+    registered = object_registration.get_registered_name(activation)
+    if registered != name:
+        return {"module": activation.__module__, "class_name": "function", "config": registered,
+                "registered_name": "function"}
+    return name

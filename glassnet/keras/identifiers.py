@@ -2,7 +2,8 @@
 
 
 def lookup(table, name, kind, plural, known=None):
-    """``table[name]``, or the ValueError every ``get()`` raises for an unknown name.
+    """``table[name]`` (else what the user registered under `name`), or the ValueError every
+    ``get()`` raises for an unknown name.
 
     Args:
         table: name -> object.
@@ -13,6 +14,9 @@ def lookup(table, name, kind, plural, known=None):
     try:
         return table[name]
     except (KeyError, TypeError):
+        registered = registered_object(name)
+        if registered is not None:
+            return registered
         names = ", ".join(sorted(table if known is None else known))
         raise ValueError(f"Could not interpret {kind} identifier: {name!r}. Known {plural}: {names}.") from None
 
@@ -26,6 +30,9 @@ def resolve(identifier, base, by_name, deserialize, kind, expected):
     if isinstance(identifier, str):
         return by_name(identifier)()
     if isinstance(identifier, dict):
+        registered = registered_object(identifier.get("registered_name"))
+        if isinstance(registered, type):  # the user's own class, by the name it was registered under
+            return registered.from_config(dict(identifier.get("config") or {}))
         return deserialize(identifier)
     if isinstance(identifier, type) and issubclass(identifier, base):
         return identifier()
@@ -33,3 +40,11 @@ def resolve(identifier, base, by_name, deserialize, kind, expected):
         return identifier
     raise ValueError(f"Could not interpret {kind} identifier: {identifier!r} of type "
                      f"{type(identifier).__name__}. Expected {expected}.")
+
+
+def registered_object(name):
+    """What the user registered (or passed in ``custom_objects``) under `name`, else None."""
+    if not isinstance(name, str):
+        return None
+    from glassnet.keras.saving import object_registration  # saving imports the families: import late
+    return object_registration.get_registered_object(name)

@@ -27,4 +27,9 @@ def serialize(obj, module):
     """
     if obj is None:
         return None
-    return {"module": module, "class_name": type(obj).__name__, "config": obj.get_config(), "registered_name": None}
+    cls = type(obj)
+    if cls.__module__.startswith("glassnet."):
+        return {"module": module, "class_name": cls.__name__, "config": obj.get_config(), "registered_name": None}
+    from glassnet.keras.saving import object_registration  # the user's own class: named as registered
+    return {"module": cls.__module__, "class_name": cls.__name__, "config": obj.get_config(),
+            "registered_name": object_registration.get_registered_name(cls)}

@@ -78,3 +78,10 @@ def test_without_matplotlib_each_plot_raises_the_install_hint(tmp_path, monkeypa
         with pytest.raises(ImportError, match=r"plots skipped: matplotlib is not installed \(pip install matplotlib\)"):
             draw()
     assert not list(tmp_path.iterdir())
+
+
+def test_the_learning_curves_are_glassnet_plot_history(tmp_path, monkeypatch):
+    drawn = []
+    monkeypatch.setattr(plots.plot, "history", lambda history, path: drawn.append((history, path)))
+    assert plots.plot_history(HISTORY, tmp_path / "history.png") == tmp_path / "history.png"
+    assert drawn == [(HISTORY, tmp_path / "history.png")]

@@ -7,7 +7,22 @@ from glassnet.keras.layers.input_layer import Input, InputLayer
 from glassnet.keras.layers.layer import Layer
 from glassnet.keras.layers.normalization import Normalization
 
+
+
+def serialize(layer):
+    """Keras's dict for a layer (``keras.layers.serialize``)."""
+    from glassnet.keras.saving.serialization_lib import serialize_keras_object
+    return serialize_keras_object(layer)
+
+
+def deserialize(config, custom_objects=None):
+    """The layer of a :func:`serialize` dict; the user's own classes come from `custom_objects`
+    or the registry (``keras.layers.deserialize``)."""
+    from glassnet.keras.saving.serialization_lib import deserialize_keras_object
+    return deserialize_keras_object(config, custom_objects=custom_objects)
+
+
 __all__ = [
     "Activation", "Dense", "Dropout", "Flatten", "Input", "InputLayer", "Layer", "LeakyReLU",
-    "Normalization", "ReLU", "Softmax",
+    "Normalization", "ReLU", "Softmax", "deserialize", "serialize",
 ]

@@ -15,7 +15,7 @@ class Activation(Layer):
         return self.activation(inputs)
 
     def get_config(self):
-        return {**super().get_config(), "activation": self.activation.__name__}
+        return {**super().get_config(), "activation": activations.serialize(self.activation)}
 
 
 class ReLU(Layer):

@@ -175,7 +175,8 @@ class Model(Trainer, Layer):
 
     def save(self, filepath, overwrite=True, zipped=None, **kwargs):
         """Save the whole model (architecture, weights, compile settings, optimizer state) to a
-        ``.keras`` file that Keras opens too (see glassnet.keras.saving.save_model)."""
+        ``.keras`` file, or to a legacy ``.h5`` file, both of which Keras opens too (see
+        glassnet.keras.saving.save_model)."""
         from glassnet.keras.saving import saving_api
         saving_api.save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
 

@@ -1,4 +1,4 @@
-"""h5py, imported only when a weights file is read or written: NumPy stays the only dependency."""
+"""h5py, imported only when a Keras file is read or written: NumPy stays the only dependency."""
 
 INSTALL = 'pip install "glassnet[h5]"'
 
@@ -9,7 +9,8 @@ def require_h5py():
         import h5py
     except ImportError as error:
         raise ImportError(
-            f"Saving and loading `.weights.h5` files needs the h5py package, which is not installed. "
+            f"Saving and loading Keras files (.keras, .weights.h5, .h5) needs the h5py package, which is not "
+            f"installed. "
             f"Install it with: {INSTALL}"
         ) from error
     return h5py

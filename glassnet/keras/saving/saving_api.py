@@ -10,6 +10,9 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
         overwrite: False refuses to replace an existing file (Keras asks; there is no prompt here).
         zipped: accepted for Keras's signature; only the zipped format is written.
     """
+    if str(os.fspath(filepath)).endswith((".h5", ".hdf5")):  # Keras's legacy full-model file
+        from glassnet.keras.saving import legacy_h5
+        return legacy_h5.save_model(model, filepath, overwrite=overwrite, **kwargs)
     if kwargs:
         raise ValueError(f"The following argument(s) are not supported: {list(kwargs)}")
     path = os.fspath(filepath)
@@ -32,6 +35,9 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):  # 
         safe_mode: accepted for Keras's signature: glassnet never runs code from a file.
     """
     path = os.fspath(filepath)
+    if str(path).endswith((".h5", ".hdf5")):  # Keras's legacy full-model file
+        from glassnet.keras.saving import legacy_h5
+        return legacy_h5.load_model(path, custom_objects=custom_objects, compile=compile)
     if not str(path).endswith(".keras"):
         raise ValueError(f"File format not supported: filepath={filepath}. glassnet loads `.keras` files.")
     if not os.path.exists(path):

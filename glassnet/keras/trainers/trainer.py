@@ -213,6 +213,7 @@ class Trainer(StepMethods):
             val = self._validation_batches(validation_data, validation_batch_size or batch_size, validation_steps)
         callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                                      verbose=verbose, epochs=epochs, steps=train.num_batches)
+        _hand_over_training_data(callback_list.callbacks, train)
         self.stop_training = False
         callback_list.on_train_begin()
         initial_epoch, done_steps = self._resume_point(initial_epoch)
@@ -551,6 +552,30 @@ def _unpack_validation(validation_data):
             f"Received: {type(validation_data).__name__} of length {length}"
         )
     return tuple(validation_data)
+
+
+def _hand_over_training_data(callbacks, batches):
+    """Callbacks that ask for the training data (with a ``_set_training_data(x, y, sample_weight)``
+    method, as glassnet.inspect.Diagnostics has) get fit's prepared arrays once, before
+    on_train_begin; from a generator or PyDataset, its first batch as it arrives. Keras hands
+    callbacks no data; no other callback pays anything for this."""
+    takers = [callback._set_training_data for callback in callbacks if hasattr(callback, "_set_training_data")]
+    if not takers:
+        return
+    if isinstance(batches, ArrayBatches):
+        for take in takers:
+            take(*batches.arrays)
+        return
+    prepare = batches.prepare
+
+    def prepare_and_hand_over(batch):
+        batches.prepare = prepare  # only the first batch
+        prepared = prepare(batch)
+        for take in takers:
+            take(*prepared)
+        return prepared
+
+    batches.prepare = prepare_and_hand_over
 
 
 def _warn_if_diverged(logs, epoch):

@@ -162,3 +162,52 @@ def test_registering_needs_a_get_config_and_a_plain_package():
     with pytest.raises(ValueError, match="package"):
         saving.register_keras_serializable(package="a>b")
     assert glassnet.keras.utils.register_keras_serializable is saving.register_keras_serializable
+
+
+@saving.register_keras_serializable(package="tests", name="squared")
+def squared(x):
+    return x * x
+
+
+@saving.register_keras_serializable(package="tests")
+class HalfL1(glassnet.keras.regularizers.Regularizer):
+    def __call__(self, weights):
+        return glassnet.keras.regularizers.L1(0.5)(weights)
+
+    def get_config(self):
+        return {}
+
+
+def test_registered_functions_and_objects_are_found_by_their_registered_names():
+    model = Sequential([Input((2,)), layers.Dense(2, activation=squared, kernel_regularizer=HalfL1()),
+                        layers.Activation(squared)])
+    config = json.loads(model.to_json())
+    dense, activation = config["config"]["layers"][1:]
+    assert dense["config"]["activation"] == {"module": __name__, "class_name": "function",
+                                             "config": "tests>squared", "registered_name": "function"}
+    assert dense["config"]["kernel_regularizer"]["registered_name"] == "tests>HalfL1"
+    clone = models.model_from_json(model.to_json())
+    assert clone.layers[0].activation is squared and clone.layers[1].activation is squared
+    assert isinstance(clone.layers[0].kernel_regularizer, HalfL1)
+    assert glassnet.keras.activations.get("tests>squared") is squared  # names reach every get()
+    assert isinstance(glassnet.keras.regularizers.get("tests>HalfL1"), HalfL1)
+
+
+def test_layers_serialize_and_deserialize():
+    entry = layers.serialize(Scale(4.0, name="scale4"))
+    assert entry["registered_name"] == "tests>Scale"
+    layer = layers.deserialize(entry)
+    assert isinstance(layer, Scale) and layer.factor == 4.0 and layer.name == "scale4"
+    assert isinstance(layers.deserialize(layers.serialize(layers.Dense(3))), layers.Dense)
+
+
+def test_flatten_reads_keras_data_format_and_flattens_channels_first_as_channels_last():
+    entry = {"module": "keras.layers", "class_name": "Flatten", "registered_name": None,
+             "config": {"name": "flatten", "trainable": True, "data_format": "channels_last",
+                        "dtype": serialization_lib.dtype_policy("float32")}}
+    assert serialization_lib.deserialize_keras_object(entry).data_format == "channels_last"
+    x = np.arange(24, dtype="float32").reshape(2, 3, 4)  # (batch, channels, steps)
+    flat = layers.Flatten(data_format="channels_first")(x).numpy()
+    np.testing.assert_array_equal(flat, x.transpose(0, 2, 1).reshape(2, -1))
+    with pytest.raises(ValueError, match="data_format"):
+        layers.Flatten(data_format="channels_middle")

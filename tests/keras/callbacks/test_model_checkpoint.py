@@ -255,3 +255,12 @@ def test_without_h5py_fit_says_what_to_install_before_training(tmp_path, monkeyp
     with pytest.raises(ImportError, match=r'pip install "glassnet\[h5\]"'):
         model.fit(X, Y, epochs=1, verbose=0, callbacks=[ModelCheckpoint(str(tmp_path / "m.keras"))])
     assert all(np.array_equal(a, b) for a, b in zip(model.get_weights(), before, strict=True))
+
+
+def test_a_legacy_h5_path_saves_the_legacy_format_that_loads_back(tmp_path):
+    model = small_model()
+    path = str(tmp_path / "m-{epoch}.h5")
+    with pytest.warns(UserWarning, match="legacy"):  # Keras's warning on saving HDF5
+        model.fit(X, Y, epochs=2, batch_size=8, verbose=0, callbacks=[ModelCheckpoint(path)])
+    loaded = load_model(path.format(epoch=2))
+    assert all(np.array_equal(a, b) for a, b in zip(loaded.get_weights(), model.get_weights(), strict=True))

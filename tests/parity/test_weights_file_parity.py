@@ -237,3 +237,64 @@ def test_optimizer_variables_are_listed_in_keras_order():
                 opt.build(model.trainable_variables)
                 listed[label] = [(slot_name(v.path), tuple(v.shape), str(v.dtype)) for v in opt.variables]
             assert listed["glassnet"] == listed["keras"], f"{name}{base}{extra}"
+
+
+def containers(library):
+    """Layers in a tuple, nested lists and dicts, a metric attribute, a capitalised attribute (sorted
+    before `layers`), and a frozen layer with variables made by add_weight and assigned directly."""
+    class Odd(library.layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.v = (keras.Variable if library is keras else gk_variable)(np.full(5, 2.0, "float32"), name="v")
+
+        def build(self, input_shape):
+            self.a = self.add_weight(shape=(2,), initializer="ones", trainable=False, name="a")
+            self.b = self.add_weight(shape=(3,), initializer="zeros", name="b")
+            self.c = self.add_weight(shape=(4,), initializer="ones", trainable=False, name="c")
+
+        def call(self, x):
+            return x
+
+    class Containers(library.Model):
+        def __init__(self):
+            super().__init__()
+            self.tracker = library.metrics.Mean()
+            self.pair = (library.layers.Dense(2), library.layers.Dense(2))
+            self.nest = [[library.layers.Dense(2)], {"k": library.layers.Dense(2)}, library.layers.Dense(2)]
+            self.odd = Odd()
+            self.Upper = library.layers.Dense(2)
+
+        def call(self, x):
+            x = self.pair[1](self.pair[0](self.odd(x)))
+            x = self.nest[2](self.nest[1]["k"](self.nest[0][0](x)))
+            return self.Upper(x)
+
+    model = Containers()
+    model(X[:2, :3])
+    model.odd.trainable = False
+    return model
+
+
+def gk_variable(*args, **kwargs):
+    from glassnet.autodiff import Variable
+    return Variable(*args, **kwargs)
+
+
+def test_containers_and_own_variables_layout(tmp_path):
+    models = {label: containers(library) for label, library in LIBRARIES.items()}
+    for label, model in models.items():
+        model.save_weights(tmp_path / f"{label}.weights.h5")
+    assert listing(tmp_path / "glassnet.weights.h5") == listing(tmp_path / "keras.weights.h5")
+    for source, target in (("keras", "glassnet"), ("glassnet", "keras")):
+        model = containers(LIBRARIES[target])
+        model.load_weights(tmp_path / f"{source}.weights.h5")
+        model.save_weights(tmp_path / "again.weights.h5")  # the same arrays at the same paths
+        assert contents(tmp_path / "again.weights.h5") == contents(tmp_path / f"{source}.weights.h5")
+
+
+def contents(path):
+    with h5py.File(path, "r") as file:
+        found = {}
+        file.visititems(lambda name, item: found.update({name: item[()].tobytes()})
+                        if isinstance(item, h5py.Dataset) else None)
+    return found

@@ -136,3 +136,11 @@ def test_the_lead_can_write_into_and_read_from_any_binary_file(tmp_path):
         weights_file.read_weights(target, file)
     for a, b in zip(values(target), values(source)):
         np.testing.assert_array_equal(a, b)
+
+
+def test_saving_into_a_missing_folder_or_onto_a_folder(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"the folder '.*nowhere' does not exist"):
+        model().save_weights(tmp_path / "nowhere" / "m.weights.h5")
+    (tmp_path / "d.weights.h5").mkdir()
+    with pytest.raises(IsADirectoryError, match="it is a folder"):
+        model().save_weights(tmp_path / "d.weights.h5")

@@ -73,7 +73,7 @@ def unclaimed(stored, claimed_paths):
 
     Keras ignores them; glassnet refuses, since they mean another architecture (a file of three
     Dense layers would otherwise fill a model of two without a word)."""
-    match = Match("the file")
+    match = Match("groups no layer takes")
     for path, group in sorted(stored.items()):
         if path not in claimed_paths and path != OPTIMIZER_PATH and group.datasets:
             saved = f" (saved from '{group.name}')" if group.name else ""

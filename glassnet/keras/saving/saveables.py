@@ -46,16 +46,34 @@ def saveables(model):
 def own_variables(saveable):
     """The variables Keras writes for one object, in its order (datasets ``"0"``, ``"1"``, ...).
 
-    A layer's own trainable variables, then its non-trainable ones (not its sub-layers'); the
-    ones created by ``add_weight`` come before those assigned as attributes. An optimizer's
+    A layer's own trainable variables, then its non-trainable ones (not its sub-layers'), each
+    in the order Keras's tracker met them: ``add_weight`` meets a variable when it creates it,
+    an attribute assignment (``self.v = Variable(...)``) when it assigns it. An optimizer's
     ``variables``: ``iteration``, ``learning_rate``, then the slots.
     """
     if isinstance(saveable, Optimizer):
         return saveable.variables
-    created = saveable._trainable_variables + saveable._non_trainable_variables
-    assigned = [v for v in saveable._tracked_leaves(Variable) if all(v is not c for c in created)]
-    trainable = saveable._trainable_variables + [v for v in assigned if v.trainable]
-    return trainable + saveable._non_trainable_variables + [v for v in assigned if not v.trainable]
+    trainable, frozen = saveable._trainable_variables, saveable._non_trainable_variables
+    assigned = [v for v in saveable._tracked_leaves(Variable) if all(v is not c for c in trainable + frozen)]
+    tracked = saveable._tracked_leaves(Variable)
+    return (_tracking_order(trainable, tracked, [v for v in assigned if v.trainable])
+            + _tracking_order(frozen, tracked, [v for v in assigned if not v.trainable]))
+
+
+def _tracking_order(created, tracked, assigned):
+    """`created` (by add_weight, in order) merged with `assigned` (attributes only, no add_weight):
+    the attributes (`tracked`, in order) that hold created variables mark how far creation had
+    come when each of `assigned` was assigned."""
+    merged, pending = [], list(created)
+    for variable in tracked:
+        if any(variable is v for v in pending):
+            while pending:
+                merged.append(pending.pop(0))
+                if merged[-1] is variable:
+                    break
+        elif any(variable is v for v in assigned) and all(variable is not v for v in merged):
+            merged.append(variable)
+    return merged + pending
 
 
 def group_path(path):

@@ -36,16 +36,26 @@ def write(model, filepath):
 
 def read(filepath, custom_objects=None, compile=True):  # noqa: A002 - Keras's argument name
     """The model saved in `filepath`, with its weights (and optimizer state when compiled)."""
-    from glassnet.keras.saving import weights_file
     config, weights = _members(filepath)
     if not compile:
         config = {key: value for key, value in config.items() if key != "compile_config"}
     model = serialization_lib.deserialize_keras_object(config, custom_objects)
+    _read_weights(model, filepath, weights)
+    return model
+
+
+def read_weights_into(model, filepath, skip_mismatch=False):
+    """``model.load_weights('m.keras')``: the archive's weights into an existing model."""
+    _, weights = _members(filepath)
+    _read_weights(model, filepath, weights, skip_mismatch)
+
+
+def _read_weights(model, filepath, weights, skip_mismatch=False):
+    from glassnet.keras.saving import weights_file
     try:
-        weights_file.read_weights(model, io.BytesIO(weights))
+        weights_file.read_weights(model, io.BytesIO(weights), skip_mismatch=skip_mismatch)
     except OSError as error:  # the member is damaged: the file as a whole is not a .keras file
         raise ValueError(f"{filepath!s}: its {WEIGHTS} cannot be read. {error}") from None
-    return model
 
 
 def _members(filepath):

@@ -47,11 +47,16 @@ def save_weights(model, filepath, overwrite=True):
 
 
 def load_weights(model, filepath, skip_mismatch=False):
-    """``model.load_weights``: read a ``.weights.h5`` file into `model` (see :func:`read_weights`)."""
+    """``model.load_weights``: read a ``.weights.h5`` file, or the weights of a ``.keras`` file (as
+    Keras does), into `model` (see :func:`read_weights`)."""
     filepath_str = str(filepath)
+    if filepath_str.endswith(".keras"):
+        from glassnet.keras.saving import keras_archive
+        keras_archive.read_weights_into(model, filepath, skip_mismatch=skip_mismatch)
+        return
     if not filepath_str.endswith(SUFFIX):
         raise ValueError(f"File format not supported: filepath={filepath_str}. glassnet's load_weights reads "
-                         f"Keras 3 `{SUFFIX}` files.")
+                         f"Keras 3 `{SUFFIX}` and `.keras` files.")
     read_weights(model, filepath, skip_mismatch=skip_mismatch)
 
 

@@ -248,3 +248,12 @@ def test_damaged_files_are_refused_cleanly_or_load_the_saved_model(tmp_path):
         assert (tmp_path / "good.keras").read_bytes() == original
     # The zip's CRC-32 of each member catches every flipped bit: all of these are refused.
     assert len(cases) > 400 and outcomes["refused"] + outcomes["loaded"] == len(cases), outcomes
+
+
+def test_load_weights_reads_the_weights_of_a_keras_file(tmp_path):
+    model = _trained()
+    model.save(tmp_path / "m.keras")
+    fresh = _trained(epochs=0)
+    assert not np.array_equal(fresh.get_weights()[3], model.get_weights()[3])
+    fresh.load_weights(tmp_path / "m.keras")
+    _assert_same_state(fresh, model)

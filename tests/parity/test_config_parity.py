@@ -85,3 +85,28 @@ def test_a_keras_schedule_and_loss_function_read_in_glassnet():
     mine = glassnet_models.model_from_json(model.to_json())
     assert mine.optimizer._learning_rate.get_config() == schedule.get_config()
     assert type(mine.loss).__name__ == "BinaryCrossentropy" and mine.loss.get_config()["from_logits"] is True
+
+
+def _every_layer(module):
+    layers = module.layers
+    return module.Sequential([
+        module.Input((2, 3)), layers.Flatten(), layers.Normalization(), layers.Dense(4), layers.Activation("tanh"),
+        layers.ReLU(max_value=6.0, negative_slope=0.1, threshold=0.5), layers.LeakyReLU(negative_slope=0.2),
+        layers.Dropout(0.1, noise_shape=(None, 4), seed=2), layers.Dense(3), layers.Softmax(axis=-1),
+    ])
+
+
+def _unnamed(layers):
+    """Layer configs without the auto-numbered names (they count the layers made so far in a process)."""
+    return [(module, name, {k: v for k, v in config.items() if k != "name"}, build) for module, name, config, build
+            in layers]
+
+
+def test_every_glassnet_layer_reads_and_writes_keras_configs():
+    written_by_glassnet = json.loads(_every_layer(glassnet.keras).to_json())
+    written_by_keras = json.loads(_every_layer(keras).to_json())
+    assert _unnamed(_layer_configs(written_by_glassnet)) == _unnamed(_layer_configs(written_by_keras))
+    theirs = keras.models.model_from_json(json.dumps(written_by_glassnet))
+    mine = glassnet_models.model_from_json(json.dumps(written_by_keras))
+    assert [type(layer).__name__ for layer in theirs.layers] == [type(layer).__name__ for layer in mine.layers]
+    assert _layer_configs(json.loads(mine.to_json())) == _layer_configs(written_by_keras)

@@ -7,6 +7,8 @@ from glassnet.keras.layers.layer import Layer
 class Activation(Layer):
     """Applies an activation function, given by name or as a function."""
 
+    _built_at_init = True  # stateless: built when constructed, as Keras's is
+
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
@@ -27,6 +29,8 @@ class ReLU(Layer):
         threshold: float; inputs below it are damped (to 0 with the default slope).
     """
 
+    _built_at_init = True  # stateless: built when constructed, as Keras's is
+
     def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
         max_value = check.optional(check.non_negative, "max_value", max_value, owner="ReLU")
         negative_slope = check.non_negative("negative_slope", negative_slope, owner="ReLU")
@@ -46,6 +50,8 @@ class ReLU(Layer):
 class LeakyReLU(Layer):
     """``x`` if ``x >= 0`` else ``negative_slope * x``; the layer's default slope is 0.3 (Keras)."""
 
+    _built_at_init = True  # stateless: built when constructed, as Keras's is
+
     def __init__(self, negative_slope=0.3, **kwargs):
         negative_slope = kwargs.pop("alpha", negative_slope)  # the Keras 2 name
         negative_slope = check.non_negative("negative_slope", negative_slope, owner="LeakyReLU")
@@ -58,6 +64,8 @@ class LeakyReLU(Layer):
 
 class Softmax(Layer):
     """Softmax over `axis` as a layer."""
+
+    _built_at_init = True  # stateless: built when constructed, as Keras's is
 
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)

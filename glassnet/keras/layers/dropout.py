@@ -19,6 +19,8 @@ class Dropout(Layer):
             global generator.
     """
 
+    _built_at_init = True  # stateless: built when constructed, as Keras's is
+
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         rate = check.fraction("rate", rate, owner="Dropout")
         noise_shape = None if noise_shape is None else _as_shape(noise_shape, "noise_shape")

@@ -75,6 +75,10 @@ class Layer:
 
     # Attributes that hold references to layers without owning them, or internal lists that
     # change every step (tracking them would make every listing stale every step).
+    # Layers without state that Keras builds when they are constructed (its _build_at_init):
+    # their files hold no build_config.
+    _built_at_init = False
+
     _untracked_attributes = frozenset({"input", "output", "_trainable_variables", "_non_trainable_variables",
                                        "_losses", "_auto_config"})
 
@@ -375,7 +379,11 @@ class Layer:
                 del _calls.training
 
     def _built_by_call(self, inputs):
+        """A layer with the default build is built by its first call; it saves that input shape
+        (as Keras's build_config), with any batch size."""
         self.built = True
+        if self._batch_input_shape is None and isinstance(inputs, Tensor) and inputs.ndim:
+            self._batch_input_shape = (None, *inputs.shape[1:])
 
     def _call_with_training(self, inputs, training, args=(), kwargs=None):
         """``call``, with `training` passed only to a call that takes it (as Keras does)."""
@@ -503,19 +511,15 @@ class Layer:
 
     def get_build_config(self):
         """``{"input_shape": [...]}``: the shape the layer was built for, as Keras saves it (None if unknown)."""
-        if not self.built or self._batch_input_shape is None or self._builds_by_call():
+        if not self.built or self._batch_input_shape is None or self._built_at_init:
             return None
         return {"input_shape": list(self._batch_input_shape)}
 
     def build_from_config(self, config):
         """Build for the shape a saved ``build_config`` gives (before its weights are loaded)."""
         shape = (config or {}).get("input_shape")
-        if shape is not None and not self.built and not self._builds_by_call():
+        if shape is not None and not self.built:
             self._build_from_shape(tuple(shape))
-
-    def _builds_by_call(self):
-        """Whether the layer keeps the default build (no weights from shapes: its first call builds it)."""
-        return getattr(type(self).build, "is_default", False)
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"

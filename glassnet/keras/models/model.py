@@ -1,7 +1,6 @@
 """Model: a Layer made of layers, with the training API (compile, fit, evaluate, predict)."""
 import contextlib
 
-from glassnet.autodiff import Tensor
 from glassnet.keras.layers import layer as layer_module
 from glassnet.keras.layers.layer import Layer, default_build
 from glassnet.keras.models.summary import summary_text
@@ -149,15 +148,6 @@ class Model(Trainer, Layer):
                 self._probe_output_shape(tuple(input_shape))
                 self._batch_input_shape = tuple(input_shape)
                 self.built = True
-
-    def _built_by_call(self, inputs):
-        """A subclassed model built by its first call saves that input shape, as Keras's does."""
-        self.built = True
-        if self._batch_input_shape is None and isinstance(inputs, Tensor) and inputs.ndim:
-            self._batch_input_shape = (None, *inputs.shape[1:])
-
-    def _builds_by_call(self):
-        return False  # a model builds from a shape: its weights come from calling it on zeros of that shape
 
     def build_from_config(self, config):
         """Build for the input shape a saved ``build_config`` gives (before its weights are loaded)."""

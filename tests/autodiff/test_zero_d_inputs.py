@@ -95,6 +95,11 @@ MATH = {
     "divide": (None, lambda x, y: x / y, POINTS),
     "maximum": (None, max, POINTS),
     "minimum": (None, min, POINTS),
+    "reduce_prod": (None, lambda x: x, POINTS),
+    "add_n": (lambda x, y: tf_math.add_n([x, y]), lambda x, y: x + y, POINTS),
+    "erf": (None, math.erf, POINTS),
+    "pow": (None, lambda x, y: x**y, POSITIVE),
+    "l2_normalize": NN["l2_normalize"],
 }
 OPS = {
     name: MATH[name] for name in ("abs", "exp", "log", "sqrt", "square", "tanh", "sigmoid", "softplus",
@@ -118,6 +123,7 @@ OPS.update({
     "mean": (None, lambda x: x, POINTS),
     "max": (None, lambda x: x, POINTS),
     "min": (None, lambda x: x, POINTS),
+    "prod": (None, lambda x: x, POINTS),
 })
 MODULES = {"nn": (nn, NN), "math": (tf_math, MATH), "activations": (activations, ACTIVATIONS), "ops": (ops, OPS)}
 
@@ -128,14 +134,21 @@ NEEDS_AN_AXIS = {
     "activations": {"softmax": activations.softmax, "log_softmax": activations.log_softmax},
     "ops": {"softmax": ops.softmax, "log_softmax": ops.log_softmax, "matmul": lambda x: ops.matmul(x, x),
             "dense": lambda x: ops.dense(x, x, None), "concatenate": lambda x: ops.concatenate(x, x)},
+    "math": {"cumsum": tf_math.cumsum},
 }
-NOT_DIFFERENTIABLE = {"math": {"argmax": lambda x: tf_math.argmax(x)}}
+NOT_DIFFERENTIABLE = {"math": {"argmax": lambda x: tf_math.argmax(x), "argmin": lambda x: tf_math.argmin(x)}}
 NOT_MATH = {"convert_to_tensor", "get", "serialize", "lookup"}  # plumbing, not functions of a number
+# Ops that make tensors, index, sort or scan along an axis: tests/autodiff/test_tf_function_gradients.py
+# and tests/test_tf_functions.py check them on arrays.
+OPS_TESTED_ON_ARRAYS = {"arange", "full", "full_like", "linspace", "nonzero", "result_type", "shape_of", "to_numpy",
+             "true_coordinates", "cumsum", "gather_nd", "one_hot", "pad", "take", "take_along_axis", "tile",
+             "argmax", "argmin", "argsort", "sort", "singular_values"}
 
 
 def _public_functions(module):
+    skipped = NOT_MATH | (OPS_TESTED_ON_ARRAYS if module is ops else set())
     return {name for name, f in vars(module).items()
-            if inspect.isfunction(f) and not name.startswith("_") and name not in NOT_MATH}
+            if inspect.isfunction(f) and not name.startswith("_") and name not in skipped}
 
 
 def _cases(table_name):

@@ -157,8 +157,9 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     off_value (0.0). float32 unless `dtype` or the values say otherwise. Not differentiable."""
     idx = _indices("indices", indices, "one_hot")
     depth = args.integer("depth", depth, "one_hot", minimum=0)
-    values = [v for v in (on_value, off_value) if v is not None]
-    dtype = args.dtype("dtype", dtype, ops.result_type(*values) if values and dtype is None else None)
+    given = [convert_to_tensor(v) for v in (on_value, off_value) if v is not None]
+    # Without `dtype` the values decide (Python ints: int32, floats: float32), else float32.
+    dtype = args.dtype("dtype", dtype, given[0].dtype if given and dtype is None else None)
     axis = args.axis("axis", -1 if axis is None else axis, idx.ndim + 1, "one_hot", allow_none=False)
     return ops.one_hot(idx, depth=depth, on_value=1 if on_value is None else on_value,
                        off_value=0 if off_value is None else off_value, axis=axis, dtype=dtype)

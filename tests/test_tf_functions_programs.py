@@ -41,7 +41,7 @@ def test_collaborative_filtering_lab_loop_learns():
     b = tf.Variable(tf.random.normal((1, num_users), dtype=tf.float64), name="b")
     optimizer = keras.optimizers.Adam(learning_rate=1e-1)
     iterations, lambda_, costs, lines = 200, 1, [], []
-    for iter in range(iterations):
+    for iter in range(iterations):  # noqa: A001 - the lab's loop variable
         with tf.GradientTape() as tape:
             cost_value = cofi_cost_func_v(X, W, b, Ynorm, R, lambda_)
         grads = tape.gradient(cost_value, [X, W, b])
@@ -180,7 +180,7 @@ def test_custom_training_walkthrough():
     assert float(loss(model, features, labels, training=True)) < initial_loss
 
     train_loss_results, train_accuracy_results = [], []
-    for epoch in range(201):  # the walkthrough trains 201 epochs
+    for _epoch in range(201):  # the walkthrough trains 201 epochs
         epoch_loss_avg = tf.keras.metrics.Mean()
         epoch_accuracy = tf.keras.metrics.SparseCategoricalAccuracy()
         for start in range(0, 120, 32):

@@ -222,3 +222,21 @@ def test_bad_input_fails_clearly(name):
     fn, message = ERRORS[name]
     with pytest.raises(ValueError, match=message):
         fn()
+
+
+def test_keras_ops_follow_numpy_where_keras_does():
+    _eq(kops.argmax(M), 3, "int32")  # axis None: the index in the flattened tensor
+    _eq(kops.argsort([3.0, 1.0, 2.0]), [1, 2, 0], "int32")
+    _eq(kops.take(M, [0, -1]), [1.0, 4.0])  # flattened, negative from the end
+    _eq(kops.cumsum([[1, 2], [3, 4]]), [1, 3, 6, 10])
+    _eq(kops.norm(np.array([[1.0, -2.0], [3.0, 4.0]]), ord=1), 6.0)  # a 2-D input with ord: a matrix norm
+    _eq(kops.dot(2.0, M), 2 * M)
+    _eq(kops.one_hot([1, 3], 3), [[0, 1, 0], [0, 0, 0]], "float32")
+    _eq(kops.where([True, False, True])[0], [0, 2])
+    _eq(kops.tile([1, 2], [2, 2]), [[1, 2, 1, 2], [1, 2, 1, 2]])
+    assert kops.shape(M) == (2, 3)
+    assert isinstance(kops.convert_to_numpy(kops.ones((2,))), np.ndarray)
+    with pytest.raises(ValueError, match=r"Invalid `indices` for take: expected indices in \[-6, 6\)"):
+        kops.take(M, [6])
+    with pytest.raises(ValueError, match=r"Invalid `x2` for matmul.*3 elements"):
+        kops.matmul(M, M)

@@ -33,10 +33,10 @@ def sort(a, *, axis=-1, descending=False):
 def argmax(a, *, axis=None, keepdims=False, dtype="int64"):
     """First index of the maximum along `axis` (None: of the flattened array). Not differentiable."""
     a = np.asarray(getattr(a, "value", a))
-    return Tensor(np.argmax(a, axis=axis, keepdims=keepdims).astype(dtype))
+    return Tensor(np.asarray(np.argmax(a, axis=axis, keepdims=keepdims), dtype=dtype))
 
 
 def argmin(a, *, axis=None, keepdims=False, dtype="int64"):
     """First index of the minimum along `axis` (None: of the flattened array). Not differentiable."""
     a = np.asarray(getattr(a, "value", a))
-    return Tensor(np.argmin(a, axis=axis, keepdims=keepdims).astype(dtype))
+    return Tensor(np.asarray(np.argmin(a, axis=axis, keepdims=keepdims), dtype=dtype))

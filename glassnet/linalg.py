@@ -6,12 +6,12 @@ Every function is built on the autodiff ops, so gradients flow through them.
 >>> float(tf.linalg.norm([3.0, 4.0]))
 5.0
 """
-import math
-
 from glassnet import tensor_args as args
 from glassnet.autodiff import convert_to_tensor, ops
 from glassnet.missing import attribute_error as _attribute_error
 from glassnet.nn import l2_normalize  # noqa: F401 - tf.linalg.l2_normalize is tf.nn.l2_normalize
+from glassnet.norms import matrix_norm as _matrix_norm
+from glassnet.norms import vector_norm as _vector_norm
 
 
 def _check_matmul(a, b, owner):
@@ -51,43 +51,7 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
     return ops.matmul(a, b)
 
 
-def vector_norm(x, p, axis, keepdims):
-    """The p-norm along `axis` (None: all elements), for p in (0, inf], -inf or 0; x a Tensor."""
-    if p == math.inf:
-        return ops.max(ops.abs(x), axis=axis, keepdims=keepdims)
-    if p == -math.inf:
-        return ops.min(ops.abs(x), axis=axis, keepdims=keepdims)
-    if p == 0:  # the count of non-zero elements: not differentiable
-        return ops.sum(ops.cast(x != 0, dtype=x.dtype), axis=axis, keepdims=keepdims)
-    if p == 1:
-        return ops.sum(ops.abs(x), axis=axis, keepdims=keepdims)
-    if p == 2:
-        return ops.sqrt(ops.sum(ops.square(x), axis=axis, keepdims=keepdims))
-    return ops.power(ops.sum(ops.power(ops.abs(x), exponent=p), axis=axis, keepdims=keepdims), exponent=1 / p)
-
-
-def matrix_norm(x, ord, axes, keepdims):  # noqa: A002 - the norm's usual name
-    """A matrix norm over the two `axes` (rows, columns): 'fro', 'nuc', 1, -1, 2, -2, inf, -inf."""
-    rows, cols = axes
-    if ord == "fro":
-        return ops.sqrt(ops.sum(ops.square(x), axis=axes, keepdims=keepdims))
-    if ord in (1, -1, math.inf, -math.inf):
-        summed, reduced = (rows, cols) if ord in (1, -1) else (cols, rows)
-        extreme = ops.max if ord > 0 else ops.min
-        out = extreme(ops.sum(ops.abs(x), axis=summed, keepdims=True), axis=reduced, keepdims=True)
-        return out if keepdims else ops.reshape(out, shape=tuple(
-            n for i, n in enumerate(x.shape) if i not in axes))
-    # 2, -2 and 'nuc' come from the singular values: move the matrix axes last.
-    rest = [i for i in range(x.ndim) if i not in axes]
-    values = ops.singular_values(ops.transpose(x, axes=tuple(rest) + (rows, cols)))
-    out = {2: ops.max, -2: ops.min, "nuc": ops.sum}[ord](values, axis=-1)
-    if keepdims:
-        kept = tuple(1 if i in axes else n for i, n in enumerate(x.shape))
-        out = ops.reshape(out, shape=kept)
-    return out
-
-
-_TF_ORDS = ("euclidean", "fro", 1, 2, math.inf)
+_TF_ORDS = ("euclidean", "fro", 1, 2, float("inf"))
 
 
 def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):  # noqa: A002 - TensorFlow's name
@@ -108,8 +72,8 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):  # noqa:
                     else "'euclidean' or a positive number (1, 2, inf...) for a vector norm")
         args.fail("ord", ord, expected, "norm")
     if matrix:
-        return matrix_norm(x, "fro" if ord == "euclidean" else ord, axes, bool(keepdims))
-    return vector_norm(x, 2 if ord == "euclidean" else ord, axes, bool(keepdims))
+        return _matrix_norm(x, "fro" if ord == "euclidean" else ord, axes, bool(keepdims))
+    return _vector_norm(x, 2 if ord == "euclidean" else ord, axes, bool(keepdims))
 
 
 def trace(x, name=None):

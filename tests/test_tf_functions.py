@@ -143,6 +143,12 @@ def test_random():
     u = tf.random.uniform((1000, 2), minval=-1.0, maxval=3.0)
     assert u.dtype == np.float32 and u.shape == (1000, 2) and -1.0 <= float(np.min(u)) and float(np.max(u)) < 3.0
     np.testing.assert_array_equal(tf.random.normal((3,), seed=5).numpy(), tf.random.normal((3,), seed=5).numpy())
+    dice = tf.random.uniform((600,), minval=1, maxval=7, dtype=tf.int32)
+    assert dice.dtype == np.int32 and set(np.unique(dice.numpy())) == {1, 2, 3, 4, 5, 6}
+    with pytest.raises(ValueError, match=r"Invalid `maxval` for uniform: expected an upper bound"):
+        tf.random.uniform((2,), dtype=tf.int32)
+    with pytest.raises(ValueError, match=r"Invalid `shape` for normal"):
+        tf.random.normal((2, -1))
 
 
 def test_norms():
@@ -170,7 +176,8 @@ def test_math_namespace_shares_the_top_level_functions():
 
 
 @pytest.mark.parametrize("module, public", [
-    (tf, "tf"), (tf.math, "tf.math"), (tf.linalg, "tf.linalg"), (tf.nn, "tf.nn"), (kops, "keras.ops"),
+    (tf, "tf"), (tf.math, "tf.math"), (tf.linalg, "tf.linalg"), (tf.nn, "tf.nn"), (tf.random, "tf.random"),
+    (kops, "keras.ops"),
 ])
 def test_a_missing_name_says_so_and_points_to_the_api_list(module, public):
     message = rf"glassnet has no {public}\.foo; the supported API is listed in docs/api\.md"

@@ -4,7 +4,7 @@ Where Keras's signature is TensorFlow's, the function is the very object of ``tf
 (``keras.ops.square is tf.math.square``); where the arguments or the semantics differ
 (``axis=None`` flattening in ``argmax``, NumPy's ``norm``), a thin adapter calls the same ops.
 """
-from glassnet import array_ops, creation_ops, linalg
+from glassnet import array_ops, creation_ops, norms
 from glassnet import math as tfmath
 from glassnet import tensor_args as args
 from glassnet.autodiff import Tensor, convert_to_tensor, ops
@@ -252,8 +252,8 @@ def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002 - Keras's name
         allowed = isinstance(ord, (int, float)) and not isinstance(ord, bool)
         if not (ord is None or allowed):
             args.fail("ord", ord, "None, inf, -inf, 0 or a number for a vector norm", "norm")
-        return linalg.vector_norm(x, 2 if ord is None else ord, axes, bool(keepdims))
+        return norms.vector_norm(x, 2 if ord is None else ord, axes, bool(keepdims))
     if len(axes) != 2 or ord not in (None, "fro", "nuc", 1, -1, 2, -2, float("inf"), float("-inf")):
         args.fail("ord" if len(axes) == 2 else "axis", ord if len(axes) == 2 else axis,
                   "'fro', 'nuc', 1, -1, 2, -2, inf or -inf over a pair of axes", "norm")
-    return linalg.matrix_norm(x, "fro" if ord is None else ord, axes, bool(keepdims))
+    return norms.matrix_norm(x, "fro" if ord is None else ord, axes, bool(keepdims))

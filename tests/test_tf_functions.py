@@ -1,6 +1,9 @@
 """tf.* tensor functions: values against hand-computed answers and TensorFlow's documented
 semantics (dtypes, defaults, index layouts), clear errors for bad input, and a clear error for a
 name glassnet does not have."""
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -247,3 +250,18 @@ def test_keras_ops_follow_numpy_where_keras_does():
         kops.take(M, [6])
     with pytest.raises(ValueError, match=r"Invalid `x2` for matmul.*3 elements"):
         kops.matmul(M, M)
+
+
+def _public_names(module):
+    return {n for n, v in vars(module).items()
+            if not n.startswith("_") and callable(v) and not isinstance(v, type(np))}
+
+
+def test_docs_api_lists_every_public_tensor_function():
+    text = (Path(__file__).resolve().parents[1] / "docs" / "api.md").read_text()
+    listed = set(re.findall(r"`([A-Za-z_0-9.]+)", text))
+    listed |= {name.split(".")[-1] for name in listed}
+    plumbing = {"convert_to_tensor", "Tensor", "TensorShape", "get_logger", "generator"}
+    for module in (tf, tf.math, tf.linalg, tf.nn, tf.random, kops):
+        missing = {n for n in _public_names(module) if n not in listed} - plumbing
+        assert not missing, f"{module.__name__} functions missing from docs/api.md: {sorted(missing)}"

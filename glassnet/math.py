@@ -54,9 +54,15 @@ def log_sigmoid(x, name=None):
     return ops.log_sigmoid(convert_to_tensor(x))
 
 
+def _in_dtype_of(x, result):
+    """Integer inputs give results of their own dtype, as in TensorFlow (NumPy would widen int32
+    sums to int64 and give float means; TF's integer mean truncates toward zero)."""
+    return ops.cast(result, dtype=x.dtype) if x.dtype.kind in "iu" and result.dtype != x.dtype else result
+
+
 def _reduced(op, name, input_tensor, axis, keepdims):
     x = convert_to_tensor(input_tensor)
-    return op(x, axis=args.axis("axis", axis, x.ndim, name), keepdims=bool(keepdims))
+    return _in_dtype_of(x, op(x, axis=args.axis("axis", axis, x.ndim, name), keepdims=bool(keepdims)))
 
 
 def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
@@ -92,7 +98,7 @@ def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
     """
     x = convert_to_tensor(x)
     axis = args.axis("axis", axis, x.ndim, "cumsum", allow_none=False)
-    return ops.cumsum(x, axis=axis, exclusive=bool(exclusive), reverse=bool(reverse))
+    return _in_dtype_of(x, ops.cumsum(x, axis=axis, exclusive=bool(exclusive), reverse=bool(reverse)))
 
 
 def add_n(inputs, name=None):

@@ -30,6 +30,11 @@ def test_reductions():
     _eq(tf.reduce_min(M, axis=-1), [1.0, 3.0])
     _eq(tf.reduce_prod(M, axis=1), [10.0, 84.0])
     _eq(tf.math.reduce_sum(M), 22.0)
+    ints = np.array([[1, 2], [3, -6]], dtype="int32")
+    _eq(tf.reduce_sum(ints, axis=1), [3, -3], "int32")  # not NumPy's int64
+    _eq(tf.reduce_mean(ints, axis=0), [2, -2], "int32")  # TF's integer mean truncates toward zero
+    _eq(tf.reduce_prod(ints), -36, "int32")
+    _eq(tf.cumsum(ints, axis=1), [[1, 3], [3, -3]], "int32")
 
 
 def test_matmul_transposes():

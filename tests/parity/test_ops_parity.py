@@ -76,6 +76,13 @@ INTEGER_VALUED = {
     "zeros_like": lambda o: o.zeros_like(A),
     "cast": lambda o: o.cast(A * 3, "int32"),
     "where_condition_only": lambda o: o.stack(o.where(A > 0)),
+    "sum_int": lambda o: o.sum(np.array([[1, 2], [3, -4]], dtype="int32"), axis=0),
+    "mean_int": lambda o: o.mean(np.array([1, 2], dtype="int32")),
+    "prod_int": lambda o: o.prod(np.array([[1, 2], [3, -4]], dtype="int32")),
+    "cumsum_int": lambda o: o.cumsum(np.array([1, 2, 3], dtype="int32")),
+    "sum_bool": lambda o: o.sum(np.array([True, False, True])),
+    "mean_bool": lambda o: o.mean(np.array([True, False, True])),
+    "max_int": lambda o: o.max(np.array([1, 5, 2], dtype="int32")),
 }
 
 

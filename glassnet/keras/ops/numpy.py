@@ -51,11 +51,21 @@ def minimum(x1, x2):
     return tfmath.minimum(x1, x2)
 
 
+def _bool_as_int(x):
+    """Keras counts booleans in int32 (sum, prod, cumsum)."""
+    x = convert_to_tensor(x)
+    return ops.cast(x, dtype="int32") if x.dtype.kind == "b" else x
+
+
 def sum(x, axis=None, keepdims=False):  # noqa: A001 - Keras's name
-    return tfmath.reduce_sum(x, axis=axis, keepdims=keepdims)
+    return tfmath.reduce_sum(_bool_as_int(x), axis=axis, keepdims=keepdims)
 
 
 def mean(x, axis=None, keepdims=False):
+    """The mean; integer and bool inputs give float32 (TensorFlow's reduce_mean would truncate)."""
+    x = convert_to_tensor(x)
+    if x.dtype.kind not in "fc":
+        x = ops.cast(x, dtype="float32")
     return tfmath.reduce_mean(x, axis=axis, keepdims=keepdims)
 
 
@@ -73,13 +83,13 @@ def min(x, axis=None, keepdims=False, initial=None):  # noqa: A001 - Keras's nam
 
 
 def prod(x, axis=None, keepdims=False, dtype=None):
-    x = convert_to_tensor(x) if dtype is None else creation_ops.cast(x, dtype)
+    x = _bool_as_int(x) if dtype is None else creation_ops.cast(x, dtype)
     return tfmath.reduce_prod(x, axis=axis, keepdims=keepdims)
 
 
 def cumsum(x, axis=None, dtype=None):
     """Running sum along `axis`; None runs over the flattened tensor, as NumPy does."""
-    x = convert_to_tensor(x) if dtype is None else creation_ops.cast(x, dtype)
+    x = _bool_as_int(x) if dtype is None else creation_ops.cast(x, dtype)
     if axis is None:
         x, axis = ops.reshape(x, shape=(-1,)), 0
     return tfmath.cumsum(x, axis=axis)

@@ -184,6 +184,27 @@ def sort(values, axis=-1, direction="ASCENDING", name=None):
     return ops.sort(x, axis=axis, descending=direction == "DESCENDING")
 
 
+class TopKV2(tuple):
+    """``(values, indices)``, also readable as ``.values`` and ``.indices``, as TF's result."""
+
+    values = property(lambda self: self[0])
+    indices = property(lambda self: self[1])
+
+
+def top_k(input, k=1, sorted=True, index_type="int32", name=None):  # noqa: A002 - TensorFlow's names
+    """The `k` largest values along the last axis and their int32 indices, largest first; equal
+    values come in index order. The values are differentiable."""
+    x = convert_to_tensor(input)
+    if x.ndim == 0:
+        args.fail("input", tuple(x.shape), "a tensor of rank >= 1", "top_k")
+    k = args.integer("k", k, "top_k", minimum=0)
+    if k > x.shape[-1]:
+        args.fail("k", k, f"at most the last dimension, {x.shape[-1]}", "top_k")
+    order = ops.argsort(x, axis=-1, descending=True).numpy()[..., :k]
+    indices = ops.cast(Tensor(order), dtype=args.dtype("index_type", index_type))
+    return TopKV2((ops.take_along_axis(x, order, axis=-1), indices))
+
+
 def tile(input, multiples, name=None):  # noqa: A002 - TensorFlow's name
     """`input` repeated ``multiples[i]`` times along axis i."""
     x = convert_to_tensor(input)

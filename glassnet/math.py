@@ -14,6 +14,11 @@ import numbers
 import numpy as np
 
 from glassnet import tensor_args as args
+from glassnet.array_ops import top_k  # noqa: F401 - tf.math.top_k is tf.nn.top_k
+from glassnet.comparison_ops import (  # noqa: F401 - tf.math.equal is tf.equal
+    equal, floor, greater, greater_equal, less, less_equal, logical_and, logical_not, logical_or, not_equal,
+    reduce_all, reduce_any, round, sign,  # noqa: A004
+)
 from glassnet.autodiff import Tensor, convert_to_tensor, ops
 from glassnet.keras import activations
 from glassnet.missing import attribute_error as _attribute_error
@@ -88,6 +93,28 @@ def reduce_min(input_tensor, axis=None, keepdims=False, name=None):
 def reduce_prod(input_tensor, axis=None, keepdims=False, name=None):
     """Product over `axis`; the gradient is the product of the other elements (exact at zeros)."""
     return _reduced(ops.prod, "reduce_prod", input_tensor, axis, keepdims)
+
+
+def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
+    """``log(sum(exp(x)))`` over `axis`, without overflow; its gradient is the softmax."""
+    return _reduced(ops.logsumexp, "reduce_logsumexp", input_tensor, axis, keepdims)
+
+
+def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
+    """Mean squared deviation from the mean over `axis` (the population variance)."""
+    x = convert_to_tensor(input_tensor)
+    axis = args.axis("axis", axis, x.ndim, "reduce_variance")
+    deviation = x - ops.mean(x, axis=axis, keepdims=True)
+    return ops.mean(ops.square(deviation), axis=axis, keepdims=bool(keepdims))
+
+
+def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
+    """Square root of :func:`reduce_variance`."""
+    return ops.sqrt(reduce_variance(input_tensor, axis=axis, keepdims=keepdims))
+
+
+def negative(x, name=None):
+    return ops.negative(convert_to_tensor(x))
 
 
 def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):

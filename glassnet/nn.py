@@ -13,6 +13,7 @@ array([[0.5, 0.5]], dtype=float32)
 import numpy as np
 
 from glassnet import tensor_args as args
+from glassnet.array_ops import top_k  # noqa: F401 - tf.nn.top_k is tf.math.top_k
 from glassnet.autodiff import convert_to_tensor, ops
 from glassnet.keras import activations
 from glassnet.missing import attribute_error as _attribute_error

@@ -117,6 +117,41 @@ def test_sorting():
     assert ["a", "b", "c"][ranked[0]] == "b"  # the lab indexes a list with the tensor's elements
 
 
+def test_comparisons_logic_and_rounding():
+    _eq(tf.equal([1, 2, 3], [1, 0, 3]), [True, False, True], "bool")
+    _eq(tf.math.not_equal(M, 5.0), M != 5.0)
+    _eq(tf.greater(M, 3.0), M > 3.0)
+    _eq(tf.greater_equal(M, 4.0), M >= 4.0)
+    _eq(tf.less([1, 2], 2), [True, False])
+    _eq(tf.less_equal([1, 2], 2), [True, True])
+    _eq(tf.logical_and([True, True], [True, False]), [True, False])
+    _eq(tf.logical_or([False, False], [True, False]), [True, False])
+    _eq(tf.logical_not([True]), [False])
+    _eq(tf.reduce_any([[False, True], [False, False]], axis=1), [True, False])
+    _eq(tf.reduce_all([[True, True], [False, True]], axis=0), [False, True])
+    _eq(tf.round([0.5, 1.5, 2.5, -0.5]), [0.0, 2.0, 2.0, -0.0], "float32")  # halves to even, as TF
+    _eq(tf.floor([1.7, -1.2]), [1.0, -2.0])
+    _eq(tf.sign([-2.0, 0.0, 3.0]), [-1.0, 0.0, 1.0])
+    accuracy = tf.reduce_mean(tf.cast(tf.equal(tf.argmax(M, axis=1), [1, 1]), tf.float32))
+    _eq(accuracy, 0.5, "float32")
+    with pytest.raises(ValueError, match=r"Invalid `x` for logical_and: expected a bool tensor"):
+        tf.logical_and([1, 0], [True, False])
+
+
+def test_statistics_and_top_k():
+    _eq(tf.math.reduce_variance(M, axis=1), np.var(M, axis=1))
+    _eq(tf.math.reduce_std(M), np.std(M))
+    _eq(tf.math.reduce_logsumexp([[1000.0, 1000.0]], axis=1), [1000.0 + np.log(2.0)])  # no overflow
+    values, indices = tf.math.top_k([1.0, 3.0, 2.0, 3.0], k=3)
+    _eq(values, [3.0, 3.0, 2.0])
+    _eq(indices, [1, 3, 2], "int32")  # equal values in index order, as TF
+    result = tf.nn.top_k(M, k=1)
+    _eq(result.values, [[5.0], [7.0]])
+    _eq(result.indices, [[1], [0]])
+    with pytest.raises(ValueError, match=r"Invalid `k` for top_k: expected at most the last dimension, 3"):
+        tf.math.top_k(M, k=4)
+
+
 def test_creation_and_dtypes():
     _eq(tf.range(4), [0, 1, 2, 3], "int32")
     _eq(tf.range(1, 2, 0.25), [1.0, 1.25, 1.5, 1.75], "float32")

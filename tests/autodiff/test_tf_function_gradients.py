@@ -67,6 +67,9 @@ CASES = {
     "pad_symmetric": (lambda x: tf.pad(x, [[3, 1], [0, 4]], mode="SYMMETRIC"), [A]),
     "cumsum": (lambda x: tf.cumsum(x, axis=1), [A]),
     "cumsum_exclusive_reverse": (lambda x: tf.math.cumsum(x, axis=0, exclusive=True, reverse=True), [A]),
+    "reduce_logsumexp": (lambda x: tf.math.reduce_logsumexp(x * 30.0, axis=1), [A]),  # exp(30 x) shifted
+    "reduce_variance_std": (lambda x: tf.math.reduce_variance(x, axis=0) + tf.math.reduce_std(x, axis=0), [A]),
+    "top_k_values": (lambda x: tf.math.top_k(x, k=2).values, [A]),
     "trace": (lambda x: tf.linalg.trace(x), [T3]),
     "ops_take_flat": (lambda x: kops.take(x, [0, -1, 5]), [A]),
     "ops_take_along_axis": (lambda x: kops.take_along_axis(x, np.array([[0], [3], [1]]), axis=1), [A]),
@@ -149,6 +152,9 @@ def test_clip_by_value_passes_the_gradient_inside_and_on_the_bounds():
     pytest.param(lambda x: tf.range(tf.size(x)), id="range"),
     pytest.param(lambda x: tf.where(x > 0), id="where_coordinates"),
     pytest.param(lambda x: tf.cast(x, tf.int32), id="cast_to_int"),
+    pytest.param(lambda x: tf.math.top_k(x, k=2).indices, id="top_k_indices"),
+    pytest.param(lambda x: tf.equal(x, 2.0), id="equal"),
+    pytest.param(lambda x: tf.round(x), id="round"),
 ])
 def test_integer_valued_functions_give_no_gradient(fn):
     x = Variable(np.array([0.5, 2.0, 1.0]))

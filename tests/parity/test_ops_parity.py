@@ -56,6 +56,9 @@ DIFFERENTIABLE = {
     "cumsum_flat": (lambda o, x: o.cumsum(x), [A]),
     "tile": (lambda o, x: o.tile(x, (2, 1, 3)), [A]),
     "pad": (lambda o, x: o.pad(x, ((1, 0), (2, 1))), [A]),
+    "logsumexp": (lambda o, x: o.logsumexp(x * 20.0, axis=0), [A]),
+    "var_std": (lambda o, x: o.var(x, axis=1) + o.std(x), [A]),
+    "top_k_values": (lambda o, x: o.top_k(x, 2)[0], [A]),
     "pad_reflect": (lambda o, x: o.pad(x, ((1, 2), (2, 1)), mode="reflect"), [A]),
 }
 
@@ -82,6 +85,14 @@ INTEGER_VALUED = {
     "cumsum_int": lambda o: o.cumsum(np.array([1, 2, 3], dtype="int32")),
     "sum_bool": lambda o: o.sum(np.array([True, False, True])),
     "mean_bool": lambda o: o.mean(np.array([True, False, True])),
+    "top_k_indices": lambda o: o.top_k(np.array([1.0, 3.0, 2.0, 3.0], dtype="float32"), 3)[1],
+    "comparisons": lambda o: o.stack([o.equal(A, A[0]), o.not_equal(A, 0.5), o.greater(A, 0), o.greater_equal(A, 0),
+                                      o.less(A, 0), o.less_equal(A, 0)]),
+    "logic": lambda o: o.stack([o.logical_and(A > 0, A < 1), o.logical_or(A > 1, A < -1), o.logical_not(A > 0)]),
+    "any_all": lambda o: o.stack([o.any(A > 1, axis=1), o.all(A > -2, axis=1)]),
+    "logic_on_numbers": lambda o: o.logical_and(np.array([0.0, 2.0, 3.0]), np.array([1.0, 0.0, 3.0])),
+    "round_floor_sign": lambda o: o.round(A * 2) + o.floor(A) + o.sign(A),
+    "round_halves": lambda o: o.round(np.array([0.5, 1.5, 2.5, -0.5], dtype="float32")),
     "max_int": lambda o: o.max(np.array([1, 5, 2], dtype="int32")),
 }
 

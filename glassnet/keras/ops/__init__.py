@@ -11,21 +11,24 @@ array([[2., 1.],
 """
 from glassnet.keras.ops.core import cast, convert_to_numpy, convert_to_tensor, shape, unstack
 from glassnet.keras.ops.nn import gelu, log_softmax, one_hot, relu, sigmoid, silu, softmax, softplus
-from glassnet.keras.ops.numpy import (
-    abs, absolute, add, arange, argmax, argmin, argsort, clip, concatenate, cumsum, divide, dot, erf,  # noqa: A004
-    exp, expand_dims, full, full_like, linspace, log, matmul, max, maximum, mean, min, minimum, multiply,  # noqa: A004
-    negative, norm, ones, ones_like, pad, power, prod, reshape, sort, sqrt, square, squeeze, stack, subtract,
-    sum, take, take_along_axis, tanh, tile, transpose, where, zeros, zeros_like,  # noqa: A004
+from glassnet.keras.ops.numpy import (  # Keras's names shadow builtins: abs, all, any, max...
+    abs, absolute, add, all, any, arange, argmax, argmin, argsort, clip, concatenate, cumsum, divide, dot, equal,  # noqa: A004
+    erf, exp, expand_dims, floor, full, full_like, greater, greater_equal, less, less_equal, linspace, log,  # noqa: A004
+    logical_and, logical_not, logical_or, logsumexp, matmul, max, maximum, mean, min, minimum, multiply, negative,  # noqa: A004
+    norm, not_equal, ones, ones_like, pad, power, prod, reshape, round, sign, sort, sqrt, square, squeeze, stack,  # noqa: A004
+    std, subtract, sum, take, take_along_axis, tanh, tile, top_k, transpose, var, where, zeros, zeros_like,  # noqa: A004
 )
 from glassnet.missing import attribute_error as _attribute_error
 
 __getattr__ = _attribute_error(__name__, "keras.ops")
 
 __all__ = [
-    "abs", "absolute", "add", "arange", "argmax", "argmin", "argsort", "cast", "clip", "concatenate",
-    "convert_to_numpy", "convert_to_tensor", "cumsum", "divide", "dot", "erf", "exp", "expand_dims", "full",
-    "full_like", "gelu", "linspace", "log", "log_softmax", "matmul", "max", "maximum", "mean", "min", "minimum",
-    "multiply", "negative", "norm", "one_hot", "ones", "ones_like", "pad", "power", "prod", "relu", "reshape",
-    "shape", "sigmoid", "silu", "softmax", "softplus", "sort", "sqrt", "square", "squeeze", "stack", "subtract",
-    "sum", "take", "take_along_axis", "tanh", "tile", "transpose", "unstack", "where", "zeros", "zeros_like",
+    "abs", "absolute", "add", "all", "any", "arange", "argmax", "argmin", "argsort", "cast", "clip", "concatenate",
+    "convert_to_numpy", "convert_to_tensor", "cumsum", "divide", "dot", "equal", "erf", "exp", "expand_dims",
+    "floor", "full", "full_like", "gelu", "greater", "greater_equal", "less", "less_equal", "linspace", "log",
+    "log_softmax", "logical_and", "logical_not", "logical_or", "logsumexp", "matmul", "max", "maximum", "mean",
+    "min", "minimum", "multiply", "negative", "norm", "not_equal", "one_hot", "ones", "ones_like", "pad", "power",
+    "prod", "relu", "reshape", "round", "shape", "sigmoid", "sign", "silu", "softmax", "softplus", "sort", "sqrt",
+    "square", "squeeze", "stack", "std", "subtract", "sum", "take", "take_along_axis", "tanh", "tile", "top_k",
+    "transpose", "unstack", "var", "where", "zeros", "zeros_like",
 ]

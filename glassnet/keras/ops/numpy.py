@@ -4,7 +4,7 @@ Where Keras's signature is TensorFlow's, the function is the very object of ``tf
 (``keras.ops.square is tf.math.square``); where the arguments or the semantics differ
 (``axis=None`` flattening in ``argmax``, NumPy's ``norm``), a thin adapter calls the same ops.
 """
-from glassnet import array_ops, creation_ops, norms
+from glassnet import array_ops, comparison_ops, creation_ops, norms
 from glassnet import math as tfmath
 from glassnet import tensor_args as args
 from glassnet.autodiff import Tensor, convert_to_tensor, ops
@@ -267,3 +267,61 @@ def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002 - Keras's name
         args.fail("ord" if len(axes) == 2 else "axis", ord if len(axes) == 2 else axis,
                   "'fro', 'nuc', 1, -1, 2, -2, inf or -inf over a pair of axes", "norm")
     return norms.matrix_norm(x, "fro" if ord is None else ord, axes, bool(keepdims))
+
+
+equal = comparison_ops.equal
+not_equal = comparison_ops.not_equal
+greater = comparison_ops.greater
+greater_equal = comparison_ops.greater_equal
+less = comparison_ops.less
+less_equal = comparison_ops.less_equal
+sign = comparison_ops.sign
+floor = comparison_ops.floor
+
+
+def _as_bool(x):
+    x = convert_to_tensor(x)
+    return x if x.dtype.kind == "b" else ops.not_equal(x, 0)
+
+
+def logical_and(x1, x2):
+    return ops.logical_and(_as_bool(x1), _as_bool(x2))
+
+
+def logical_or(x1, x2):
+    return ops.logical_or(_as_bool(x1), _as_bool(x2))
+
+
+def logical_not(x):
+    return ops.logical_not(_as_bool(x))
+
+
+def any(x, axis=None, keepdims=False):  # noqa: A001 - Keras's name
+    return comparison_ops.reduce_any(_as_bool(x), axis=axis, keepdims=keepdims)
+
+
+def all(x, axis=None, keepdims=False):  # noqa: A001 - Keras's name
+    return comparison_ops.reduce_all(_as_bool(x), axis=axis, keepdims=keepdims)
+
+
+def round(x, decimals=0):  # noqa: A001 - Keras's name
+    if decimals != 0:
+        args.fail("decimals", decimals, "0 (rounding to other decimals is not supported)", "round")
+    return comparison_ops.round(x)
+
+
+def logsumexp(x, axis=None, keepdims=False):
+    return tfmath.reduce_logsumexp(x, axis=axis, keepdims=keepdims)
+
+
+def var(x, axis=None, keepdims=False):
+    return tfmath.reduce_variance(x, axis=axis, keepdims=keepdims)
+
+
+def std(x, axis=None, keepdims=False):
+    return tfmath.reduce_std(x, axis=axis, keepdims=keepdims)
+
+
+def top_k(x, k, sorted=True):  # noqa: A002 - Keras's name
+    """``(values, indices)`` of the `k` largest along the last axis."""
+    return array_ops.top_k(x, k=k)

@@ -8,6 +8,8 @@ pad...); the integer-valued ones (argsort, one_hot's indices) carry none, as in 
 >>> tf.gather_nd([[1.0, 2.0], [3.0, 4.0]], [[1, 0], [0, 1]]).numpy()
 array([3., 2.], dtype=float32)
 """
+import numbers
+
 from glassnet import tensor_args as args
 from glassnet.autodiff import Tensor, convert_to_tensor, ops
 
@@ -18,13 +20,15 @@ def reshape(tensor, shape, name=None):
     """`tensor`'s values in a new shape; one dimension may be -1 (inferred)."""
     x = convert_to_tensor(tensor)
     dims = shape.numpy().tolist() if isinstance(shape, Tensor) else shape
-    dims = [dims] if isinstance(dims, int) else list(dims)
-    known = [d for d in dims if d != -1]
-    size = 1
-    for d in known:
-        size *= d if isinstance(d, int) and d >= 0 else 0
-    fits = all(isinstance(d, int) and d >= -1 for d in dims) and dims.count(-1) <= 1 and (
-        size == x.size if -1 not in dims else size > 0 and x.size % size == 0)
+    dims = [dims] if isinstance(dims, numbers.Integral) else list(dims)
+    if not all(isinstance(d, numbers.Integral) and not isinstance(d, bool) and d >= -1 for d in dims) \
+            or dims.count(-1) > 1:
+        args.fail("shape", shape, "a list of non-negative integers, one of which may be -1", "reshape")
+    dims = [int(d) for d in dims]
+    known = 1
+    for d in dims:
+        known *= d if d != -1 else 1
+    fits = known == x.size if -1 not in dims else known > 0 and x.size % known == 0
     if not fits:
         args.fail("shape", shape, f"a shape with {x.size} elements (one dimension may be -1), "
                   f"to hold a tensor of shape {tuple(x.shape)}", "reshape")

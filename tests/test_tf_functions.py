@@ -58,6 +58,9 @@ def test_elementwise():
 
 def test_shapes_and_joins():
     _eq(tf.reshape(M, [3, -1]), M.reshape(3, 2))
+    _eq(tf.reshape(M, [np.int64(6)]), M.reshape(6))
+    _eq(tf.reshape(M, tf.shape(M.T)), M.reshape(3, 2))
+    _eq(tf.reshape([[1.0]], []), 1.0)
     _eq(tf.transpose(np.zeros((2, 3, 4)), perm=[2, 0, 1]), np.zeros((4, 2, 3)))
     _eq(tf.transpose(M), M.T)
     _eq(tf.concat([M, M], axis=1), np.concatenate([M, M], axis=1))
@@ -239,6 +242,7 @@ ERRORS = {
     "matmul inner": (lambda: tf.matmul(M, M), r"Invalid `b` for matmul: expected a matrix with 3 rows.*\(2, 3\)"),
     "matmul rank": (lambda: tf.matmul([1.0, 2.0], M), r"Invalid `a` for matmul: expected a tensor of rank >= 2"),
     "reshape": (lambda: tf.reshape(M, [4, 2]), r"Invalid `shape` for reshape: expected a shape with 6 elements"),
+    "reshape two -1": (lambda: tf.reshape(M, [-1, -1]), r"Invalid `shape` for reshape: expected a list of non-neg"),
     "transpose": (lambda: tf.transpose(M, perm=[0, 0]), r"Invalid `perm` for transpose"),
     "concat": (lambda: tf.concat([M, M.T], axis=0), r"Invalid `values` for concat.*\(2, 3\), \(3, 2\)"),
     "stack": (lambda: tf.stack([M, M.T]), r"Invalid `values` for stack: expected tensors of one shape"),

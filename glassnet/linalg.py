@@ -15,9 +15,6 @@ from glassnet.norms import vector_norm as _vector_norm
 
 
 def _check_matmul(a, b, owner):
-    for name, x in (("a", a), ("b", b)):
-        if x.ndim < 2:
-            args.fail(name, tuple(x.shape), "a tensor of rank >= 2 (a matrix or a batch of them)", owner)
     if a.shape[-1] != b.shape[-2]:
         args.fail("b", tuple(b.shape), f"a matrix with {a.shape[-1]} rows to multiply `a` of shape "
                   f"{tuple(a.shape)} (after any transposes)", owner)

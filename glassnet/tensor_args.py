@@ -23,7 +23,9 @@ def axis(name, value, ndim, owner, allow_none=True):
     many = isinstance(value, (list, tuple))
     values = list(value) if many else [value]
     expected = f"an integer axis in [{-ndim}, {ndim}) for a tensor of rank {ndim}" + (
-        ", a list of them" if allow_none else "") + (" or None" if allow_none else "")
+        ", a list of them or None" if allow_none else "")
+    if many and not allow_none:  # functions of one axis (concat, gather...) take no list
+        check.fail(name, value, expected, owner)
     for v in values:
         if isinstance(v, Tensor) and v.ndim == 0:
             v = int(v)

@@ -243,6 +243,7 @@ ERRORS = {
     "matmul rank": (lambda: tf.matmul([1.0, 2.0], M), r"Invalid `a` for matmul: expected a tensor of rank >= 2"),
     "reshape": (lambda: tf.reshape(M, [4, 2]), r"Invalid `shape` for reshape: expected a shape with 6 elements"),
     "reshape two -1": (lambda: tf.reshape(M, [-1, -1]), r"Invalid `shape` for reshape: expected a list of non-neg"),
+    "concat axis list": (lambda: tf.concat([M, M], axis=[0]), r"Invalid `axis` for concat: expected an integer axis"),
     "transpose": (lambda: tf.transpose(M, perm=[0, 0]), r"Invalid `perm` for transpose"),
     "concat": (lambda: tf.concat([M, M.T], axis=0), r"Invalid `values` for concat.*\(2, 3\), \(3, 2\)"),
     "stack": (lambda: tf.stack([M, M.T]), r"Invalid `values` for stack: expected tensors of one shape"),

@@ -13,8 +13,16 @@ import numbers
 
 import numpy as np
 
+from glassnet import tensor_args as args
+from glassnet.array_ops import top_k  # noqa: F401 - tf.math.top_k is tf.nn.top_k
+from glassnet.comparison_ops import (  # noqa: F401 - tf.math.equal is tf.equal
+    equal, floor, greater, greater_equal, less, less_equal, logical_and, logical_not, logical_or, not_equal,
+    reduce_all, reduce_any, round, sign,  # noqa: A004
+)
 from glassnet.autodiff import Tensor, convert_to_tensor, ops
 from glassnet.keras import activations
+from glassnet.missing import attribute_error as _attribute_error
+from glassnet.nn import l2_normalize  # noqa: F401 - tf.math.l2_normalize is tf.nn.l2_normalize
 
 sigmoid = activations.sigmoid
 tanh = activations.tanh
@@ -51,29 +59,96 @@ def log_sigmoid(x, name=None):
     return ops.log_sigmoid(convert_to_tensor(x))
 
 
-def _axis(axis):
-    # NumPy reduces over several axes only when they come as a tuple.
-    return tuple(axis) if isinstance(axis, list) else axis
+def _in_dtype_of(x, result):
+    """Integer inputs give results of their own dtype, as in TensorFlow (NumPy would widen int32
+    sums to int64 and give float means; TF's integer mean truncates toward zero)."""
+    return ops.cast(result, dtype=x.dtype) if x.dtype.kind in "iu" and result.dtype != x.dtype else result
+
+
+def _reduced(op, name, input_tensor, axis, keepdims):
+    x = convert_to_tensor(input_tensor)
+    return _in_dtype_of(x, op(x, axis=args.axis("axis", axis, x.ndim, name), keepdims=bool(keepdims)))
 
 
 def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
     """Sum over `axis` (an int, a list, or None for all axes)."""
-    return ops.sum(convert_to_tensor(input_tensor), axis=_axis(axis), keepdims=keepdims)
+    return _reduced(ops.sum, "reduce_sum", input_tensor, axis, keepdims)
 
 
 def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
     """Mean over `axis` (an int, a list, or None for all axes)."""
-    return ops.mean(convert_to_tensor(input_tensor), axis=_axis(axis), keepdims=keepdims)
+    return _reduced(ops.mean, "reduce_mean", input_tensor, axis, keepdims)
 
 
 def reduce_max(input_tensor, axis=None, keepdims=False, name=None):
     """Maximum over `axis`; tied maxima share the gradient equally."""
-    return ops.max(convert_to_tensor(input_tensor), axis=_axis(axis), keepdims=keepdims)
+    return _reduced(ops.max, "reduce_max", input_tensor, axis, keepdims)
 
 
 def reduce_min(input_tensor, axis=None, keepdims=False, name=None):
     """Minimum over `axis`; tied minima share the gradient equally."""
-    return ops.min(convert_to_tensor(input_tensor), axis=_axis(axis), keepdims=keepdims)
+    return _reduced(ops.min, "reduce_min", input_tensor, axis, keepdims)
+
+
+def reduce_prod(input_tensor, axis=None, keepdims=False, name=None):
+    """Product over `axis`; the gradient is the product of the other elements (exact at zeros)."""
+    return _reduced(ops.prod, "reduce_prod", input_tensor, axis, keepdims)
+
+
+def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
+    """``log(sum(exp(x)))`` over `axis`, without overflow; its gradient is the softmax."""
+    return _reduced(ops.logsumexp, "reduce_logsumexp", input_tensor, axis, keepdims)
+
+
+def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
+    """Mean squared deviation from the mean over `axis` (the population variance)."""
+    x = convert_to_tensor(input_tensor)
+    axis = args.axis("axis", axis, x.ndim, "reduce_variance")
+    deviation = x - ops.mean(x, axis=axis, keepdims=True)
+    return ops.mean(ops.square(deviation), axis=axis, keepdims=bool(keepdims))
+
+
+def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
+    """Square root of :func:`reduce_variance`."""
+    return ops.sqrt(reduce_variance(input_tensor, axis=axis, keepdims=keepdims))
+
+
+def negative(x, name=None):
+    return ops.negative(convert_to_tensor(x))
+
+
+def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
+    """Running sum along `axis`: ``cumsum([a, b, c]) = [a, a + b, a + b + c]``.
+
+    `exclusive` leaves each element out of its own sum (``[0, a, a + b]``); `reverse` runs
+    from the end. Differentiable.
+    """
+    x = convert_to_tensor(x)
+    axis = args.axis("axis", axis, x.ndim, "cumsum", allow_none=False)
+    return _in_dtype_of(x, ops.cumsum(x, axis=axis, exclusive=bool(exclusive), reverse=bool(reverse)))
+
+
+def add_n(inputs, name=None):
+    """The elementwise sum of a list of tensors of one shape."""
+    if not isinstance(inputs, (list, tuple)) or not inputs:
+        args.fail("inputs", inputs, "a non-empty list of tensors of the same shape", "add_n")
+    tensors = [convert_to_tensor(x) for x in inputs]
+    if any(t.shape != tensors[0].shape for t in tensors):
+        args.fail("inputs", [tuple(t.shape) for t in tensors], "tensors of the same shape", "add_n")
+    total = tensors[0]
+    for t in tensors[1:]:
+        total = ops.add(total, t)
+    return total
+
+
+def erf(x, name=None):
+    """The error function."""
+    return ops.erf(convert_to_tensor(x))
+
+
+def pow(x, y, name=None):  # noqa: A001 - TensorFlow's name
+    """``x ** y`` elementwise."""
+    return convert_to_tensor(x) ** (y if _is_number(y) else convert_to_tensor(y))
 
 
 def _is_number(x):
@@ -117,6 +192,16 @@ def minimum(x, y, name=None):
     return ops.minimum(*_operands(x, y))
 
 
+def _arg_extreme(op, name, values, axis, output_type):
+    x = convert_to_tensor(values)
+    # axis None means 0, as in TensorFlow; a 0-d input has index 0 (NumPy's and JAX's answer).
+    axis = None if x.ndim == 0 and axis is None else args.axis("axis", 0 if axis is None else axis, x.ndim, name)
+    output_type = args.dtype("output_type", output_type)
+    if output_type not in (np.dtype("int32"), np.dtype("int64")):
+        args.fail("output_type", output_type, "tf.int32 or tf.int64", name)
+    return op(x, axis=axis, dtype=output_type)
+
+
 def argmax(input, axis=None, output_type="int64", name=None):  # noqa: A002 - TensorFlow's name
     """Index of the largest value along `axis` (None means axis 0, as in TensorFlow).
 
@@ -125,5 +210,14 @@ def argmax(input, axis=None, output_type="int64", name=None):  # noqa: A002 - Te
     >>> argmax([[1.0, 5.0], [7.0, 2.0]], axis=1).numpy()
     array([1, 0])
     """
-    values = np.asarray(convert_to_tensor(input))
-    return Tensor(np.argmax(values, axis=0 if axis is None else axis).astype(output_type))
+    return _arg_extreme(ops.argmax, "argmax", input, axis, output_type)
+
+
+def argmin(input, axis=None, output_type="int64", name=None):  # noqa: A002 - TensorFlow's name
+    """Index of the smallest value along `axis` (None means axis 0). Not differentiable."""
+    return _arg_extreme(ops.argmin, "argmin", input, axis, output_type)
+
+
+
+
+__getattr__ = _attribute_error(__name__, "tf.math")

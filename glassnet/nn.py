@@ -12,8 +12,11 @@ array([[0.5, 0.5]], dtype=float32)
 """
 import numpy as np
 
+from glassnet import tensor_args as args
+from glassnet.array_ops import top_k  # noqa: F401 - tf.nn.top_k is tf.math.top_k
 from glassnet.autodiff import convert_to_tensor, ops
 from glassnet.keras import activations
+from glassnet.missing import attribute_error as _attribute_error
 from glassnet.keras.losses import targets
 
 sigmoid = activations.sigmoid
@@ -139,6 +142,9 @@ def l2_normalize(x, axis=None, epsilon=1e-12, name=None):
     array([0.6, 0.8], dtype=float32)
     """
     x = convert_to_tensor(x)
-    axis = tuple(axis) if isinstance(axis, list) else axis
+    axis = args.axis("axis", axis, x.ndim, "l2_normalize")
     square_sum = ops.sum(ops.square(x), axis=axis, keepdims=True)
     return x / ops.sqrt(ops.maximum(square_sum, epsilon))
+
+
+__getattr__ = _attribute_error(__name__, "tf.nn")

@@ -9,7 +9,6 @@ import random as _python_random
 
 import numpy as np
 
-from glassnet import backend
 from glassnet.keras import validation as check
 
 _generator = np.random.default_rng()
@@ -38,17 +37,39 @@ def set_seed(seed):
     _python_random.seed(int(seed))
 
 
-def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
-    """Samples from a normal distribution, as ``tf.random.normal``."""
+def _rng(seed):
+    return _generator if seed is None else np.random.default_rng(check.integer("seed", seed, minimum=0))
+
+
+def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, name=None):
+    """Samples from a normal distribution, as ``tf.random.normal`` (float32 unless `dtype`)."""
+    from glassnet import tensor_args as args
     from glassnet.autodiff import Tensor
 
-    rng = _generator if seed is None else np.random.default_rng(check.integer("seed", seed, minimum=0))
-    return Tensor(rng.normal(mean, stddev, size=tuple(shape)).astype(backend.standardize_dtype(dtype)))
+    shape, dtype = args.shape("shape", shape, "normal"), args.dtype("dtype", dtype)
+    if dtype.kind != "f":
+        check.fail("dtype", dtype, "a float dtype", "normal")
+    return Tensor(_rng(seed).normal(mean, stddev, size=shape).astype(dtype))
 
 
-def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
-    """Samples from a uniform distribution on [minval, maxval), as ``tf.random.uniform``."""
+def uniform(shape, minval=0, maxval=None, dtype=None, seed=None, name=None):
+    """Samples from a uniform distribution on [minval, maxval), as ``tf.random.uniform``.
+
+    Floats (float32 unless `dtype`) default to [0, 1); an integer `dtype` draws integers
+    and needs `maxval`, as in TensorFlow.
+    """
+    from glassnet import tensor_args as args
     from glassnet.autodiff import Tensor
 
-    rng = _generator if seed is None else np.random.default_rng(check.integer("seed", seed, minimum=0))
-    return Tensor(rng.uniform(minval, maxval, size=tuple(shape)).astype(backend.standardize_dtype(dtype)))
+    shape, dtype = args.shape("shape", shape, "uniform"), args.dtype("dtype", dtype)
+    if dtype.kind in "iu":
+        if maxval is None:
+            check.fail("maxval", maxval, "an upper bound: an integer dtype needs one", "uniform")
+        return Tensor(_rng(seed).integers(minval, maxval, size=shape).astype(dtype))
+    return Tensor(_rng(seed).uniform(minval, 1.0 if maxval is None else maxval, size=shape).astype(dtype))
+
+
+def __getattr__(name):
+    from glassnet.missing import attribute_error
+
+    return attribute_error(__name__, "tf.random")(name)

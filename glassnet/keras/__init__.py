@@ -5,8 +5,9 @@ from glassnet.keras import (
 )
 from glassnet.keras.layers import Input
 from glassnet.keras.models import Model, Sequential
+from glassnet.keras import ops  # noqa: E402, I001 - last: its ops build on the modules above
 
 __all__ = [
     "Input", "Model", "Sequential", "activations", "backend", "callbacks", "constraints", "initializers", "layers",
-    "losses", "metrics", "models", "optimizers", "regularizers", "saving", "utils",
+    "losses", "metrics", "models", "ops", "optimizers", "regularizers", "saving", "utils",
 ]

@@ -52,3 +52,17 @@ def min(a, *, axis=None, keepdims=False):  # noqa: A001 - as tf.reduce_min
     from glassnet.autodiff.ops.arithmetic import negative
 
     return negative(max(negative(a), axis=axis, keepdims=keepdims))
+
+
+@primitive
+def logsumexp(a, *, axis=None, keepdims=False):
+    """``log(sum(exp(a)))`` over `axis`, shifted by the maximum so exp cannot overflow."""
+    a = np.asarray(a)
+    top = np.max(a, axis=axis, keepdims=True)
+    top = np.where(np.isfinite(top), top, 0)  # all -inf (or an inf): no shift
+    out = np.log(np.sum(np.exp(a - top), axis=axis, keepdims=True)) + top
+
+    def backward(g):
+        return _expand_back(g, a.shape, axis, keepdims) * np.exp(a - out)  # the softmax
+
+    return (out if keepdims else np.squeeze(out, axis=axis)), backward

@@ -1,0 +1,26 @@
+"""Keras 3's neural-network ops: activations and one_hot."""
+from glassnet import array_ops
+from glassnet.keras import activations
+
+sigmoid = activations.sigmoid
+softmax = activations.softmax
+log_softmax = activations.log_softmax
+softplus = activations.softplus
+tanh = activations.tanh
+
+
+def relu(x):
+    return activations.relu(x)
+
+
+def gelu(x, approximate=True):
+    return activations.gelu(x, approximate=approximate)
+
+
+def silu(x):
+    return activations.silu(x)
+
+
+def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
+    """float32 one-hot rows (Keras's floatx); an index outside [0, num_classes) gives zeros."""
+    return array_ops.one_hot(x, num_classes, axis=axis, dtype=dtype)

@@ -176,8 +176,7 @@ def test_keras_h5_optimizer_options_restore_in_glassnet(tmp_path, optimizer):
         assert_close(a, k, family="fit", what=f"weight {index} resumed from Keras's .h5 ({optimizer})")
 
 
-@pytest.mark.parametrize("filename", ["keras2_legacy_adam.h5", "keras2_new_adam_normalization.h5",
-                                      "keras2_adam_decay.h5"])
+@pytest.mark.parametrize("filename", ["keras2_legacy_adam.h5", "keras2_adam_decay.h5"])
 def test_keras_reads_the_hand_made_keras2_fixtures_as_glassnet_does(filename):
     # The fixtures are made by hand to tf.keras 2's layout: Keras 3's own legacy loader (its
     # reader of Keras 2 files) must read them, into the model glassnet reads.

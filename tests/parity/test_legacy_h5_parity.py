@@ -201,7 +201,8 @@ def test_keras_reads_the_hand_made_keras2_fixtures_as_glassnet_does(filename):
 
 
 @pytest.mark.parametrize("case", ["lunar_lander_adam", "normalization_sgd", "string_loss_accuracy", "lab_uncompiled",
-                                  "no_optimizer"])
+                                  "no_optimizer", "optimizer_adamw", "optimizer_adam_amsgrad", "optimizer_adagrad",
+                                  "optimizer_rmsprop_centered_momentum", "optimizer_adam_ema"])
 def test_keras_reads_the_real_tf_keras_files_into_the_model_glassnet_reads(case):
     # Written by tf_keras 2.21 (make_tf_keras_fixtures.py). compile=False: Keras 3.15.1 cannot
     # compile two of them (next test); glassnet's compile settings are tested in test_legacy_h5_tf_keras.py.

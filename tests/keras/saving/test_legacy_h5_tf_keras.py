@@ -23,7 +23,11 @@ h5py = pytest.importorskip("h5py")
 
 TESTS = pathlib.Path(__file__).parents[2]
 FIXTURES = TESTS / "fixtures" / "legacy_h5"
-CASES = ["lunar_lander_adam", "normalization_sgd", "string_loss_accuracy", "lab_uncompiled", "no_optimizer"]
+# One file per glassnet optimizer and per option that adds slots (amsgrad, centered, momentum, use_ema).
+OPTIMIZER_CASES = ["optimizer_adamw", "optimizer_adam_amsgrad", "optimizer_adagrad",
+                   "optimizer_rmsprop_centered_momentum", "optimizer_adam_ema"]
+CASES = ["lunar_lander_adam", "normalization_sgd", "string_loss_accuracy", "lab_uncompiled", "no_optimizer",
+         *OPTIMIZER_CASES]
 _spec = importlib.util.spec_from_file_location("parity_tools_for_tf_keras", TESTS / "parity" / "parity_tools.py")
 parity_tools = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(parity_tools)
@@ -156,6 +160,18 @@ def test_rmsprop_string_loss_and_accuracy_come_back_and_accuracy_is_the_sparse_o
     assert results["accuracy"] == pytest.approx(np.mean(expected["predictions"].argmax(axis=1) == expected["y"]))
 
 
+@pytest.mark.parametrize("case", ["lunar_lander_adam", "normalization_sgd", "string_loss_accuracy", *OPTIMIZER_CASES])
+def test_every_optimizer_hyperparameter_is_the_files(case):
+    # All of tf_keras's options but how it ran (jit_compile, is_legacy_optimizer), which glassnet drops.
+    model = _load(case)
+    _, training = _file_config(case)
+    saved = dict(training["optimizer_config"]["config"])
+    assert saved.pop("jit_compile") is False and saved.pop("is_legacy_optimizer") is False
+    assert training["optimizer_config"]["class_name"] == f"Custom>{type(model.optimizer).__name__}"
+    config = model.optimizer.get_config()
+    assert {key: config[key] for key in saved} == pytest.approx(saved)
+
+
 @pytest.mark.parametrize("case", ["lab_uncompiled", "no_optimizer"])
 def test_a_model_saved_uncompiled_or_without_its_optimizer_loads_uncompiled(case):
     _, training = _file_config(case)
@@ -167,26 +183,26 @@ def test_a_model_saved_uncompiled_or_without_its_optimizer_loads_uncompiled(case
 
 
 # --- optimizer state and training on ---------------------------------------------------------------
-@pytest.mark.parametrize("case", ["lunar_lander_adam", "normalization_sgd", "string_loss_accuracy"])
+@pytest.mark.parametrize("case", ["lunar_lander_adam", "normalization_sgd", "string_loss_accuracy", *OPTIMIZER_CASES])
 def test_the_optimizer_state_is_tf_keras_state_slot_for_slot(case):
-    # tf_keras names a slot "<optimizer>/<m|v|velocity>/<layer>/<weight>:0", glassnet
-    # "<model>_<layer>_<weight>_<momentum|velocity>": every one is matched and bit-equal.
+    # tf_keras names a slot "<optimizer>/<m|v|vhat|velocity|...>/<layer>/<weight>:0", glassnet
+    # "<model>_<layer>_<weight>_<momentum|velocity|velocity_hat|...>": every one is matched and bit-equal.
     model = _load(case)
     stored = _stored_optimizer(case)
     assert model.optimizer.iterations.numpy() == stored.pop("iteration:0") > 0
-    slot_names = {"m": "momentum", "v": "velocity"}
+    slot_names = {"m": "momentum", "v": "velocity", "vhat": "velocity_hat"}
     for name, value in stored.items():
         _, slot, weight = name.split("/", 2)
         layer_name, weight_name = weight[:-len(":0")].split("/")
         wanted = f"{model.name}_{layer_name}_{weight_name}_{slot_names.get(slot, slot)}"
         [variable] = [v for v in model.optimizer.variables if v.name == wanted]
         np.testing.assert_array_equal(variable.numpy(), value, err_msg=name)
-    lr = json.loads(h5py.File(_path(case), "r").attrs["training_config"])["optimizer_config"]["config"]["learning_rate"]
-    assert model.optimizer.learning_rate.numpy() == np.float32(lr)
+    _, training = _file_config(case)
+    assert model.optimizer.learning_rate.numpy() == np.float32(training["optimizer_config"]["config"]["learning_rate"])
     assert len(model.optimizer.variables) == len(_stored_optimizer(case)) + 1  # + glassnet's learning_rate
 
 
-@pytest.mark.parametrize("case", ["lunar_lander_adam", "string_loss_accuracy"])
+@pytest.mark.parametrize("case", ["lunar_lander_adam", "string_loss_accuracy", *OPTIMIZER_CASES])
 def test_training_resumes_as_it_did_in_tf_keras(case):
     model = _load(case)
     expected = _expected(case)

@@ -240,6 +240,63 @@ def test_a_tf_keras_optimizer_state_that_does_not_fit_is_skipped_with_keras_warn
                               what="weights load even when the optimizer state does not")
 
 
+def _with_optimizer_weights(tmp_path, case, change):
+    """A copy of the `case` file whose optimizer_weights group `change(group, names)` altered."""
+    path = tmp_path / "copy.h5"
+    shutil.copyfile(_path(case), path)
+    with h5py.File(path, "r+") as file:
+        group = file["optimizer_weights"]
+        names = [name.decode() if isinstance(name, bytes) else name for name in group.attrs["weight_names"]]
+        group.attrs["weight_names"] = change(group, names)
+    return path
+
+
+def test_the_state_is_matched_by_name_not_by_order(tmp_path):
+    # tf_keras orders amsgrad's vhat slots and RMSprop's momentum/average_gradient slots after all
+    # the others; glassnet matches by name, so any order of the file's slot names gives one state.
+    case = "optimizer_rmsprop_centered_momentum"
+    order = np.random.default_rng(0).permutation(12) + 1
+    path = _with_optimizer_weights(tmp_path, case, lambda group, names: [names[0]] + [names[i] for i in order])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        shuffled = models.load_model(path)
+    for a, b in zip(shuffled.optimizer.variables, _load(case).optimizer.variables, strict=True):
+        np.testing.assert_array_equal(a.numpy(), b.numpy(), err_msg=a.path)
+
+
+def _rotated(group, names):
+    return names[1:] + names[:1]
+
+
+def _wrong_shape(group, names):
+    del group["Adam/m/dense/kernel:0"]
+    group["Adam/m/dense/kernel:0"] = np.zeros(4, "float32")
+    return names
+
+
+def _extra(name):
+    def change(group, names):
+        group[name] = np.zeros(4, "float32")
+        return names + [name]
+    return change
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (_rotated, "written by Keras 2.21.0, whose optimizer variables are laid out differently.*freshly initialized"),
+    (_wrong_shape, r"'Adam/m/dense/kernel:0' has shape \(4,\); the optimizer variable "
+                   r"'Adam/sequential_dense_kernel_momentum' has shape \(3, 4\)"),
+    (_extra("Adam/unknown/dense/bias:0"), r"the optimizer has no variable for the file's \['Adam/unknown/dense/bias"),
+    (_extra("Adam/m/absent/bias:0"), "the file's slot 'Adam/m/absent/bias:0' is for a weight the model does not have"),
+    (lambda group, names: names + names[1:2], "two of the file's slots .* are for the same glassnet slot"),
+])
+def test_a_tf_keras_state_that_names_other_slots_is_skipped_with_a_warning(tmp_path, change, message):
+    path = _with_optimizer_weights(tmp_path, "optimizer_adam_amsgrad", change)
+    with pytest.warns(UserWarning, match=message):
+        model = models.load_model(path)
+    assert model.optimizer.iterations.numpy() == 0
+    assert all(not np.any(v.numpy()) for v in model.optimizer.variables if v.name != "learning_rate")
+
+
 def test_loading_the_tf_keras_files_imports_no_tensorflow():
     code = ("import sys; from glassnet.keras import models\n"
             f"for case in {CASES!r}: models.load_model({str(FIXTURES)!r} + '/tfk2_' + case + '.h5')\n"

@@ -2,11 +2,13 @@
 
 glassnet writes it as Keras 3.15.1 does (Keras 3 opens it; tf.keras 2 does not read Keras 3's
 configs, from Keras or from glassnet) and reads the files Keras 3 and Keras 2 (tf.keras) write:
-architecture, weights, compile settings and, for files written by Keras 3 or glassnet, the
-optimizer's state, so that training resumes exactly. Keras 2's optimizer state is not restored
-(its slots are ordered and named otherwise; Keras 3 cannot use them either): such a model loads
-compiled, with a fresh optimizer and a warning.
-The layout is in legacy_h5_file.py, the configs in legacy_h5_config.py.
+architecture, weights, compile settings and the optimizer's state, so that training resumes as
+it would have in Keras: Keras 3's and glassnet's in order, tf_keras 2.11+'s by name (checked with
+files written by tf_keras 2.21). The state of TF <= 2.10's optimizers is not restored (another
+layout, never checked against a real file): such a model loads compiled, with a fresh optimizer
+and a warning, as Keras 3 does.
+The layout is in legacy_h5_file.py, the configs in legacy_h5_config.py, the matching of tf_keras's
+optimizer state in legacy_h5_keras2_optimizer.py.
 
 Loading runs no code from the file: JSON and HDF5 only; classes come from glassnet's table, the
 registry or ``custom_objects``. Every weight is checked (count and shape) before the model is
@@ -18,7 +20,8 @@ import json
 import os
 import warnings
 
-from glassnet.keras.saving import atomic, h5, legacy_h5_config, legacy_h5_file, object_registration, serialization_lib
+from glassnet.keras.saving import (atomic, h5, legacy_h5_config, legacy_h5_file, legacy_h5_keras2_optimizer,
+                                   object_registration, serialization_lib)
 
 BACKEND = "numpy"  # what glassnet computes with; Keras records its backend here and reads nothing from it
 _LARGEST_CONFIG = 64 << 20  # characters: larger than any model's config
@@ -99,11 +102,13 @@ def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 - Ker
         keras_version, model_config, compile_config = _configs(file, path, compile)
         with object_registration.CustomObjectScope(custom_objects or {}):
             model = serialization_lib.deserialize_keras_object(model_config, custom_objects)
-            for variable, value in _weight_assignments(file, model, path):
+            assignments = _weight_assignments(file, model, path)
+            for variable, _, value in assignments:
                 variable.assign(value)
             if compile_config is not None:
                 model.compile_from_config(compile_config)
-                _restore_optimizer(file, path, model.optimizer, keras_version)
+                weights_by_name = {name: variable for variable, name, _ in assignments}
+                _restore_optimizer(file, path, model.optimizer, keras_version, weights_by_name)
     return model
 
 
@@ -133,7 +138,7 @@ def _json_attribute(file, name, path):
 
 
 def _weight_assignments(file, model, path):
-    """``[(variable, value)]`` for every layer weight, all checked before any is assigned."""
+    """``[(variable, name in the file, value)]`` for every layer weight, all checked before any is assigned."""
     with legacy_h5_file.reading(path, "model_weights"):
         weights_group = legacy_h5_file.group(file, "model_weights")
         saved = [(name, legacy_h5_file.datasets(group, legacy_h5_file.names_attribute(group, "weight_names")))
@@ -178,26 +183,25 @@ def _checked(variables, found, label):
                 f"Shape mismatch in {label} for weight {variable.path}: the weight expects shape "
                 f"{tuple(variable.shape)}; the file's {name!r} has shape {tuple(dataset.shape)}."
             )
-        pairs.append((variable, dataset[()]))
+        pairs.append((variable, name, dataset[()]))
     return pairs
 
 
-def _restore_optimizer(file, path, optimizer, keras_version):
-    """Set the optimizer's variables from the file, in order, as Keras's ``set_weights`` does.
+def _restore_optimizer(file, path, optimizer, keras_version, weights_by_name):
+    """Set the optimizer's variables from the file: in order, as Keras's ``set_weights`` does, for
+    Keras 3's files; by name for tf_keras 2.11+'s (legacy_h5_keras2_optimizer.py).
 
-    Keras 2 files are skipped with a warning: tf.keras 2 ordered and named its slots differently
-    (Keras 3 cannot use them either); so are files whose variables do not match the optimizer's in
-    count or shape (Keras warns and starts afresh too).
+    Other Keras 2 files (TF <= 2.10's optimizers) are skipped with a warning, and so are files whose
+    variables do not match the optimizer's (Keras warns and starts afresh too).
     """
     if optimizer is None or "optimizer_weights" not in file:
-        return
-    if not keras_version.startswith("3."):
-        warnings.warn(f"The optimizer state in this file was written by Keras {keras_version}, whose optimizer "
-                      f"variables are laid out differently. {_OPTIMIZER_NOT_RESTORED}", stacklevel=_user_stacklevel())
         return
     with legacy_h5_file.reading(path, "optimizer_weights"):
         group = legacy_h5_file.group(file, "optimizer_weights")
         saved = legacy_h5_file.datasets(group, legacy_h5_file.names_attribute(group, "weight_names"))
+        if not keras_version.startswith("3."):
+            _restore_keras2_optimizer(optimizer, saved, keras_version, weights_by_name)
+            return
         variables = optimizer.variables
         if len(saved) < len(variables) and len(saved) == _unbuilt_count(optimizer):
             variables = variables[:len(saved)]  # saved before its first step: no slots yet, nothing to restore in them
@@ -209,6 +213,20 @@ def _restore_optimizer(file, path, optimizer, keras_version):
             return
         values = [dataset[()] for _, dataset in saved]
     for variable, value in zip(variables, values):
+        variable.assign(value)
+
+
+def _restore_keras2_optimizer(optimizer, saved, keras_version, weights_by_name):
+    if not legacy_h5_keras2_optimizer.is_keras2_layout([name for name, _ in saved]):
+        warnings.warn(f"The optimizer state in this file was written by Keras {keras_version}, whose optimizer "
+                      f"variables are laid out differently. {_OPTIMIZER_NOT_RESTORED}", stacklevel=_user_stacklevel())
+        return
+    pairs, reason = legacy_h5_keras2_optimizer.assignments(optimizer, saved, weights_by_name)
+    if pairs is None:
+        warnings.warn(f"{_OPTIMIZER_NOT_RESTORED} (The file was written by Keras {keras_version}: {reason}.)",
+                      stacklevel=_user_stacklevel())
+        return
+    for variable, value in pairs:
         variable.assign(value)
 
 

@@ -166,9 +166,20 @@ def _compile_value(value, module):
     inner = value["config"]
     if value["class_name"] == "MeanMetricWrapper" and isinstance(inner, dict) and isinstance(inner.get("fn"), str):
         return _wrapped_metric_name(inner)
-    if module == "keras.losses" and isinstance(inner, dict) and inner.get("reduction") == "auto":
-        inner = {**inner, "reduction": "sum_over_batch_size"}  # Keras 2's "auto" is this outside tf.distribute
+    if module == "keras.losses" and isinstance(inner, dict):
+        inner = _keras2_loss_options(value["class_name"], inner)
     return {"module": module, "class_name": value["class_name"], "config": inner, "registered_name": None}
+
+
+def _keras2_loss_options(class_name, config):
+    """A loss object's config as tf_keras 2 wrote it, in Keras 3's words."""
+    if config.get("reduction") == "auto":
+        config = {**config, "reduction": "sum_over_batch_size"}  # Keras 2's "auto" is this outside tf.distribute
+    built_in = class_name in serialization_lib.builtin_tables()["keras.losses"]
+    if "fn" in config and built_in and class_name not in ("Loss", "LossFunctionWrapper"):
+        # tf_keras 2.13+ writes the function a built-in loss class wraps; the class alone names it.
+        config = {key: item for key, item in config.items() if key != "fn"}
+    return config
 
 
 def _wrapped_metric_name(config):

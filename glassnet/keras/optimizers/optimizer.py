@@ -186,6 +186,29 @@ class Optimizer(SlotsMixin, AveragingMixin, AtomicStepMixin):
         self.apply(grads, variables)
         return self._iterations
 
+    def minimize(self, loss, var_list, tape=None):
+        """One step down `loss` (tf.keras 2's ``minimize``): its gradients with respect to
+        `var_list`, then :meth:`apply_gradients`.
+
+        Args:
+            loss: a function of no arguments returning the loss (computed here, on a tape), or
+                a loss Tensor computed under `tape`.
+            var_list: the Variables to update (or a function returning them, as tf.keras 2 takes).
+            tape: the GradientTape that recorded a Tensor `loss`.
+
+        Returns the ``iterations`` Variable.
+        """
+        from glassnet.autodiff import GradientTape  # the tape module imports optimizers' helpers: import late
+        if callable(loss):
+            with GradientTape() as tape:
+                loss = loss()
+        elif tape is None:
+            raise ValueError("`tape` is required when a Tensor is passed as `loss` to minimize(): pass the "
+                             "GradientTape that computed it, or pass `loss` as a function of no arguments.")
+        variables = list(var_list() if callable(var_list) else var_list)
+        grads = tape.gradient(loss, variables)
+        return self.apply_gradients(zip(grads, variables))
+
     def apply(self, grads, trainable_variables=None):
         """Update `trainable_variables` in place from `grads` (Tensors or ndarrays, same order).
 

@@ -422,3 +422,17 @@ def test_public_paths_are_the_same_objects():
     from glassnet.keras.optimizers import schedules as public_schedules
     from glassnet.keras.optimizers.adam import Adam
     assert optimizers.Adam is Adam and public_schedules is schedules
+
+
+def test_minimize_takes_a_loss_function_or_a_tensor_with_its_tape():
+    import glassnet
+    w = glassnet.Variable(np.array([3.0, -1.0], dtype="float32"))
+    opt = optimizers.SGD(learning_rate=0.1)
+    opt.minimize(lambda: glassnet.reduce_sum(w * w), [w])  # d/dw sum(w^2) = 2w
+    np.testing.assert_allclose(w.numpy(), [3.0 - 0.1 * 6.0, -1.0 + 0.1 * 2.0], rtol=1e-6)
+    with glassnet.GradientTape() as tape:
+        loss = glassnet.reduce_sum(w * w)
+    assert int(opt.minimize(loss, lambda: [w], tape=tape).numpy()) == 2
+    np.testing.assert_allclose(w.numpy(), [2.4 * 0.8, -0.8 * 0.8], rtol=1e-6)
+    with pytest.raises(ValueError, match="`tape` is required"):
+        opt.minimize(loss, [w])

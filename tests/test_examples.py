@@ -69,3 +69,18 @@ def test_each_example_runs_from_the_command_line(arguments, last_words):
                           text=True, timeout=120, env={"PYTHONPATH": str(ROOT), "PATH": ""})
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1].startswith(last_words)
+
+
+def test_collaborative_filtering_learns_the_unrated_entries(capsys):
+    costs, rmse, baseline = _example("collaborative_filtering").main(iterations=150)
+    output = capsys.readouterr().out
+    assert costs[-1] < costs[0] / 20  # the lab's cost falls by more than 20 times
+    assert rmse < 0.75 * baseline  # and the held-out ratings are better than each movie's mean
+    assert "for user 0: predicted" in output
+
+
+def test_q_learning_approaches_the_known_q_values(capsys):
+    learned, optimal = _example("q_learning").main(updates=1500)
+    assert np.max(np.abs(learned - optimal)) < 0.05
+    assert (learned.argmax(axis=1) == 1).all()  # the greedy policy walks right, to the goal
+    assert "largest error of Q against Q*" in capsys.readouterr().out

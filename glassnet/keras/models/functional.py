@@ -27,7 +27,8 @@ class Functional(Model):
     """
 
     _untracked_attributes = Model._untracked_attributes | {
-        "inputs", "outputs", "_inputs_struct", "_outputs_struct", "_graph_nodes", "_all_nodes", "output_names"}
+        "inputs", "outputs", "_inputs_struct", "_outputs_struct", "_graph_nodes", "_all_nodes", "_node_depths",
+        "output_names"}
 
     def __init__(self, inputs, outputs, name=None, trainable=True, **kwargs):
         Layer.__init__(self, name=name, trainable=trainable, **kwargs)
@@ -39,8 +40,8 @@ class Functional(Model):
                                      f"including invalid value {x} of type {type(x)}")
         self._inputs_struct, self._outputs_struct = inputs, outputs
         self.inputs, self.outputs = flatten(inputs), flatten(outputs)
-        nodes, layers = graph.map_graph(self.inputs, self.outputs)
-        self._all_nodes = nodes
+        nodes, layers, depths = graph.map_graph(self.inputs, self.outputs)
+        self._all_nodes, self._node_depths = nodes, depths
         self._graph_nodes = [node for node in nodes if not node.is_input]
         self._graph_layers = layers  # tracked: the model's weights are its layers', in this order
         self.output_names = [x._keras_history[0].name for x in self.outputs]
@@ -154,6 +155,16 @@ class Functional(Model):
     @property
     def output_shape(self):
         return _unpack_singleton(map_structure(lambda x: tuple(x.shape), self.outputs))
+
+    def _is_sequential_like(self):
+        """Keras's test for the summary's plain layout: one node per depth, each with at most one
+        input, and no layer called twice inside the model."""
+        per_depth = {}
+        for node, depth in self._node_depths.items():
+            per_depth.setdefault(depth, []).append(node)
+        if any(len(group) > 1 or len(group[0].input_tensors) > 1 for group in per_depth.values()):
+            return False
+        return all(sum(1 for node in self._all_nodes if node.layer is layer) <= 1 for layer in self.layers)
 
     def get_config(self):
         from glassnet.keras.models import functional_config

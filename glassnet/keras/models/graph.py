@@ -8,8 +8,9 @@ from glassnet.keras.models.node import node_of
 
 
 def map_graph(inputs, outputs):
-    """``(nodes, layers)`` for the flat lists `inputs` and `outputs` of KerasTensors: the nodes in
-    an order that runs (every node after those making its inputs) and the layers in Keras's order.
+    """``(nodes, layers, depths)`` for the flat lists `inputs` and `outputs` of KerasTensors: the nodes in
+    an order that runs (every node after those making its inputs), the layers in Keras's order, and
+    ``{node: depth}``.
     Raises Keras's errors for a graph that does not connect the outputs to the inputs."""
     ordered, first_seen = _walk(inputs, outputs)
     in_graph = set(ordered)
@@ -26,13 +27,13 @@ def map_graph(inputs, outputs):
             layer_depth[node.layer], first_seen[node.layer], node_depth[node] = 0, -1, 0
     layers = sorted(layer_depth, key=lambda layer: (-layer_depth[layer], first_seen[layer]))
     nodes = sorted(node_depth, key=lambda node: -node_depth[node])
-    _check_connected(inputs, nodes)
+    _check_connected(inputs, outputs, nodes)
     names = [layer.name for layer in layers]
     for name in names:
         if names.count(name) != 1:
             raise ValueError(f'The name "{name}" is used {names.count(name)} times in the model. '
                              "All operation names should be unique.")
-    return nodes, layers
+    return nodes, layers, node_depth
 
 
 def _walk(inputs, outputs):
@@ -64,15 +65,14 @@ def _walk(inputs, outputs):
     return ordered, first_seen
 
 
-def _check_connected(inputs, nodes):
+def _check_connected(inputs, outputs, nodes):
+    """Keras's error for an output that the inputs do not lead to (an Input not among `inputs`)."""
     computable = {id(x) for x in inputs}
-    reached = []
     for node in nodes:
-        for tensor in node.input_tensors:
-            if id(tensor) not in computable:
-                raise ValueError(
-                    f"Graph disconnected: cannot find parent for tensor {tensor} at operation '{node.layer.name}'. "
-                    f"The following previous operations were accessed without issue: {reached}")
-            reached.append(node.layer.name)
-        computable.update(id(x) for x in node.output_tensors)
-
+        if not node.is_input and all(id(tensor) in computable for tensor in node.input_tensors):
+            computable.update(id(x) for x in node.output_tensors)
+    for position, tensor in enumerate(outputs):
+        if id(tensor) not in computable:
+            path = str(position) if len(outputs) > 1 else ""
+            raise ValueError(f"Output with path `{path}` is not connected to `inputs`: {tensor} needs an Input that "
+                             f"is not among the model's inputs {[x.name for x in inputs]}.")

@@ -30,6 +30,94 @@ def _column_widths(line_length, columns, positions=None):
     return [first, line_length - first - last - 4, last]
 
 
+def _rich_widths(line_length, positions):
+    """Keras's functional layout: columns ending at `positions` of the line, then shrunk to fit the
+    borders as its table renderer (rich) does, the excess taken from each column in turn."""
+    ends = [int(p * line_length) if p <= 1 else int(p) for p in positions]
+    widths = [end - start for start, end in zip([0] + ends[:-1], ends)]
+    if any(width < 4 for width in widths):
+        raise ValueError(f"Insufficient console width to print summary. Received: positions={positions!r}")
+    excess = sum(widths) + len(widths) + 1 - line_length
+    remaining, shares = excess, len(widths)
+    for i, width in enumerate(widths):
+        taken = min(width, round(remaining / shares)) if excess > 0 else 0
+        widths[i] = width - taken
+        remaining -= taken
+        shares -= 1
+    return widths
+
+
+def _wrap(text, width):
+    """`text` broken into lines of at most `width` characters at spaces (long words folded), as rich does."""
+    lines, line = [], ""
+    for word in text.split(" "):
+        while len(word) > width:
+            if line:
+                lines.append(line)
+                line = ""
+            lines.append(word[:width])
+            word = word[width:]
+        candidate = f"{line} {word}" if line else word
+        if len(candidate) <= width:
+            line = candidate
+        else:
+            lines.append(line)
+            line = word
+    lines.append(line)
+    return lines
+
+
+def _wrapped_rows(cells, widths, align_right, bar):
+    columns = [_wrap(cell, width - 2) for cell, width in zip(cells, widths)]
+    height = max(len(column) for column in columns)
+    rows = []
+    for index in range(height):
+        parts = [(column[index] if index < len(column) else "") for column in columns]
+        rows.append(bar + bar.join(" " + (text.rjust(width - 2) if right else text.ljust(width - 2)) + " "
+                                   for text, width, right in zip(parts, widths, align_right)) + bar)
+    return rows
+
+
+def _connections(model, layer):
+    """Keras's "Connected to": each input of each of the layer's calls in `model`, as
+    ``name[node index][tensor index]``; ``-`` for an input layer."""
+    own = {id(node) for node in model._all_nodes}
+    names = []
+    for node in layer.__dict__.get("_inbound_nodes", []):
+        if id(node) in own:
+            for tensor in node.input_tensors:
+                source, index, position = tensor._keras_history
+                names.append(f"{source.name}[{index}][{position}]")
+    return ", ".join(names) or "-"
+
+
+def connected_summary_text(model, line_length=None, show_trainable=False, positions=None, layer_range=None):
+    """Keras 3's summary of a functional model that is not a plain chain: a "Connected to" column."""
+    default = 108 + (12 if show_trainable else 0)
+    line_length = line_length or min(default, shutil.get_terminal_size((80, 24)).columns - 4)
+    header = [*_HEADER, "Connected to"]
+    positions = positions or [0.3, 0.56, 0.74, 1.0]
+    if show_trainable:
+        positions = [p * 0.90 for p in positions] + [1.0]
+        header.append("Trainable")
+    widths = _rich_widths(line_length, positions)
+    right = [False, False, True, False, False]
+    lines = [f'Model: "{model.name}"', _rule(widths, "┏", "━", "┳", "┓"),
+             *_wrapped_rows(header, widths, right, "┃"), _rule(widths, "┡", "━", "╇", "┩")]
+    first, last = layer_bounds(model.layers, layer_range)
+    layers = model.layers[first:last]
+    for i, (layer, row) in enumerate(zip(layers, _layer_rows(layers, False, False))):
+        row.append(_connections(model, layer))
+        if show_trainable:
+            row.append(("Y" if layer.trainable else "N") if layer.weights else "-")
+        lines.extend(_wrapped_rows(row, widths, right, "│"))
+        if i < len(layers) - 1:
+            lines.append(_rule(widths, "├", "─", "┼", "┤"))
+    lines.append(_rule(widths, "└", "─", "┴", "┘"))
+    lines.extend(_totals(model))
+    return "\n".join(lines)
+
+
 def _widths_at(line_length, columns, positions):
     if not isinstance(positions, (list, tuple)) or len(positions) != columns:
         raise ValueError(f"`positions` must be a list of {columns} column positions. Received: positions={positions!r}")
@@ -91,6 +179,8 @@ def _count(variables):
 def summary_text(model, line_length=None, show_trainable=False, positions=None, expand_nested=False,
                  layer_range=None):
     """The summary table as one string (Keras's arguments, see Model.summary)."""
+    if hasattr(model, "_is_sequential_like") and not model._is_sequential_like() and not expand_nested:
+        return connected_summary_text(model, line_length, show_trainable, positions, layer_range)
     line_length = line_length or min(88, shutil.get_terminal_size((80, 24)).columns - 4)
     header = list(_HEADER) + (["Trainable"] if show_trainable else [])
     widths = _column_widths(line_length, len(header), positions)

@@ -69,6 +69,8 @@ class InputArrays:
 def input_arrays(x, names, argument, dtype=None):
     """`x` (a list or tuple of arrays in the order of the model's inputs, or a dict keyed by their
     `names`) as checked InputArrays of one length."""
+    if isinstance(x, InputArrays):  # already checked (a validation split of checked arrays)
+        return x
     if isinstance(x, dict):
         missing = [name for name in names if name not in x]
         if missing:

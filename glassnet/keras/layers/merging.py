@@ -217,10 +217,11 @@ class Dot(Merge):
 
 
 def _l2_normalize(x, axis, epsilon=1e-7):
-    """Keras's ``normalize``: ``x * min(rsqrt(sum(x²)), 1/ε)``, written as ``x / sqrt(max(sum(x²), ε²))``
-    (the same values) from existing ops, since the op layer has no l2-normalize."""
+    """Keras's ``normalize``: ``x * min(rsqrt(sum(x²)), 1/ε)``, written as ``x * (1 / sqrt(max(sum(x²), ε²)))``
+    (the same values, and the same order of float32 roundings) from existing ops, since the op layer has
+    no l2-normalize or rsqrt."""
     square_sum = ops.sum(ops.square(x), axis=axis, keepdims=True)
-    return ops.divide(x, ops.sqrt(ops.maximum(square_sum, epsilon * epsilon)))
+    return ops.multiply(x, ops.divide(1.0, ops.sqrt(ops.maximum(square_sum, epsilon * epsilon))))
 
 
 def _shape_list(input_shape, owner):

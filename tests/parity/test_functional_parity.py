@@ -49,6 +49,22 @@ def _towers(module):
     return module.Model([user, item], module.layers.Dot(axes=1, normalize=True, name="cosine")([u, v]), name="cbf")
 
 
+def _skip_connection(module):
+    a, b = module.Input((3,), name="a"), module.Input((2,), name="b")
+    hidden = module.layers.Dense(4, name="hidden")(a)
+    merged = module.layers.Concatenate(name="merged")([hidden, b, module.layers.Dense(2, name="side")(hidden)])
+    return module.Model({"b": b, "a": a}, module.layers.Dense(1, name="out")(merged))
+
+
+@pytest.mark.parametrize("build", [lambda m: _two_input(m), lambda m: _towers(m), lambda m: _skip_connection(m)],
+                         ids=["two_input", "towers", "skip_connection"])
+def test_layers_and_inputs_in_keras_order(build):
+    theirs, mine = build(keras), build(glassnet.keras)
+    assert [layer.name for layer in mine.layers] == [layer.name for layer in theirs.layers]
+    assert [tensor.name for tensor in mine.inputs] == [tensor.name for tensor in theirs.inputs]
+    assert len(mine.weights) == len(theirs.weights)
+
+
 def _data(seed, model):
     rng = np.random.default_rng(seed)
     x = [rng.normal(size=(16, t.shape[1])).astype("float32") for t in model.inputs]

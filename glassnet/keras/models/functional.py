@@ -20,10 +20,10 @@ class Functional(Model):
     >>> from glassnet.keras.layers import Concatenate, Dense, Input
     >>> from glassnet.keras.models import Model
     >>> a, b = Input(shape=(3,), name="a"), Input(shape=(2,), name="b")
-    >>> merged = Concatenate()([Dense(4)(a), b])
-    >>> model = Model([a, b], Dense(1)(merged))
-    >>> [layer.name for layer in model.layers][:2]
-    ['a', 'b']
+    >>> merged = Concatenate(name="merged")([Dense(4, name="hidden")(a), b])
+    >>> model = Model([a, b], Dense(1, name="out")(merged))
+    >>> [layer.name for layer in model.layers]  # deepest first, as Keras lists them
+    ['a', 'hidden', 'b', 'merged', 'out']
     """
 
     _untracked_attributes = Model._untracked_attributes | {
@@ -165,6 +165,16 @@ class Functional(Model):
         if any(len(group) > 1 or len(group[0].input_tensors) > 1 for group in per_depth.values()):
             return False
         return all(sum(1 for node in self._all_nodes if node.layer is layer) <= 1 for layer in self.layers)
+
+    def explain(self, format="text"):  # noqa: A002 - the argument's name in the docs
+        """Model.explain for a functional model that is a plain chain; a graph with branches, merges or
+        shared layers is refused (the explanation is written for one layer after another)."""
+        if not self._is_sequential_like():
+            raise NotImplementedError(
+                f"explain() describes a chain of layers, one after another; model '{self.name}' is a graph with "
+                f"{len(self.inputs)} input(s), merges, branches or shared layers. Use summary() to see how its "
+                "layers connect.")
+        return super().explain(format=format)
 
     def get_config(self):
         from glassnet.keras.models import functional_config

@@ -243,3 +243,8 @@ def test_keras_file_round_trip(tmp_path):
     model.save(tmp_path / "m.keras")
     loaded = glassnet.keras.models.load_model(tmp_path / "m.keras")
     np.testing.assert_allclose(loaded.predict(data, verbose=0), model.predict(data, verbose=0), rtol=1e-6)
+
+
+def test_explain_refuses_a_graph_by_name():
+    with pytest.raises(NotImplementedError, match="model 'two' is a graph"):
+        _two_input_model().explain()

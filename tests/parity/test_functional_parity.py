@@ -104,11 +104,26 @@ def test_config_matches_keras_and_each_reads_the_other():
     assert [layer.name for layer in from_mine.layers] == [layer.name for layer in theirs.layers]
 
 
-def test_summary_text_matches_keras():
-    theirs, mine = _two_input(keras), _two_input(glassnet.keras)
+def _nested_tower(module):
+    a, b = module.Input((3,), name="a"), module.Input((2,), name="b")
+    layers = module.layers
+    tower = module.Sequential([module.Input((3,)), layers.Dense(4, name="t1"), layers.Dense(2, name="t2")],
+                              name="tower")
+    merged = module.layers.Concatenate(name="cat")([tower(a), b])
+    return module.Model([a, b], module.layers.Dense(1, name="out")(merged), name="nested")
+
+
+SUMMARIES = [(_two_input, {}), (_nested_tower, {"expand_nested": True}), (_nested_tower, {"show_trainable": True}),
+             (_two_input, {"positions": [0.25, 0.5, 0.7, 1.0]})]
+
+
+@pytest.mark.parametrize("build, options", SUMMARIES, ids=["plain", "expand_nested", "show_trainable", "positions"])
+def test_summary_text_matches_keras(build, options):
+    """At a line length within the 80-column console Keras renders to (wider tables are cropped by it)."""
+    theirs, mine = build(keras), build(glassnet.keras)
     text_theirs, text_mine = [], []
-    theirs.summary(line_length=76, print_fn=lambda line, **kwargs: text_theirs.append(line))
-    mine.summary(line_length=76, print_fn=text_mine.append)
+    theirs.summary(line_length=76, print_fn=lambda line, **kwargs: text_theirs.append(line), **options)
+    mine.summary(line_length=76, print_fn=text_mine.append, **options)
     assert "\n".join(text_mine).strip() == "\n".join(text_theirs).strip()
 
 

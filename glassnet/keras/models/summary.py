@@ -49,6 +49,8 @@ def _rich_widths(line_length, positions):
 
 def _wrap(text, width):
     """`text` broken into lines of at most `width` characters at spaces (long words folded), as rich does."""
+    if len(text) <= width:
+        return [text]  # as it is, leading spaces (a nested layer's indent) included
     lines, line = [], ""
     for word in text.split(" "):
         while len(word) > width:
@@ -67,15 +69,28 @@ def _wrap(text, width):
     return lines
 
 
-def _wrapped_rows(cells, widths, align_right, bar):
-    columns = [_wrap(cell, width - 2) for cell, width in zip(cells, widths)]
+def _wrapped_rows(cells, widths, alignments, bar, header=False):
+    """A table row, cells wrapped onto as many lines as the longest needs; header cells are cut
+    with an ellipsis instead (rich's header style). `alignments`: "left", "right" or "center"."""
+    if header:
+        columns = [[cell if len(cell) <= width - 2 else cell[:width - 3] + "…"] for cell, width in zip(cells, widths)]
+    else:
+        columns = [_wrap(cell, width - 2) for cell, width in zip(cells, widths)]
     height = max(len(column) for column in columns)
     rows = []
     for index in range(height):
         parts = [(column[index] if index < len(column) else "") for column in columns]
-        rows.append(bar + bar.join(" " + (text.rjust(width - 2) if right else text.ljust(width - 2)) + " "
-                                   for text, width, right in zip(parts, widths, align_right)) + bar)
+        rows.append(bar + bar.join(" " + _aligned(text, width - 2, alignment) + " "
+                                   for text, width, alignment in zip(parts, widths, alignments)) + bar)
     return rows
+
+
+def _aligned(text, width, alignment):
+    if alignment == "right":
+        return text.rjust(width)
+    if alignment == "center":
+        return text.center(width)
+    return text.ljust(width)
 
 
 def _connections(model, layer):
@@ -91,7 +106,16 @@ def _connections(model, layer):
     return ", ".join(names) or "-"
 
 
-def connected_summary_text(model, line_length=None, show_trainable=False, positions=None, layer_range=None):
+def _nested(layer, expand_nested, level=0):
+    """``(level, layer)`` for `layer` and, with `expand_nested`, every layer inside it, indented."""
+    yield level, layer
+    if expand_nested and getattr(layer, "layers", None):
+        for inner in layer.layers:
+            yield from _nested(inner, expand_nested, level + 1)
+
+
+def connected_summary_text(model, line_length=None, show_trainable=False, positions=None, layer_range=None,
+                           expand_nested=False):
     """Keras 3's summary of a functional model that is not a plain chain: a "Connected to" column."""
     default = 108 + (12 if show_trainable else 0)
     line_length = line_length or min(default, shutil.get_terminal_size((80, 24)).columns - 4)
@@ -101,17 +125,21 @@ def connected_summary_text(model, line_length=None, show_trainable=False, positi
         positions = [p * 0.90 for p in positions] + [1.0]
         header.append("Trainable")
     widths = _rich_widths(line_length, positions)
-    right = [False, False, True, False, False]
+    alignments = ["left", "left", "right", "left", "center"]
     lines = [f'Model: "{model.name}"', _rule(widths, "┏", "━", "┳", "┓"),
-             *_wrapped_rows(header, widths, right, "┃"), _rule(widths, "┡", "━", "╇", "┩")]
+             *_wrapped_rows(header, widths, alignments, "┃", header=True), _rule(widths, "┡", "━", "╇", "┩")]
     first, last = layer_bounds(model.layers, layer_range)
-    layers = model.layers[first:last]
-    for i, (layer, row) in enumerate(zip(layers, _layer_rows(layers, False, False))):
-        row.append(_connections(model, layer))
-        if show_trainable:
-            row.append(("Y" if layer.trainable else "N") if layer.weights else "-")
-        lines.extend(_wrapped_rows(row, widths, right, "│"))
-        if i < len(layers) - 1:
+    rows = []
+    for layer in model.layers[first:last]:
+        for level, inner in _nested(layer, expand_nested):
+            row = next(_layer_rows([inner], False, False, level))
+            row.append(_connections(model, inner) if level == 0 else "-")  # Keras: inner calls are not the model's
+            if show_trainable:
+                row.append(("Y" if inner.trainable else "N") if inner.weights else "-")
+            rows.append(row)
+    for i, row in enumerate(rows):
+        lines.extend(_wrapped_rows(row, widths, alignments, "│"))
+        if i < len(rows) - 1:
             lines.append(_rule(widths, "├", "─", "┼", "┤"))
     lines.append(_rule(widths, "└", "─", "┴", "┘"))
     lines.extend(_totals(model))
@@ -179,8 +207,8 @@ def _count(variables):
 def summary_text(model, line_length=None, show_trainable=False, positions=None, expand_nested=False,
                  layer_range=None):
     """The summary table as one string (Keras's arguments, see Model.summary)."""
-    if hasattr(model, "_is_sequential_like") and not model._is_sequential_like() and not expand_nested:
-        return connected_summary_text(model, line_length, show_trainable, positions, layer_range)
+    if hasattr(model, "_is_sequential_like") and not model._is_sequential_like():
+        return connected_summary_text(model, line_length, show_trainable, positions, layer_range, expand_nested)
     line_length = line_length or min(88, shutil.get_terminal_size((80, 24)).columns - 4)
     header = list(_HEADER) + (["Trainable"] if show_trainable else [])
     widths = _column_widths(line_length, len(header), positions)

@@ -152,3 +152,18 @@ def test_keras_files_both_ways(tmp_path, build):
     for loaded_weight, weight in zip(loaded.get_weights(), theirs.get_weights(), strict=True):
         np.testing.assert_array_equal(loaded_weight, weight)
     assert_close(loaded.predict(x, verbose=0), theirs.predict(x, verbose=0), family="fit", what="keras->glassnet")
+
+
+def test_legacy_h5_files_both_ways(tmp_path):
+    x, _ = _data(2, _two_input(keras))
+    mine = _two_input(glassnet.keras)
+    with pytest.warns(UserWarning):
+        mine.save(tmp_path / "mine.h5")
+    opened = keras.saving.load_model(tmp_path / "mine.h5")
+    assert_close(opened.predict(x, verbose=0), mine.predict(x, verbose=0), family="forward", what="h5 glassnet->keras")
+    theirs = _two_input(keras)
+    theirs.save(tmp_path / "theirs.h5")
+    loaded = glassnet.keras.models.load_model(tmp_path / "theirs.h5")
+    assert [layer.name for layer in loaded.layers] == [layer.name for layer in theirs.layers]
+    assert_close(loaded.predict(x, verbose=0), theirs.predict(x, verbose=0), family="forward",
+                 what="h5 keras->glassnet")

@@ -5,6 +5,8 @@ is its usual one plus ``name`` and ``inbound_nodes``, one ``{"args": [...], "kwa
 per call of the layer inside this model, whose KerasTensors are written as
 ``{"class_name": "__keras_tensor__", "config": {"shape", "dtype", "keras_history": [layer name,
 node index, tensor index]}}``. Node indices count only the calls inside this model, as Keras's do.
+Reading also takes Keras 2's nodes (lists of ``[layer name, node index, tensor index, kwargs]``),
+as tf.keras's ``.h5`` files hold them.
 """
 from glassnet.keras.keras_tensor import KerasTensor, flatten, map_structure
 from glassnet.keras.models.node import inbound_nodes
@@ -61,11 +63,7 @@ def from_config(cls, config, custom_objects=None):
         layer_entry = {key: value for key, value in entry.items() if key not in ("name", "inbound_nodes")}
         layer = deserialize_keras_object(layer_entry, custom_objects)
         created[entry["name"]] = layer
-        nodes = entry.get("inbound_nodes") or []
-        if nodes and not isinstance(nodes[0], dict):
-            raise ValueError(f"Layer '{entry['name']}' has inbound nodes in the legacy (Keras 2) list format, "
-                             "which glassnet does not read here. Re-save the model with Keras 3.")
-        pending[entry["name"]] = list(nodes)
+        pending[entry["name"]] = list(entry.get("inbound_nodes") or [])
     while any(pending.values()):
         progressed = False
         for entry in config["layers"]:
@@ -89,6 +87,8 @@ def from_config(cls, config, custom_objects=None):
 
 def _arguments(node_data, created):
     """(args, kwargs) of a saved node with its KerasTensors found, or None while one is not made yet."""
+    if isinstance(node_data, list):
+        return _legacy_arguments(node_data, created)
     missing = []
 
     def resolve(value):
@@ -105,6 +105,22 @@ def _arguments(node_data, created):
         return value
     args, kwargs = resolve(node_data.get("args", [])), resolve(node_data.get("kwargs", {}))
     return None if missing else (args, kwargs)
+
+
+def _legacy_arguments(node_data, created):
+    """Keras 2's node: a list of ``[layer name, node index, tensor index, kwargs]``, the layer called
+    on the one tensor, or on the list of them."""
+    tensors, kwargs = [], {}
+    for item in node_data:
+        if not isinstance(item, list) or len(item) not in (3, 4):
+            raise ValueError(f"Invalid functional model config: a Keras 2 inbound node entry must be [layer name, "
+                             f"node index, tensor index(, kwargs)]. Received: {item!r}")
+        tensor = _tensor(item[0], item[1], item[2], created)
+        if tensor is None:
+            return None
+        tensors.append(tensor)
+        kwargs = item[3] if len(item) == 4 else kwargs
+    return [tensors[0] if len(tensors) == 1 else tensors], dict(kwargs)
 
 
 def _tensor(name, index, position, created):

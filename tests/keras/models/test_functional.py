@@ -248,3 +248,36 @@ def test_keras_file_round_trip(tmp_path):
 def test_explain_refuses_a_graph_by_name():
     with pytest.raises(NotImplementedError, match="model 'two' is a graph"):
         _two_input_model().explain()
+
+
+def test_a_keras_2_functional_config_with_list_nodes_loads():
+    """tf.keras 2 (and its .h5 files) wrote each node as a list of [layer, node, tensor, kwargs]."""
+    from glassnet.keras.saving import legacy_h5_config, serialization_lib
+    config = {"name": "m", "layers": [
+        {"class_name": "InputLayer", "config": {"batch_input_shape": [None, 3], "dtype": "float32", "name": "a"},
+         "name": "a", "inbound_nodes": []},
+        {"class_name": "InputLayer", "config": {"batch_input_shape": [None, 2], "dtype": "float32", "name": "b"},
+         "name": "b", "inbound_nodes": []},
+        {"class_name": "Concatenate", "config": {"name": "c", "axis": -1}, "name": "c",
+         "inbound_nodes": [[["a", 0, 0, {}], ["b", 0, 0, {}]]]},
+        {"class_name": "Dense", "config": {"name": "o", "units": 1}, "name": "o",
+         "inbound_nodes": [[["c", 0, 0, {}]]]}],
+        "input_layers": [["a", 0, 0], ["b", 0, 0]], "output_layers": [["o", 0, 0]]}
+    model = serialization_lib.deserialize_keras_object(
+        legacy_h5_config.model_entry({"class_name": "Model", "config": config}))
+    assert [layer.name for layer in model.layers] == ["a", "b", "c", "o"]
+    xa, xb = np.ones((2, 3), "float32"), np.full((2, 2), 2.0, "float32")
+    kernel, bias = model.get_layer("o").get_weights()
+    np.testing.assert_allclose(model.predict([xa, xb], verbose=0), np.concatenate([xa, xb], 1) @ kernel + bias,
+                               rtol=1e-6)
+
+
+def test_legacy_h5_round_trip(tmp_path):
+    pytest.importorskip("h5py")
+    model = _two_input_model()
+    data = [np.ones((3, 3), "float32"), np.ones((3, 2), "float32")]
+    with pytest.warns(UserWarning, match="legacy"):
+        model.save(tmp_path / "m.h5")
+    loaded = glassnet.keras.models.load_model(tmp_path / "m.h5")
+    assert [layer.name for layer in loaded.layers] == [layer.name for layer in model.layers]
+    np.testing.assert_allclose(loaded.predict(data, verbose=0), model.predict(data, verbose=0), rtol=1e-6)

@@ -281,3 +281,18 @@ def test_legacy_h5_round_trip(tmp_path):
     loaded = glassnet.keras.models.load_model(tmp_path / "m.h5")
     assert [layer.name for layer in loaded.layers] == [layer.name for layer in model.layers]
     np.testing.assert_allclose(loaded.predict(data, verbose=0), model.predict(data, verbose=0), rtol=1e-6)
+
+
+def test_feature_extraction_from_a_sequential_model():
+    """Keras's idiom: a functional model from a built Sequential's input and its layers' outputs."""
+    seq = Sequential([Input((3,)), layers.Dense(4, activation="relu", name="h"), layers.Dense(1, name="o")])
+    extractor = Model(inputs=seq.inputs, outputs=[layer.output for layer in seq.layers])
+    assert [layer.name for layer in extractor.layers][1:] == ["h", "o"]
+    data = np.random.default_rng(8).normal(size=(5, 3)).astype("float32")
+    hidden, out = extractor.predict(data, verbose=0)
+    kernel, bias = seq.get_layer("h").get_weights()
+    np.testing.assert_allclose(hidden, np.maximum(data @ kernel + bias, 0), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(out, seq.predict(data, verbose=0), rtol=1e-6)
+    unbuilt = Sequential([layers.Dense(2)])
+    unbuilt.build((None, 3))
+    assert Model(unbuilt.input, unbuilt.layers[0].output)(data).shape.as_list() == [5, 2]

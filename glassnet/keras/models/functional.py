@@ -90,7 +90,8 @@ class Functional(Model):
 
     def _check_one_input(self, position, expected, shape):
         want = tuple(expected.shape)
-        if len(shape) != len(want) or any(w is not None and w != s for w, s in zip(want, shape)):
+        # the batch axis is not checked (Keras's input spec leaves it out)
+        if len(shape) != len(want) or any(w is not None and w != s for w, s in zip(want[1:], shape[1:])):
             raise ValueError(f"Input {position} with name '{expected.name}' of layer '{self.name}' is incompatible "
                              f"with the layer: expected shape={want}, found shape={shape}")
 

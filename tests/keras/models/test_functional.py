@@ -296,3 +296,9 @@ def test_feature_extraction_from_a_sequential_model():
     unbuilt = Sequential([layers.Dense(2)])
     unbuilt.build((None, 3))
     assert Model(unbuilt.input, unbuilt.layers[0].output)(data).shape.as_list() == [5, 2]
+
+
+def test_an_input_with_a_batch_size_takes_other_batch_sizes():
+    x = Input((3,), batch_size=4)
+    model = Model(x, layers.Dense(2)(x))
+    assert model.predict(np.ones((10, 3)), verbose=0).shape == (10, 2)

@@ -302,3 +302,15 @@ def test_an_input_with_a_batch_size_takes_other_batch_sizes():
     x = Input((3,), batch_size=4)
     model = Model(x, layers.Dense(2)(x))
     assert model.predict(np.ones((10, 3)), verbose=0).shape == (10, 2)
+
+
+def test_lambda_of_a_registered_function_saves_by_name():
+    @glassnet.keras.saving.register_keras_serializable(package="functional_test")
+    def double(x):
+        return x * 2.0
+    x = Input((3,))
+    model = Model(x, layers.Lambda(double, name="lam")(x))
+    config = model.get_config()
+    assert config["layers"][1]["config"]["function"]["config"] == "functional_test>double"
+    rebuilt = Model.from_config(config)
+    np.testing.assert_allclose(rebuilt(np.ones((1, 3), "float32")).numpy(), [[2.0, 2.0, 2.0]])

@@ -15,6 +15,10 @@ class KerasTensor:
         dtype: dtype name.
         name: a readable name.
         history: ``(layer, inputs)`` that produced it (``None`` for an Input).
+
+    A tensor made by a layer's call on other KerasTensors also has ``_keras_history``:
+    ``(layer, node_index, tensor_index)``, Keras's address of the call (the layer's node)
+    and of this tensor among that call's outputs; the functional API walks these.
     """
 
     def __init__(self, shape, dtype="float32", name=None, history=None):
@@ -22,6 +26,7 @@ class KerasTensor:
         self.dtype = dtype
         self.name = name
         self.history = history
+        self._keras_history = None
 
     @property
     def ndim(self):
@@ -29,3 +34,31 @@ class KerasTensor:
 
     def __repr__(self):
         return f"<KerasTensor shape={tuple(self.shape)}, dtype={self.dtype}, name={self.name}>"
+
+
+def flatten(structure):
+    """The leaves of a nested list, tuple or dict (a dict's in sorted key order, as Keras's
+    ``tree.flatten``), as a list."""
+    if isinstance(structure, dict):
+        return [leaf for key in sorted(structure) for leaf in flatten(structure[key])]
+    if isinstance(structure, (list, tuple)):
+        return [leaf for item in structure for leaf in flatten(item)]
+    return [structure]
+
+
+def map_structure(function, structure):
+    """`structure` with every leaf replaced by ``function(leaf)``."""
+    if isinstance(structure, dict):
+        return {key: map_structure(function, value) for key, value in structure.items()}
+    if isinstance(structure, (list, tuple)):
+        return type(structure)(map_structure(function, item) for item in structure)
+    return function(structure)
+
+
+def holds_keras_tensor(structure):
+    """Whether `structure` is a KerasTensor or a list, tuple or dict holding one."""
+    if isinstance(structure, KerasTensor):
+        return True
+    if isinstance(structure, (list, tuple, dict)):
+        return any(isinstance(leaf, KerasTensor) for leaf in flatten(structure))
+    return False

@@ -4,7 +4,9 @@ from glassnet.keras.layers.dense import Dense
 from glassnet.keras.layers.dropout import Dropout
 from glassnet.keras.layers.flatten import Flatten
 from glassnet.keras.layers.input_layer import Input, InputLayer
+from glassnet.keras.layers.lambda_layer import Lambda
 from glassnet.keras.layers.layer import Layer
+from glassnet.keras.layers.merging import Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract
 from glassnet.keras.layers.normalization import Normalization
 
 
@@ -23,6 +25,7 @@ def deserialize(config, custom_objects=None):
 
 
 __all__ = [
-    "Activation", "Dense", "Dropout", "Flatten", "Input", "InputLayer", "Layer", "LeakyReLU",
-    "Normalization", "ReLU", "Softmax", "deserialize", "serialize",
+    "Activation", "Add", "Average", "Concatenate", "Dense", "Dot", "Dropout", "Flatten", "Input", "InputLayer",
+    "Lambda", "Layer", "LeakyReLU", "Maximum", "Minimum", "Multiply", "Normalization", "ReLU", "Softmax", "Subtract",
+    "deserialize", "serialize",
 ]

@@ -34,6 +34,8 @@ class InputLayer(Layer):
         self.batch_shape = tuple(batch_shape)
         self.built = True
         self.output = KerasTensor(self.batch_shape, self.dtype, name=self.name, history=(self, None))
+        from glassnet.keras.models.node import Node  # models import the layers: import at call time
+        Node(self, None, self.output)
 
     def get_config(self):
         return {"batch_shape": list(self.batch_shape), "dtype": self.dtype, "sparse": False,

@@ -21,7 +21,7 @@ from glassnet import backend
 from glassnet.autodiff import Tensor, Variable, convert_to_tensor, observe, ops
 from glassnet.autodiff.tape import not_recording
 from glassnet.keras import constraints, initializers, naming, regularizers
-from glassnet.keras.keras_tensor import KerasTensor
+from glassnet.keras.keras_tensor import KerasTensor, holds_keras_tensor, map_structure
 from glassnet.keras.layers import auto_config, tracking
 from glassnet.keras.metrics.metric import Metric
 
@@ -338,8 +338,13 @@ class Layer:
         return self._probe_output_shape(input_shape)
 
     def __call__(self, inputs, *args, training=None, **kwargs):
-        if isinstance(inputs, KerasTensor):
-            return self._call_symbolic(inputs)
+        if holds_keras_tensor(inputs):
+            if args:
+                raise ValueError(f"Layer '{self.name}' was called on KerasTensors with extra positional arguments "
+                                 f"{args!r}; pass them by keyword (e.g. training=True).")
+            if training is not None:
+                kwargs["training"] = training
+            return self._call_symbolic(inputs, kwargs)
         call = type(self).call
         if args and training is None:  # `training` given by position, as in layer(x, True)
             args, training = _positional_training(call, args)
@@ -403,13 +408,21 @@ class Layer:
         if not getattr(type(self).build, "is_default", False):
             self._build_from_shape(_shape_of(inputs), _keyword_shapes(self, inputs, args, kwargs or {}))
 
-    def _call_symbolic(self, inputs):
-        self._build_from_shape(tuple(inputs.shape))
-        self._check_input(inputs.shape)
-        self.input = inputs
-        shape = self.compute_output_shape(tuple(inputs.shape))
-        self.output = KerasTensor(shape, self.dtype, name=self.name, history=(self, inputs))
-        return self.output
+    def _call_symbolic(self, inputs, kwargs=None):
+        """Build from the inputs' shapes and return KerasTensors of the output shape, recording the
+        call as a node (see models/node.py). `input`/`output` are those of the first call, as in Keras."""
+        from glassnet.keras.models.node import Node
+        shapes = map_structure(lambda x: tuple(x.shape) if isinstance(x, KerasTensor) else x, inputs)
+        self._build_from_shape(shapes)
+        if isinstance(inputs, KerasTensor):
+            self._check_input(inputs.shape)
+        output_shape = self.compute_output_shape(shapes)
+        outputs = map_shapes(lambda shape: KerasTensor(shape, self.dtype, name=self.name, history=(self, inputs)),
+                             output_shape)
+        Node(self, inputs, outputs, kwargs)
+        if self.output is None:
+            self.input, self.output = inputs, outputs
+        return outputs
 
     def _build_from_shape(self, input_shape, keyword_shapes=None):
         """Build once (under a lock, for threads); a build that fails leaves no weights behind.
@@ -438,17 +451,27 @@ class Layer:
         self._non_trainable_variables.clear()
         self.built = False
         self.input = self.output = None
+        self.__dict__.pop("_inbound_nodes", None)
         tracking.structure_changed()
 
     def _probe_output_shape(self, input_shape):
-        """Run ``call`` on zeros of `input_shape` (unknown sizes taken as 1), off the tape."""
-        dims = [1 if d is None else d for d in input_shape]
-        probe = Tensor(np.zeros(dims, dtype=self.dtype))
+        """Run ``call`` on zeros of `input_shape` (unknown sizes taken as 1), off the tape; a list or
+        dict of shapes gives the call a list or dict of inputs, and a call returning several
+        outputs gives their shapes in the same structure."""
+        probe = map_shapes(lambda shape: Tensor(np.zeros([1 if d is None else d for d in shape], dtype=self.dtype)),
+                           input_shape)
         with np.errstate(all="ignore"), not_recording(), name_scope(self), self._state_kept():
             output = self._call_with_training(probe, False)
         self._clear_losses()
+        batch = input_shape[0] if is_shape(input_shape) and input_shape else None
+
+        def shape_of(value):
+            shape = tuple(np.shape(getattr(value, "value", value)))
+            return (batch, *shape[1:]) if shape else shape
+        if isinstance(output, (list, tuple, dict)):
+            return map_structure(shape_of, output)
         shape = tuple(np.shape(getattr(output, "value", output)))
-        return (input_shape[0], *shape[1:]) if shape and input_shape else shape
+        return (input_shape[0], *shape[1:]) if shape and is_shape(input_shape) and input_shape else shape
 
     @contextlib.contextmanager
     def _state_kept(self):
@@ -526,6 +549,21 @@ class Layer:
 
 
 _NOT_CALLING = object()
+
+
+def is_shape(value):
+    """Whether `value` is one shape (a tuple or list of sizes, None where unknown), not a structure of shapes."""
+    return isinstance(value, (tuple, list)) and all(
+        d is None or (isinstance(d, (int, np.integer)) and not isinstance(d, bool)) for d in value)
+
+
+def map_shapes(function, shapes):
+    """`shapes` (one shape, or a list/tuple/dict of them) with every shape replaced by ``function(tuple(shape))``."""
+    if is_shape(shapes):
+        return function(tuple(shapes))
+    if isinstance(shapes, dict):
+        return {key: map_shapes(function, value) for key, value in shapes.items()}
+    return type(shapes)(map_shapes(function, value) for value in shapes)
 
 
 def _scope_stack():

@@ -39,11 +39,18 @@ class Model(Trainer, Layer):
         "_input_layer",
     }
 
+    def __new__(cls, *args, **kwargs):
+        # Model(inputs, outputs) makes a functional model, as in Keras (its __init__ then runs once).
+        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
+            from glassnet.keras.models.functional import Functional
+            return Functional.__new__(Functional, *args, **kwargs)
+        return super().__new__(cls, *args, **kwargs)
+
     def __init__(self, *args, **kwargs):
         if args or "inputs" in kwargs or "outputs" in kwargs:
             raise NotImplementedError(
-                "Functional models, Model(inputs, outputs), are not available yet in glassnet. "
-                "Use Sequential([...]) or subclass Model and define call()."
+                f"A subclass of Model ({type(self).__name__}) built from inputs and outputs is not supported "
+                "in glassnet. Use Model(inputs, outputs) itself, or define call() in your subclass."
             )
         Layer.__init__(self, **kwargs)
         Trainer.__init__(self)
@@ -156,6 +163,15 @@ class Model(Trainer, Layer):
             self.build(tuple(shape))
 
     # --- files ------------------------------------------------------------------------
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """A functional model from a config with `layers` and `input_layers` (Keras's Functional
+        format); otherwise ``cls(**config)``."""
+        if cls is Model and isinstance(config, dict) and "layers" in config and "input_layers" in config:
+            from glassnet.keras.models.functional import Functional
+            return Functional.from_config(config, custom_objects)
+        return super().from_config(config)
+
     def to_json(self, **kwargs):
         """The model's config (architecture, build and compile settings) as a JSON string; rebuild it
         with ``models.model_from_json``. `kwargs` go to ``json.dumps``."""

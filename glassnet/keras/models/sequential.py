@@ -103,11 +103,28 @@ class Sequential(Model):
                     f"it cannot be rebuilt for {shape}."
                 )
             with self._all_or_nothing(), layer_module.name_scope(self):
-                self.input = output = KerasTensor(shape, self.dtype, name="input_layer")
+                self.input = output = self._graph_input(shape)
                 for layer in self._stack:
                     output = self._connect(layer, output)
                 self.output = output
                 self.built = True
+
+    def _graph_input(self, shape):
+        """The KerasTensor the stack is called on when built: the given Input's, else a new InputLayer's
+        (as Keras's Sequential makes one), so ``Model(model.input, model.layers[1].output)`` finds its graph."""
+        if self._input_layer is not None and tuple(self._input_layer.batch_shape)[1:] == tuple(shape)[1:]:
+            return self._input_layer.output
+        return InputLayer(batch_shape=shape, dtype=self.dtype, name="input_layer").output
+
+    @property
+    def inputs(self):
+        """``[model.input]`` once built (Keras's list of input tensors), else None."""
+        return None if self.input is None else [self.input]
+
+    @property
+    def outputs(self):
+        """``[model.output]`` once built, else None."""
+        return None if self.output is None else [self.output]
 
     def build_from_config(self, config):
         shape = (config or {}).get("input_shape")

@@ -30,6 +30,122 @@ def _column_widths(line_length, columns, positions=None):
     return [first, line_length - first - last - 4, last]
 
 
+def _rich_widths(line_length, positions):
+    """Keras's functional layout: columns ending at `positions` of the line, then shrunk to fit the
+    borders as its table renderer (rich) does, the excess taken from each column in turn."""
+    ends = [int(p * line_length) if p <= 1 else int(p) for p in positions]
+    widths = [end - start for start, end in zip([0] + ends[:-1], ends)]
+    if any(width < 4 for width in widths):
+        raise ValueError(f"Insufficient console width to print summary. Received: positions={positions!r}")
+    excess = sum(widths) + len(widths) + 1 - line_length
+    remaining, shares = excess, len(widths)
+    for i, width in enumerate(widths):
+        taken = min(width, round(remaining / shares)) if excess > 0 else 0
+        widths[i] = width - taken
+        remaining -= taken
+        shares -= 1
+    return widths
+
+
+def _wrap(text, width):
+    """`text` broken into lines of at most `width` characters at spaces (long words folded), as rich does."""
+    if len(text) <= width:
+        return [text]  # as it is, leading spaces (a nested layer's indent) included
+    lines, line = [], ""
+    for word in text.split(" "):
+        while len(word) > width:
+            if line:
+                lines.append(line)
+                line = ""
+            lines.append(word[:width])
+            word = word[width:]
+        candidate = f"{line} {word}" if line else word
+        if len(candidate) <= width:
+            line = candidate
+        else:
+            lines.append(line)
+            line = word
+    lines.append(line)
+    return lines
+
+
+def _wrapped_rows(cells, widths, alignments, bar, header=False):
+    """A table row, cells wrapped onto as many lines as the longest needs; header cells are cut
+    with an ellipsis instead (rich's header style). `alignments`: "left", "right" or "center"."""
+    if header:
+        columns = [[cell if len(cell) <= width - 2 else cell[:width - 3] + "…"] for cell, width in zip(cells, widths)]
+    else:
+        columns = [_wrap(cell, width - 2) for cell, width in zip(cells, widths)]
+    height = max(len(column) for column in columns)
+    rows = []
+    for index in range(height):
+        parts = [(column[index] if index < len(column) else "") for column in columns]
+        rows.append(bar + bar.join(" " + _aligned(text, width - 2, alignment) + " "
+                                   for text, width, alignment in zip(parts, widths, alignments)) + bar)
+    return rows
+
+
+def _aligned(text, width, alignment):
+    if alignment == "right":
+        return text.rjust(width)
+    if alignment == "center":
+        return text.center(width)
+    return text.ljust(width)
+
+
+def _connections(model, layer):
+    """Keras's "Connected to": each input of each of the layer's calls in `model`, as
+    ``name[node index][tensor index]``; ``-`` for an input layer."""
+    own = {id(node) for node in model._all_nodes}
+    names = []
+    for node in layer.__dict__.get("_inbound_nodes", []):
+        if id(node) in own:
+            for tensor in node.input_tensors:
+                source, index, position = tensor._keras_history
+                names.append(f"{source.name}[{index}][{position}]")
+    return ", ".join(names) or "-"
+
+
+def _nested(layer, expand_nested, level=0):
+    """``(level, layer)`` for `layer` and, with `expand_nested`, every layer inside it, indented."""
+    yield level, layer
+    if expand_nested and getattr(layer, "layers", None):
+        for inner in layer.layers:
+            yield from _nested(inner, expand_nested, level + 1)
+
+
+def connected_summary_text(model, line_length=None, show_trainable=False, positions=None, layer_range=None,
+                           expand_nested=False):
+    """Keras 3's summary of a functional model that is not a plain chain: a "Connected to" column."""
+    default = 108 + (12 if show_trainable else 0)
+    line_length = line_length or min(default, shutil.get_terminal_size((80, 24)).columns - 4)
+    header = [*_HEADER, "Connected to"]
+    positions = positions or [0.3, 0.56, 0.74, 1.0]
+    if show_trainable:
+        positions = [p * 0.90 for p in positions] + [1.0]
+        header.append("Trainable")
+    widths = _rich_widths(line_length, positions)
+    alignments = ["left", "left", "right", "left", "center"]
+    lines = [f'Model: "{model.name}"', _rule(widths, "┏", "━", "┳", "┓"),
+             *_wrapped_rows(header, widths, alignments, "┃", header=True), _rule(widths, "┡", "━", "╇", "┩")]
+    first, last = layer_bounds(model.layers, layer_range)
+    rows = []
+    for layer in model.layers[first:last]:
+        for level, inner in _nested(layer, expand_nested):
+            row = next(_layer_rows([inner], False, False, level))
+            row.append(_connections(model, inner) if level == 0 else "-")  # Keras: inner calls are not the model's
+            if show_trainable:
+                row.append(("Y" if inner.trainable else "N") if inner.weights else "-")
+            rows.append(row)
+    for i, row in enumerate(rows):
+        lines.extend(_wrapped_rows(row, widths, alignments, "│"))
+        if i < len(rows) - 1:
+            lines.append(_rule(widths, "├", "─", "┼", "┤"))
+    lines.append(_rule(widths, "└", "─", "┴", "┘"))
+    lines.extend(_totals(model))
+    return "\n".join(lines)
+
+
 def _widths_at(line_length, columns, positions):
     if not isinstance(positions, (list, tuple)) or len(positions) != columns:
         raise ValueError(f"`positions` must be a list of {columns} column positions. Received: positions={positions!r}")
@@ -91,6 +207,8 @@ def _count(variables):
 def summary_text(model, line_length=None, show_trainable=False, positions=None, expand_nested=False,
                  layer_range=None):
     """The summary table as one string (Keras's arguments, see Model.summary)."""
+    if hasattr(model, "_is_sequential_like") and not model._is_sequential_like():
+        return connected_summary_text(model, line_length, show_trainable, positions, layer_range, expand_nested)
     line_length = line_length or min(88, shutil.get_terminal_size((80, 24)).columns - 4)
     header = list(_HEADER) + (["Trainable"] if show_trainable else [])
     widths = _column_widths(line_length, len(header), positions)

@@ -67,7 +67,11 @@ def _legacy_layer(entry):
     config = entry["config"]
     if isinstance(config, dict) and isinstance(config.get("layers"), list):
         config = {**config, "layers": [_legacy_layer(layer) for layer in config["layers"]]}
-    return {"class_name": _legacy_class_name(entry), "config": config}
+    legacy = {"class_name": _legacy_class_name(entry), "config": config}
+    for key in ("name", "inbound_nodes"):  # a functional model's layer entries keep their graph, as Keras's
+        if key in entry:
+            legacy[key] = entry[key]
+    return legacy
 
 
 def _legacy_class_name(entry):
@@ -92,11 +96,6 @@ def model_entry(config):
     """The Keras 3 entry of a legacy ``model_config`` (a dict already decoded from JSON)."""
     _check_entry(config, "model_config")
     class_name, inner = config["class_name"], config["config"]
-    if class_name in ("Model", "Functional") and isinstance(inner, dict) and "input_layers" in inner:
-        raise ValueError(
-            "This file holds a functional model (Model(inputs, outputs)), which glassnet does not have yet: "
-            "only Sequential models and registered subclassed models load from .h5 files."
-        )
     if isinstance(inner, dict) and isinstance(inner.get("layers"), list):
         inner = {**inner, "layers": [layer_entry(layer) for layer in inner["layers"]]}
     builtin = class_name in _MODEL_CLASSES
@@ -109,14 +108,15 @@ def layer_entry(entry):
     _check_entry(entry, "layer config")
     if "module" in entry:
         return entry
+    graph = {key: entry[key] for key in ("name", "inbound_nodes") if key in entry}  # a functional model's layer
     class_name, inner = entry["class_name"], entry["config"]
-    if class_name == "Sequential":
-        return model_entry(entry)
+    if class_name in _MODEL_CLASSES:
+        return {**model_entry(entry), **graph}
     if isinstance(inner, dict):
         inner = {key: _nested_value(key, value) for key, value in inner.items()}
         if class_name == "InputLayer" and "batch_input_shape" in inner:
             inner["batch_shape"] = inner.pop("batch_input_shape")  # Keras 2's name
-    return {"module": "keras.layers", "class_name": class_name, "config": inner, "registered_name": None}
+    return {"module": "keras.layers", "class_name": class_name, "config": inner, "registered_name": None, **graph}
 
 
 def _nested_value(key, value):

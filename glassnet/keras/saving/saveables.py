@@ -3,7 +3,7 @@
 Keras 3 (``saving_lib._save_state``) walks the model's attributes and writes each layer's own
 variables at the path of the attribute that first reaches it:
 
-- a Sequential model lists ``layers`` first: ``layers/dense``, ``layers/dense_1``, ...;
+- a Sequential or functional model lists ``layers`` first: ``layers/dense``, ``layers/dense_1``, ...;
 - then every attribute in sorted order, private ones (``_x``) last, skipping those a bare
   Layer has: ``self.encoder`` is saved at ``encoder``, its own sub-layers below it
   (``encoder/inner``), a compiled model's optimizer at ``optimizer``;
@@ -30,7 +30,8 @@ from glassnet.keras.optimizers.optimizer import Optimizer
 # glassnet's own attributes that hold layers but are not Keras's (Keras keeps the stack in
 # `_layers`, which its walk skips) or that are caches; their layers are reached through `layers`.
 _INTERNAL = frozenset({"_stack", "_input_layer", "_probed_output", "_structure_cache", "_tracked",
-                       "_compile_state", "_dense_plan"})
+                       "_compile_state", "_dense_plan", "_graph_layers", "_graph_nodes", "_all_nodes",
+                       "_inbound_nodes", "_inputs_struct", "_outputs_struct"})
 # What a compiled model adds to a bare Layer that Keras's walk visits.
 _MODEL_ATTRIBUTES = ("layers", "optimizer")
 
@@ -117,9 +118,10 @@ def _visit_container(container, path, found, visited, seen_containers):
 
 def _children(layer):
     """``(attribute name, value)`` pairs in the order of Keras's ``_walk_saveable``."""
+    from glassnet.keras.models.functional import Functional
     from glassnet.keras.models.model import Model
     from glassnet.keras.models.sequential import Sequential
-    if isinstance(layer, Sequential):
+    if isinstance(layer, (Sequential, Functional)):  # Keras's Functional lists `layers` first too
         yield "layers", layer.layers
     names = set(vars(layer)) | _user_class_attributes(type(layer))
     if isinstance(layer, Model):

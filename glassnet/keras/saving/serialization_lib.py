@@ -29,6 +29,7 @@ def builtin_tables():
     if _tables is None:
         from glassnet.keras import constraints, initializers, layers, losses, metrics, optimizers, regularizers
         from glassnet.keras.models import Model, Sequential
+        from glassnet.keras.models.functional import Functional
         from glassnet.keras.optimizers import schedules
         _tables = {
             "keras.layers": _classes(layers, layers.Layer),
@@ -39,7 +40,7 @@ def builtin_tables():
             "keras.initializers": _classes(initializers, initializers.Initializer),
             "keras.regularizers": _classes(regularizers, regularizers.Regularizer),
             "keras.constraints": _classes(constraints, constraints.Constraint),
-            "keras": {"Sequential": Sequential, "Model": Model},
+            "keras": {"Sequential": Sequential, "Model": Model, "Functional": Functional},
         }
     return _tables
 
@@ -98,6 +99,8 @@ def _serialize_configurable(obj):
         config["dtype"] = dtype_policy(config["dtype"])
     entry = {"module": module if module else _user_module(cls), "class_name": cls.__name__, "config": config,
              "registered_name": None if module else object_registration.get_registered_name(cls)}
+    if module and cls.__name__ == "Functional":  # where Keras 3 writes its functional models
+        entry["module"], entry["registered_name"] = "keras.src.models.functional", "Functional"
     build_config = obj.get_build_config() if hasattr(obj, "get_build_config") else None
     if build_config:
         entry["build_config"] = build_config

@@ -44,8 +44,61 @@ def to_array(data, argument, dtype=None):
     return array
 
 
+class InputArrays:
+    """The arrays of a model with several inputs, sliced together: ``x[rows]`` slices each,
+    ``len(x)`` is the number of samples, ``x.shape`` the tuple of their shapes."""
+
+    def __init__(self, arrays, names):
+        self.arrays, self.names = list(arrays), list(names)
+
+    def __len__(self):
+        return len(self.arrays[0])
+
+    def __getitem__(self, rows):
+        return InputArrays([array[rows] for array in self.arrays], self.names)
+
+    @property
+    def shape(self):
+        return tuple(array.shape for array in self.arrays)
+
+    @property
+    def dtype(self):
+        return self.arrays[0].dtype
+
+
+def input_arrays(x, names, argument, dtype=None):
+    """`x` (a list or tuple of arrays in the order of the model's inputs, or a dict keyed by their
+    `names`) as checked InputArrays of one length."""
+    if isinstance(x, InputArrays):  # already checked (a validation split of checked arrays)
+        return x
+    if isinstance(x, dict):
+        missing = [name for name in names if name not in x]
+        if missing:
+            raise ValueError(f"`{argument}` is a dict without the model's inputs {missing}: expected the keys "
+                             f"{names}. Received keys: {sorted(x)}")
+        x = [x[name] for name in names]
+    if not isinstance(x, (list, tuple)) or len(x) != len(names):
+        count = len(x) if isinstance(x, (list, tuple)) else 1
+        raise ValueError(f"The model has {len(names)} inputs ({', '.join(names)}), so `{argument}` must be a list of "
+                         f"{len(names)} arrays in that order, or a dict keyed by those names. Received "
+                         f"{count} array(s) ({type(x).__name__}).")
+    arrays = [to_array(part, f"{argument}['{name}']", dtype=dtype) for part, name in zip(x, names)]
+    check_same_length({f"{argument}['{name}']": array for name, array in zip(names, arrays)})
+    return InputArrays(arrays, names)
+
+
+def as_model_input(x):
+    """What a model is called with: a Tensor, or a list of Tensors for InputArrays."""
+    from glassnet.autodiff import Tensor
+    return [Tensor(array) for array in x.arrays] if isinstance(x, InputArrays) else Tensor(x)
+
+
 def check_finite(array, argument):
     """Raise if a float array holds NaN or inf, naming where the first one is."""
+    if isinstance(array, InputArrays):
+        for part, name in zip(array.arrays, array.names):
+            check_finite(part, f"{argument}['{name}']")
+        return
     if array.dtype.kind == "f" and not np.isfinite(array).all():
         bad = np.argwhere(~np.isfinite(array))[0]
         raise ValueError(

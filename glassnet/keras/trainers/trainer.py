@@ -103,7 +103,7 @@ class Trainer(StepMethods):
     # --- data preparation ----------------------------------------------------------
     def _prepare_arrays(self, x, y, sample_weight=None, prefix=""):
         """Check and convert one (x, y, sample_weight) triple; build the model from x if needed."""
-        x = data.to_array(_single_input(x, prefix + "x"), prefix + "x", dtype=self.dtype)
+        x = self._x_to_arrays(x, prefix + "x")
         if y is None and self._needs_targets():
             data.to_array(y, prefix + "y")  # raises: `y` is required
         y = None if y is None else data.to_array(y, prefix + "y")
@@ -122,6 +122,11 @@ class Trainer(StepMethods):
                                                            prefix + "sample_weight")
         return x, y, sample_weight
 
+    def _x_to_arrays(self, x, argument):
+        """`x` as one checked array (a functional model with several inputs takes a list or dict: see
+        data.InputArrays)."""
+        return data.to_array(_single_input(x, argument), argument, dtype=self.dtype)
+
     def _needs_targets(self):
         """Targets are required where the default steps compute the compiled loss."""
         return self._compile_state.loss_identifier is not None and not (
@@ -129,7 +134,7 @@ class Trainer(StepMethods):
 
     def _output_shape(self, x):
         with not_recording(), self._state_kept():
-            return tuple(self(Tensor(x[:1]), training=False).shape)
+            return tuple(self(data.as_model_input(x[:1]), training=False).shape)
 
     def _check_targets(self, x, y, validate=True):
         """Resolve 'accuracy' & co. from the shapes on first use, then validate the labels
@@ -320,7 +325,7 @@ class Trainer(StepMethods):
         """One step: forward, loss, gradients, update. Returns (loss value, predictions)."""
         variables = self.trainable_weights
         with GradientTape():
-            y_pred = self(Tensor(x), training=True)
+            y_pred = self(data.as_model_input(x), training=True)
             loss = self._compute_loss(x, y, y_pred, sample_weight, training=True)
         if variables:
             self.optimizer.apply(backward(loss, variables), variables)
@@ -368,7 +373,7 @@ class Trainer(StepMethods):
         return logs
 
     def _default_test_step(self, x, y, sample_weight):
-        y_pred = self(Tensor(x), training=False)
+        y_pred = self(data.as_model_input(x), training=False)
         loss = self._compute_loss(x, y, y_pred, sample_weight, training=False)
         self._compile_state.update_metrics(y, y_pred.value, len(y_pred), loss.value, sample_weight)
         return self._logs()
@@ -403,15 +408,15 @@ class Trainer(StepMethods):
         for step, batch in batches.epoch():
             callback_list.on_predict_batch_begin(step)
             if custom:
-                outputs.append(_to_numpy(self.predict_step(Tensor(batch[0]))))
+                outputs.append(_to_numpy(self.predict_step(data.as_model_input(batch[0]))))
             else:
-                outputs.append(self(Tensor(batch[0]), training=False).value)
+                outputs.append(_to_numpy(self(data.as_model_input(batch[0]), training=False)))
             callback_list.on_predict_batch_end(step, {"outputs": outputs[-1]})
         callback_list.on_predict_end()
         return _concatenate(outputs)
 
     def _prepare_x(self, x):
-        x = data.to_array(_single_input(x, "x"), "x", dtype=self.dtype)
+        x = self._x_to_arrays(x, "x")
         data.check_finite(x, "x")
         x = self._adjust_input_rank(x)
         self._ensure_built(x.shape)
@@ -448,7 +453,7 @@ class Trainer(StepMethods):
     def predict_on_batch(self, x):
         """Outputs for exactly this batch, as a NumPy array."""
         if self._overridden("predict_step"):
-            return _to_numpy(self.predict_step(Tensor(self._prepare_x(x))))
+            return _to_numpy(self.predict_step(data.as_model_input(self._prepare_x(x))))
         return self(x, training=False).numpy()
 
 
@@ -501,14 +506,14 @@ def _single_input(x, argument):
         shapes = ", ".join(str(tuple(item.shape)) for item in x)
         raise ValueError(
             f"This model has 1 input, but `{argument}` is a {type(x).__name__} of {len(x)} arrays (shapes {shapes}). "
-            f"Pass one array; models with several inputs need the functional API, which glassnet does not have yet."
+            "Pass one array; a model with several inputs is built with Model([input_a, input_b], outputs)."
         )
     return x
 
 
 def _as_step_data(batch):
     """A batch of arrays as train_step/test_step receive it: x, (x, y) or (x, y, sample_weight)."""
-    x, y, sample_weight = (None if part is None else Tensor(part) for part in batch)
+    x, y, sample_weight = (None if part is None else data.as_model_input(part) for part in batch)
     if y is None:
         return x
     return (x, y) if sample_weight is None else (x, y, sample_weight)

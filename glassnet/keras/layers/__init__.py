@@ -6,7 +6,10 @@ from glassnet.keras.layers.flatten import Flatten
 from glassnet.keras.layers.input_layer import Input, InputLayer
 from glassnet.keras.layers.lambda_layer import Lambda
 from glassnet.keras.layers.layer import Layer
-from glassnet.keras.layers.merging import Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract
+from glassnet.keras.layers.merging import (
+    Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add, average, concatenate, dot, maximum,
+    minimum, multiply, subtract,
+)
 from glassnet.keras.layers.normalization import Normalization
 
 
@@ -26,6 +29,7 @@ def deserialize(config, custom_objects=None):
 
 __all__ = [
     "Activation", "Add", "Average", "Concatenate", "Dense", "Dot", "Dropout", "Flatten", "Input", "InputLayer",
-    "Lambda", "Layer", "LeakyReLU", "Maximum", "Minimum", "Multiply", "Normalization", "ReLU", "Softmax", "Subtract",
-    "deserialize", "serialize",
+    "Lambda", "Layer", "LeakyReLU", "Maximum", "Minimum", "Multiply", "Normalization", "ReLU", "Softmax",
+    "Subtract", "add", "average", "concatenate", "deserialize", "dot", "maximum", "minimum", "multiply",
+    "serialize", "subtract",
 ]

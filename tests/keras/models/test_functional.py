@@ -314,3 +314,16 @@ def test_lambda_of_a_registered_function_saves_by_name():
     assert config["layers"][1]["config"]["function"]["config"] == "functional_test>double"
     rebuilt = Model.from_config(config)
     np.testing.assert_allclose(rebuilt(np.ones((1, 3), "float32")).numpy(), [[2.0, 2.0, 2.0]])
+
+
+def test_the_functional_merge_forms_are_the_layers():
+    a, b = Input((3,)), Input((3,))
+    x = np.arange(6, dtype="float32").reshape(2, 3)
+    y = np.ones((2, 3), "float32")
+    cases = [(layers.add, x + y), (layers.subtract, x - y), (layers.multiply, x * y),
+             (layers.average, (x + y) / 2), (layers.maximum, np.maximum(x, y)), (layers.minimum, np.minimum(x, y)),
+             (layers.concatenate, np.concatenate([x, y], axis=-1)),
+             (lambda t: layers.dot(t, axes=1), np.sum(x * y, 1)[:, None])]
+    for merge, expected in cases:
+        model = Model([a, b], merge([a, b]))
+        np.testing.assert_allclose(model.predict([x, y], verbose=0), expected, rtol=1e-6)

@@ -74,7 +74,7 @@ def check_gradients(model, x, y, sample_weight=None, tolerance=1e-5, step=1e-6):
         def cost(*values):
             for variable, value in zip(variables, values):
                 variable._value = value.value if isinstance(value, Tensor) else value
-            y_pred = model(Tensor(x.astype(np.float64)), training=False)
+            y_pred = model(_float64_input(x), training=False)
             return model._compute_loss(x, y, y_pred, sample_weight, training=False)
 
         with GradientTape() as tape:
@@ -89,6 +89,14 @@ def check_gradients(model, x, y, sample_weight=None, tolerance=1e-5, step=1e-6):
             scale = np.maximum(np.maximum(np.abs(grad), np.abs(numeric)), 1e-8)
             rows.append((variable.path, tuple(arrays[index].shape), float(np.max(np.abs(grad - numeric) / scale))))
     return GradientReport(rows, tolerance)
+
+
+def _float64_input(x):
+    """The batch as the model is called with it (a list of Tensors for several inputs), in float64."""
+    arrays = getattr(x, "arrays", None)  # a model with several inputs: InputArrays
+    if arrays is not None:
+        return [Tensor(array.astype(np.float64)) for array in arrays]
+    return Tensor(x.astype(np.float64))
 
 
 @contextlib.contextmanager

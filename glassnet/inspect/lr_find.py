@@ -98,7 +98,7 @@ def lr_find(model, x, y, start_lr=1e-7, end_lr=10.0, num_steps=100, batch_size=3
     (True, True)
     """
     _check_arguments(model, start_lr, end_lr, num_steps, batch_size, beta, stop_factor, seed)
-    x, y = _check_data(x, y)
+    x, y = _check_data(model, x, y)
     rates = start_lr * (end_lr / start_lr) ** (np.arange(num_steps) / (num_steps - 1))
     with _global_state_kept(), np.errstate(all="ignore"):  # a diverging run overflows: that is its point
         trial = _copy(model, start_lr)
@@ -241,8 +241,11 @@ def _check_arguments(model, start_lr, end_lr, num_steps, batch_size, beta, stop_
     check.integer("seed", seed, minimum=0)
 
 
-def _check_data(x, y):
+def _check_data(model, x, y):
     """`x` and `y` as arrays of the same number of samples (generators and datasets are not taken)."""
+    if isinstance(x, (list, tuple, dict)):  # a model with several inputs: its own checks, arrays sliced together
+        x, y, _ = model._prepare_arrays(x, y)
+        return x, y
     x, y = np.asarray(x), np.asarray(y)
     for name, array in (("x", x), ("y", y)):
         if array.ndim == 0 or len(array) == 0 or array.dtype.kind not in "biuf":

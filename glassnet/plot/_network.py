@@ -71,6 +71,10 @@ def _check_built(model):
     if not hasattr(model, "layers") or not hasattr(model, "built"):
         raise TypeError("glassnet.plot.model: expected a glassnet Model (Sequential or subclassed). "
                         f"Received: model={model!r} (of type {type(model).__name__})")
+    if isinstance(getattr(model, "input", None), (list, tuple, dict)):
+        raise NotImplementedError(
+            f'glassnet.plot.model draws a stack of layers, one column each; the model "{model.name}" is a graph '
+            "with several inputs. Its summary() shows how the layers connect (the 'Connected to' column).")
     if not model.built:
         raise ValueError(f'glassnet.plot.model: the model "{model.name}" is not built, so its layers have no '
                          "sizes yet: call the model on data or build it first (model.build((None, features)), "

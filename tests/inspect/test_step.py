@@ -276,3 +276,23 @@ def test_bad_arguments_are_refused_before_any_work():
     with pytest.raises(ValueError, match="x"):
         inspect.step(model, x[:, :2], y)
     assert model.optimizer.built is False or int(model.optimizer.iterations.numpy()) == 0
+
+
+def test_a_functional_model_with_two_inputs_is_traced_checked_and_diagnosed():
+    a, b = Input((4,), name="a"), Input((3,), name="b")
+    merged = layers.concatenate([layers.Dense(5, activation="relu", name="ha")(a),
+                                 layers.Dense(5, activation="tanh", name="hb")(b)])
+    model = Model([a, b], layers.Dense(1, activation="sigmoid", name="out")(merged))
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    rng = np.random.default_rng(0)
+    xa, xb, y = rng.random((16, 4)), rng.random((16, 3)), (rng.random((16, 1)) > 0.5).astype("float32")
+    trace = inspect.step(model, [xa, xb], y)
+    assert [call.name for call in trace.layers] == ["ha", "hb", "concatenate", "out"]
+    np.testing.assert_array_equal(trace.layer("concatenate").a, np.concatenate(
+        [trace.layer("ha").a, trace.layer("hb").a], axis=1))
+    assert inspect.check_gradients(model, [xa, xb], y).ok
+    assert inspect.check_model(model, [xa * 100, xb], y)[0].check == "unscaled_inputs"
+    diagnostics = inspect.Diagnostics()
+    model.fit([xa, xb], y, epochs=2, verbose=0, callbacks=[diagnostics])
+    assert list(diagnostics.record["layers"]) == ["ha", "hb", "concatenate", "out"]
+    assert inspect.lr_find(model, [xa, xb], y, num_steps=10).learning_rates[0] == pytest.approx(1e-7)

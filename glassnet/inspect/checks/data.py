@@ -20,6 +20,9 @@ _RANGES = {"sigmoid": (0, 1), "softmax": (0, 1), "hard_sigmoid": (0, 1), "tanh":
 
 
 def inputs(facts, x, max_input_abs, max_feature_scale_ratio):
+    if isinstance(x, (list, tuple, dict)):  # a model with several inputs: each is checked on its own
+        parts = x.values() if isinstance(x, dict) else x
+        return [finding for part in parts for finding in inputs(facts, part, max_input_abs, max_feature_scale_ratio)]
     x = np.asarray(x)
     if x.dtype.kind in "biu":
         return [Finding(

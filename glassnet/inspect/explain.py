@@ -80,12 +80,20 @@ def explain(model, format="text"):  # noqa: A002 - Keras-style argument name
     if format not in ("text", "markdown", "latex"):
         raise ValueError(f"Invalid `format`: expected 'text', 'markdown' or 'latex'. Received: format={format!r}")
     from glassnet.keras.models.sequential import Sequential  # models use this module: import late
-    title = "forward pass" if isinstance(model, Sequential) else \
-        "layers, in the order they were assigned (call() decides how they connect)"
-    sections = [(title, _forward(model))]
+    graph = getattr(model, "_graph_nodes", None) if not isinstance(model, Sequential) else None
+    if graph is not None:
+        title = "forward pass, one line per layer call in the order the graph runs them"
+        statements, symbols, output = _forward_graph(model, graph)
+    else:
+        title = "forward pass" if isinstance(model, Sequential) else \
+            "layers, in the order they were assigned (call() decides how they connect)"
+        statements = _forward(model)
+        symbols = {id(layer): i for i, layer in enumerate(model.layers, start=1)}
+        output = f"a{len(model.layers)}"
+    sections = [(title, statements)]
     state = getattr(model, "_compile_state", None)
     if state is not None and state.loss_identifier is not None:
-        sections.append(("cost", _cost(model, state)))
+        sections.append(("cost", _cost(model, state, symbols, output)))
     if getattr(model, "optimizer", None) is not None:
         sections.append(("update, for every weight W with gradient g = dJ/dW", _update(model.optimizer)))
     return Explanation(model.name, sections, format)
@@ -103,6 +111,52 @@ def _forward(model):
         statements.append(Statement(f"{out} = {text}", f"{out_latex} &= {latex}", shapes))
         previous, previous_latex, shape = out, out_latex, out_shape
     return statements
+
+
+def _forward_graph(model, nodes):
+    """The statements of a functional model, one per layer call (node), each naming the tensors it
+    reads: (statements, {id(layer): its number}, the output's name)."""
+    inputs = model.inputs
+    names = {id(t): ("x", "x") if len(inputs) == 1 else (f"x_{t.name}", rf"x_{{\mathrm{{{t.name}}}}}")
+             for t in inputs}
+    statements, symbols, out = [], {}, "x"
+    for i, node in enumerate(nodes, start=1):
+        symbols.setdefault(id(node.layer), i)
+        args = [names.get(id(t), ("?", "?")) for t in node.input_tensors]
+        x, x_latex = ", ".join(a for a, _ in args), ", ".join(a for _, a in args)
+        merged = _merge_formula(node.layer, args)
+        # A shared layer's weights keep the number of its first call.
+        text, latex, weights = merged or _layer_formula(node.layer, symbols[id(node.layer)], x, x_latex)
+        out, out_latex = f"a{i}", f"a^{{[{i}]}}"
+        for tensor in node.output_tensors:
+            names[id(tensor)] = (out, out_latex)
+        shapes = "  ".join([*(f"{a}:{_shape(t)}" for (a, _), t in zip(args, node.input_tensors)), *weights,
+                            f"->  {out}:{_shape(node.output_tensors[0])}"])
+        statements.append(Statement(f"{out} = {text}", f"{out_latex} &= {latex}", shapes))
+    outputs = [names.get(id(t), ("?", "?"))[0] for t in model.outputs]
+    return statements, symbols, ", ".join(outputs)
+
+
+_MERGES = {"Add": (" + ", " + "), "Subtract": (" - ", " - "), "Multiply": (" * ", r" \odot ")}
+
+
+def _merge_formula(layer, args):
+    """(text, LaTeX, []) of a merge layer over the tensors `args`, or None for other layers."""
+    kind = type(layer).__name__
+    texts, latexes = [a for a, _ in args], [a for _, a in args]
+    if kind in _MERGES:
+        return _MERGES[kind][0].join(texts), _MERGES[kind][1].join(latexes), []
+    if kind == "Dot" and len(args) == 2:
+        if layer.normalize:  # cosine similarity
+            norms = rf"\lVert {latexes[0]} \rVert \lVert {latexes[1]} \rVert"
+            return (f"cos({texts[0]}, {texts[1]}) = {texts[0]}·{texts[1]} / (|{texts[0]}| |{texts[1]}|)",
+                    rf"\frac{{{latexes[0]} \cdot {latexes[1]}}}{{{norms}}}", [])
+        return f"{texts[0]}·{texts[1]}", rf"{latexes[0]} \cdot {latexes[1]}", []
+    if kind == "Concatenate":
+        return f"[{', '.join(texts)}]", rf"[{', '.join(latexes)}]", []
+    if kind == "Average":
+        return (f"({' + '.join(texts)}) / {len(texts)}", rf"\frac{{{' + '.join(latexes)}}}{{{len(latexes)}}}", [])
+    return None
 
 
 def _layer_formula(layer, i, x, x_latex):
@@ -144,7 +198,7 @@ _COSTS = {  # loss name -> (per-sample text, per-sample LaTeX), with ŷ the mode
 }
 
 
-def _cost(model, state):
+def _cost(model, state, symbols, output):
     loss = state.loss_fn
     name = getattr(loss, "name", str(state.loss_identifier))
     options = getattr(loss, "_fn_kwargs", {})
@@ -154,17 +208,19 @@ def _cost(model, state):
     text, latex = f"J = {sum_text} {per_sample}", rf"J &= {sum_latex} {per_sample_latex}"
     if state.loss_weight is not None:
         text, latex = f"J = {state.loss_weight:g} · {text[4:]}", rf"J &= {state.loss_weight:g} \cdot {latex[5:]}"
-    text, latex = _with_penalties(model, text, latex)
-    last = len(model.layers)
-    output = (f"ŷ = {'sigmoid' if 'binary' in name else 'softmax'}(a{last}): the loss takes logits"
-              if options.get("from_logits") else f"ŷ = a{last}")
+    text, latex = _with_penalties(model, text, latex, symbols)
+    output = (f"ŷ = {'sigmoid' if 'binary' in name else 'softmax'}({output}): the loss takes logits"
+              if options.get("from_logits") else f"ŷ = {output}")
     if "crossentropy" in name and not options.get("from_logits"):
         output += ", clipped to [1e-7, 1 - 1e-7]"
     return [Statement(text, latex, output)]
 
 
-def _with_penalties(model, text, latex):
-    for i, layer in enumerate(model.layers, start=1):
+def _with_penalties(model, text, latex, symbols):
+    for layer in model.layers:
+        i = symbols.get(id(layer))
+        if i is None:
+            continue
         for weight, symbol, symbol_latex in ((getattr(layer, "kernel", None), f"W{i}", f"W^{{[{i}]}}"),
                                              (getattr(layer, "bias", None), f"b{i}", f"b^{{[{i}]}}")):
             regularizer = getattr(weight, "regularizer", None)

@@ -167,16 +167,6 @@ class Functional(Model):
             return False
         return all(sum(1 for node in self._all_nodes if node.layer is layer) <= 1 for layer in self.layers)
 
-    def explain(self, format="text"):  # noqa: A002 - the argument's name in the docs
-        """Model.explain for a functional model that is a plain chain; a graph with branches, merges or
-        shared layers is refused (the explanation is written for one layer after another)."""
-        if not self._is_sequential_like():
-            raise NotImplementedError(
-                f"explain() describes a chain of layers, one after another; model '{self.name}' is a graph with "
-                f"{len(self.inputs)} input(s), merges, branches or shared layers. Use summary() to see how its "
-                "layers connect.")
-        return super().explain(format=format)
-
     def get_config(self):
         from glassnet.keras.models import functional_config
         return functional_config.get_config(self)

@@ -245,10 +245,20 @@ def test_keras_file_round_trip(tmp_path):
     np.testing.assert_allclose(loaded.predict(data, verbose=0), model.predict(data, verbose=0), rtol=1e-6)
 
 
-def test_explain_refuses_a_graph_by_name():
-    with pytest.raises(NotImplementedError, match="model 'two' is a graph"):
-        _two_input_model().explain()
-
+def test_explain_writes_a_graph_one_layer_call_a_line():
+    a, b = Input((4,), name="a"), Input((3,), name="b")
+    shared = layers.Dense(5, activation="relu", name="shared", kernel_regularizer="l2")
+    x, y = shared(layers.Dense(4, name="pa")(a)), shared(layers.Dense(4, name="pb")(b))
+    out = layers.Dense(1, activation="sigmoid")(layers.Dot(axes=1, normalize=True)([x, y]))
+    model = Model([a, b], out)
+    model.compile(optimizer="sgd", loss="binary_crossentropy")
+    text = model.explain().text()
+    lines = [line.split("    ")[0].strip() for line in text.splitlines() if line.startswith("  a")]
+    # the graph's order; the shared layer's two calls use the same W3 and b3
+    assert lines == ["a1 = x_b @ W1 + b1", "a2 = x_a @ W2 + b2", "a3 = relu(a2 @ W3 + b3)",
+                     "a4 = relu(a1 @ W3 + b3)", "a5 = cos(a3, a4) = a3·a4 / (|a3| |a4|)",
+                     "a6 = sigmoid(a5 @ W6 + b6)"]
+    assert "+ 0.01 · Σ W3²" in text and "ŷ = a6" in text
 
 def test_a_keras_2_functional_config_with_list_nodes_loads():
     """tf.keras 2 (and its .h5 files) wrote each node as a list of [layer, node, tensor, kwargs]."""

@@ -48,12 +48,13 @@ def dtype(name, value, default=None):
 
 
 def shape(name, value, owner):
-    """A tuple of non-negative ints from a list, tuple, int or 1-D integer Tensor."""
+    """A tuple of non-negative ints from a list, tuple, int or 1-D integer Tensor; the items may be
+    0-d integer Tensors, as TensorFlow takes ``(tf.shape(x)[0], 4)``."""
     if isinstance(value, Tensor):
         value = value.numpy().tolist()
     dims = [value] if isinstance(value, numbers.Integral) else value
     try:
-        dims = tuple(dims)
+        dims = tuple(d.numpy().item() if isinstance(d, Tensor) and d.ndim == 0 else d for d in dims)
     except TypeError:
         check.fail(name, value, "a shape: a list or tuple of non-negative integers", owner)
     if not all(isinstance(d, numbers.Integral) and not isinstance(d, bool) and d >= 0 for d in dims):

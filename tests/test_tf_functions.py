@@ -310,3 +310,17 @@ def test_docs_api_lists_every_public_tensor_function():
     for module in (tf, tf.math, tf.linalg, tf.nn, tf.random, kops):
         missing = {n for n in _public_names(module) if n not in listed} - plumbing
         assert not missing, f"{module.__name__} functions missing from docs/api.md: {sorted(missing)}"
+
+
+def test_shapes_take_scalar_tensors_as_tensorflow_does():
+    x = tf.ones((3, 4))
+    noise = tf.random.normal(shape=(tf.shape(x)[0], tf.shape(x)[1]))
+    assert tuple(noise.shape) == (3, 4)
+    assert tuple(tf.zeros((tf.shape(x)[0], 1)).shape) == (3, 1)
+
+
+def test_keras_ops_one_hot_takes_whole_number_float_labels():
+    from glassnet.keras import ops
+    np.testing.assert_array_equal(ops.one_hot(np.array([2.0, 0.0]), 3).numpy(), [[0, 0, 1], [1, 0, 0]])
+    with pytest.raises(ValueError, match="whole-number labels"):
+        ops.one_hot(np.array([0.5]), 3)

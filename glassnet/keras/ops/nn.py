@@ -1,5 +1,6 @@
 """Keras 3's neural-network ops: activations and one_hot."""
 from glassnet import array_ops
+from glassnet.autodiff import convert_to_tensor
 from glassnet.keras import activations
 
 sigmoid = activations.sigmoid
@@ -22,5 +23,12 @@ def silu(x):
 
 
 def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
-    """float32 one-hot rows (Keras's floatx); an index outside [0, num_classes) gives zeros."""
+    """float32 one-hot rows (Keras's floatx); an index outside [0, num_classes) gives zeros.
+    Float labels holding whole numbers are taken as indices, as Keras takes them."""
+    x = convert_to_tensor(x)
+    if x.dtype.kind == "f":
+        whole = x.numpy()
+        if not (whole == whole.round()).all():
+            raise ValueError(f"Invalid `x` for one_hot: expected whole-number labels. Received: {whole!r}")
+        x = convert_to_tensor(whole.astype("int64"))
     return array_ops.one_hot(x, num_classes, axis=axis, dtype=dtype)

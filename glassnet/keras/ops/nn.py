@@ -1,6 +1,7 @@
 """Keras 3's neural-network ops: activations and one_hot."""
 from glassnet import array_ops
 from glassnet.keras import activations
+from glassnet.keras.op_dispatch import dispatch_module as _dispatch_module
 
 sigmoid = activations.sigmoid
 softmax = activations.softmax
@@ -24,3 +25,6 @@ def silu(x):
 def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     """float32 one-hot rows (Keras's floatx); an index outside [0, num_classes) gives zeros."""
     return array_ops.one_hot(x, num_classes, axis=axis, dtype=dtype)
+
+
+_dispatch_module(globals(), "keras.ops")  # on KerasTensors, each function records a TFOpLambda layer

@@ -8,6 +8,7 @@ from glassnet.keras.layers.lambda_layer import Lambda
 from glassnet.keras.layers.layer import Layer
 from glassnet.keras.layers.merging import Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract
 from glassnet.keras.layers.normalization import Normalization
+from glassnet.keras.layers.unit_normalization import UnitNormalization
 
 
 
@@ -27,5 +28,5 @@ def deserialize(config, custom_objects=None):
 __all__ = [
     "Activation", "Add", "Average", "Concatenate", "Dense", "Dot", "Dropout", "Flatten", "Input", "InputLayer",
     "Lambda", "Layer", "LeakyReLU", "Maximum", "Minimum", "Multiply", "Normalization", "ReLU", "Softmax", "Subtract",
-    "deserialize", "serialize",
+    "UnitNormalization", "deserialize", "serialize",
 ]

@@ -81,11 +81,12 @@ class TFOpLambda(Layer):
         return [leaf for leaf in flatten([args, kwargs]) if isinstance(leaf, _Slot)]
 
     def get_config(self):
+        hint = "keras.layers.UnitNormalization(axis=...) for l2_normalize, " if "l2_normalize" in self.api_name else ""
         raise NotImplementedError(
-            f"Layer '{self.name}' is the TensorFlow function {self.api_name} called on a symbolic tensor; a saved "
-            "model cannot hold it (Keras 3 refuses TF ops in functional models, and could not load it). Use a "
-            "Keras layer instead (for tf.linalg.l2_normalize(x, axis=-1): keras.layers.UnitNormalization()), or "
-            "a Lambda layer wrapping a function registered with @keras.saving.register_keras_serializable().")
+            f"Layer '{self.name}' is the function {self.api_name} called on a symbolic tensor, which a saved model "
+            "cannot hold (Keras 3 refuses TensorFlow ops in functional models, and could not load the file). Use a "
+            f"Keras layer instead ({hint}keras.layers.Add/Multiply/Dot for arithmetic), or a Lambda layer wrapping a "
+            "function registered with @keras.saving.register_keras_serializable().")
 
 
 def _unknown_where_different(one, two):

@@ -101,6 +101,11 @@ class KerasTensor:
         raise TypeError(f"A symbolic KerasTensor has no values, so NumPy cannot use it. Received: {self!r}. "
                         "Call tf.* / keras.ops functions on it inside a model, or NumPy on the model's outputs.")
 
+    def __iter__(self):  # without it Python would iterate by indexing, making a layer per index
+        raise TypeError(f"A symbolic KerasTensor cannot be iterated or unpacked. Received: {self!r}. "
+                        "Use tf.unstack or slicing (x[:, 0]) instead.")
+
+    __array_ufunc__ = None  # NumPy arrays and scalars hand their operators to the KerasTensor's reflected ones
     __hash__ = object.__hash__  # `==` keeps identity: the graph keys tensors by themselves
 
 

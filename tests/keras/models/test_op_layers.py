@@ -101,6 +101,15 @@ def test_bad_arguments_are_refused_when_the_graph_is_made():
         bool(x > 0)
     with pytest.raises(TypeError, match="NumPy cannot use it"):
         np.asarray(x)
+    with pytest.raises(TypeError, match="cannot be iterated"):
+        first, second, third = x
+
+
+def test_numpy_operands_on_the_left_give_op_layers():
+    x = keras.Input(shape=(2,))
+    scale = np.array([2.0, 3.0], dtype="float32")
+    model = keras.Model(x, scale * x + np.float32(1.0))
+    assert np.allclose(model.predict(np.ones((1, 2), "float32"), verbose=0), [[3.0, 4.0]])
 
 
 def test_saving_a_model_with_an_op_layer_is_refused_naming_it(tmp_path):

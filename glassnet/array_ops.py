@@ -12,6 +12,7 @@ import numbers
 
 from glassnet import tensor_args as args
 from glassnet.autodiff import Tensor, convert_to_tensor, ops
+from glassnet.keras.op_dispatch import dispatch_module as _dispatch_module
 
 newaxis = None
 
@@ -242,3 +243,6 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
     if (low > high).any():
         args.fail("clip_value_min", clip_value_min, f"a value <= clip_value_max={clip_value_max!r}", "clip_by_value")
     return ops.clip(x, low=low.astype(x.dtype), high=high.astype(x.dtype))
+
+
+_dispatch_module(globals(), "tf")  # on KerasTensors, each function records a TFOpLambda layer

@@ -9,6 +9,7 @@ The accuracy idiom works as written:
 """
 from glassnet import tensor_args as args
 from glassnet.autodiff import convert_to_tensor, ops
+from glassnet.keras.op_dispatch import dispatch_module as _dispatch_module
 
 
 def _pair(x, y):
@@ -81,3 +82,6 @@ def round(x, name=None):  # noqa: A001 - TensorFlow's name
 def floor(x, name=None):
     """Largest integer not above x, in x's dtype. Not differentiable."""
     return ops.floor(convert_to_tensor(x))
+
+
+_dispatch_module(globals(), "tf")  # on KerasTensors, each function records a TFOpLambda layer

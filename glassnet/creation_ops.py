@@ -10,6 +10,7 @@ import numbers
 
 from glassnet import tensor_args as args
 from glassnet.autodiff import Tensor, convert_to_tensor, ops
+from glassnet.keras.op_dispatch import dispatch_module as _dispatch_module
 
 
 def constant(value, dtype=None, shape=None, name=None):
@@ -103,3 +104,6 @@ def size(input, out_type="int32", name=None):  # noqa: A002 - TensorFlow's name
 def rank(input, name=None):  # noqa: A002 - TensorFlow's name
     """The number of axes of `input`, as a 0-d int32 Tensor."""
     return convert_to_tensor(convert_to_tensor(input).ndim, "int32")
+
+
+_dispatch_module(globals(), "tf")  # on KerasTensors, each function records a TFOpLambda layer

@@ -12,6 +12,7 @@ from glassnet.missing import attribute_error as _attribute_error
 from glassnet.nn import l2_normalize  # noqa: F401 - tf.linalg.l2_normalize is tf.nn.l2_normalize
 from glassnet.norms import matrix_norm as _matrix_norm
 from glassnet.norms import vector_norm as _vector_norm
+from glassnet.keras.op_dispatch import dispatch_module as _dispatch_module
 
 
 def _check_matmul(a, b, owner):
@@ -82,6 +83,9 @@ def trace(x, name=None):
     diagonal = ops.gather_nd(ops.transpose(x, axes=(x.ndim - 2, x.ndim - 1) + tuple(range(x.ndim - 2))),
                              [[i, i] for i in range(n)])
     return ops.sum(diagonal, axis=0)
+
+
+_dispatch_module(globals(), "tf.linalg")  # on KerasTensors, each function records a TFOpLambda layer
 
 
 __getattr__ = _attribute_error(__name__, "tf.linalg")

@@ -23,6 +23,7 @@ from glassnet.autodiff import Tensor, convert_to_tensor, ops
 from glassnet.keras import activations
 from glassnet.missing import attribute_error as _attribute_error
 from glassnet.nn import l2_normalize  # noqa: F401 - tf.math.l2_normalize is tf.nn.l2_normalize
+from glassnet.keras.op_dispatch import dispatch_module as _dispatch_module
 
 sigmoid = activations.sigmoid
 tanh = activations.tanh
@@ -218,6 +219,9 @@ def argmin(input, axis=None, output_type="int64", name=None):  # noqa: A002 - Te
     return _arg_extreme(ops.argmin, "argmin", input, axis, output_type)
 
 
+
+
+_dispatch_module(globals(), "tf.math")  # on KerasTensors, each function records a TFOpLambda layer
 
 
 __getattr__ = _attribute_error(__name__, "tf.math")

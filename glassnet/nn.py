@@ -18,6 +18,7 @@ from glassnet.autodiff import convert_to_tensor, ops
 from glassnet.keras import activations
 from glassnet.missing import attribute_error as _attribute_error
 from glassnet.keras.losses import targets
+from glassnet.keras.op_dispatch import dispatch_module as _dispatch_module
 
 sigmoid = activations.sigmoid
 tanh = activations.tanh
@@ -145,6 +146,10 @@ def l2_normalize(x, axis=None, epsilon=1e-12, name=None):
     axis = args.axis("axis", axis, x.ndim, "l2_normalize")
     square_sum = ops.sum(ops.square(x), axis=axis, keepdims=True)
     return x / ops.sqrt(ops.maximum(square_sum, epsilon))
+
+
+# On KerasTensors, each function records a TFOpLambda layer.
+_dispatch_module(globals(), "tf.nn", names={"l2_normalize": "tf.math.l2_normalize"})
 
 
 __getattr__ = _attribute_error(__name__, "tf.nn")

@@ -79,6 +79,17 @@ def test_collaborative_filtering_learns_the_unrated_entries(capsys):
     assert "for user 0: predicted" in output
 
 
+def test_content_based_filtering_towers_learn_the_rating_rule(capsys):
+    losses, test_loss, baseline, same_genre, vectors = _example("content_based_filtering").main(
+        epochs=6, num_users=30, num_movies=30, verbose=0)
+    output = capsys.readouterr().out
+    assert "tf.math.l2_normaliz" in output and "(TFOpLambda)" in output  # the summary lists the ops
+    assert losses[-1] < losses[0] / 3  # the training MSE falls by more than 3 times
+    assert test_loss < 0.4 * baseline  # held-out ratings beat predicting the mean rating
+    assert vectors.shape == (30, 32) and np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-5)
+    assert same_genre >= 0.8  # the movie tower puts movies sharing a genre next to each other
+
+
 def test_q_learning_approaches_the_known_q_values(capsys):
     learned, optimal = _example("q_learning").main(updates=1500)
     assert np.max(np.abs(learned - optimal)) < 0.05

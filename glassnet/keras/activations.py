@@ -10,6 +10,7 @@ import numpy as np
 
 from glassnet.autodiff import convert_to_tensor, ops
 from glassnet.keras.identifiers import lookup
+from glassnet.keras.op_dispatch import dispatch_module as _dispatch_module
 
 
 def linear(x):
@@ -106,6 +107,10 @@ def softmax(x, axis=-1):
 def log_softmax(x, axis=-1):
     return ops.log_softmax(convert_to_tensor(x), axis=axis)
 
+
+# On KerasTensors, ``tf.nn.sigmoid(x)`` and the like record a TFOpLambda layer (keras/op_dispatch.py);
+# wrapped before the name table below is made, so names and functions give the same objects.
+_dispatch_module(globals(), "keras.activations")
 
 _BY_NAME = {
     fn.__name__: fn

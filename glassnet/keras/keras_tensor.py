@@ -35,6 +35,90 @@ class KerasTensor:
     def __repr__(self):
         return f"<KerasTensor shape={tuple(self.shape)}, dtype={self.dtype}, name={self.name}>"
 
+    # Operators record the tensor function they stand for (keras/op_dispatch.py), as tf.keras does.
+    def __add__(self, other):
+        return _function("add")(self, other)
+
+    def __radd__(self, other):
+        return _function("add")(other, self)
+
+    def __sub__(self, other):
+        return _function("subtract")(self, other)
+
+    def __rsub__(self, other):
+        return _function("subtract")(other, self)
+
+    def __mul__(self, other):
+        return _function("multiply")(self, other)
+
+    def __rmul__(self, other):
+        return _function("multiply")(other, self)
+
+    def __truediv__(self, other):
+        return _function("divide")(self, other)
+
+    def __rtruediv__(self, other):
+        return _function("divide")(other, self)
+
+    def __pow__(self, other):
+        return _function("pow")(self, other)
+
+    def __rpow__(self, other):
+        return _function("pow")(other, self)
+
+    def __matmul__(self, other):
+        return _function("matmul")(self, other)
+
+    def __rmatmul__(self, other):
+        return _function("matmul")(other, self)
+
+    def __neg__(self):
+        return _function("negative")(self)
+
+    def __abs__(self):
+        return _function("abs")(self)
+
+    def __lt__(self, other):
+        return _function("less")(self, other)
+
+    def __le__(self, other):
+        return _function("less_equal")(self, other)
+
+    def __gt__(self, other):
+        return _function("greater")(self, other)
+
+    def __ge__(self, other):
+        return _function("greater_equal")(self, other)
+
+    def __getitem__(self, key):
+        return _function("getitem")(self, key)
+
+    def __bool__(self):
+        raise TypeError(f"A symbolic KerasTensor has no value, so it cannot be used as a Python bool "
+                        f"(in `if`, `and`, `or`...). Received: {self!r}. Use tf.where or a layer instead.")
+
+    def __array__(self, dtype=None, copy=None):
+        raise TypeError(f"A symbolic KerasTensor has no values, so NumPy cannot use it. Received: {self!r}. "
+                        "Call tf.* / keras.ops functions on it inside a model, or NumPy on the model's outputs.")
+
+    def __iter__(self):  # without it Python would iterate by indexing, making a layer per index
+        raise TypeError(f"A symbolic KerasTensor cannot be iterated or unpacked. Received: {self!r}. "
+                        "Use tf.unstack or slicing (x[:, 0]) instead.")
+
+    __array_ufunc__ = None  # NumPy arrays and scalars hand their operators to the KerasTensor's reflected ones
+    __hash__ = object.__hash__  # `==` keeps identity: the graph keys tensors by themselves
+
+
+def _function(name):
+    """The tensor function behind an operator: tf.math's, tf.linalg.matmul, or slicing."""
+    from glassnet import linalg, math
+    from glassnet.keras import op_dispatch
+    if name == "matmul":
+        return linalg.matmul
+    if name == "getitem":
+        return op_dispatch.getitem
+    return getattr(math, name, None) or getattr(__import__("glassnet").comparison_ops, name)
+
 
 def flatten(structure):
     """The leaves of a nested list, tuple or dict (a dict's in sorted key order, as Keras's

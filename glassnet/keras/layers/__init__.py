@@ -11,6 +11,7 @@ from glassnet.keras.layers.merging import (
     minimum, multiply, subtract,
 )
 from glassnet.keras.layers.normalization import Normalization
+from glassnet.keras.layers.unit_normalization import UnitNormalization
 
 
 
@@ -30,6 +31,6 @@ def deserialize(config, custom_objects=None):
 __all__ = [
     "Activation", "Add", "Average", "Concatenate", "Dense", "Dot", "Dropout", "Flatten", "Input", "InputLayer",
     "Lambda", "Layer", "LeakyReLU", "Maximum", "Minimum", "Multiply", "Normalization", "ReLU", "Softmax",
-    "Subtract", "add", "average", "concatenate", "deserialize", "dot", "maximum", "minimum", "multiply",
-    "serialize", "subtract",
+    "Subtract", "UnitNormalization", "add", "average", "concatenate", "deserialize", "dot", "maximum", "minimum",
+    "multiply", "serialize", "subtract",
 ]

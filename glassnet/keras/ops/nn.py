@@ -2,6 +2,7 @@
 from glassnet import array_ops
 from glassnet.autodiff import convert_to_tensor
 from glassnet.keras import activations
+from glassnet.keras.op_dispatch import dispatch_module as _dispatch_module
 
 sigmoid = activations.sigmoid
 softmax = activations.softmax
@@ -32,3 +33,6 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
             raise ValueError(f"Invalid `x` for one_hot: expected whole-number labels. Received: {whole!r}")
         x = convert_to_tensor(whole.astype("int64"))
     return array_ops.one_hot(x, num_classes, axis=axis, dtype=dtype)
+
+
+_dispatch_module(globals(), "keras.ops")  # on KerasTensors, each function records a TFOpLambda layer

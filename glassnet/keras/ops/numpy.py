@@ -8,6 +8,7 @@ from glassnet import array_ops, comparison_ops, creation_ops, norms
 from glassnet import math as tfmath
 from glassnet import tensor_args as args
 from glassnet.autodiff import Tensor, convert_to_tensor, ops
+from glassnet.keras.op_dispatch import dispatch_module as _dispatch_module
 
 abs = tfmath.abs  # noqa: A001 - Keras's name
 absolute = tfmath.abs
@@ -325,3 +326,6 @@ def std(x, axis=None, keepdims=False):
 def top_k(x, k, sorted=True):  # noqa: A002 - Keras's name
     """``(values, indices)`` of the `k` largest along the last axis."""
     return array_ops.top_k(x, k=k)
+
+
+_dispatch_module(globals(), "keras.ops")  # on KerasTensors, each function records a TFOpLambda layer

@@ -128,13 +128,8 @@ class Functional(Model):
             return super()._x_to_arrays(x, argument)
         return data.input_arrays(x, [tensor.name for tensor in self.inputs], argument, dtype=self.dtype)
 
-    def compile(self, *args, **kwargs):
-        if len(self.outputs) > 1:
-            raise NotImplementedError(
-                f"Model '{self.name}' has {len(self.outputs)} outputs ({', '.join(self.output_names)}); glassnet does "
-                "not train models with several outputs yet (per-output losses, loss_weights and their logs are "
-                "missing). predict() works without compile.")
-        super().compile(*args, **kwargs)
+    def _training_output_names(self):
+        return list(self.output_names) if len(self.outputs) > 1 else None
 
     def compute_output_shape(self, input_shape):
         return _unpack_singleton(map_structure(lambda x: tuple(x.shape), self._outputs_struct))

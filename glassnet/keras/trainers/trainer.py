@@ -76,6 +76,10 @@ class Trainer(StepMethods):
         per-output state (multi_output.py)."""
         if output_names is None:
             output_names = self._training_output_names()
+        if output_names is None and _per_output(loss, loss_weights, metrics, weighted_metrics):
+            state = CompileState(None, None)  # a subclassed model's outputs are known from its first data
+            state.pending_per_output = True
+            return state
         if output_names is None:
             return CompileState(loss, metrics, weighted_metrics, loss_weights)
         return multi_output.MultiOutputCompileState(loss, metrics, weighted_metrics, loss_weights, output_names)
@@ -141,6 +145,11 @@ class Trainer(StepMethods):
         state = self._compile_state
         if getattr(state, "multi_output", False):
             return self._prepare_output_arrays(x, y, sample_weight, prefix)
+        if getattr(state, "pending_per_output", False):
+            raise ValueError(
+                "The model was compiled with a loss, loss_weights or metrics per output (a dict or list of several), "
+                f"so `{prefix}y` must be a dict keyed by the names of the outputs (the keys of the dict the model's "
+                f"call returns). Received: {prefix}y of type {type(y).__name__}")
         y = None if y is None else data.to_array(y, prefix + "y")
         if y is not None and y.dtype.kind == "f" and y.dtype != self.dtype:
             y = y.astype(self.dtype)
@@ -546,6 +555,13 @@ class _Skipping:
         for step, batch in self.batches.epoch():
             if step >= self.count:
                 yield step, batch
+
+
+def _per_output(loss, loss_weights, metrics, weighted_metrics):
+    """Whether compile's arguments name several outputs (dicts of several entries, several losses)."""
+    several = [value for value in (loss, loss_weights, metrics, weighted_metrics)
+               if isinstance(value, dict) and len(value) > 1]
+    return bool(several) or (isinstance(loss, (list, tuple)) and len(loss) > 1)
 
 
 def _verbose(verbose):

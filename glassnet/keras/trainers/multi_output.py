@@ -170,6 +170,15 @@ def output_arrays(y, names, argument, dtype):
         if unknown:
             raise ValueError(f"`{argument}` has keys {unknown} that are not outputs of the model: expected the keys "
                              f"{list(names)}.")
+        missing = [name for name in names if name not in y]
+        if missing:
+            raise ValueError(f"`{argument}` is a dict without the model's outputs {missing}: expected the keys "
+                             f"{list(names)}. Received keys: {sorted(y)}")
+    elif not isinstance(y, (list, tuple)) or len(y) != len(names):
+        count = len(y) if isinstance(y, (list, tuple)) else 1
+        raise ValueError(f"The model has {len(names)} outputs ({', '.join(names)}), so `{argument}` must be a list "
+                         f"of {len(names)} arrays in that order, or a dict keyed by those names. Received {count} "
+                         f"array(s) ({type(y).__name__}).")
     arrays = data.input_arrays(y, names, argument)
     arrays.arrays = [a.astype(dtype) if a.dtype.kind == "f" and a.dtype != dtype else a for a in arrays.arrays]
     return arrays

@@ -140,3 +140,25 @@ def test_a_subclassed_model_returning_a_dict_matches_keras():
         assert_close(fits[1][key], fits[0][key], family="fit", what=f"subclassed: history[{key!r}]")
     _assert_same_logs(mine.evaluate(x, y, verbose=0, return_dict=True),
                       theirs.evaluate(x, y, verbose=0, return_dict=True), "subclassed evaluate")
+
+
+def _dict_outputs(module):
+    x = module.Input((4,), name="features")
+    hidden = module.layers.Dense(8, activation="relu", name="hidden")(x)
+    return module.Model(x, {"r": module.layers.Dense(1, name="reg")(hidden),
+                            "c": module.layers.Dense(3, activation="softmax", name="cls")(hidden)})
+
+
+def test_a_functional_model_with_a_dict_of_outputs_is_keyed_by_the_dicts_keys():
+    theirs, mine = _pair(_dict_outputs)
+    _compile_both(theirs, mine, loss={"r": "mse", "c": "sparse_categorical_crossentropy"},
+                  loss_weights={"r": 0.5, "c": 1.0}, metrics={"c": ["accuracy"]})
+    x, y_reg, y_cls = _data()
+    y = {"r": y_reg, "c": y_cls}
+    fits = [model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0).history for model in (theirs, mine)]
+    assert list(fits[1]) == list(fits[0]) == ["c_accuracy", "c_loss", "loss", "r_loss"]
+    for key in fits[0]:
+        assert_close(fits[1][key], fits[0][key], family="fit", what=f"dict outputs: history[{key!r}]")
+    predictions = mine.predict(x, verbose=0)
+    assert sorted(predictions) == ["c", "r"]
+    assert_close(predictions["c"], theirs.predict(x, verbose=0)["c"], family="fit", what="dict outputs: predict")

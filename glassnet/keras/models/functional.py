@@ -129,7 +129,11 @@ class Functional(Model):
         return data.input_arrays(x, [tensor.name for tensor in self.inputs], argument, dtype=self.dtype)
 
     def _training_output_names(self):
-        return list(self.output_names) if len(self.outputs) > 1 else None
+        """The names compile's dicts and the logs use: the output layers' names, or the keys of a dict of
+        outputs (sorted, as Keras flattens a dict)."""
+        if len(self.outputs) < 2:
+            return None
+        return sorted(self._outputs_struct) if isinstance(self._outputs_struct, dict) else list(self.output_names)
 
     def compute_output_shape(self, input_shape):
         return _unpack_singleton(map_structure(lambda x: tuple(x.shape), self._outputs_struct))

@@ -50,6 +50,10 @@ class Trainer(StepMethods):
                 None when the model adds its losses with ``add_loss`` or computes them itself.
             loss_weights: a float (or a list or dict of one) that scales the compiled loss.
             metrics: a list (or dict) of names, metric objects or functions, e.g. ``['accuracy']``.
+
+        A model with several outputs takes one loss for all of them, or a list (one per output) or
+        a dict keyed by output name; likewise ``loss_weights`` and ``metrics`` (a list of lists or a
+        dict). Its logs add ``<output>_loss`` and ``<output>_<metric>`` (see multi_output.py).
             weighted_metrics: metrics computed with the sample (or class) weights.
             steps_per_execution: batch callbacks run once per this many batches, as Keras.
             run_eagerly, jit_compile: accepted for compatibility; glassnet always runs eagerly.

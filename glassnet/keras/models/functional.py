@@ -128,13 +128,12 @@ class Functional(Model):
             return super()._x_to_arrays(x, argument)
         return data.input_arrays(x, [tensor.name for tensor in self.inputs], argument, dtype=self.dtype)
 
-    def compile(self, *args, **kwargs):
-        if len(self.outputs) > 1:
-            raise NotImplementedError(
-                f"Model '{self.name}' has {len(self.outputs)} outputs ({', '.join(self.output_names)}); glassnet does "
-                "not train models with several outputs yet (per-output losses, loss_weights and their logs are "
-                "missing). predict() works without compile.")
-        super().compile(*args, **kwargs)
+    def _training_output_names(self):
+        """The names compile's dicts and the logs use: the output layers' names, or the keys of a dict of
+        outputs (sorted, as Keras flattens a dict)."""
+        if len(self.outputs) < 2:
+            return None
+        return sorted(self._outputs_struct) if isinstance(self._outputs_struct, dict) else list(self.output_names)
 
     def compute_output_shape(self, input_shape):
         return _unpack_singleton(map_structure(lambda x: tuple(x.shape), self._outputs_struct))

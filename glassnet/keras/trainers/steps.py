@@ -48,6 +48,8 @@ class StepMethods:
         compiled = [] if state is None else [state.loss_tracker]
         if state is not None and (state.metric_identifiers or state.weighted_metric_identifiers):
             compiled.append(state.compile_metrics)  # listed only when compile was given metrics (Keras)
+        if state is not None:
+            compiled += getattr(state, "output_loss_trackers", [])  # `<output>_loss` of several outputs
         return compiled + self._cached("metrics", self._assigned_metrics)
 
     def _assigned_metrics(self):
@@ -127,7 +129,7 @@ class StepMethods:
         """One batch of training: forward, loss, gradients, update, metrics. Returns the logs."""
         x, y, sample_weight = (_array(part) for part in unpack_x_y_sample_weight(data))
         loss, y_pred = self._training_step()(x, y, sample_weight)
-        self._compile_state.loss_tracker.update_state(loss, sample_weight=len(y_pred))
+        self._compile_state.loss_tracker.update_state(loss, sample_weight=_batch_size(y_pred))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def test_step(self, data):
@@ -135,7 +137,7 @@ class StepMethods:
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         y_pred = self(x, training=False)
         loss = self._compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False)
-        self._compile_state.loss_tracker.update_state(float(loss.value), sample_weight=len(y_pred))
+        self._compile_state.loss_tracker.update_state(float(loss.value), sample_weight=_batch_size(y_pred))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def predict_step(self, data):
@@ -148,7 +150,20 @@ class StepMethods:
         return getattr(type(self), name) is not getattr(StepMethods, name)
 
 
+def _batch_size(y_pred):
+    """The number of samples in a batch of outputs (one array, or a list or dict of them)."""
+    if isinstance(y_pred, dict):
+        y_pred = next(iter(y_pred.values()))
+    elif isinstance(y_pred, (list, tuple)):
+        y_pred = y_pred[0]
+    return len(y_pred)
+
+
 def _array(value):
     if value is None:
         return None
+    if isinstance(value, dict):
+        return {key: _array(part) for key, part in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_array(part) for part in value]
     return value.value if isinstance(value, Tensor) else np.asarray(value)

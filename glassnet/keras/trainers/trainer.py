@@ -23,6 +23,7 @@ from glassnet.keras.callbacks import CallbackList
 from glassnet.keras.trainers import data
 from glassnet.keras.trainers.batch_sources import ArrayBatches, StreamBatches, is_batch_stream
 from glassnet.keras.trainers.compile_state import CompileMetrics, CompileState
+from glassnet.keras.trainers import multi_output
 from glassnet.keras.trainers.steps import StepMethods, unpack_x_y_sample_weight
 from glassnet.keras import validation as check
 
@@ -49,6 +50,10 @@ class Trainer(StepMethods):
                 None when the model adds its losses with ``add_loss`` or computes them itself.
             loss_weights: a float (or a list or dict of one) that scales the compiled loss.
             metrics: a list (or dict) of names, metric objects or functions, e.g. ``['accuracy']``.
+
+        A model with several outputs takes one loss for all of them, or a list (one per output) or
+        a dict keyed by output name; likewise ``loss_weights`` and ``metrics`` (a list of lists or a
+        dict). Its logs add ``<output>_loss`` and ``<output>_<metric>`` (see multi_output.py).
             weighted_metrics: metrics computed with the sample (or class) weights.
             steps_per_execution: batch callbacks run once per this many batches, as Keras.
             run_eagerly, jit_compile: accepted for compatibility; glassnet always runs eagerly.
@@ -62,13 +67,46 @@ class Trainer(StepMethods):
         optimizer = optimizers.get(optimizer)
         if metrics is None and self._compile_state is not None and loss is not None:
             metrics = self._compile_state.metric_identifiers  # Keras keeps earlier metrics on recompile
-        self._compile_state = CompileState(loss, metrics, weighted_metrics, loss_weights)
+        self._compile_state = self._new_compile_state(loss, metrics, weighted_metrics, loss_weights)
         self._compile_arguments = {"loss": loss, "loss_weights": loss_weights, "metrics": metrics,
                                    "weighted_metrics": weighted_metrics, "jit_compile": jit_compile}
         self.optimizer = optimizer
         self.loss = loss
         self.steps_per_execution = steps_per_execution
         self.compiled = True
+
+    def _new_compile_state(self, loss, metrics, weighted_metrics, loss_weights, output_names=None):
+        """CompileState for one output; with `output_names` (a model with several outputs), the
+        per-output state (multi_output.py)."""
+        if output_names is None:
+            output_names = self._training_output_names()
+        if output_names is None and _per_output(loss, loss_weights, metrics, weighted_metrics):
+            state = CompileState(None, None)  # a subclassed model's outputs are known from its first data
+            state.pending_per_output = True
+            return state
+        if output_names is None:
+            return CompileState(loss, metrics, weighted_metrics, loss_weights)
+        return multi_output.MultiOutputCompileState(loss, metrics, weighted_metrics, loss_weights, output_names)
+
+    def _training_output_names(self):
+        """The names of the model's outputs when it has several and they are known before any data
+        (a functional model); None otherwise."""
+        return None
+
+    def _use_output_names(self, x, y):
+        """A subclassed model whose call returns a dict is known to have several outputs once it ran:
+        when the targets come as a dict, its outputs are probed on one row and compile's arguments
+        are applied per output."""
+        state = self._compile_state
+        if getattr(state, "multi_output", False) or not isinstance(y, dict):
+            return
+        with not_recording(), self._state_kept():
+            outputs = self(data.as_model_input(x[:1]), training=False)
+        if isinstance(outputs, dict) and len(outputs) > 1:
+            arguments = self._compile_arguments
+            self._compile_state = self._new_compile_state(
+                arguments["loss"], arguments["metrics"], arguments["weighted_metrics"], arguments["loss_weights"],
+                output_names=list(outputs))
 
     def get_compile_config(self):
         """compile()'s arguments as a saved model holds them (None before compile)."""
@@ -106,6 +144,16 @@ class Trainer(StepMethods):
         x = self._x_to_arrays(x, prefix + "x")
         if y is None and self._needs_targets():
             data.to_array(y, prefix + "y")  # raises: `y` is required
+        if isinstance(y, dict):
+            self._use_output_names(self._adjust_input_rank(x), y)
+        state = self._compile_state
+        if getattr(state, "multi_output", False):
+            return self._prepare_output_arrays(x, y, sample_weight, prefix)
+        if getattr(state, "pending_per_output", False):
+            raise ValueError(
+                "The model was compiled with a loss, loss_weights or metrics per output (a dict or list of several), "
+                f"so `{prefix}y` must be a dict keyed by the names of the outputs (the keys of the dict the model's "
+                f"call returns). Received: {prefix}y of type {type(y).__name__}")
         y = None if y is None else data.to_array(y, prefix + "y")
         if y is not None and y.dtype.kind == "f" and y.dtype != self.dtype:
             y = y.astype(self.dtype)
@@ -120,6 +168,23 @@ class Trainer(StepMethods):
         if sample_weight is not None:
             sample_weight = data.standardize_sample_weight(sample_weight, self._output_shape(x),
                                                            prefix + "sample_weight")
+        return x, y, sample_weight
+
+    def _prepare_output_arrays(self, x, y, sample_weight, prefix):
+        """_prepare_arrays for a model with several outputs: y (and sample_weight, unless one array
+        for every output) as a list in output order or a dict keyed by output name."""
+        names = self._compile_state.output_names
+        y = None if y is None else multi_output.output_arrays(y, names, prefix + "y", self.dtype)
+        if sample_weight is not None and not hasattr(sample_weight, "shape"):
+            sample_weight = multi_output.output_arrays(sample_weight, names, prefix + "sample_weight", self.dtype)
+        elif sample_weight is not None:
+            sample_weight = data.to_array(sample_weight, prefix + "sample_weight", dtype=self.dtype)
+        data.check_same_length({prefix + "x": x, prefix + "y": y, prefix + "sample_weight": sample_weight})
+        for array, name in ((x, "x"), (y, "y"), (sample_weight, "sample_weight")):
+            if array is not None:
+                data.check_finite(array, prefix + name)
+        x = self._adjust_input_rank(x)
+        self._ensure_built(x.shape)
         return x, y, sample_weight
 
     def _x_to_arrays(self, x, argument):
@@ -141,12 +206,31 @@ class Trainer(StepMethods):
         against the loss; nothing is kept from data that is refused. Returns True the first
         time (Keras's first fit after compile)."""
         state = self._compile_state
+        if getattr(state, "multi_output", False):
+            return self._check_output_targets(x, y, validate)
         output_shape = self._output_shape(x)
         y_shape = output_shape[:1] + output_shape[1:] if y is None else y[:1].shape
         resolved = None if state.built else state.resolve(y_shape, output_shape)
         loss_fn = resolved[0] if resolved else state.loss_fn
         if validate and loss_fn is not None and y is not None:
             loss_fn.validate_targets(y, (None, *output_shape[1:]))
+        if resolved:
+            state.commit(resolved)
+        return resolved is not None
+
+    def _check_output_targets(self, x, y, validate):
+        """_check_targets per output."""
+        state = self._compile_state
+        with not_recording(), self._state_kept():
+            outputs = state.flatten(self(data.as_model_input(x[:1]), training=False), "y_pred")
+        output_shapes = [tuple(output.shape) for output in outputs]
+        ys = [None] * len(outputs) if y is None else y.arrays
+        y_shapes = [shape if part is None else part[:1].shape for shape, part in zip(output_shapes, ys)]
+        resolved = None if state.built else state.resolve(y_shapes, output_shapes)
+        loss_fns = resolved[0] if resolved else state.loss_fns
+        for loss_fn, part, shape in zip(loss_fns, ys, output_shapes):
+            if validate and loss_fn is not None and part is not None:
+                loss_fn.validate_targets(part, (None, *shape[1:]))
         if resolved:
             state.commit(resolved)
         return resolved is not None
@@ -207,7 +291,7 @@ class Trainer(StepMethods):
                 (x, y, sample_weight), val_arrays = data.split_validation([x, y, sample_weight], validation_split)
                 validation_data = tuple(val_arrays)
             if class_weight is not None:
-                sample_weight = data.class_weight_to_sample_weight(y, class_weight)
+                sample_weight = self._class_weight_to_sample_weight(y, class_weight)
             self._check_targets(x, y, validate)
             train = ArrayBatches(x, y, sample_weight, batch_size, shuffle, steps_per_epoch)
             if first_fit:  # Keras builds the model from one batch of a pass (drawing its shuffle), then resets
@@ -250,6 +334,12 @@ class Trainer(StepMethods):
         callback_list.on_train_end(logs)
         return self.history
 
+    def _class_weight_to_sample_weight(self, y, class_weight):
+        if isinstance(y, data.InputArrays):
+            raise ValueError("`class_weight` is only supported for models with a single output (as Keras). "
+                             "Pass `sample_weight` with one array per output instead.")
+        return data.class_weight_to_sample_weight(y, class_weight)
+
     def _resume_point(self, initial_epoch):
         """(first epoch, batches of it already trained): where a callback's on_train_begin asked
         fit to start (BackupAndRestore restoring a backup sets Keras's ``_initial_epoch`` and
@@ -280,7 +370,7 @@ class Trainer(StepMethods):
             if announce_batches and step % group == 0:
                 callback_list.on_train_batch_begin(step)
             loss, y_pred = train_step(x, y, sample_weight)
-            state.update_metrics(y, y_pred, len(y_pred), loss, sample_weight)
+            state.update_metrics(y, y_pred, len(x), loss, sample_weight)
             if report_batches and (step + 1) % group == 0:
                 callback_list.on_train_batch_end(step, self._logs())
             if self.stop_training:
@@ -317,7 +407,7 @@ class Trainer(StepMethods):
     def _may_use_plan(self):
         """Whether what the model's plan cannot see leaves the step as the plan computes it:
         compile's loss weight, and penalties on the layers' outputs."""
-        if self._compile_state.loss_weight is not None:
+        if self._compile_state.loss_weight is not None or getattr(self._compile_state, "multi_output", False):
             return False
         return not any(layer.activity_regularizer is not None for layer in self._flatten_layers())
 
@@ -331,7 +421,7 @@ class Trainer(StepMethods):
             self.optimizer.apply(backward(loss, variables), variables)
         else:
             warnings.warn("The model does not have any trainable weights.", UserWarning, stacklevel=3)
-        return loss.value, y_pred.value
+        return loss.value, _to_numpy(y_pred)
 
     # --- evaluate / predict --------------------------------------------------------
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
@@ -375,7 +465,7 @@ class Trainer(StepMethods):
     def _default_test_step(self, x, y, sample_weight):
         y_pred = self(data.as_model_input(x), training=False)
         loss = self._compute_loss(x, y, y_pred, sample_weight, training=False)
-        self._compile_state.update_metrics(y, y_pred.value, len(y_pred), loss.value, sample_weight)
+        self._compile_state.update_metrics(y, _to_numpy(y_pred), len(x), loss.value, sample_weight)
         return self._logs()
 
     def _format_results(self, logs, return_dict):
@@ -430,7 +520,7 @@ class Trainer(StepMethods):
         if class_weight is not None:
             if sample_weight is not None:
                 raise ValueError("You cannot use `class_weight` and `sample_weight` at the same time.")
-            sample_weight = data.class_weight_to_sample_weight(y, class_weight)
+            sample_weight = self._class_weight_to_sample_weight(y, class_weight)
         custom = self._overridden("train_step")
         self._check_targets(x, y, validate=not custom)
         self.reset_metrics()
@@ -438,7 +528,7 @@ class Trainer(StepMethods):
             logs = _pythonify(self.train_step(_as_step_data((x, y, sample_weight))))
         else:
             loss, y_pred = self._training_step()(x, y, sample_weight)
-            self._compile_state.update_metrics(y, y_pred, len(y_pred), loss, sample_weight)
+            self._compile_state.update_metrics(y, y_pred, len(x), loss, sample_weight)
             logs = self._logs()
         return self._format_results(logs, return_dict)
 
@@ -469,6 +559,13 @@ class _Skipping:
         for step, batch in self.batches.epoch():
             if step >= self.count:
                 yield step, batch
+
+
+def _per_output(loss, loss_weights, metrics, weighted_metrics):
+    """Whether compile's arguments name several outputs (dicts of several entries, several losses)."""
+    several = [value for value in (loss, loss_weights, metrics, weighted_metrics)
+               if isinstance(value, dict) and len(value) > 1]
+    return bool(several) or (isinstance(loss, (list, tuple)) and len(loss) > 1)
 
 
 def _verbose(verbose):

@@ -142,13 +142,14 @@ def test_fit_with_several_inputs_lowers_the_loss_and_validation_split_works():
     assert np.isfinite(model.train_on_batch([xa[:4], xb[:4]], y[:4]))
 
 
-def test_several_outputs_predict_but_refuse_to_compile():
+def test_several_outputs_predict_and_compile_with_a_loss_per_output():
     x = Input((3,))
     model = Model(x, [layers.Dense(1, name="o1")(x), layers.Dense(2, name="o2")(x)])
     out = model.predict(np.ones((5, 3)), verbose=0)
     assert [o.shape for o in out] == [(5, 1), (5, 2)]
-    with pytest.raises(NotImplementedError, match="2 outputs"):
-        model.compile(optimizer="adam", loss="mse")
+    model.compile(optimizer="adam", loss="mse")  # trained per output: tests/keras/trainers/test_multi_output.py
+    logs = model.evaluate(np.ones((5, 3)), [np.ones((5, 1)), np.ones((5, 2))], verbose=0, return_dict=True)
+    assert sorted(logs) == ["loss", "o1_loss", "o2_loss"]
 
 
 @pytest.mark.parametrize("layer, reference", [

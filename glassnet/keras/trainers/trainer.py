@@ -159,12 +159,7 @@ class Trainer(StepMethods):
             y = y.astype(self.dtype)
         if sample_weight is not None:
             sample_weight = data.to_array(sample_weight, prefix + "sample_weight", dtype=self.dtype)
-        data.check_same_length({prefix + "x": x, prefix + "y": y, prefix + "sample_weight": sample_weight})
-        for array, name in ((x, "x"), (y, "y"), (sample_weight, "sample_weight")):
-            if array is not None:
-                data.check_finite(array, prefix + name)
-        x = self._adjust_input_rank(x)
-        self._ensure_built(x.shape)
+        x = self._checked_and_built(x, y, sample_weight, prefix)
         if sample_weight is not None:
             sample_weight = data.standardize_sample_weight(sample_weight, self._output_shape(x),
                                                            prefix + "sample_weight")
@@ -179,13 +174,18 @@ class Trainer(StepMethods):
             sample_weight = multi_output.output_arrays(sample_weight, names, prefix + "sample_weight", self.dtype)
         elif sample_weight is not None:
             sample_weight = data.to_array(sample_weight, prefix + "sample_weight", dtype=self.dtype)
+        x = self._checked_and_built(x, y, sample_weight, prefix)
+        return x, y, sample_weight
+
+    def _checked_and_built(self, x, y, sample_weight, prefix):
+        """Check the converted arrays together (lengths, NaN and inf), then build the model from x."""
         data.check_same_length({prefix + "x": x, prefix + "y": y, prefix + "sample_weight": sample_weight})
         for array, name in ((x, "x"), (y, "y"), (sample_weight, "sample_weight")):
             if array is not None:
                 data.check_finite(array, prefix + name)
         x = self._adjust_input_rank(x)
         self._ensure_built(x.shape)
-        return x, y, sample_weight
+        return x
 
     def _x_to_arrays(self, x, argument):
         """`x` as one checked array (a functional model with several inputs takes a list or dict: see

@@ -44,7 +44,8 @@ def check_gradients(fn, *inputs, rtol=1e-5, atol=1e-7, step=1e-6):
         grad = np.zeros_like(arrays[index]) if grad is None else np.broadcast_to(grad.numpy(), arrays[index].shape)
         numeric = numerical_gradient(fn, arrays, index, step)
         if not np.allclose(grad, numeric, rtol=rtol, atol=atol):
-            worst = np.unravel_index(np.argmax(np.abs(grad - numeric)), grad.shape)
+            excess = np.abs(grad - numeric) - (atol + rtol * np.abs(numeric))  # how far past the tolerance
+            worst = np.unravel_index(np.argmax(excess), grad.shape)
             raise AssertionError(
                 f"gradient of input {index} disagrees with finite differences at {worst}: "
                 f"analytic {grad[worst]!r}, numerical {numeric[worst]!r}"

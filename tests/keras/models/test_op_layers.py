@@ -43,8 +43,10 @@ def test_functions_on_keras_tensors_give_the_eager_results():
 
 def test_gradients_flow_through_op_layers():
     model = op_model()
-    # the model computes in float32 (its layers cast), so the finite-difference step is large
-    check_gradients(lambda a, b: model([a, b]), A, B, rtol=1e-2, atol=1e-3, step=1e-3)
+    # The model computes in float32 (its layers cast), so the finite-difference step is large and the
+    # difference quotient carries float32 rounding of outputs near 30: about 1e-3 (NumPy 1.23 rounds
+    # some sums differently from NumPy 2).
+    check_gradients(lambda a, b: model([a, b]), A, B, rtol=1e-2, atol=1e-2, step=1e-3)
 
 
 def test_training_through_an_op_layer_matches_the_same_model_with_lambda():

@@ -6,11 +6,9 @@ file-only Agg canvas, never pyplot figures: drawing changes no global backend (a
 own) and no window can open. A PNG is written to a temporary file beside the target and moved over
 it only once complete, so a failed write leaves neither half a picture nor a lost old one.
 """
-import contextlib
 import functools
 import io
 import os
-import tempfile
 
 MISSING = "matplotlib is not installed (pip install matplotlib)"
 DPI = 100
@@ -83,23 +81,6 @@ def finish(figure, path):
 
 
 def write_png(figure, path):
-    """Write `figure` to `path` through a temporary file in the same folder, replaced in one step."""
-    folder, name = os.path.split(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            figure.savefig(file, format="png", dpi=DPI)
-        os.chmod(temporary, _file_mode(path))  # mkstemp makes it private: give it a new file's mode
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.remove(temporary)
-        raise
-
-
-def _file_mode(path):
-    with contextlib.suppress(OSError):
-        return os.stat(path).st_mode & 0o777
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return 0o666 & ~mask
+    """Write `figure` to `path` whole (glassnet.keras.saving.atomic: a temporary file, then one rename)."""
+    from glassnet.keras.saving import atomic
+    atomic.write_file(path, lambda file: figure.savefig(file, format="png", dpi=DPI))

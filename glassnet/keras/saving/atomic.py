@@ -36,6 +36,8 @@ def replacing(path):
             yield file
             file.flush()
             os.fsync(file.fileno())
+        with contextlib.suppress(OSError):  # a replaced file keeps its permissions
+            os.chmod(temporary, os.stat(path).st_mode & 0o777)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):

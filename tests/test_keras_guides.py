@@ -1103,6 +1103,60 @@ def test_builtin_class_weights_and_sample_weights(mnist):
     assert with_class_weight.history["loss"] != pytest.approx(unweighted.history["loss"], rel=1e-6)
 
 
+def test_builtin_checkpointing_models(mnist, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    import os
+
+    x_train, y_train = mnist[:2]
+    model = get_compiled_model()
+
+    callbacks = [
+        keras.callbacks.ModelCheckpoint(
+            # Path where to save the model
+            # The two parameters below mean that we will overwrite
+            # the current checkpoint if and only if
+            # the `val_loss` score has improved.
+            # The saved model name will include the current epoch.
+            filepath="mymodel_{epoch}.keras",
+            save_best_only=True,  # Only save a model if `val_loss` has improved.
+            monitor="val_loss",
+            verbose=1,
+        )
+    ]
+    model.fit(x_train, y_train, epochs=2, batch_size=64, callbacks=callbacks, validation_split=0.2)
+    assert "mymodel_1.keras" in os.listdir()
+
+    # Prepare a directory to store all the checkpoints.
+    checkpoint_dir = "./ckpt"
+    if not os.path.exists(checkpoint_dir):
+        os.makedirs(checkpoint_dir)
+
+    def make_or_restore_model():
+        # Either restore the latest model, or create a fresh one
+        # if there is no checkpoint available.
+        checkpoints = [checkpoint_dir + "/" + name for name in os.listdir(checkpoint_dir)]
+        if checkpoints:
+            latest_checkpoint = max(checkpoints, key=os.path.getctime)
+            print("Restoring from", latest_checkpoint)
+            return keras.models.load_model(latest_checkpoint)
+        print("Creating a new model")
+        return get_compiled_model()
+
+    model = make_or_restore_model()
+    callbacks = [
+        # This callback saves the model every 100 batches.
+        # We include the training loss in the saved model name.
+        keras.callbacks.ModelCheckpoint(
+            filepath=checkpoint_dir + "/model-loss={loss:.2f}.keras", save_freq=4  # SUBST: 100 batches
+        )
+    ]
+    model.fit(x_train, y_train, epochs=1, callbacks=callbacks, verbose=0)
+    saved = os.listdir(checkpoint_dir)
+    assert saved and all(name.startswith("model-loss=") and name.endswith(".keras") for name in saved)
+    restored = make_or_restore_model()
+    assert restored.optimizer.iterations.numpy() > 0  # trained state, optimizer included
+
+
 def test_builtin_early_stopping_callback(mnist):
     x_train, y_train = mnist[:2]
     model = get_compiled_model()

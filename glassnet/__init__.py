@@ -33,6 +33,13 @@ from glassnet.missing import attribute_error as _attribute_error
 
 __version__ = "0.1.0"
 
+# TensorFlow 2's names for Keras's initializers: the same classes, with the same defaults
+constant_initializer = keras.initializers.Constant
+ones_initializer = keras.initializers.Ones
+random_normal_initializer = keras.initializers.RandomNormal
+random_uniform_initializer = keras.initializers.RandomUniform
+zeros_initializer = keras.initializers.Zeros
+
 
 def function(fn=None, **kwargs):
     """``@tf.function`` runs the Python function as written (there is no graph to trace)."""
@@ -43,13 +50,14 @@ __getattr__ = _attribute_error(__name__, "tf")
 
 __all__ = [
     "GradientTape", "Tensor", "TensorShape", "Variable", "abs", "add", "add_n", "argmax", "argmin", "argsort",
-    "autograph", "bool", "cast", "clip_by_value", "concat", "constant", "convert_to_tensor", "cumsum", "divide",
-    "dtypes", "equal", "exp", "expand_dims", "fill", "float16", "float32", "float64", "floor", "function", "gather",
-    "gather_nd", "get_logger", "greater", "greater_equal", "inspect", "int32", "int64", "keras", "less",
-    "less_equal", "linalg", "linspace", "log", "logical_and", "logical_not", "logical_or", "math", "matmul",
-    "maximum", "minimum", "multiply", "negative", "newaxis", "nn", "norm", "not_equal", "one_hot", "ones",
-    "ones_like", "pad", "plot", "pow", "random", "range", "rank", "reduce_all", "reduce_any", "reduce_logsumexp",
-    "reduce_max", "reduce_mean", "reduce_min", "reduce_prod", "reduce_std", "reduce_sum", "reduce_variance",
-    "reshape", "round", "shape", "sigmoid", "sign", "size", "sort", "sqrt", "square", "squeeze", "stack",
-    "subtract", "tanh", "tile", "top_k", "transpose", "uint8", "unstack", "utils", "where", "zeros", "zeros_like",
+    "autograph", "bool", "cast", "clip_by_value", "concat", "constant", "constant_initializer", "convert_to_tensor",
+    "cumsum", "divide", "dtypes", "equal", "exp", "expand_dims", "fill", "float16", "float32", "float64", "floor",
+    "function", "gather", "gather_nd", "get_logger", "greater", "greater_equal", "inspect", "int32", "int64",
+    "keras", "less", "less_equal", "linalg", "linspace", "log", "logical_and", "logical_not", "logical_or", "math",
+    "matmul", "maximum", "minimum", "multiply", "negative", "newaxis", "nn", "norm", "not_equal", "one_hot", "ones",
+    "ones_initializer", "ones_like", "pad", "plot", "pow", "random", "random_normal_initializer",
+    "random_uniform_initializer", "range", "rank", "reduce_all", "reduce_any", "reduce_logsumexp", "reduce_max",
+    "reduce_mean", "reduce_min", "reduce_prod", "reduce_std", "reduce_sum", "reduce_variance", "reshape", "round",
+    "shape", "sigmoid", "sign", "size", "sort", "sqrt", "square", "squeeze", "stack", "subtract", "tanh", "tile",
+    "top_k", "transpose", "uint8", "unstack", "utils", "where", "zeros", "zeros_initializer", "zeros_like",
 ]

@@ -34,6 +34,13 @@ def relu6(features, name=None):
     return activations.relu6(features)
 
 
+def dropout(x, rate, noise_shape=None, seed=None, name=None):
+    """Zeroes each entry with probability `rate` and scales the rest by ``1 / (1 - rate)``."""
+    from glassnet.keras import random
+
+    return random.dropout(x, rate, noise_shape=noise_shape, seed=seed)
+
+
 def leaky_relu(features, alpha=0.2, name=None):
     """``features`` where ``features >= 0``, else ``alpha * features``."""
     return activations.leaky_relu(features, negative_slope=alpha)

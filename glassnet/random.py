@@ -69,6 +69,54 @@ def uniform(shape, minval=0, maxval=None, dtype=None, seed=None, name=None):
     return Tensor(_rng(seed).uniform(minval, 1.0 if maxval is None else maxval, size=shape).astype(dtype))
 
 
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, name=None):
+    """Normal samples redrawn until each lies within two `stddev` of `mean`, as ``tf.random.truncated_normal``."""
+    from glassnet import tensor_args as args
+    from glassnet.autodiff import Tensor
+
+    shape, dtype = args.shape("shape", shape, "truncated_normal"), args.dtype("dtype", dtype)
+    if dtype.kind != "f":
+        check.fail("dtype", dtype, "a float dtype", "truncated_normal")
+    return Tensor((mean + stddev * truncated(_rng(seed), shape)).astype(dtype))
+
+
+def shuffle(value, seed=None, name=None):
+    """`value` with its rows (first axis) in a random order, as ``tf.random.shuffle``."""
+    from glassnet.autodiff import convert_to_tensor, ops
+
+    value = convert_to_tensor(value)
+    return ops.take(value, _rng(seed).permutation(value.shape[0]), axis=0)
+
+
+def categorical(logits, num_samples, dtype=None, seed=None, name=None):
+    """`num_samples` class indices per row of 2-D `logits`, as ``tf.random.categorical`` (int64)."""
+    from glassnet import tensor_args as args
+    from glassnet.autodiff import Tensor, convert_to_tensor
+
+    logits = np.asarray(convert_to_tensor(logits), dtype=np.float64)
+    if logits.ndim != 2:
+        check.fail("logits", f"an array of shape {logits.shape}", "a 2-D array (batch, classes)", "categorical")
+    return Tensor(categorical_draws(_rng(seed), logits, num_samples).astype(args.dtype("dtype", dtype or "int64")))
+
+
+def truncated(generator, shape):
+    """Standard normal samples, each outside [-2, 2] drawn again, as TensorFlow truncates."""
+    values = generator.standard_normal(shape)
+    outside = np.abs(values) > 2
+    while outside.any():
+        values[outside] = generator.standard_normal(int(outside.sum()))
+        outside = np.abs(values) > 2
+    return values
+
+
+def categorical_draws(generator, logits, num_samples):
+    """Indices drawn per row with probabilities softmax(logits), by inverting each row's CDF."""
+    probabilities = np.exp(logits - logits.max(axis=1, keepdims=True))
+    cumulative = np.cumsum(probabilities / probabilities.sum(axis=1, keepdims=True), axis=1)
+    draws = generator.random((logits.shape[0], num_samples))
+    return np.minimum((draws[:, :, None] >= cumulative[:, None, :]).sum(axis=2), logits.shape[1] - 1)
+
+
 def __getattr__(name):
     from glassnet.missing import attribute_error
 

@@ -1,7 +1,7 @@
 """``glassnet.keras``: the Keras API (``import glassnet as tf`` then ``tf.keras.Sequential``)."""
 from glassnet.keras import (
     activations, backend, callbacks, constraints, initializers, layers, losses, metrics, models, optimizers,
-    regularizers, saving, utils,
+    random, regularizers, saving, utils,
 )
 from glassnet.keras.layers import Input
 from glassnet.keras.models import Model, Sequential
@@ -9,5 +9,5 @@ from glassnet.keras import ops  # noqa: E402, I001 - last: its ops build on the 
 
 __all__ = [
     "Input", "Model", "Sequential", "activations", "backend", "callbacks", "constraints", "initializers", "layers",
-    "losses", "metrics", "models", "ops", "optimizers", "regularizers", "saving", "utils",
+    "losses", "metrics", "models", "ops", "optimizers", "random", "regularizers", "saving", "utils",
 ]

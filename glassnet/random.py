@@ -9,6 +9,7 @@ import random as _python_random
 
 import numpy as np
 
+from glassnet import sampling
 from glassnet.keras import validation as check
 
 _generator = np.random.default_rng()
@@ -77,7 +78,7 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, name=No
     shape, dtype = args.shape("shape", shape, "truncated_normal"), args.dtype("dtype", dtype)
     if dtype.kind != "f":
         check.fail("dtype", dtype, "a float dtype", "truncated_normal")
-    return Tensor((mean + stddev * truncated(_rng(seed), shape)).astype(dtype))
+    return Tensor((mean + stddev * sampling.truncated_standard_normal(_rng(seed), shape)).astype(dtype))
 
 
 def shuffle(value, seed=None, name=None):
@@ -96,25 +97,8 @@ def categorical(logits, num_samples, dtype=None, seed=None, name=None):
     logits = np.asarray(convert_to_tensor(logits), dtype=np.float64)
     if logits.ndim != 2:
         check.fail("logits", f"an array of shape {logits.shape}", "a 2-D array (batch, classes)", "categorical")
-    return Tensor(categorical_draws(_rng(seed), logits, num_samples).astype(args.dtype("dtype", dtype or "int64")))
-
-
-def truncated(generator, shape):
-    """Standard normal samples, each outside [-2, 2] drawn again, as TensorFlow truncates."""
-    values = generator.standard_normal(shape)
-    outside = np.abs(values) > 2
-    while outside.any():
-        values[outside] = generator.standard_normal(int(outside.sum()))
-        outside = np.abs(values) > 2
-    return values
-
-
-def categorical_draws(generator, logits, num_samples):
-    """Indices drawn per row with probabilities softmax(logits), by inverting each row's CDF."""
-    probabilities = np.exp(logits - logits.max(axis=1, keepdims=True))
-    cumulative = np.cumsum(probabilities / probabilities.sum(axis=1, keepdims=True), axis=1)
-    draws = generator.random((logits.shape[0], num_samples))
-    return np.minimum((draws[:, :, None] >= cumulative[:, None, :]).sum(axis=2), logits.shape[1] - 1)
+    indices = sampling.categorical_indices(_rng(seed), logits, num_samples)
+    return Tensor(indices.astype(args.dtype("dtype", dtype or "int64")))
 
 
 def __getattr__(name):

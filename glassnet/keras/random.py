@@ -14,6 +14,7 @@ Results are Tensors of ``keras.backend.floatx()`` unless `dtype` says otherwise;
 import numpy as np
 
 from glassnet import random as global_random
+from glassnet import sampling
 from glassnet import tensor_args as args
 from glassnet.autodiff import Tensor, convert_to_tensor, ops
 from glassnet.backend import floatx
@@ -89,7 +90,7 @@ def randint(shape, minval, maxval, dtype="int32", seed=None):
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
     """Normal samples, redrawn until each lies within two standard deviations of `mean`."""
     shape, dtype = args.shape("shape", shape, "truncated_normal"), _float_dtype(dtype, "truncated_normal")
-    values = global_random.truncated(draw_from(seed, "truncated_normal"), shape)
+    values = sampling.truncated_standard_normal(draw_from(seed, "truncated_normal"), shape)
     return Tensor((mean + stddev * values).astype(dtype))
 
 
@@ -119,7 +120,7 @@ def categorical(logits, num_samples, dtype="int32", seed=None):
     logits = np.asarray(convert_to_tensor(logits), dtype=np.float64)
     if logits.ndim != 2:
         check.fail("logits", f"an array of shape {logits.shape}", "a 2-D array (batch, classes)", "categorical")
-    samples = global_random.categorical_draws(draw_from(seed, "categorical"), logits, num_samples)
+    samples = sampling.categorical_indices(draw_from(seed, "categorical"), logits, num_samples)
     return Tensor(samples.astype(args.dtype("dtype", dtype)))
 
 

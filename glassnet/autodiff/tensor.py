@@ -22,6 +22,9 @@ class TensorShape(tuple):
     def __repr__(self):
         return f"TensorShape({list(self)})"
 
+    def __str__(self):  # TF prints a shape as a tuple: (None, 784)
+        return tuple.__repr__(self)
+
 
 class Node:
     """How a tensor was computed: the op's backward function, and the inputs that want

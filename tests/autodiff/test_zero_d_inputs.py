@@ -150,7 +150,8 @@ NOT_MATH = {"convert_to_tensor", "get", "serialize", "lookup"}  # plumbing, not 
 # NaN, as TensorFlow's): tests/test_tf_functions.py checks them on arrays.
 TESTED_ON_ARRAYS = {"equal", "not_equal", "greater", "greater_equal", "less", "less_equal", "logical_and",
                     "logical_or", "logical_not", "reduce_any", "reduce_all", "round", "floor", "top_k", "reduce_std",
-                    "any", "all"}
+                    "any", "all",
+                    "dropout"}  # random: tests/keras/test_random.py checks its rate, scale and gradient
 OPS_TESTED_ON_ARRAYS = {"arange", "full", "full_like", "linspace", "nonzero", "result_type", "shape_of", "to_numpy",
              "true_coordinates", "cumsum", "gather_nd", "one_hot", "pad", "take", "take_along_axis", "tile",
              "argmax", "argmin", "argsort", "sort", "singular_values"}

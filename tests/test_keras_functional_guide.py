@@ -1,0 +1,327 @@
+"""Keras's guide "The Functional API" (keras-io ``guides/functional_api.py``, TensorFlow edition,
+2020/04/12), run as a new user would: the guide's code as written, with only the imports changed.
+
+The changes, each marked ``# SUBST`` where it is made:
+
+- ``import tensorflow as tf`` -> ``import glassnet as tf``; ``from tensorflow import keras`` ->
+  ``from glassnet import keras``.
+- MNIST -> random arrays of MNIST's shape and dtype (fewer samples).
+- ``model.save("path_to_my_model")`` (a TensorFlow SavedModel folder) -> ``"path_to_my_model.keras"``,
+  the Keras 3 file; Keras 3 refuses a path without an extension too.
+- Layers of the "Layers beyond Dense" issue (Embedding, LSTM, Conv1D/2D, pooling) -> Dense layers or
+  ``keras.ops`` with the same output shapes; the sections built only of convolutions (the
+  autoencoders, the toy ResNet) and the pretrained VGG19 (a download) are left out.
+"""
+import numpy as np
+import pytest
+
+import glassnet as tf  # SUBST: was `import tensorflow as tf`
+from glassnet import keras  # SUBST: was `from tensorflow import keras`
+from glassnet.keras import layers  # SUBST: was `from tensorflow.keras import layers`
+
+
+def mnist_like(rng, n):
+    """Random stand-ins for MNIST: uint8 images of 28 x 28 and uint8 labels in [0, 10)."""
+    return rng.integers(0, 256, (n, 28, 28)).astype("uint8"), rng.integers(0, 10, (n,)).astype("uint8")
+
+
+def _mnist_model():
+    inputs = keras.Input(shape=(784,))
+    img_inputs = keras.Input(shape=(32, 32, 3))
+    assert tuple(inputs.shape) == (None, 784) and inputs.dtype == "float32"
+    assert tuple(img_inputs.shape) == (None, 32, 32, 3)
+    dense = layers.Dense(64, activation="relu")
+    x = dense(inputs)
+    x = layers.Dense(64, activation="relu")(x)
+    outputs = layers.Dense(10)(x)
+    return keras.Model(inputs=inputs, outputs=outputs, name="mnist_model")
+
+
+def test_introduction_training_evaluation_and_inference(capsys, tmp_path, monkeypatch):
+    model = _mnist_model()
+    model.summary()
+    summary = capsys.readouterr().out
+    assert 'Model: "mnist_model"' in summary and "Total params: 55,050" in summary
+
+    rng = np.random.default_rng(0)
+    (x_train, y_train), (x_test, y_test) = mnist_like(rng, 640), mnist_like(rng, 128)  # SUBST: mnist.load_data()
+    x_train = x_train.reshape(640, 784).astype("float32") / 255  # SUBST: 60000 samples
+    x_test = x_test.reshape(128, 784).astype("float32") / 255  # SUBST: 10000 samples
+    model.compile(
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        optimizer=keras.optimizers.RMSprop(),
+        metrics=["accuracy"],
+    )
+    history = model.fit(x_train, y_train, batch_size=64, epochs=2, validation_split=0.2)
+    test_scores = model.evaluate(x_test, y_test, verbose=2)
+    print("Test loss:", test_scores[0])
+    print("Test accuracy:", test_scores[1])
+    printed = capsys.readouterr().out
+    assert "Epoch 2/2" in printed and "val_accuracy" in printed and "Test accuracy:" in printed
+    assert sorted(history.history) == ["accuracy", "loss", "val_accuracy", "val_loss"]
+    assert len(test_scores) == 2 and np.isfinite(test_scores).all()
+
+    monkeypatch.chdir(tmp_path)
+    predictions = model.predict(x_test, verbose=0)
+    model.save("path_to_my_model.keras")  # SUBST: "path_to_my_model" (a SavedModel folder)
+    del model
+    model = keras.models.load_model("path_to_my_model.keras")
+    np.testing.assert_array_equal(model.predict(x_test, verbose=0), predictions)
+    assert model.name == "mnist_model" and model.optimizer.__class__.__name__ == "RMSprop"
+
+
+def test_all_models_are_callable_ensembling():
+    def get_model():
+        inputs = keras.Input(shape=(128,))
+        outputs = layers.Dense(1)(inputs)
+        return keras.Model(inputs, outputs)
+
+    model1 = get_model()
+    model2 = get_model()
+    model3 = get_model()
+
+    inputs = keras.Input(shape=(128,))
+    y1 = model1(inputs)
+    y2 = model2(inputs)
+    y3 = model3(inputs)
+    outputs = layers.average([y1, y2, y3])
+    ensemble_model = keras.Model(inputs=inputs, outputs=outputs)
+
+    x = np.random.default_rng(1).normal(size=(5, 128)).astype("float32")
+    expected = np.mean([m.predict(x, verbose=0) for m in (model1, model2, model3)], axis=0)
+    np.testing.assert_allclose(ensemble_model.predict(x, verbose=0), expected, rtol=1e-5, atol=1e-6)
+    assert ensemble_model.count_params() == 3 * 129
+
+
+def _ticket_model(num_tags=12, num_words=10000, num_departments=4):
+    title_input = keras.Input(shape=(None,), name="title")  # Variable-length sequence of ints
+    body_input = keras.Input(shape=(None,), name="body")  # Variable-length sequence of ints
+    tags_input = keras.Input(shape=(num_tags,), name="tags")  # Binary vectors of size `num_tags`
+    # SUBST: Embedding(num_words, 64) then LSTM(128) / LSTM(32) (another issue) -> the mean word id,
+    # scaled, through Dense layers of the LSTMs' widths
+    title_mean = tf.reduce_mean(title_input, axis=1, keepdims=True) / num_words
+    body_mean = tf.reduce_mean(body_input, axis=1, keepdims=True) / num_words
+    title_features = layers.Dense(128, activation="tanh")(title_mean)
+    body_features = layers.Dense(32, activation="tanh")(body_mean)
+    # Merge all available features into a single large vector via concatenation
+    x = layers.concatenate([title_features, body_features, tags_input])
+    # Stick a logistic regression for priority prediction on top of the features
+    priority_pred = layers.Dense(1, name="priority")(x)
+    # Stick a department classifier on top of the features
+    department_pred = layers.Dense(num_departments, name="department")(x)
+    # Instantiate an end-to-end model predicting both priority and department
+    return keras.Model(
+        inputs=[title_input, body_input, tags_input],
+        outputs=[priority_pred, department_pred],
+    )
+
+
+def test_models_with_multiple_inputs_and_outputs(capsys):
+    num_tags, num_words, num_departments = 12, 10000, 4
+    model = _ticket_model(num_tags, num_words, num_departments)
+    assert [t.name for t in model.inputs] == ["title", "body", "tags"]
+    assert [tuple(t.shape) for t in model.outputs] == [(None, 1), (None, 4)]
+
+    model.compile(
+        optimizer=keras.optimizers.RMSprop(1e-3),
+        loss=[
+            keras.losses.BinaryCrossentropy(from_logits=True),
+            keras.losses.CategoricalCrossentropy(from_logits=True),
+        ],
+        loss_weights=[1.0, 0.2],
+    )
+    model.compile(
+        optimizer=keras.optimizers.RMSprop(1e-3),
+        loss={
+            "priority": keras.losses.BinaryCrossentropy(from_logits=True),
+            "department": keras.losses.CategoricalCrossentropy(from_logits=True),
+        },
+        loss_weights={"priority": 1.0, "department": 0.2},
+    )
+
+    # Dummy input data
+    title_data = np.random.randint(num_words, size=(1280, 10))
+    body_data = np.random.randint(num_words, size=(1280, 100))
+    tags_data = np.random.randint(2, size=(1280, num_tags)).astype("float32")
+    # Dummy target data
+    priority_targets = np.random.random(size=(1280, 1))
+    dept_targets = np.random.randint(2, size=(1280, num_departments))
+
+    history = model.fit(
+        {"title": title_data, "body": body_data, "tags": tags_data},
+        {"priority": priority_targets, "department": dept_targets},
+        epochs=2,
+        batch_size=32,
+    )
+    printed = capsys.readouterr().out
+    assert "40/40" in printed and "department_loss" in printed and "priority_loss" in printed
+    logs = history.history
+    assert sorted(logs) == ["department_loss", "loss", "priority_loss"]
+    for epoch in range(2):  # the total is the weighted sum of the per-output losses
+        np.testing.assert_allclose(logs["loss"][epoch],
+                                   logs["priority_loss"][epoch] + 0.2 * logs["department_loss"][epoch], rtol=1e-4)
+
+
+def test_shared_layers():
+    # SUBST: Embedding(1000, 128) (another issue) -> a Dense layer, shared the same way
+    shared_embedding = layers.Dense(128)
+    # Variable-length sequence of integers  (SUBST: fixed-length float vectors)
+    text_input_a = keras.Input(shape=(16,))
+    text_input_b = keras.Input(shape=(16,))
+    # Reuse the same layer to encode both inputs
+    encoded_input_a = shared_embedding(text_input_a)
+    encoded_input_b = shared_embedding(text_input_b)
+
+    model = keras.Model([text_input_a, text_input_b], [encoded_input_a, encoded_input_b])
+    assert len(model.layers) == 3 and model.count_params() == 16 * 128 + 128
+    a, b = np.eye(16, dtype="float32")[:2], np.eye(16, dtype="float32")[2:4]
+    out_a, out_b = model.predict([a, b], verbose=0)
+    np.testing.assert_allclose(out_a, shared_embedding(a).numpy(), rtol=1e-6)
+    np.testing.assert_allclose(out_b, shared_embedding(b).numpy(), rtol=1e-6)
+
+
+def test_extract_and_reuse_nodes():
+    # SUBST: a pretrained VGG19 (a download) -> the guide's MNIST model; the same graph queries
+    base = _mnist_model()
+    features_list = [layer.output for layer in base.layers]
+    feat_extraction_model = keras.Model(inputs=base.input, outputs=features_list)
+    img = np.random.random((1, 784)).astype("float32")  # SUBST: (1, 224, 224, 3)
+    extracted_features = feat_extraction_model(img)
+    assert [tuple(f.shape) for f in extracted_features] == [(1, 784), (1, 64), (1, 64), (1, 10)]
+    np.testing.assert_allclose(extracted_features[-1].numpy(), base(img).numpy(), rtol=1e-6)
+
+
+def test_extend_the_api_using_custom_layers():
+    class CustomDense(layers.Layer):
+        def __init__(self, units=32):
+            super(CustomDense, self).__init__()  # noqa: UP008 - as the guide writes it
+            self.units = units
+
+        def build(self, input_shape):
+            self.w = self.add_weight(
+                shape=(input_shape[-1], self.units),
+                initializer="random_normal",
+                trainable=True,
+            )
+            self.b = self.add_weight(shape=(self.units,), initializer="random_normal", trainable=True)
+
+        def call(self, inputs):
+            return tf.matmul(inputs, self.w) + self.b
+
+        def get_config(self):
+            return {"units": self.units}
+
+    inputs = keras.Input((4,))
+    outputs = CustomDense(10)(inputs)
+
+    model = keras.Model(inputs, outputs)
+    config = model.get_config()
+
+    new_model = keras.Model.from_config(config, custom_objects={"CustomDense": CustomDense})
+    assert [type(layer).__name__ for layer in new_model.layers] == ["InputLayer", "CustomDense"]
+    assert new_model.layers[1].units == 10 and tuple(new_model.outputs[0].shape) == (None, 10)
+    new_model.set_weights(model.get_weights())
+    x = np.ones((2, 4), dtype="float32")
+    np.testing.assert_allclose(new_model.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
+
+
+def test_functional_mlp_and_subclassed_mlp_compare():
+    inputs = keras.Input(shape=(32,))
+    x = layers.Dense(64, activation="relu")(inputs)
+    outputs = layers.Dense(10)(x)
+    mlp = keras.Model(inputs, outputs)
+
+    class MLP(keras.Model):
+        def __init__(self, **kwargs):
+            super(MLP, self).__init__(**kwargs)  # noqa: UP008 - as the guide writes it
+            self.dense_1 = layers.Dense(64, activation="relu")
+            self.dense_2 = layers.Dense(10)
+
+        def call(self, inputs):
+            x = self.dense_1(inputs)
+            return self.dense_2(x)
+
+    # Instantiate the model.
+    subclassed = MLP()
+    # Necessary to create the model's state.
+    # The model doesn't have a state until it's called at least once.
+    _ = subclassed(tf.zeros((1, 32)))
+    subclassed.set_weights(mlp.get_weights())
+    x = np.random.default_rng(2).normal(size=(3, 32)).astype("float32")
+    np.testing.assert_allclose(subclassed(x).numpy(), mlp(x).numpy(), rtol=1e-6)
+
+
+def test_model_validation_while_defining_the_graph():
+    """"Every time you call a layer, the layer checks that the specification passed to it matches its
+    assumptions, and it will raise a helpful error message if not.\""""
+    inputs = keras.Input(shape=(32,))
+    dense = layers.Dense(8)
+    dense(inputs)
+    with pytest.raises(ValueError, match="32|16"):
+        dense(keras.Input(shape=(16,)))
+    with pytest.raises(ValueError, match="shape"):
+        layers.concatenate([keras.Input(shape=(3, 4)), keras.Input(shape=(5, 6))])
+
+
+def test_mix_and_match_api_styles(capsys):
+    units = 32
+    timesteps = 10
+    input_dim = 5
+
+    # Define a Functional model
+    inputs = keras.Input((None, units))
+    x = keras.ops.mean(inputs, axis=1)  # SUBST: layers.GlobalAveragePooling1D()(inputs) (another issue)
+    outputs = layers.Dense(1)(x)
+    model = keras.Model(inputs, outputs)
+
+    class CustomRNN(layers.Layer):
+        def __init__(self):
+            super(CustomRNN, self).__init__()  # noqa: UP008 - as the guide writes it
+            self.units = units
+            self.projection_1 = layers.Dense(units=units, activation="tanh")
+            self.projection_2 = layers.Dense(units=units, activation="tanh")
+            # Our previously-defined Functional model
+            self.classifier = model
+
+        def call(self, inputs):
+            outputs = []
+            state = tf.zeros(shape=(inputs.shape[0], self.units))
+            for t in range(inputs.shape[1]):
+                x = inputs[:, t, :]
+                h = self.projection_1(x)
+                y = h + self.projection_2(state)
+                state = y
+                outputs.append(y)
+            features = tf.stack(outputs, axis=1)
+            print(features.shape)
+            return self.classifier(features)
+
+    rnn_model = CustomRNN()
+    result = rnn_model(tf.zeros((1, timesteps, input_dim)))
+    assert "(1, 10, 32)" in capsys.readouterr().out
+    assert tuple(result.shape) == (1, 1)
+    assert len(rnn_model.trainable_weights) == 6  # two projections and the classifier's Dense
+
+    batch_size = 16
+
+    class CustomRNNWithDense(CustomRNN):
+        """The guide's second CustomRNN: its classifier is a Dense layer."""
+
+        def __init__(self):
+            super().__init__()
+            self.classifier = layers.Dense(1)
+
+    # Note that you specify a static batch size for the inputs with the `batch_shape`
+    # arg, because the inner computation of `CustomRNN` requires a static batch size
+    # (when you create the `state` zeros tensor).
+    inputs = keras.Input(batch_shape=(batch_size, timesteps, input_dim))
+    x = layers.Dense(32)(inputs)  # SUBST: layers.Conv1D(32, 3) (another issue)
+    outputs = CustomRNNWithDense()(x)
+    model = keras.Model(inputs, outputs)
+    capsys.readouterr()
+    assert tuple(model.outputs[0].shape) == (16, 10, 1)
+    data = np.random.default_rng(3).normal(size=(batch_size, timesteps, input_dim)).astype("float32")
+    assert model.predict(data, batch_size=batch_size, verbose=0).shape == (16, 10, 1)
+
+    rnn_model = CustomRNNWithDense()
+    _ = rnn_model(tf.zeros((1, 10, 5)))

@@ -16,15 +16,11 @@ The changes, each marked ``# SUBST`` where it is made:
 
 - ``import tensorflow as tf`` -> ``import glassnet as tf``; ``import keras`` / ``from tensorflow import
   keras`` -> ``from glassnet import keras``.
-- glassnet has no ``keras.random`` (a seeded-generator API) and no ``keras.backend.random_normal``:
-  the guides' calls go to the stand-ins below, on ``tf.random``. The TensorFlow functions
-  (``tf.matmul``, ``tf.ones``, ``tf.concat``, ``tf.shape``, ...) and ``keras.ops`` are glassnet's own.
+- tf.keras 2's ``keras.backend.random_normal`` (gone from Keras 3) -> ``tf.random.normal``.
 - MNIST -> random arrays of the same per-sample shape and dtype, fewer samples; ``tf.data`` datasets
   -> lists of batches or arrays.
-- ``keras.Model(inputs, outputs)`` -> ``keras.Sequential`` with the same layers, as these tests were
-  written before glassnet had the functional API (the guides say "it could be a Sequential model or a
-  subclassed model as well"), and ``CustomModel(inputs, outputs)`` -> a ``CustomModel(keras.Sequential)``
-  with the same layers (a Model subclass built from inputs and outputs is not supported yet).
+- ``CustomModel(inputs, outputs)`` -> a ``CustomModel(keras.Sequential)`` with the same layers (a Model
+  subclass built from inputs and outputs is not supported yet).
 - The GANs' Conv2D / Conv2DTranspose / Reshape / GlobalMaxPooling2D stacks (another issue) -> Dense
   stacks on flattened 28 * 28 images; the GAN code itself is unchanged.
 
@@ -40,13 +36,6 @@ import glassnet as tf  # SUBST: was `import tensorflow as tf`
 from glassnet import keras  # SUBST: was `import keras` / `from tensorflow import keras`
 from glassnet.keras import layers  # SUBST: was `from keras import layers`
 from glassnet.keras import ops  # SUBST: was `from keras import ops`
-
-
-# --- stand-ins for what glassnet lacks (SUBST) ------------------------------------------------------
-class random:  # noqa: N801 - stands in for `keras.random`
-    SeedGenerator = staticmethod(lambda seed: seed)
-    normal = staticmethod(lambda shape, seed=None: tf.random.normal(shape))
-    uniform = staticmethod(lambda shape, seed=None: tf.random.uniform(shape))
 
 
 def mnist_like(rng, n):
@@ -77,7 +66,7 @@ class Linear(keras.layers.Layer):
         )
 
     def call(self, inputs):
-        return tf.matmul(inputs, self.w) + self.b  # SUBST: tf.matmul
+        return tf.matmul(inputs, self.w) + self.b
 
 
 class ActivityRegularizationLayer(keras.layers.Layer):
@@ -211,9 +200,9 @@ def test_subclassing_losses_include_inner_regularizers():
 
 
 def test_subclassing_add_loss_works_with_fit():
-    # SUBST: was `inputs = keras.Input(shape=(3,)); outputs = ActivityRegularizationLayer()(inputs);
-    # model = keras.Model(inputs, outputs)`
-    model = keras.Sequential([keras.Input(shape=(3,)), ActivityRegularizationLayer()])
+    inputs = keras.Input(shape=(3,))
+    outputs = ActivityRegularizationLayer()(inputs)
+    model = keras.Model(inputs, outputs)
 
     # If there is a loss passed in `compile`, the regularization
     # losses get added to it
@@ -312,12 +301,14 @@ def test_subclassing_training_argument():
 
         def call(self, inputs, training=False):
             if training:
-                return tf.nn.dropout(inputs, rate=self.rate)  # glassnet lacks tf.nn.dropout
+                return tf.nn.dropout(inputs, rate=self.rate)
             return inputs
 
     layer = CustomDropout(0.5)
-    x = tf.ones((2, 4))
+    x = tf.ones((200, 40))
     assert layer(x).numpy().tolist() == x.numpy().tolist()  # inference: the identity
+    dropped = layer(x, training=True).numpy()
+    assert set(np.unique(dropped)) == {0.0, 2.0} and abs((dropped == 0).mean() - 0.5) < 0.05
 
 
 class Sampling(layers.Layer):
@@ -328,7 +319,7 @@ class Sampling(layers.Layer):
         batch = tf.shape(z_mean)[0]
         dim = tf.shape(z_mean)[1]
         epsilon = tf.random.normal(shape=(batch, dim))  # SUBST: keras.backend.random_normal
-        return z_mean + tf.math.exp(0.5 * z_log_var) * epsilon  # SUBST: tf.exp
+        return z_mean + tf.exp(0.5 * z_log_var) * epsilon
 
 
 class Encoder(layers.Layer):
@@ -383,7 +374,7 @@ class VariationalAutoEncoder(keras.Model):
         reconstructed = self.decoder(z)
         # Add KL divergence regularization loss.
         kl_loss = -0.5 * tf.reduce_mean(
-            z_log_var - tf.math.square(z_mean) - tf.math.exp(z_log_var) + 1  # SUBST: tf.square, tf.exp
+            z_log_var - tf.square(z_mean) - tf.exp(z_log_var) + 1
         )
         self.add_loss(kl_loss)
         return reconstructed
@@ -679,7 +670,7 @@ def test_train_step_end_to_end_gan():
             self.latent_dim = latent_dim
             self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
             self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
-            self.seed_generator = random.SeedGenerator(1337)  # SUBST: keras.random
+            self.seed_generator = keras.random.SeedGenerator(1337)
 
         @property
         def metrics(self):
@@ -696,7 +687,7 @@ def test_train_step_end_to_end_gan():
                 real_images = real_images[0]
             # Sample random points in the latent space
             batch_size = tf.shape(real_images)[0]
-            random_latent_vectors = random.normal(
+            random_latent_vectors = keras.random.normal(
                 shape=(batch_size, self.latent_dim), seed=self.seed_generator
             )
 
@@ -711,7 +702,7 @@ def test_train_step_end_to_end_gan():
                 [tf.ones((batch_size, 1)), tf.zeros((batch_size, 1))], axis=0
             )
             # Add random noise to the labels - important trick!
-            labels += 0.05 * random.uniform(
+            labels += 0.05 * keras.random.uniform(
                 tf.shape(labels), seed=self.seed_generator
             )
 
@@ -723,7 +714,7 @@ def test_train_step_end_to_end_gan():
             self.d_optimizer.apply(grads, self.discriminator.trainable_weights)
 
             # Sample random points in the latent space
-            random_latent_vectors = random.normal(
+            random_latent_vectors = keras.random.normal(
                 shape=(batch_size, self.latent_dim), seed=self.seed_generator
             )
 
@@ -773,16 +764,11 @@ def test_train_step_end_to_end_gan():
 # Training & evaluation with the built-in methods
 # ==================================================================================================
 def get_uncompiled_model():
-    # SUBST: the functional model `keras.Model(inputs=inputs, outputs=outputs)` -> the same layers
-    # in a Sequential
-    model = keras.Sequential(
-        [
-            keras.Input(shape=(784,), name="digits"),
-            layers.Dense(64, activation="relu", name="dense_1"),
-            layers.Dense(64, activation="relu", name="dense_2"),
-            layers.Dense(10, activation="softmax", name="predictions"),
-        ]
-    )
+    inputs = keras.Input(shape=(784,), name="digits")
+    x = layers.Dense(64, activation="relu", name="dense_1")(inputs)
+    x = layers.Dense(64, activation="relu", name="dense_2")(x)
+    outputs = layers.Dense(10, activation="softmax", name="predictions")(x)
+    model = keras.Model(inputs=inputs, outputs=outputs)
     return model
 
 
@@ -986,17 +972,16 @@ def test_builtin_losses_added_by_a_layer(mnist):
             self.add_loss(ops.sum(inputs) * 0.1)
             return inputs  # Pass-through layer.
 
-    # SUBST: the functional model -> a Sequential with the same layers
-    model = keras.Sequential(
-        [
-            keras.Input(shape=(784,), name="digits"),
-            layers.Dense(64, activation="relu", name="dense_1"),
-            # Insert activity regularization as a layer
-            ActivityRegularizationLayer(),
-            layers.Dense(64, activation="relu", name="dense_2"),
-            layers.Dense(10, name="predictions"),
-        ]
-    )
+    inputs = keras.Input(shape=(784,), name="digits")
+    x = layers.Dense(64, activation="relu", name="dense_1")(inputs)
+
+    # Insert activity regularization as a layer
+    x = ActivityRegularizationLayer()(x)
+
+    x = layers.Dense(64, activation="relu", name="dense_2")(x)
+    outputs = layers.Dense(10, name="predictions")(x)
+
+    model = keras.Model(inputs=inputs, outputs=outputs)
     model.compile(
         optimizer=keras.optimizers.RMSprop(learning_rate=1e-3),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
@@ -1234,15 +1219,11 @@ def test_builtin_learning_rate_schedule(mnist):
 # Writing a training loop from scratch in TensorFlow
 # ==================================================================================================
 def get_model():
-    # SUBST: the functional model -> a Sequential with the same layers
-    model = keras.Sequential(
-        [
-            keras.Input(shape=(784,), name="digits"),
-            keras.layers.Dense(64, activation="relu"),
-            keras.layers.Dense(64, activation="relu"),
-            keras.layers.Dense(10, name="predictions"),
-        ]
-    )
+    inputs = keras.Input(shape=(784,), name="digits")
+    x1 = keras.layers.Dense(64, activation="relu")(inputs)
+    x2 = keras.layers.Dense(64, activation="relu")(x1)
+    outputs = keras.layers.Dense(10, name="predictions")(x2)
+    model = keras.Model(inputs=inputs, outputs=outputs)
     return model
 
 
@@ -1401,17 +1382,14 @@ def test_loop_losses_tracked_by_the_model(loop_data):
             self.add_loss(1e-2 * tf.reduce_sum(inputs))
             return inputs
 
-    # SUBST: the functional model -> a Sequential with the same layers
-    model = keras.Sequential(
-        [
-            keras.Input(shape=(784,), name="digits"),
-            keras.layers.Dense(64, activation="relu"),
-            # Insert activity regularization as a layer
-            ActivityRegularizationLayer(),
-            keras.layers.Dense(64, activation="relu"),
-            keras.layers.Dense(10, name="predictions"),
-        ]
-    )
+    inputs = keras.Input(shape=(784,), name="digits")
+    x = keras.layers.Dense(64, activation="relu")(inputs)
+    # Insert activity regularization as a layer
+    x = ActivityRegularizationLayer()(x)
+    x = keras.layers.Dense(64, activation="relu")(x)
+    outputs = keras.layers.Dense(10, name="predictions")(x)
+
+    model = keras.Model(inputs=inputs, outputs=outputs)
     optimizer = keras.optimizers.Adam(learning_rate=1e-3)
     loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     train_acc_metric = keras.metrics.SparseCategoricalAccuracy()
@@ -1429,7 +1407,7 @@ def test_loop_losses_tracked_by_the_model(loop_data):
         return loss_value
 
     x, y = train_dataset[0]
-    kernel, bias = model.layers[0].get_weights()
+    kernel, bias = model.layers[1].get_weights()
     penalty = 1e-2 * np.sum(np.maximum(x @ kernel + bias, 0))
     logits = model(x).numpy()
     loss_value = train_step(x, y)
@@ -2127,7 +2105,7 @@ def test_researchers_gradients():
 
     with tf.GradientTape() as tape:
         tape.watch(a)  # Start recording the history of operations applied to `a`
-        c = tf.math.sqrt(tf.math.square(a) + tf.math.square(b))  # SUBST: tf.sqrt, tf.square
+        c = tf.sqrt(tf.square(a) + tf.square(b))
         # What's the gradient of `c` with respect to `a`?
         dc_da = tape.gradient(c, a)
     np.testing.assert_allclose(dc_da.numpy(), (a / c).numpy(), rtol=1e-5)
@@ -2164,12 +2142,12 @@ def test_researchers_layer_with_tf_variables():
 
         def __init__(self, units=32, input_dim=32):
             super(Linear, self).__init__()  # noqa: UP008 - as the guide writes it
-            w_init = keras.initializers.RandomNormal(stddev=0.05)  # SUBST: tf.random_normal_initializer()
+            w_init = tf.random_normal_initializer()
             self.w = tf.Variable(
                 initial_value=w_init(shape=(input_dim, units), dtype="float32"),
                 trainable=True,
             )
-            b_init = keras.initializers.Zeros()  # SUBST: tf.zeros_initializer()
+            b_init = tf.zeros_initializer()
             self.b = tf.Variable(
                 initial_value=b_init(shape=(units,), dtype="float32"), trainable=True
             )
@@ -2223,8 +2201,7 @@ def test_researchers_training_and_inference_mode():
 
         def call(self, inputs, training=None):
             if training:
-                # SUBST: tf.nn.dropout(inputs, rate=self.rate)
-                return keras.layers.Dropout(self.rate)(inputs, training=True)
+                return tf.nn.dropout(inputs, rate=self.rate)
             return inputs
 
     class MLPWithDropout(keras.layers.Layer):

@@ -338,13 +338,10 @@ class Layer:
         return self._probe_output_shape(input_shape)
 
     def __call__(self, inputs, *args, training=None, **kwargs):
-        if holds_keras_tensor(inputs):
-            if args:
-                raise ValueError(f"Layer '{self.name}' was called on KerasTensors with extra positional arguments "
-                                 f"{args!r}; pass them by keyword (e.g. training=True).")
+        if holds_keras_tensor(inputs) or holds_keras_tensor(args) or holds_keras_tensor(kwargs):
             if training is not None:
                 kwargs["training"] = training
-            return self._call_symbolic(inputs, kwargs)
+            return self._call_symbolic(inputs, kwargs, args)
         call = type(self).call
         if args and training is None:  # `training` given by position, as in layer(x, True)
             args, training = _positional_training(call, args)
@@ -408,18 +405,26 @@ class Layer:
         if not getattr(type(self).build, "is_default", False):
             self._build_from_shape(_shape_of(inputs), _keyword_shapes(self, inputs, args, kwargs or {}))
 
-    def _call_symbolic(self, inputs, kwargs=None):
+    def _call_symbolic(self, inputs, kwargs=None, args=()):
         """Build from the inputs' shapes and return KerasTensors of the output shape, recording the
-        call as a node (see models/node.py). `input`/`output` are those of the first call, as in Keras."""
+        call as a node (see models/node.py). `input`/`output` are those of the first call, as in Keras.
+        Further positional or keyword KerasTensors (``endpoint(logits, targets)``) join the node's inputs."""
         from glassnet.keras.models.node import Node
+        kwargs = kwargs or {}
         shapes = map_structure(lambda x: tuple(x.shape) if isinstance(x, KerasTensor) else x, inputs)
+        several = bool(args) or holds_keras_tensor(kwargs)
+        if several and not self.built:
+            self._build_from_shape(shapes, _keyword_shapes(self, inputs, args, kwargs))
         self._build_from_shape(shapes)
         if isinstance(inputs, KerasTensor):
             self._check_input(inputs.shape)
-        output_shape = self.compute_output_shape(shapes)
+        if several:  # compute_output_shape knows one input; the call itself is probed with all of them
+            output_shape = self._probe_output_shape(shapes, args, kwargs)
+        else:
+            output_shape = self.compute_output_shape(shapes)
         outputs = map_shapes(lambda shape: KerasTensor(shape, self.dtype, name=self.name, history=(self, inputs)),
                              output_shape)
-        Node(self, inputs, outputs, kwargs)
+        Node(self, inputs, outputs, kwargs, args=args)
         if self.output is None:
             self.input, self.output = inputs, outputs
         return outputs
@@ -454,14 +459,19 @@ class Layer:
         self.__dict__.pop("_inbound_nodes", None)
         tracking.structure_changed()
 
-    def _probe_output_shape(self, input_shape):
+    def _probe_output_shape(self, input_shape, args=(), kwargs=None):
         """Run ``call`` on zeros of `input_shape` (unknown sizes taken as 1), off the tape; a list or
         dict of shapes gives the call a list or dict of inputs, and a call returning several
-        outputs gives their shapes in the same structure."""
-        probe = map_shapes(lambda shape: Tensor(np.zeros([1 if d is None else d for d in shape], dtype=self.dtype)),
-                           input_shape)
+        outputs gives their shapes in the same structure. KerasTensors among `args` and `kwargs`
+        are probed with zeros too."""
+        def zeros(shape):
+            return Tensor(np.zeros([1 if d is None else d for d in shape], dtype=self.dtype))
+        probe = map_shapes(zeros, input_shape)
+        args, kwargs = map_structure(lambda x: zeros(x.shape) if isinstance(x, KerasTensor) else x,
+                                     (list(args), dict(kwargs or {})))
+        kwargs.pop("training", None)
         with np.errstate(all="ignore"), not_recording(), name_scope(self), self._state_kept():
-            output = self._call_with_training(probe, False)
+            output = self._call_with_training(probe, False, args, kwargs)
         self._clear_losses()
         batch = input_shape[0] if is_shape(input_shape) and input_shape else None
 
@@ -643,7 +653,9 @@ def _keyword_shapes(layer, inputs, args, kwargs):
 
 
 def _as_tensor(value):
-    return value if value is None or isinstance(value, (Tensor, list, tuple, dict)) else convert_to_tensor(value)
+    if value is None or isinstance(value, (Tensor, KerasTensor, list, tuple, dict)):
+        return value
+    return convert_to_tensor(value)
 
 
 def _positional_training(call, args):
@@ -674,6 +686,8 @@ def _is_structure(inputs):
 def _shape_of(inputs):
     if inputs is None:
         return None
+    if isinstance(inputs, KerasTensor):
+        return tuple(inputs.shape)
     if isinstance(inputs, Tensor):
         return (None, *inputs.shape[1:]) if inputs.ndim else ()
     if isinstance(inputs, dict):

@@ -52,11 +52,12 @@ class Functional(Model):
     def call(self, inputs, training=None):
         flat = self._standardize_inputs(inputs)
         values = {id(tensor): value for tensor, value in zip(self.inputs, flat)}
+        def value_of(x):
+            return values[id(x)] if isinstance(x, KerasTensor) else x
         for node in self._graph_nodes:
-            arguments = map_structure(lambda x: values[id(x)] if isinstance(x, KerasTensor) else x, node.arguments)
-            kwargs = dict(node.kwargs)
+            arguments, args, kwargs = map_structure(value_of, (node.arguments, list(node.args), dict(node.kwargs)))
             node_training = kwargs.pop("training", training)
-            outputs = node.layer(arguments, training=node_training, **kwargs)
+            outputs = node.layer(arguments, *args, training=node_training, **kwargs)
             for tensor, value in zip(node.output_tensors, flatten(outputs)):
                 values[id(tensor)] = value
         return _unpack_singleton(map_structure(lambda x: values[id(x)], self._outputs_struct))

@@ -43,10 +43,10 @@ def _serialize_node(node, own):
             return x
         return {"class_name": "__keras_tensor__",
                 "config": {"shape": list(x.shape), "dtype": x.dtype, "keras_history": _address(x, own)}}
-    kwargs = dict(node.kwargs)
+    kwargs = map_structure(tensor_entry, dict(node.kwargs))
     if isinstance(node.layer, Functional):
         kwargs = {"mask": None, **kwargs}  # Keras records the mask argument of a nested model's call
-    return {"args": serialize_keras_object([map_structure(tensor_entry, node.arguments)]),
+    return {"args": serialize_keras_object([map_structure(tensor_entry, x) for x in (node.arguments, *node.args)]),
             "kwargs": serialize_keras_object(kwargs)}
 
 

@@ -14,20 +14,22 @@ class Node:
         layer: the layer called.
         arguments: the inputs as given (a KerasTensor, or a list/tuple/dict of them); None
             for an InputLayer's node.
-        kwargs: the other keyword arguments of the call (``training=...``), replayed when the
-            graph runs.
+        kwargs: the other keyword arguments of the call (``training=...``, or KerasTensors such
+            as ``targets=``), replayed when the graph runs.
+        args: the positional arguments after the first (``endpoint(logits, targets)``).
         outputs: the output KerasTensor(s).
         register: whether the outputs are marked as made by this node (False for the node a
             functional model keeps linking its own inputs to its outputs, as Keras's does).
     """
 
-    def __init__(self, layer, arguments, outputs, kwargs=None, register=True):
+    def __init__(self, layer, arguments, outputs, kwargs=None, register=True, args=()):
         self.layer = layer
         self.arguments = arguments
+        self.args = tuple(args)
         self.kwargs = dict(kwargs or {})
         self.outputs = outputs
-        self.input_tensors = [x for x in flatten(arguments) if isinstance(x, KerasTensor)] \
-            if arguments is not None else []
+        called_with = [] if arguments is None else [arguments, *self.args, *self.kwargs.values()]
+        self.input_tensors = [x for x in flatten(called_with) if isinstance(x, KerasTensor)]
         self.output_tensors = flatten(outputs)
         nodes = inbound_nodes(layer)
         self.index = len(nodes)

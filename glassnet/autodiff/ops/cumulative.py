@@ -1,7 +1,11 @@
-"""Running sums and products along an axis."""
+"""Running sums and products along an axis.
+
+``prod`` has no backward on Tensors (its backward builds running products in NumPy), so a
+second derivative through it raises: see glassnet/autodiff/higher_order.py.
+"""
 import numpy as np
 
-from glassnet.autodiff.primitive import primitive
+from glassnet.autodiff.primitive import differentiable_backward, primitive
 
 
 def _cumsum(a, axis, exclusive, reverse):
@@ -18,6 +22,11 @@ def cumsum(a, *, axis=0, exclusive=False, reverse=False):
     """TF's cumsum; its gradient is the cumulative sum of the gradient in the other direction."""
     a = np.asarray(a)
     return _cumsum(a, axis, exclusive, reverse), lambda g: _cumsum(g, axis, exclusive, not reverse)
+
+
+@differentiable_backward(cumsum)
+def _cumsum_backward(g, a, *, out, axis=0, exclusive=False, reverse=False):
+    return cumsum(g, axis=axis, exclusive=exclusive, reverse=not reverse)
 
 
 @primitive

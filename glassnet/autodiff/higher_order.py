@@ -30,7 +30,7 @@ this tape is not a persistent one asked inside its own ``with`` block) it runs t
 backward as always. Otherwise :func:`backward` below walks the same graph, in the same order,
 calling each op's Tensor backward with the op's output Tensor as ``out``.
 
-An op with no Tensor backward (``prod``, ``singular_values``, a custom primitive) still gets
+An op with no Tensor backward (``singular_values``, a custom primitive) still gets
 its first derivative, from its NumPy backward; that gradient is marked so that an outer tape
 asking for its derivative raises an error naming the op, never a silent zero or None.
 """

@@ -60,6 +60,23 @@ def test_third_derivative_of_x_to_the_fourth():
     assert [float(dy), float(d2y), float(d3y)] == [32.0, 48.0, 48.0]  # 4x^3, 12x^2, 24x at x = 2
 
 
+def test_third_derivative_of_a_product():
+    # y = x0 x1 x2: dy/dx0 = x1 x2, d2y/dx0dx1 = x2, d3y/dx0dx1dx2 = 1 (prod's Tensor backward is a prod).
+    x = tf.Variable([2.0, 3.0, 5.0])
+    with tf.GradientTape() as t3:
+        with tf.GradientTape() as t2:
+            with tf.GradientTape() as t1:
+                y = tf.reduce_prod(x)
+            dy = t1.gradient(y, x)
+            dy_dx0 = dy[0]  # sliced while t2 records, so t2 sees the slice
+        d2y = t2.gradient(dy_dx0, x)
+        d2y_dx0dx1 = d2y[1]
+    d3y = t3.gradient(d2y_dx0dx1, x)
+    assert dy.numpy().tolist() == [15.0, 10.0, 6.0]
+    assert d2y.numpy().tolist() == [0.0, 5.0, 3.0]
+    assert d3y.numpy().tolist() == [0.0, 0.0, 1.0]
+
+
 def test_persistent_outer_tape_gives_the_second_derivative_twice():
     x = tf.Variable(1.5)
     with tf.GradientTape(persistent=True) as outer:
@@ -157,7 +174,7 @@ def _cube(a):
     return a**3, lambda g: g * 3 * a**2
 
 
-@pytest.mark.parametrize("op, name", [(lambda x: ops.prod(x), "prod"), (_cube, "_cube"),
+@pytest.mark.parametrize("op, name", [(_cube, "_cube"),
                                       (lambda x: ops.sum(ops.singular_values(ops.reshape(x, shape=(1, 3)))),
                                        "singular_values")])
 def test_an_op_without_a_tensor_backward_refuses_the_second_derivative(op, name):
@@ -177,10 +194,10 @@ def test_an_op_without_a_tensor_backward_is_fine_when_the_outer_tape_does_not_go
     x, w = Variable(np.array([1.0, 2.0, 3.0])), Variable(np.array(2.0))
     with GradientTape() as outer:
         with GradientTape() as inner:
-            y = ops.prod(x)
-        dy = inner.gradient(y, x)  # yz/x for each x: 6, 3, 2
+            y = _cube(x)
+        dy = inner.gradient(y, x)  # 3 x^2
         z = w * w
-    np.testing.assert_allclose(dy.numpy(), [6.0, 3.0, 2.0])
+    np.testing.assert_allclose(dy.numpy(), [3.0, 12.0, 27.0])
     assert float(outer.gradient(z, w)) == 4.0
 
 
@@ -282,6 +299,10 @@ CASES = {
     "pad": (lambda a: ops.pad(a, paddings=((1, 0), (0, 2)), mode="reflect"), [X]),
     "cast": (lambda a: ops.cast(a, dtype="float64"), [X]),
     "cumsum": (lambda a: ops.cumsum(a, axis=1, reverse=True), [X]),
+    "prod": (lambda a: ops.prod(a), [X]),
+    "prod_axis": (lambda a: ops.prod(a, axis=1), [X]),
+    "prod_axes_keepdims": (lambda a: ops.prod(a, axis=(0, 2), keepdims=True), [_away_from_zero(2, 3, 4)]),
+    "prod_with_a_zero": (lambda a: ops.prod(a, axis=0), [np.array([[0.0, 1.5], [2.0, -0.5], [0.7, 0.0]])]),
     "relu": (ops.relu, [X]),
     "sigmoid": (ops.sigmoid, [X]),
     "tanh": (ops.tanh, [X]),

@@ -28,6 +28,8 @@ EXPRESSIONS = {
                          lambda x: jnp.sum(jnp.exp(-x * x) / (1.0 + x**2) + jax.nn.sigmoid(x) * x)),
     "logsumexp_of_max": (lambda x: ops.logsumexp(ops.maximum(x, 0.3 * x) * ops.mean(x)),
                          lambda x: jax.nn.logsumexp(jnp.maximum(x, 0.3 * x) * jnp.mean(x))),
+    "prod": (lambda x: ops.prod(x + 0.5) + ops.sum(ops.prod(ops.reshape(x, shape=(2, 2)), axis=0) ** 2),
+             lambda x: jnp.prod(x + 0.5) + jnp.sum(jnp.prod(x.reshape(2, 2), axis=0) ** 2)),
 }
 POINT = np.array([0.7, -1.2, 0.4, 1.9])
 

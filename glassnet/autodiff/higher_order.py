@@ -33,6 +33,11 @@ calling each op's Tensor backward with the op's output Tensor as ``out``.
 An op with no Tensor backward (``singular_values``, a custom primitive) still gets
 its first derivative, from its NumPy backward; that gradient is marked so that an outer tape
 asking for its derivative raises an error naming the op, never a silent zero or None.
+
+Where this differs from TF: a variable a gradient does not depend on at all gets None, and so
+does one it depends on only through a piecewise-constant factor (a relu's mask: TF gives
+zeros there). The graph is shared by all tapes, as for first derivatives, so an outer tape
+that did not watch a tensor an inner tape watched may still give a gradient for it.
 """
 import numpy as np
 

@@ -2118,10 +2118,6 @@ def test_researchers_gradients():
     np.testing.assert_allclose(dc_da.numpy(), (a.numpy() / c.numpy()), rtol=1e-5)
 
 
-@pytest.mark.xfail(strict=True, reason="GradientTape.gradient (glassnet/autodiff/tape.py) returns plain Tensors "
-                                      "built from the NumPy gradients, with no graph node, so an outer tape sees "
-                                      "no path and returns None; TensorFlow records the backward pass and gives "
-                                      "the second derivative b**2 / c**3")
 def test_researchers_higher_order_gradients():
     a = tf.Variable(tf.random.normal(shape=(2, 2)))
     b = tf.random.normal(shape=(2, 2))

@@ -11,6 +11,16 @@ NumPy arrays and returns it together with its backward function::
 
 Positional arguments are the differentiable inputs (Tensors, arrays or Python
 numbers); keyword arguments are static settings such as ``axis``.
+
+That backward works on NumPy arrays: it is what training runs. For second and higher
+derivatives (a gradient taken under an outer tape) an op also states its backward on
+Tensors, right below it, with glassnet's own ops, so that the outer tape records it::
+
+    @differentiable_backward(multiply)
+    def _multiply_backward(g, a, b, *, out):
+        return sum_to(g * b, np.shape(a)), sum_to(g * a, np.shape(b))
+
+See glassnet/autodiff/higher_order.py for why there are two and when each runs.
 """
 import functools
 
@@ -35,11 +45,29 @@ def primitive(forward):
         if tape.is_recording():
             edges = [(i, x) for i, x in enumerate(inputs) if isinstance(x, Tensor) and tape.is_tracked(x)]
             if edges:
-                return Tensor(value, Node(backward, edges))
+                return Tensor(value, Node(backward, edges, op, inputs, settings))
         return Tensor(value)
 
     op.forward = forward
+    op.differentiable_backward = None  # set by @differentiable_backward(op) below the op
     return op
+
+
+def differentiable_backward(op):
+    """Register the function under it as `op`'s backward on Tensors.
+
+    It is called as ``fn(g, *inputs, out=result, **settings)``: the gradient `g` and the op's
+    result `out` are Tensors, the inputs as the op received them. It returns what the NumPy
+    backward returns (one gradient per input, None where there is none), computed with
+    glassnet's ops so a recording tape records it. Factors that are constant almost everywhere
+    (a relu's mask, a maximum's winner) may be NumPy arrays: their derivative is zero.
+    """
+
+    def register(fn):
+        op.differentiable_backward = fn
+        return fn
+
+    return register
 
 
 def _python_numbers_as_float_arrays(arrays):
@@ -58,11 +86,19 @@ def sum_to(grad, shape):
     """
     if grad.shape == tuple(shape):
         return grad
-    extra = grad.ndim - len(shape)
-    axes = tuple(range(extra)) + tuple(
-        i + extra for i, n in enumerate(shape) if n == 1 and grad.shape[i + extra] != 1
+    if isinstance(grad, Tensor):  # a backward being recorded (see higher_order.py)
+        from glassnet.autodiff import ops  # the ops import this module
+
+        return ops.reshape(ops.sum(grad, axis=_broadcast_axes(grad.shape, shape), keepdims=True), shape=tuple(shape))
+    return grad.sum(axis=_broadcast_axes(grad.shape, shape), keepdims=True).reshape(shape)
+
+
+def _broadcast_axes(grad_shape, shape):
+    """The axes of `grad_shape` that broadcasting added to, or stretched from, `shape`."""
+    extra = len(grad_shape) - len(shape)
+    return tuple(range(extra)) + tuple(
+        i + extra for i, n in enumerate(shape) if n == 1 and grad_shape[i + extra] != 1
     )
-    return grad.sum(axis=axes, keepdims=True).reshape(shape)
 
 
 def require_an_axis(op, **inputs):

@@ -94,9 +94,20 @@ class GradientTape:
                 "gradients. Use GradientTape(persistent=True) to call gradient() again."
             )
         self._used = True
-        grads = backward(target, source_list, seed)
-        wrapped = [None if g is None else Tensor(np.asarray(g)) for g in grads]  # 0-d: a scalar
+        if self._backward_is_recorded():
+            from glassnet.autodiff import higher_order  # imports the ops, which import this module
+
+            wrapped = higher_order.backward(target, source_list, seed)
+        else:
+            grads = backward(target, source_list, None if seed is None else np.asarray(seed))
+            wrapped = [None if g is None else Tensor(np.asarray(g)) for g in grads]  # 0-d: a scalar
         return wrapped[0] if single else wrapped
+
+    def _backward_is_recorded(self):
+        """True when a tape records this gradient computation, so it can be differentiated
+        again: another tape is recording, or this one is persistent and inside its ``with``
+        block (a non-persistent tape stops recording its own gradient, as TF's does)."""
+        return any(tape is not self for tape in _active_tapes) or (self.persistent and self in _active_tapes)
 
 
 def _checked_target(target):
@@ -125,11 +136,12 @@ def _checked_output_gradients(output_gradients, target):
     if isinstance(output_gradients, (list, tuple)) and len(output_gradients) == 1 \
             and isinstance(output_gradients[0], (Tensor, np.ndarray)):
         output_gradients = output_gradients[0]  # TF's form: one gradient per target, in a list
-    seed = np.asarray(getattr(output_gradients, "value", output_gradients))
+    # A Tensor stays one: under an outer tape the gradient is differentiated through it too.
+    seed = output_gradients if isinstance(output_gradients, Tensor) else np.asarray(output_gradients)
     if seed.shape != target.shape:
         raise ValueError(
             f"Invalid `output_gradients` for gradient(): expected an array of the target's shape "
-            f"{tuple(target.shape)}. Received: output_gradients of shape {seed.shape}"
+            f"{tuple(target.shape)}. Received: output_gradients of shape {tuple(seed.shape)}"
         )
     return seed
 

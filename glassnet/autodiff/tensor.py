@@ -28,13 +28,19 @@ class TensorShape(tuple):
 
 class Node:
     """How a tensor was computed: the op's backward function, and the inputs that want
-    gradients as ``(position, tensor)`` pairs (constants are left out once, at creation)."""
+    gradients as ``(position, tensor)`` pairs (constants are left out once, at creation).
 
-    __slots__ = ("backward", "edges")
+    The op, all its inputs and its settings are kept too: a gradient taken under an outer
+    tape runs the op's backward again on Tensors (glassnet/autodiff/higher_order.py)."""
 
-    def __init__(self, backward, edges):
+    __slots__ = ("backward", "edges", "op", "inputs", "settings")
+
+    def __init__(self, backward, edges, op=None, inputs=(), settings=None):
         self.backward = backward
         self.edges = edges
+        self.op = op
+        self.inputs = inputs
+        self.settings = settings
 
 
 class Tensor:

@@ -1,7 +1,12 @@
-"""Elementwise arithmetic and matrix product, each forward beside its gradient."""
+"""Elementwise arithmetic and matrix product, each forward beside its gradient.
+
+Under each op, its backward again on Tensors (``@differentiable_backward``), for second
+derivatives: see glassnet/autodiff/higher_order.py.
+"""
 import numpy as np
 
-from glassnet.autodiff.primitive import primitive, require_an_axis, sum_to
+from glassnet.autodiff.ops.shape import expand_dims, transpose
+from glassnet.autodiff.primitive import differentiable_backward, primitive, require_an_axis, sum_to, unwrap
 
 
 @primitive
@@ -12,6 +17,11 @@ def add(a, b):
     return a + b, backward
 
 
+@differentiable_backward(add)
+def _add_backward(g, a, b, *, out):
+    return sum_to(g, np.shape(a)), sum_to(g, np.shape(b))
+
+
 @primitive
 def subtract(a, b):
     def backward(g):
@@ -20,12 +30,22 @@ def subtract(a, b):
     return a - b, backward
 
 
+@differentiable_backward(subtract)
+def _subtract_backward(g, a, b, *, out):
+    return sum_to(g, np.shape(a)), sum_to(-g, np.shape(b))
+
+
 @primitive
 def multiply(a, b):
     def backward(g):
         return sum_to(g * b, np.shape(a)), sum_to(g * a, np.shape(b))
 
     return a * b, backward
+
+
+@differentiable_backward(multiply)
+def _multiply_backward(g, a, b, *, out):
+    return sum_to(g * b, np.shape(a)), sum_to(g * a, np.shape(b))
 
 
 @primitive
@@ -37,9 +57,20 @@ def divide(a, b):
     return a / b, backward
 
 
+@differentiable_backward(divide)
+def _divide_backward(g, a, b, *, out):
+    ga = g / b
+    return sum_to(ga, np.shape(a)), sum_to(-ga * a / b, np.shape(b))
+
+
 @primitive
 def negative(a):
     return -a, lambda g: -g
+
+
+@differentiable_backward(negative)
+def _negative_backward(g, a, *, out):
+    return -g
 
 
 @primitive
@@ -52,9 +83,21 @@ def power(a, *, exponent):
     return a**exponent, backward
 
 
+@differentiable_backward(power)
+def _power_backward(g, a, *, out, exponent):
+    if exponent == 1:  # a ** 0 would put a 0 * a ** -1 (nan at 0) in the next derivative
+        return g
+    return g * exponent * power(a, exponent=exponent - 1)
+
+
 @primitive
 def square(a):
     return a * a, lambda g: g * 2 * a
+
+
+@differentiable_backward(square)
+def _square_backward(g, a, *, out):
+    return g * 2 * a
 
 
 @primitive
@@ -63,10 +106,20 @@ def sqrt(a):
     return out, lambda g: g / (2 * out)
 
 
+@differentiable_backward(sqrt)
+def _sqrt_backward(g, a, *, out):
+    return g / (2 * out)
+
+
 @primitive
 def exp(a):
     out = np.exp(a)
     return out, lambda g: g * out
+
+
+@differentiable_backward(exp)
+def _exp_backward(g, a, *, out):
+    return g * out
 
 
 @primitive
@@ -74,10 +127,20 @@ def log(a):
     return np.log(a), lambda g: g / a
 
 
+@differentiable_backward(log)
+def _log_backward(g, a, *, out):
+    return g / a
+
+
 @primitive
 def abs(a):  # noqa: A001 - the public name, as tf.abs
     # At 0 the slope is +1, as in JAX (so Keras's L1 penalty moves a zero bias), not sign(0) = 0.
     return np.abs(a), lambda g: np.where(a >= 0, g, -g)
+
+
+@differentiable_backward(abs)
+def _abs_backward(g, a, *, out):
+    return where(unwrap(a) >= 0, g, -g)
 
 
 def _tie_share(a_wins, tie, dtype):
@@ -94,6 +157,13 @@ def maximum(a, b):
     return np.maximum(a, b), backward
 
 
+@differentiable_backward(maximum)
+def _maximum_backward(g, a, b, *, out):
+    a_, b_ = unwrap(a), unwrap(b)
+    share_a = _tie_share(a_ > b_, a_ == b_, g.dtype)
+    return sum_to(g * share_a, np.shape(a)), sum_to(g * (1 - share_a), np.shape(b))
+
+
 @primitive
 def minimum(a, b):
     def backward(g):
@@ -103,11 +173,24 @@ def minimum(a, b):
     return np.minimum(a, b), backward
 
 
+@differentiable_backward(minimum)
+def _minimum_backward(g, a, b, *, out):
+    a_, b_ = unwrap(a), unwrap(b)
+    share_a = _tie_share(a_ < b_, a_ == b_, g.dtype)
+    return sum_to(g * share_a, np.shape(a)), sum_to(g * (1 - share_a), np.shape(b))
+
+
 @primitive
 def clip(a, *, low, high):
     """Clamp to [low, high]; the gradient passes only where `a` was inside."""
     inside = (a >= low) & (a <= high)
     return np.clip(a, low, high), lambda g: g * inside
+
+
+@differentiable_backward(clip)
+def _clip_backward(g, a, *, out, low, high):
+    a = unwrap(a)
+    return g * ((a >= low) & (a <= high))
 
 
 @primitive
@@ -118,6 +201,12 @@ def where(condition, a, b):
         return None, sum_to(g * condition, np.shape(a)), sum_to(g * ~condition, np.shape(b))
 
     return np.where(condition, a, b), backward
+
+
+@differentiable_backward(where)
+def _where_backward(g, condition, a, b, *, out):
+    condition = np.asarray(unwrap(condition), dtype=bool)
+    return None, sum_to(g * condition, np.shape(a)), sum_to(g * ~condition, np.shape(b))
 
 
 @primitive
@@ -138,3 +227,23 @@ def matmul(a, b):
         return sum_to(ga, np.shape(a)), sum_to(gb, np.shape(b))
 
     return a @ b, backward
+
+
+@differentiable_backward(matmul)
+def _matmul_backward(g, a, b, *, out):
+    a_ndim, b_ndim = np.ndim(a), np.ndim(b)
+    a2 = a[None, :] if a_ndim == 1 else a
+    b2 = b[:, None] if b_ndim == 1 else b
+    g2 = expand_dims(g, -2) if a_ndim == 1 else g
+    g2 = expand_dims(g2, -1) if b_ndim == 1 else g2
+    ga = g2 @ _swap_last_axes(b2)
+    gb = _swap_last_axes(a2) @ g2
+    ga = ga[..., 0, :] if a_ndim == 1 else ga
+    gb = gb[..., 0] if b_ndim == 1 else gb
+    return sum_to(ga, np.shape(a)), sum_to(gb, np.shape(b))
+
+
+def _swap_last_axes(x):
+    axes = list(range(np.ndim(x)))
+    axes[-2:] = axes[:-3:-1]
+    return transpose(x, axes=axes)

@@ -1,10 +1,14 @@
 """Ops that pick, repeat or pad elements: the gradient adds each output back where it came from.
 
-``np.add.at`` scatters the gradient, because an index may pick the same element twice.
+``np.add.at`` scatters the gradient, because an index may pick the same element twice. Under
+each op, its backward again on Tensors (``@differentiable_backward``), for second derivatives:
+the same scatter as ``scatter_add``, whose own gradient is the pick (see higher_order.py).
 """
 import numpy as np
 
-from glassnet.autodiff.primitive import primitive
+from glassnet.autodiff.ops.reduction import sum
+from glassnet.autodiff.ops.shape import getitem, reshape, scatter_add
+from glassnet.autodiff.primitive import differentiable_backward, primitive
 
 
 @primitive
@@ -22,6 +26,12 @@ def take(a, indices, *, axis=0):
     return np.take(a, indices, axis=axis), backward
 
 
+@differentiable_backward(take)
+def _take_backward(g, a, indices, *, out, axis=0):
+    before = (slice(None),) * (axis % np.ndim(a))
+    return scatter_add(g, key=before + (np.asarray(indices),), shape=np.shape(a)), None
+
+
 @primitive
 def gather_nd(a, indices):
     """TF's gather_nd: the last axis of `indices` addresses the leading axes of `a`."""
@@ -34,6 +44,11 @@ def gather_nd(a, indices):
         return grad, None
 
     return np.asarray(a)[key], backward
+
+
+@differentiable_backward(gather_nd)
+def _gather_nd_backward(g, a, indices, *, out):
+    return scatter_add(g, key=tuple(np.moveaxis(np.asarray(indices), -1, 0)), shape=np.shape(a)), None
 
 
 @primitive
@@ -51,6 +66,14 @@ def take_along_axis(a, indices, *, axis):
     return np.take_along_axis(a, indices, axis=axis), backward
 
 
+@differentiable_backward(take_along_axis)
+def _take_along_axis_backward(g, a, indices, *, out, axis):
+    indices = np.asarray(indices)
+    lanes = list(np.ix_(*[np.arange(n) for n in indices.shape]))
+    lanes[axis] = indices
+    return scatter_add(g, key=tuple(lanes), shape=np.shape(a)), None
+
+
 @primitive
 def tile(a, *, multiples):
     a = np.asarray(a)
@@ -61,6 +84,13 @@ def tile(a, *, multiples):
         return g.reshape(split).sum(axis=tuple(range(0, 2 * a.ndim, 2)))
 
     return np.tile(a, multiples), backward
+
+
+@differentiable_backward(tile)
+def _tile_backward(g, a, *, out, multiples):
+    shape = np.shape(a)
+    split = [n for pair in zip(multiples, shape) for n in pair]
+    return sum(reshape(g, shape=split), axis=tuple(range(0, 2 * len(shape), 2)))
 
 
 def _pad_source(shape, paddings, mode):
@@ -85,6 +115,15 @@ def pad(a, *, paddings, mode="constant", constant_value=0):
 
     out = np.where(inside, a.reshape(-1)[np.maximum(source, 0)], np.asarray(constant_value, a.dtype))
     return out, backward
+
+
+@differentiable_backward(pad)
+def _pad_backward(g, a, *, out, paddings, mode="constant", constant_value=0):
+    shape = np.shape(a)
+    source = _pad_source(shape, paddings, mode)
+    inside = source >= 0
+    return reshape(scatter_add(getitem(g, key=inside), key=source[inside], shape=(int(np.prod(shape)),)),
+                   shape=shape)
 
 
 def one_hot(indices, *, depth, on_value, off_value, axis, dtype):

@@ -1,12 +1,16 @@
 """Neural-network nonlinearities, each forward beside its gradient.
 
 The formulas are Keras's (see keras.activations); the stable forms are noted where
-they differ from the textbook expression.
+they differ from the textbook expression. Under each op, its backward again on Tensors
+(``@differentiable_backward``), for second derivatives: see glassnet/autodiff/higher_order.py.
 """
 import numpy as np
 
 from glassnet.autodiff import observe
-from glassnet.autodiff.primitive import primitive, require_an_axis
+from glassnet.autodiff.ops.arithmetic import add, exp, matmul, where
+from glassnet.autodiff.ops.reduction import sum
+from glassnet.autodiff.ops.shape import reshape
+from glassnet.autodiff.primitive import differentiable_backward, primitive, require_an_axis, unwrap
 
 
 def _float_dtype(x):
@@ -38,10 +42,20 @@ def sigmoid(x):
     return out, backward
 
 
+@differentiable_backward(sigmoid)
+def _sigmoid_backward(g, x, *, out):
+    return g * out * (1 - out)
+
+
 @primitive
 def tanh(x):
     out = np.tanh(x)
     return out, lambda g: g * (1 - out * out)
+
+
+@differentiable_backward(tanh)
+def _tanh_backward(g, x, *, out):
+    return g * (1 - out * out)
 
 
 @primitive
@@ -49,10 +63,21 @@ def relu(x):
     return np.maximum(x, 0), lambda g: g * (x > 0)
 
 
+@differentiable_backward(relu)
+def _relu_backward(g, x, *, out):
+    return g * (unwrap(x) > 0)
+
+
 @primitive
 def leaky_relu(x, *, negative_slope=0.2):
     slope = np.where(np.asarray(x) >= 0, 1, negative_slope).astype(_float_dtype(x))
     return x * slope, lambda g: g * slope
+
+
+@differentiable_backward(leaky_relu)
+def _leaky_relu_backward(g, x, *, out, negative_slope=0.2):
+    x = np.asarray(unwrap(x))
+    return g * np.where(x >= 0, 1, negative_slope).astype(_float_dtype(x))
 
 
 @primitive
@@ -62,16 +87,31 @@ def elu(x, *, alpha=1.0):
     return out, lambda g: g * np.where(positive, 1, out + alpha)
 
 
+@differentiable_backward(elu)
+def _elu_backward(g, x, *, out, alpha=1.0):
+    return where(unwrap(x) > 0, g, g * (out + alpha))
+
+
 @primitive
 def softplus(x):
     # log(1 + e^x) as logaddexp(x, 0): no overflow for large x.
     return np.logaddexp(x, 0).astype(_float_dtype(x)), lambda g: g * _sigmoid(x)
 
 
+@differentiable_backward(softplus)
+def _softplus_backward(g, x, *, out):
+    return g * sigmoid(x)
+
+
 @primitive
 def log_sigmoid(x):
     # log(sigmoid(x)) = -softplus(-x), exact for large |x| where log(sigmoid) would give log(0).
     return -np.logaddexp(-x, 0).astype(_float_dtype(x)), lambda g: g * _sigmoid(-x)
+
+
+@differentiable_backward(log_sigmoid)
+def _log_sigmoid_backward(g, x, *, out):
+    return g * sigmoid(-x)
 
 
 @primitive
@@ -83,12 +123,22 @@ def softmax(x, *, axis=-1):
     return out, lambda g: out * (g - np.sum(g * out, axis=axis, keepdims=True))
 
 
+@differentiable_backward(softmax)
+def _softmax_backward(g, x, *, out, axis=-1):
+    return out * (g - sum(g * out, axis=axis, keepdims=True))
+
+
 @primitive
 def log_softmax(x, *, axis=-1):
     require_an_axis("log_softmax", x=x)
     shifted = x - np.max(x, axis=axis, keepdims=True)
     out = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
     return out, lambda g: g - np.exp(out) * np.sum(g, axis=axis, keepdims=True)
+
+
+@differentiable_backward(log_softmax)
+def _log_softmax_backward(g, x, *, out, axis=-1):
+    return g - exp(out) * sum(g, axis=axis, keepdims=True)
 
 
 @primitive
@@ -120,3 +170,14 @@ def dense(x, kernel, bias, *, activation=None, input_gradient=True):
         return (gz @ kernel.T if input_gradient else None), g_kernel, g_bias
 
     return out, backward
+
+
+@differentiable_backward(dense)
+def _dense_backward(g, x, kernel, bias, *, out, activation=None, input_gradient=True):
+    if activation is not None:  # its backward reads its input z, which the fused op did not keep
+        z = matmul(x, kernel) if bias is None else add(matmul(x, kernel), bias)
+        g = activation.differentiable_backward(g, z, out=out)
+    rows = reshape(g, shape=(-1, g.shape[-1]))
+    g_kernel = matmul(reshape(x, shape=(-1, x.shape[-1])).T, rows)
+    g_bias = None if bias is None else sum(rows, axis=0)
+    return (matmul(g, kernel.T) if input_gradient else None), g_kernel, g_bias

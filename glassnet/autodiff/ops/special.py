@@ -22,7 +22,8 @@ import math
 
 import numpy as np
 
-from glassnet.autodiff.primitive import primitive
+from glassnet.autodiff.ops.arithmetic import exp
+from glassnet.autodiff.primitive import differentiable_backward, primitive
 
 _A = [1.85777706184603153e-1, 3.16112374387056560e00, 1.13864154151050156e02,
       3.77485237685302021e02, 3.20937758913846947e03]
@@ -91,3 +92,8 @@ def erf(x):
     dtype = np.result_type(x, 1.0)  # float64 for ints
     out = erf_values(x).astype(dtype, copy=False)
     return out, lambda g: g * ((2 / _SQRT_PI) * np.exp(-x * x)).astype(dtype, copy=False)
+
+
+@differentiable_backward(erf)
+def _erf_backward(g, x, *, out):
+    return g * ((2 / _SQRT_PI) * exp(-x * x))

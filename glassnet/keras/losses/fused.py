@@ -2,13 +2,16 @@
 
 The composed versions (clip, log, multiply, ...) would put a dozen nodes on the tape
 for every batch; these put one, with exactly the same arithmetic in the forward pass.
-Every one is checked against finite differences in tests/keras/losses.
+Every one is checked against finite differences in tests/keras/losses. Under each op, its
+gradient again on Tensors (``@differentiable_backward``), for second derivatives (a gradient
+penalty on a loss): see glassnet/autodiff/higher_order.py.
 """
 import numpy as np
 
 from glassnet import backend
 from glassnet.autodiff import ops
-from glassnet.autodiff.primitive import primitive
+from glassnet.autodiff.ops.shape import expand_dims
+from glassnet.autodiff.primitive import differentiable_backward, primitive, unwrap
 
 
 def _log_sigmoid(x):
@@ -37,6 +40,14 @@ def binary_crossentropy_probabilities(y_true, y_pred, *, axis=-1):
     return np.add.reduce(terms, axis=axis) / count, backward
 
 
+@differentiable_backward(binary_crossentropy_probabilities)
+def _binary_crossentropy_probabilities_backward(g, y_true, y_pred, *, out, axis=-1):
+    eps = backend.epsilon()
+    q = ops.clip(y_pred, low=eps, high=1.0 - eps)
+    d_terms = ((1.0 - y_true) / (1.0 - q) - y_true / q) * (q.value == unwrap(y_pred))
+    return None, expand_dims(g, axis) * d_terms / y_pred.shape[axis]
+
+
 @primitive
 def binary_crossentropy_logits(y_true, logits, *, axis=-1):
     """mean over `axis` of -t log sigmoid(x) - (1 - t) log sigmoid(-x), computed without overflow."""
@@ -50,6 +61,11 @@ def binary_crossentropy_logits(y_true, logits, *, axis=-1):
     return (np.sum(terms, axis=axis) / count).astype(logits.dtype, copy=False), backward
 
 
+@differentiable_backward(binary_crossentropy_logits)
+def _binary_crossentropy_logits_backward(g, y_true, logits, *, out, axis=-1):
+    return None, expand_dims(g, axis) * (ops.sigmoid(logits) - y_true) / logits.shape[axis]
+
+
 @primitive
 def softmax_crossentropy(y_true, logits, *, axis=-1):
     """-sum over `axis` of t log softmax(x); the gradient is softmax(x) sum(t) - t."""
@@ -60,6 +76,12 @@ def softmax_crossentropy(y_true, logits, *, axis=-1):
         return None, _expand(g, axis) * (np.exp(log_softmax) * total - y_true)
 
     return -np.sum(y_true * log_softmax, axis=axis), backward
+
+
+@differentiable_backward(softmax_crossentropy)
+def _softmax_crossentropy_backward(g, y_true, logits, *, out, axis=-1):
+    total = np.sum(y_true, axis=axis, keepdims=True)
+    return None, expand_dims(g, axis) * (ops.softmax(logits, axis=axis) * total - y_true)
 
 
 @primitive
@@ -79,6 +101,16 @@ def categorical_crossentropy_probabilities(y_true, y_pred, *, axis=-1):
     return -np.sum(y_true * np.log(clipped), axis=axis), backward
 
 
+@differentiable_backward(categorical_crossentropy_probabilities)
+def _categorical_crossentropy_probabilities_backward(g, y_true, y_pred, *, out, axis=-1):
+    eps = backend.epsilon()
+    total = ops.sum(y_pred, axis=axis, keepdims=True)
+    q = y_pred / total
+    inside = (unwrap(q) >= eps) & (unwrap(q) <= 1.0 - eps)
+    d_q = expand_dims(g, axis) * (-y_true / ops.clip(q, low=eps, high=1.0 - eps)) * inside
+    return None, (d_q - ops.sum(d_q * q, axis=axis, keepdims=True)) / total
+
+
 @primitive
 def mean_squared_error(y_true, y_pred, *, axis=-1):
     """mean over `axis` of (t - p)^2."""
@@ -89,3 +121,8 @@ def mean_squared_error(y_true, y_pred, *, axis=-1):
         return None, _expand(g, axis) * (-2.0 / count) * error
 
     return np.sum(np.square(error), axis=axis) / count, backward
+
+
+@differentiable_backward(mean_squared_error)
+def _mean_squared_error_backward(g, y_true, y_pred, *, out, axis=-1):
+    return None, expand_dims(g, axis) * (-2.0 / y_pred.shape[axis]) * (y_true - y_pred)

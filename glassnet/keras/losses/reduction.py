@@ -15,7 +15,8 @@ import numpy as np
 
 from glassnet import backend
 from glassnet.autodiff import Tensor
-from glassnet.autodiff.primitive import primitive, sum_to
+from glassnet.autodiff.ops.shape import broadcast_to, reshape
+from glassnet.autodiff.primitive import differentiable_backward, primitive, sum_to
 from glassnet.keras.losses.alignment import aligned_shapes, squeeze_or_expand_to_same_rank
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
@@ -97,6 +98,24 @@ def reduce_weighted(values, *, weights=None, reduction="sum_over_batch_size"):
         return g if weights is None else sum_to(g * weights, values_shape).reshape(shape)
 
     return out, backward
+
+
+@differentiable_backward(reduce_weighted)
+def _reduce_weighted_backward(g, values, *, out, weights=None, reduction="sum_over_batch_size"):
+    """The backward on Tensors, for second derivatives (glassnet/autodiff/higher_order.py)."""
+    shape = weighted_shape = values_shape = tuple(np.shape(values))
+    if weights is not None:
+        values_shape, weights_shape = aligned_shapes(shape, weights.shape)
+        weights = weights.reshape(weights_shape)
+        weighted_shape = np.broadcast_shapes(values_shape, weights_shape)
+    if tuple(out.shape) != weighted_shape:  # a full reduction: g, divided as the forward divided
+        if reduction == "mean_with_sample_weight" and weights is not None:
+            divisor = np.sum(weights, dtype=g.dtype)
+            g = g / divisor if divisor != 0 else g * 0
+        elif reduction != "sum":
+            g = g / g.dtype.type(int(np.prod(weighted_shape)))
+        g = broadcast_to(g, shape=weighted_shape)
+    return g if weights is None else reshape(sum_to(g * weights, values_shape), shape=shape)
 
 
 def _reduce(weighted, weights, reduction):

@@ -27,6 +27,7 @@ import types
 from collections import namedtuple
 
 from glassnet.keras import validation as check
+from glassnet.plot import _backend
 
 CALLER = "keras.utils.plot_model"
 FLAGS = ("show_shapes", "show_dtype", "show_layer_names", "expand_nested", "show_layer_activations",
@@ -48,11 +49,13 @@ Cell = namedtuple("Cell", "text points background colour bold")
 
 class Box:
     """A layer's box (`rows` of Cells), a frame around a nested model's drawing (`inner`), or a
-    waypoint (no layer): a connection's lane through a rank. `size` is (width, height) in points."""
+    waypoint (no layer): a connection's lane through a rank. `size` is (width, height) in points,
+    `widths` each cell's natural width (its text's, measured once), `rank` its rank in its graph,
+    `along`/`across` its center there, and `center` its (x, y) in the figure."""
 
     def __init__(self, layer=None, rows=(), inner=None):
         self.layer, self.rows, self.inner = layer, list(rows), inner
-        self.size, self.rank, self.along, self.across, self.center = None, 0, 0.0, 0.0, None
+        self.size, self.widths, self.rank, self.along, self.across, self.center = None, [], 0, 0.0, 0.0, None
 
 
 class Graph:
@@ -93,7 +96,7 @@ def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False, 
     >>> x = keras.Input(shape=(3,), name="x")
     >>> model = keras.Model(x, keras.layers.Dense(1, name="out")(keras.layers.Dense(4, name="hidden")(x)))
     >>> path = os.path.join(tempfile.mkdtemp(), "model.png")
-    >>> keras.utils.plot_model(model, path, show_shapes=True, show_layer_names=True)
+    >>> image = keras.utils.plot_model(model, path, show_shapes=True, show_layer_names=True)
     >>> os.path.getsize(path) > 1000
     True
     """
@@ -103,13 +106,12 @@ def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False, 
                                dpi=dpi, show_layer_activations=show_layer_activations,
                                show_trainable=show_trainable, splines=splines)
     path, extension = _checked_file(to_file)
-    from glassnet.plot import _backend
     figure = _backend.new_figure(CALLER, (1, 1))  # without matplotlib: ImportError saying what to install
     _check_format(figure, path, extension)
     graph = _graph(model, options)
     _place(graph, options.rankdir)
     _draw(figure, graph, options)
-    from glassnet.keras.saving import atomic
+    from glassnet.keras.saving import atomic  # imported here: keras.utils loads before keras.saving
     atomic.write_file(path, lambda file: figure.savefig(file, format=extension, dpi=options.dpi))
     return _notebook_image(path, extension)
 
@@ -263,7 +265,11 @@ def _place(graph, rankdir):
     """Size every box (frames after their insides), then rank, order and place them: sets each box's
     `along`/`across` within its graph and the graph's `size`, `ranks`, `rows` and `edges`."""
     for box in graph.boxes:
-        box.size = _frame_size(box.inner, rankdir) if box.inner else _label_size(box.rows)
+        if box.inner:
+            box.size = _frame_size(box.inner, rankdir)
+        else:
+            box.widths = [[_cell_width(cell) for cell in row] for row in box.rows]
+            box.size = max(sum(row) for row in box.widths), sum(_row_height(row) for row in box.rows)
     pairs = {}
     for source, _, destination, _ in graph.links:
         pair = (graph.by_layer[id(source)], graph.by_layer[id(destination)])
@@ -276,10 +282,6 @@ def _place(graph, rankdir):
     _spread(graph.ranks, before, after, rankdir)
     graph.edges = _edges(graph, lanes)
     graph.size = _extent(graph, rankdir)
-
-
-def _label_size(rows):
-    return max(sum(_cell_width(cell) for cell in row) for row in rows), sum(_row_height(row) for row in rows)
 
 
 def _cell_width(cell):
@@ -513,8 +515,8 @@ def _draw_graph(axis, graph, options):
 def _draw_label(axis, box):
     from matplotlib.patches import Rectangle
     left, top = box.center[0] - box.size[0] / 2, box.center[1] - box.size[1] / 2
-    for row in box.rows:
-        height, natural = _row_height(row), [_cell_width(cell) for cell in row]
+    for row, natural in zip(box.rows, box.widths):
+        height = _row_height(row)
         for cell, width in zip(row, natural):
             width *= box.size[0] / sum(natural)  # a row narrower than the box is stretched to fill it
             axis.add_patch(Rectangle((left, top), width, height, facecolor=cell.background, edgecolor="black",

@@ -250,6 +250,39 @@ def test_splines_choose_right_angles_curves_or_straight_lines(tmp_path, drawn, s
         assert len(_shaft(arrows["edge:d1->d2"])[0]) == 2  # one straight segment
 
 
+# --- Keras's functional API guide (guides/functional_api.py), its plot_model calls as written ----------------
+def test_the_functional_api_guide_draws_its_models(tmp_path, monkeypatch, drawn):
+    monkeypatch.chdir(tmp_path)
+    inputs = keras.Input(shape=(784,))
+    dense = layers.Dense(64, activation="relu")
+    x = dense(inputs)
+    x = layers.Dense(64, activation="relu")(x)
+    outputs = layers.Dense(10)(x)
+    model = keras.Model(inputs=inputs, outputs=outputs, name="mnist_model")
+    keras.utils.plot_model(model, "my_first_model.png")
+    keras.utils.plot_model(model, "my_first_model_with_shape_info.png", show_shapes=True)
+
+    num_tags, num_departments = 12, 4
+    title_input = keras.Input(shape=(20,), name="title")  # SUBST: (None,) words, for an Embedding
+    body_input = keras.Input(shape=(100,), name="body")  # SUBST: as title
+    tags_input = keras.Input(shape=(num_tags,), name="tags")
+    title_features = layers.Dense(64)(title_input)  # SUBST: Embedding then LSTM(128), which glassnet lacks
+    body_features = layers.Dense(32)(body_input)  # SUBST: as title
+    x = layers.concatenate([title_features, body_features, tags_input])
+    priority_pred = layers.Dense(1, name="priority")(x)
+    department_pred = layers.Dense(num_departments, name="department")(x)
+    model = keras.Model(inputs=[title_input, body_input, tags_input],
+                        outputs={"priority": priority_pred, "department": department_pred})
+    keras.utils.plot_model(model, "multi_input_and_output_model.png", show_shapes=True)
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["multi_input_and_output_model.png", "my_first_model.png",
+                                                          "my_first_model_with_shape_info.png"]
+    assert _texts(drawn[0]) == ["Dense", "Dense", "Dense", "InputLayer"]
+    assert "Input shape: [(None, 64), (None, 32), (None, 12)]" in _texts(drawn[2])
+    assert len(_arrows(drawn[2])) == 2 + 3 + 2  # into the two Dense, into concatenate, out of it
+    assert _overlapping(_boxes(drawn[2])) == []
+
+
 # --- the file ------------------------------------------------------------------------------------------
 def test_the_png_is_written_whole_at_the_asked_dpi(tmp_path, drawn):
     model = _two_in_two_out()

@@ -265,16 +265,8 @@ def _place(graph, rankdir):
     """Size every box (frames after their insides), then rank, order and place them: sets each box's
     `along`/`across` within its graph and the graph's `size`, `ranks`, `rows` and `edges`."""
     for box in graph.boxes:
-        if box.inner:
-            box.size = _frame_size(box.inner, rankdir)
-        else:
-            box.widths = [[_cell_width(cell) for cell in row] for row in box.rows]
-            box.size = max(sum(row) for row in box.widths), sum(_row_height(row) for row in box.rows)
-    pairs = {}
-    for source, _, destination, _ in graph.links:
-        pair = (graph.by_layer[id(source)], graph.by_layer[id(destination)])
-        pairs.setdefault((id(pair[0]), id(pair[1])), pair)
-    forward = _forward(graph.boxes, list(pairs.values()))
+        _size(box, rankdir)
+    forward = _forward(graph.boxes, _pairs(graph))
     graph.ranks = _ranks(graph.boxes, forward)
     lanes, before, after = _lanes(graph.ranks, forward)
     _order(graph.ranks, before, after)
@@ -282,6 +274,23 @@ def _place(graph, rankdir):
     _spread(graph.ranks, before, after, rankdir)
     graph.edges = _edges(graph, lanes)
     graph.size = _extent(graph, rankdir)
+
+
+def _size(box, rankdir):
+    if box.inner:
+        box.size = _frame_size(box.inner, rankdir)
+    else:
+        box.widths = [[_cell_width(cell) for cell in row] for row in box.rows]
+        box.size = max(sum(row) for row in box.widths), sum(_row_height(row) for row in box.rows)
+
+
+def _pairs(graph):
+    """The distinct (source box, destination box) pairs of the graph's links, in their order."""
+    pairs = {}
+    for source, _, destination, _ in graph.links:
+        pair = (graph.by_layer[id(source)], graph.by_layer[id(destination)])
+        pairs.setdefault((id(pair[0]), id(pair[1])), pair)
+    return list(pairs.values())
 
 
 def _cell_width(cell):
@@ -327,18 +336,18 @@ def _forward(boxes, pairs):
 
 def _ranks(boxes, forward):
     """Longest-path ranks (in topological order, Kahn's), as lists of boxes in layer order."""
-    waiting = {id(box): 0 for box in boxes}
-    for _, destination in forward:
+    waiting, successors = {id(box): 0 for box in boxes}, {id(box): [] for box in boxes}
+    for source, destination in forward:
         waiting[id(destination)] += 1
+        successors[id(source)].append(destination)
     ready = [box for box in boxes if waiting[id(box)] == 0]
     while ready:
         box = ready.pop()
-        for source, destination in forward:
-            if source is box:
-                destination.rank = max(destination.rank, box.rank + 1)
-                waiting[id(destination)] -= 1
-                if waiting[id(destination)] == 0:
-                    ready.append(destination)
+        for destination in successors[id(box)]:
+            destination.rank = max(destination.rank, box.rank + 1)
+            waiting[id(destination)] -= 1
+            if waiting[id(destination)] == 0:
+                ready.append(destination)
     ranks = [[] for _ in range(max((box.rank for box in boxes), default=-1) + 1)]
     for box in boxes:
         ranks[box.rank].append(box)

@@ -20,7 +20,8 @@ The layout is graphviz's layered drawing in small:
 4. the boxes of a rank stand side by side at least GAP apart, as near as they can to their neighbours.
 
 The layout works in "along" (the rank direction: down for "TB", right for "LR") and "across"
-coordinates, turned into x and y (points, y downwards) only by ``_xy``.
+coordinates, turned into x and y (points, y downwards) only by ``_xy`` ("BT" and "RL" are "TB" and "LR"
+with the ranks drawn the other way).
 """
 import os
 import types
@@ -32,7 +33,8 @@ from glassnet.plot import _backend
 CALLER = "keras.utils.plot_model"
 FLAGS = ("show_shapes", "show_dtype", "show_layer_names", "expand_nested", "show_layer_activations",
          "show_trainable")
-RANKDIRS = ("TB", "LR")
+RANKDIRS = ("TB", "LR", "BT", "RL")  # graphviz's: top to bottom, left to right, and the reverses
+REVERSED = ("BT", "RL")
 SPLINES = ("ortho", "curved", "polyline", "spline", "line")
 TITLE_POINTS, CELL_POINTS = 12, 10  # font sizes (Keras's 16 and 14 are at graphviz's larger scale)
 PAD = 6  # points between a cell's text and its border
@@ -80,7 +82,7 @@ def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False, 
         show_shapes: each box shows its layer's input and output shapes, as ``(None, 32)``.
         show_dtype: each box shows its layer's output dtype.
         show_layer_names: the title is ``name (Class)`` rather than the class alone (Keras 3's default: off).
-        rankdir: ``"TB"`` draws the graph top to bottom, ``"LR"`` left to right.
+        rankdir: ``"TB"`` draws the graph top to bottom, ``"LR"`` left to right (``"BT"``, ``"RL"``: the reverses).
         expand_nested: a nested Sequential or functional model is drawn whole in a dashed frame.
         dpi: the resolution of a raster file (dots per inch).
         show_layer_activations: boxes of layers with an ``activation`` show it.
@@ -250,15 +252,20 @@ def _one_or_list(values):
 # --- the layout ---------------------------------------------------------------------------------------
 def _along(pair, rankdir):
     """The rank-direction part of a point or a size (y for "TB", x for "LR")."""
-    return pair[1] if rankdir == "TB" else pair[0]
+    return pair[1] if rankdir in ("TB", "BT") else pair[0]
 
 
 def _across(pair, rankdir):
-    return pair[0] if rankdir == "TB" else pair[1]
+    return pair[0] if rankdir in ("TB", "BT") else pair[1]
 
 
 def _xy(along, across, rankdir):
-    return (across, along) if rankdir == "TB" else (along, across)
+    return (across, along) if rankdir in ("TB", "BT") else (along, across)
+
+
+def _drawn_along(graph, along, rankdir):
+    """`along` within the graph as drawn: "BT" and "RL" lay the ranks out the other way."""
+    return graph.rows[-1][1] - along if rankdir in REVERSED else along
 
 
 def _place(graph, rankdir):
@@ -501,7 +508,7 @@ def _position(graph, origin, rankdir):
     graph.origin = origin
     for rank in graph.ranks:
         for box in rank:
-            offset = _xy(box.along, box.across, rankdir)
+            offset = _xy(_drawn_along(graph, box.along, rankdir), box.across, rankdir)
             box.center = (origin[0] + offset[0], origin[1] + offset[1])
             if box.inner:
                 left = box.center[0] - box.inner.size[0] / 2
@@ -547,6 +554,7 @@ def _draw_frame(axis, box):
 
 def _port(box, side, rankdir):
     """The middle of the box's side where arrows arrive (`side` -1) or leave (+1)."""
+    side = -side if rankdir in REVERSED else side
     along = _along(box.center, rankdir) + side * _along(box.size, rankdir) / 2
     return _xy(along, _across(box.center, rankdir), rankdir)
 
@@ -559,7 +567,8 @@ def _route(graph, start, end, lane, options):
     vertices, codes = [], []
     for hop, (upper, lower) in enumerate(zip(stops, stops[1:])):
         a, b = _port(upper, 1, rankdir), _port(lower, -1, rankdir)
-        middle = _along(graph.origin, rankdir) + graph.rows[lane[hop].rank][1] + RANK_GAP / 2
+        middle = _along(graph.origin, rankdir) + _drawn_along(graph, graph.rows[lane[hop].rank][1] + RANK_GAP / 2,
+                                                              rankdir)
         turns = [_xy(middle, _across(a, rankdir), rankdir), _xy(middle, _across(b, rankdir), rankdir)]
         if options.splines in ("polyline", "line"):
             turns = []

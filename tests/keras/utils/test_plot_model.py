@@ -124,6 +124,21 @@ def test_tb_stacks_ranks_downwards_and_lr_rightwards(tmp_path, drawn):
     assert tb_height > 2 * lr_height and lr_width > 1.5 * tb_width  # four ranks down, or four across
 
 
+@pytest.mark.parametrize("rankdir, axis, sign", [("TB", 1, 1), ("BT", 1, -1), ("LR", 0, 1), ("RL", 0, -1)])
+def test_rankdir_runs_the_ranks_down_up_right_or_left(tmp_path, drawn, rankdir, axis, sign):
+    keras.utils.plot_model(_two_in_two_out(), tmp_path / "model.png", show_layer_names=True, rankdir=rankdir)
+    boxes = _boxes(drawn[0])
+    center = {name: _center(box) for name, box in boxes.items()}
+    ranks = [["a", "b"], ["shared"], ["merged", "out2"], ["out1"]]
+    for upper, lower in zip(ranks, ranks[1:]):
+        assert max(sign * center[name][axis] for name in upper) < min(sign * center[name][axis] for name in lower)
+    arrow = next(p for p in drawn[0].axes[0].patches if p.get_gid() == "edge:shared->merged")
+    leaves = _shaft(arrow)[0][0][axis]  # on shared's side that faces the next rank
+    side = {("TB", 1): 3, ("BT", 1): 1, ("LR", 0): 2, ("RL", 0): 0}[(rankdir, axis)]  # bottom, top, right, left
+    assert leaves == pytest.approx(boxes["shared"][side])
+    assert _overlapping(boxes) == []
+
+
 def _overlapping(boxes):
     names = sorted(boxes)
     return [(m, n) for i, m in enumerate(names) for n in names[i + 1:]
@@ -336,7 +351,7 @@ def test_in_a_notebook_it_returns_ipythons_image(tmp_path, monkeypatch):
 
 # --- errors, before anything is drawn or written ---------------------------------------------------------
 @pytest.mark.parametrize("arguments, error, message", [
-    ({"rankdir": "XY"}, ValueError, r"Invalid `rankdir` for plot_model: expected one of 'TB', 'LR'. "
+    ({"rankdir": "XY"}, ValueError, r"Invalid `rankdir` for plot_model: expected one of 'TB', 'LR', 'BT', 'RL'. "
                                     r"Received: rankdir='XY'"),
     ({"splines": "wavy"}, ValueError, r"Invalid `splines` for plot_model: expected one of 'ortho'.*splines='wavy'"),
     ({"show_shapes": "yes"}, TypeError, r"Invalid `show_shapes` for plot_model: expected True or False. "

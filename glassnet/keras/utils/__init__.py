@@ -1,8 +1,9 @@
-"""``keras.utils``: seeding, the progress bar, PyDataset, and label helpers."""
+"""``keras.utils``: seeding, the progress bar, PyDataset, label helpers, and plot_model."""
 import numpy as np
 
 from glassnet import random
 from glassnet.keras import validation as check
+from glassnet.keras.utils.model_visualization import plot_model
 from glassnet.keras.utils.progbar import Progbar
 from glassnet.keras.saving.object_registration import (
     CustomObjectScope, custom_object_scope, get_custom_objects, get_registered_name, get_registered_object,
@@ -33,6 +34,6 @@ def to_categorical(x, num_classes=None):
 
 __all__ = [
     "CustomObjectScope", "Progbar", "PyDataset", "Sequence", "custom_object_scope", "get_custom_objects",
-    "get_registered_name", "get_registered_object", "register_keras_serializable", "set_random_seed",
-    "to_categorical",
+    "get_registered_name", "get_registered_object", "plot_model", "register_keras_serializable",
+    "set_random_seed", "to_categorical",
 ]

@@ -74,7 +74,8 @@ def _check_built(model):
     if isinstance(getattr(model, "input", None), (list, tuple, dict)):
         raise NotImplementedError(
             f'glassnet.plot.model draws a stack of layers, one column each; the model "{model.name}" is a graph '
-            "with several inputs. Its summary() shows how the layers connect (the 'Connected to' column).")
+            "with several inputs. Its summary() shows how the layers connect (the 'Connected to' column), and "
+            'keras.utils.plot_model(model, "model.png") draws that graph, a box per layer.')
     if not model.built:
         raise ValueError(f'glassnet.plot.model: the model "{model.name}" is not built, so its layers have no '
                          "sizes yet: call the model on data or build it first (model.build((None, features)), "

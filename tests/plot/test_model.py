@@ -88,6 +88,15 @@ def test_not_a_model():
         tf.plot.model(3)
 
 
+def test_a_model_with_several_inputs_is_sent_to_summary_and_plot_model(tmp_path):
+    a, b = tf.keras.Input(shape=(2,), name="a"), tf.keras.Input(shape=(3,), name="b")
+    model = tf.keras.Model([a, b], layers.Dense(1)(layers.Concatenate()([a, b])), name="two_inputs")
+    with pytest.raises(NotImplementedError, match=r'the model "two_inputs" is a graph with several inputs\. '
+                                                  r"Its summary\(\) .*keras\.utils\.plot_model\(model, "):
+        tf.plot.model(model, tmp_path / "model.png")
+    assert not list(tmp_path.iterdir())
+
+
 class WithUnusedLayer(tf.keras.Model):
     def __init__(self):
         super().__init__(name="with_unused")

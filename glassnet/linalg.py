@@ -57,7 +57,8 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):  # noqa:
     matrices over a 2-tuple `axis`.
 
     `ord`: 'euclidean' (the 2-norm, Frobenius for matrices), 'fro' (matrices only), 1, 2,
-    inf, or any positive p for vectors. Differentiable (except at 0 for the 2-norm).
+    inf, or any positive p for vectors. Differentiable (except at 0 for the 2-norm); the slope of
+    |x| at 0 is 0, as TensorFlow's.
     """
     x = convert_to_tensor(tensor)
     axes = args.axis("axis", axis, x.ndim, "norm")
@@ -70,8 +71,8 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):  # noqa:
                     else "'euclidean' or a positive number (1, 2, inf...) for a vector norm")
         args.fail("ord", ord, expected, "norm")
     if matrix:
-        return _matrix_norm(x, "fro" if ord == "euclidean" else ord, axes, bool(keepdims))
-    return _vector_norm(x, 2 if ord == "euclidean" else ord, axes, bool(keepdims))
+        return _matrix_norm(x, "fro" if ord == "euclidean" else ord, axes, bool(keepdims), slope_at_zero=0)
+    return _vector_norm(x, 2 if ord == "euclidean" else ord, axes, bool(keepdims), slope_at_zero=0)
 
 
 def trace(x, name=None):

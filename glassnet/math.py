@@ -9,8 +9,6 @@ stays float32), as TensorFlow's constants do.
 >>> tf.math.reduce_sum([[1.0, 2.0], [3.0, 4.0]], axis=0).numpy()
 array([4., 6.], dtype=float32)
 """
-import numbers
-
 import numpy as np
 
 from glassnet import tensor_args as args
@@ -19,7 +17,7 @@ from glassnet.comparison_ops import (  # noqa: F401 - tf.math.equal is tf.equal
     equal, floor, greater, greater_equal, less, less_equal, logical_and, logical_not, logical_or, not_equal,
     reduce_all, reduce_any, round, sign,  # noqa: A004
 )
-from glassnet.autodiff import Tensor, convert_to_tensor, ops
+from glassnet.autodiff import convert_to_tensor, ops
 from glassnet.keras import activations
 from glassnet.missing import attribute_error as _attribute_error
 from glassnet.nn import l2_normalize  # noqa: F401 - tf.math.l2_normalize is tf.nn.l2_normalize
@@ -30,15 +28,17 @@ tanh = activations.tanh
 
 
 def exp(x, name=None):
+    """e ** x. An integer input gives NumPy's float64 (TensorFlow refuses it)."""
     return ops.exp(convert_to_tensor(x))
 
 
 def log(x, name=None):
-    """Natural logarithm."""
+    """Natural logarithm; ints as in exp."""
     return ops.log(convert_to_tensor(x))
 
 
 def sqrt(x, name=None):
+    """Square root; ints as in exp."""
     return ops.sqrt(convert_to_tensor(x))
 
 
@@ -47,7 +47,8 @@ def square(x, name=None):
 
 
 def abs(x, name=None):  # noqa: A001 - TensorFlow's name
-    return ops.abs(convert_to_tensor(x))
+    """|x|; the gradient at 0 is 0 (TensorFlow's sign(0); Keras's keras.ops.abs has +1)."""
+    return ops.abs(convert_to_tensor(x), slope_at_zero=0)
 
 
 def softplus(features, name=None):
@@ -149,48 +150,35 @@ def erf(x, name=None):
 
 def pow(x, y, name=None):  # noqa: A001 - TensorFlow's name
     """``x ** y`` elementwise."""
-    return convert_to_tensor(x) ** (y if _is_number(y) else convert_to_tensor(y))
-
-
-def _is_number(x):
-    return isinstance(x, numbers.Number) and not isinstance(x, (np.generic, Tensor))
-
-
-def _operands(x, y):
-    """Tensors for x and y, except that a Python number beside an array stays a number,
-    so NumPy gives the result the array's dtype."""
-    if _is_number(y) and not _is_number(x):
-        return convert_to_tensor(x), y
-    if _is_number(x) and not _is_number(y):
-        return x, convert_to_tensor(y)
-    return convert_to_tensor(x), convert_to_tensor(y)
+    return convert_to_tensor(x) ** (y if args.is_number(y) else convert_to_tensor(y))
 
 
 def add(x, y, name=None):
-    return ops.add(*_operands(x, y))
+    return ops.add(*args.operands(x, y))
 
 
 def subtract(x, y, name=None):
-    return ops.subtract(*_operands(x, y))
+    return ops.subtract(*args.operands(x, y))
 
 
 def multiply(x, y, name=None):
-    return ops.multiply(*_operands(x, y))
+    return ops.multiply(*args.operands(x, y))
 
 
 def divide(x, y, name=None):
     """``x / y`` (true division)."""
-    return ops.divide(*_operands(x, y))
+    return ops.divide(*args.operands(x, y))
 
 
 def maximum(x, y, name=None):
-    """Elementwise maximum; where x == y the gradient goes to x."""
-    return ops.maximum(*_operands(x, y))
+    """Elementwise maximum; where x == y all the gradient goes to x, as in TensorFlow (Keras's
+    keras.ops.maximum splits it)."""
+    return ops.maximum(*args.operands(x, y), tie_share=1)
 
 
 def minimum(x, y, name=None):
-    """Elementwise minimum; where x == y the gradient goes to x."""
-    return ops.minimum(*_operands(x, y))
+    """Elementwise minimum; where x == y all the gradient goes to x, as in TensorFlow."""
+    return ops.minimum(*args.operands(x, y), tie_share=1)
 
 
 def _arg_extreme(op, name, values, axis, output_type):

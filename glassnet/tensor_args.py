@@ -4,6 +4,8 @@ Each names the argument, the value received and what was expected, and runs befo
 """
 import numbers
 
+import numpy as np
+
 from glassnet import backend
 from glassnet.autodiff import Tensor, convert_to_tensor
 from glassnet.keras import validation as check
@@ -11,6 +13,20 @@ from glassnet.keras import validation as check
 
 def tensor(x):
     return convert_to_tensor(x)
+
+
+def is_number(x):
+    return isinstance(x, numbers.Number) and not isinstance(x, (np.generic, Tensor))
+
+
+def operands(x, y):
+    """Tensors for x and y, except that a Python number beside an array stays a number,
+    so NumPy gives the result the array's dtype."""
+    if is_number(y) and not is_number(x):
+        return convert_to_tensor(x), y
+    if is_number(x) and not is_number(y):
+        return x, convert_to_tensor(y)
+    return convert_to_tensor(x), convert_to_tensor(y)
 
 
 def axis(name, value, ndim, owner, allow_none=True):

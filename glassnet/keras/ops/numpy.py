@@ -10,14 +10,20 @@ from glassnet import tensor_args as args
 from glassnet.autodiff import Tensor, convert_to_tensor, ops
 from glassnet.keras.op_dispatch import dispatch_module as _dispatch_module
 
-abs = tfmath.abs  # noqa: A001 - Keras's name
-absolute = tfmath.abs
 exp = tfmath.exp
 log = tfmath.log
 sqrt = tfmath.sqrt
 square = tfmath.square
 tanh = tfmath.tanh
 erf = tfmath.erf
+
+
+def abs(x):  # noqa: A001 - Keras's name
+    """|x|; the slope at 0 is +1, as JAX's (tf.abs's is 0)."""
+    return ops.abs(convert_to_tensor(x))
+
+
+absolute = abs
 
 
 def add(x1, x2):
@@ -45,11 +51,12 @@ def negative(x):
 
 
 def maximum(x1, x2):
-    return tfmath.maximum(x1, x2)
+    """On a tie the gradient is split equally, as JAX's (tf.maximum gives it all to x1)."""
+    return ops.maximum(*args.operands(x1, x2))
 
 
 def minimum(x1, x2):
-    return tfmath.minimum(x1, x2)
+    return ops.minimum(*args.operands(x1, x2))
 
 
 def _bool_as_int(x):

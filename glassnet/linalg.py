@@ -37,7 +37,7 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
     ``transpose_a``/``transpose_b`` (or the adjoints, the same for real numbers) transpose that
     operand's last two axes first.
     """
-    a, b = convert_to_tensor(a), convert_to_tensor(b)
+    a, b = (convert_to_tensor(v) for v in args.matching([a, b], tensor_first=False))  # b as a, as in TF
     for name_, x in (("a", a), ("b", b)):
         if x.ndim < 2:
             args.fail(name_, tuple(x.shape), "a tensor of rank >= 2 (a matrix or a batch of them)", "matmul")

@@ -29,6 +29,24 @@ def operands(x, y):
     return convert_to_tensor(x), convert_to_tensor(y)
 
 
+def matching(values, tensor_first=True):
+    """An op's inputs in one dtype, as TensorFlow converts them.
+
+    The dtype is that of the first Tensor among them (concat, stack, where), or with
+    `tensor_first` False that of the first input (add, maximum, matmul: ``add(x64_array, x32)`` is
+    float64); Python numbers are passed over. NumPy arrays and lists are converted to it (a float64
+    array beside a float32 tensor becomes float32; a list of Python floats for an integer op is a
+    TypeError). Python numbers stay numbers, so NumPy gives them the dtype of the array they meet,
+    and Tensors keep their own dtype, so NumPy promotes a mismatch TensorFlow would refuse.
+    """
+    leader = next((v for v in values if isinstance(v, Tensor)), None) if tensor_first else None
+    if leader is None:
+        leader = next((convert_to_tensor(v) for v in values if not is_number(v)), None)
+    if leader is None:  # only Python numbers: each becomes a tensor of its own kind
+        return [convert_to_tensor(v) for v in values]
+    return [v if isinstance(v, Tensor) or is_number(v) else convert_to_tensor(v, leader.dtype) for v in values]
+
+
 def axis(name, value, ndim, owner, allow_none=True):
     """`value` as a non-negative int, a tuple of them, or None; each axis in [-ndim, ndim)."""
     if value is None and allow_none:

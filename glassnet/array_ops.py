@@ -57,9 +57,10 @@ def _same_shapes(name, tensors, axis, owner, skip_axis):
 
 
 def _tensor_list(name, values, owner):
+    """The tensors in one dtype, as TensorFlow converts them (see tensor_args.matching)."""
     if isinstance(values, Tensor) or not isinstance(values, (list, tuple)) or not values:
         args.fail(name, values, "a non-empty list of tensors", owner)
-    return [convert_to_tensor(v) for v in values]
+    return [convert_to_tensor(v) for v in args.matching(list(values))]
 
 
 def concat(values, axis, name=None):
@@ -115,37 +116,63 @@ def _indices(name, indices, owner):
 
 
 def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):
-    """Slices of `params` along `axis` (default 0) at `indices`; output shape
-    ``params.shape[:axis] + indices.shape + params.shape[axis + 1:]``. Differentiable in `params`."""
+    """Slices of `params` along `axis` at `indices`; output shape
+    ``params.shape[:axis] + indices.shape[batch_dims:] + params.shape[axis + 1:]``.
+
+    With `batch_dims` b, the first b axes of params and indices are batch axes walked together,
+    and `axis` defaults to b (else 0), as in TensorFlow. Differentiable in `params`."""
     x = convert_to_tensor(params)
-    if batch_dims != 0:
-        args.fail("batch_dims", batch_dims, "0 (batched gather is not supported)", "gather")
-    axis = args.axis("axis", 0 if axis is None else axis, x.ndim, "gather", allow_none=False)
     idx = _indices("indices", indices, "gather")
+    given = args.integer("batch_dims", batch_dims, "gather")
+    batch_dims = given + idx.ndim if given < 0 else given
+    if not 0 <= batch_dims <= idx.ndim:
+        args.fail("batch_dims", given, f"an integer in [{-idx.ndim}, {idx.ndim}] for indices of rank {idx.ndim}",
+                  "gather")
+    axis = args.axis("axis", batch_dims if axis is None else axis, x.ndim, "gather", allow_none=False)
+    if axis < batch_dims or tuple(x.shape[:batch_dims]) != idx.shape[:batch_dims]:
+        args.fail("batch_dims", batch_dims, f"at most axis={axis}, over leading axes that params "
+                  f"{tuple(x.shape)} and indices {idx.shape} share", "gather")
     if idx.size and (idx.min() < 0 or idx.max() >= x.shape[axis]):
         args.fail("indices", indices, f"indices in [0, {x.shape[axis]}) for axis {axis} of shape "
                   f"{tuple(x.shape)}", "gather")
-    return ops.take(x, idx, axis=axis)
+    if batch_dims == 0:
+        return ops.take(x, idx, axis=axis)
+    # Batched: move `axis` behind the batch axes, gather_nd one coordinate per index, move the
+    # gathered axes back to where `axis` was.
+    middle = tuple(range(batch_dims, axis))
+    moved = ops.transpose(x, axes=tuple(range(batch_dims)) + (axis,) + middle + tuple(range(axis + 1, x.ndim)))
+    out = ops.gather_nd(moved, ops.with_batch_coordinates(idx[..., None], batch_dims))
+    gathered = tuple(range(batch_dims, idx.ndim))
+    after = tuple(range(idx.ndim, idx.ndim + len(middle)))
+    rest = tuple(range(idx.ndim + len(middle), out.ndim))
+    return ops.transpose(out, axes=tuple(range(batch_dims)) + after + gathered + rest)
 
 
 def gather_nd(params, indices, batch_dims=0, name=None):
     """TensorFlow's gather_nd: ``indices[..., :]`` addresses the leading ``indices.shape[-1]``
-    axes of `params`; output shape ``indices.shape[:-1] + params.shape[indices.shape[-1]:]``."""
+    axes of `params`; output shape ``indices.shape[:-1] + params.shape[indices.shape[-1]:]``.
+
+    With `batch_dims` b, the first b axes of params and indices are batch axes walked together:
+    the index rows address the axes after them."""
     x = convert_to_tensor(params)
-    if batch_dims != 0:
-        args.fail("batch_dims", batch_dims, "0 (batched gather_nd is not supported)", "gather_nd")
     idx = _indices("indices", indices, "gather_nd")
-    if idx.ndim == 0 or idx.shape[-1] > x.ndim:
-        args.fail("indices", indices, f"an array whose last axis (at most {x.ndim} long) addresses the "
-                  f"leading axes of params of shape {tuple(x.shape)}", "gather_nd")
-    bounds = tuple(x.shape[: idx.shape[-1]])
+    batch_dims = args.integer("batch_dims", batch_dims, "gather_nd", minimum=0)
+    if idx.ndim <= batch_dims or idx.shape[-1] > x.ndim - batch_dims:
+        args.fail("indices", indices, f"an array of rank > batch_dims={batch_dims} whose last axis (at most "
+                  f"{x.ndim - batch_dims} long) addresses the axes of params of shape {tuple(x.shape)} "
+                  "after the batch axes", "gather_nd")
+    if tuple(x.shape[:batch_dims]) != idx.shape[:batch_dims]:
+        args.fail("batch_dims", batch_dims, f"leading axes that params {tuple(x.shape)} and indices {idx.shape} "
+                  "share", "gather_nd")
+    bounds = tuple(x.shape[batch_dims: batch_dims + idx.shape[-1]])
     if idx.size and ((idx < 0).any() or (idx >= bounds).any()):
-        args.fail("indices", indices, f"indices within the leading dimensions {bounds} of params", "gather_nd")
-    return ops.gather_nd(x, idx)
+        args.fail("indices", indices, f"indices within the dimensions {bounds} of params", "gather_nd")
+    return ops.gather_nd(x, ops.with_batch_coordinates(idx, batch_dims) if batch_dims else idx)
 
 
 def where(condition, x=None, y=None, name=None):
-    """Elements of `x` where `condition`, else of `y` (broadcast together); differentiable in x and y.
+    """Elements of `x` where `condition`, else of `y` (broadcast together, in x's dtype unless only
+    y is a Tensor, as TensorFlow converts them); differentiable in x and y.
 
     With only `condition`: the int64 coordinates of its true elements, one row each.
     """
@@ -154,7 +181,8 @@ def where(condition, x=None, y=None, name=None):
     cond = convert_to_tensor(condition)
     if x is None:
         return ops.true_coordinates(cond)
-    return ops.where(ops.cast(cond, dtype="bool"), convert_to_tensor(x), convert_to_tensor(y))
+    x, y = (convert_to_tensor(v) for v in args.matching([x, y]))
+    return ops.where(ops.cast(cond, dtype="bool"), x, y)
 
 
 def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
@@ -236,13 +264,26 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
                    constant_value=constant_values)
 
 
+def _in_dtype_of(x, value):
+    """`value` as a Tensor of x's dtype, as TensorFlow converts a second operand (a Python float
+    for an integer `x` is a TypeError); a Tensor keeps its gradient path."""
+    if isinstance(value, Tensor):
+        return value if value.dtype == x.dtype else ops.cast(value, dtype=x.dtype)
+    return convert_to_tensor(value, x.dtype)
+
+
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
-    """`t` clamped to [clip_value_min, clip_value_max]; the gradient passes where t is inside."""
+    """`t` clamped to [clip_value_min, clip_value_max], computed as TensorFlow does:
+    ``maximum(minimum(t, max), min)``. The gradient passes to t where it is inside (bounds
+    included) and to a bound where it clips."""
     x = convert_to_tensor(t)
-    low, high = (ops.to_numpy(v) for v in (clip_value_min, clip_value_max))
-    if (low > high).any():
+    low, high = _in_dtype_of(x, clip_value_min), _in_dtype_of(x, clip_value_max)
+    if ops.broadcast_shape(x.shape, low.shape, high.shape) != tuple(x.shape):
+        args.fail("clip_value_min", (tuple(low.shape), tuple(high.shape)),
+                  f"bounds that broadcast to t's shape {tuple(x.shape)}", "clip_by_value")
+    if (low.numpy() > high.numpy()).any():
         args.fail("clip_value_min", clip_value_min, f"a value <= clip_value_max={clip_value_max!r}", "clip_by_value")
-    return ops.clip(x, low=low.astype(x.dtype), high=high.astype(x.dtype))
+    return ops.maximum(ops.minimum(x, high, tie_share=1), low, tie_share=1)
 
 
 _dispatch_module(globals(), "tf")  # on KerasTensors, each function records a TFOpLambda layer

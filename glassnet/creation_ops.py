@@ -8,6 +8,8 @@ None is differentiable except ``cast`` between float dtypes, as in TensorFlow.
 """
 import numbers
 
+import numpy as np
+
 from glassnet import tensor_args as args
 from glassnet.autodiff import Tensor, convert_to_tensor, ops
 from glassnet.keras.op_dispatch import dispatch_module as _dispatch_module
@@ -58,31 +60,48 @@ def fill(dims, value, name=None):
 
 def _number(name, value, owner):
     if isinstance(value, Tensor) and value.ndim == 0:
-        value = value.numpy().item()
-    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        value = value.numpy()[()]
+    if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
         args.fail(name, value, "a number", owner)
     return value
+
+
+# TensorFlow's range takes the widest of its arguments' dtypes in this order (a Python int counts as
+# int32, a float as float32; NumPy scalars and Tensors bring their own).
+_RANGE_DTYPES = ("int32", "int64", "float16", "float32", "float64")
+
+
+def _range_dtype(value):
+    if isinstance(value, np.generic):
+        return value.dtype.name
+    return "int32" if isinstance(value, numbers.Integral) else "float32"
 
 
 def range(start, limit=None, delta=1, dtype=None, name=None):  # noqa: A001 - TensorFlow's name
     """``start, start + delta, ...`` up to but not including `limit` (``range(n)``: 0..n-1).
 
-    The dtype follows the arguments as in TensorFlow: int32 for ints, float32 if any is a float.
+    The dtype follows the arguments as in TensorFlow: int32 for ints, float32 if any is a float,
+    a NumPy scalar's own (int64, float64) when it is the widest. A `limit` behind `start` in the
+    direction of `delta` is an error, as in TensorFlow.
     """
     if limit is None:
         start, limit = 0, start
     values = [_number(n, v, "range") for n, v in (("start", start), ("limit", limit), ("delta", delta))]
     if values[2] == 0:
         args.fail("delta", delta, "a non-zero step", "range")
-    inferred = "int32" if all(isinstance(v, numbers.Integral) for v in values) else "float32"
+    if (values[1] - values[0]) * values[2] < 0:
+        args.fail("limit", limit, f"a limit reached from start={start!r} in steps of delta={delta!r}", "range")
+    inferred = max((_range_dtype(v) for v in values),
+                   key=lambda d: _RANGE_DTYPES.index(d) if d in _RANGE_DTYPES else -1)
     return ops.arange(*values, args.dtype("dtype", dtype, inferred))
 
 
 def linspace(start, stop, num, name=None, axis=0):
-    """`num` evenly spaced values from `start` to `stop` inclusive, float32 (float64 for float64 inputs)."""
+    """`num` evenly spaced values from `start` to `stop` inclusive, in `start`'s dtype: float32 for
+    Python floats, float64 for float64 and (as in TensorFlow) for integer starts."""
     num = args.integer("num", num, "linspace", minimum=0)
     first, last = convert_to_tensor(start), convert_to_tensor(stop)
-    dtype = "float64" if "float64" in (first.dtype, last.dtype) else "float32"
+    dtype = first.dtype if first.dtype.kind == "f" else "float64"
     return ops.linspace(first.numpy(), last.numpy(), num, axis, dtype)
 
 

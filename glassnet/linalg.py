@@ -37,7 +37,7 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
     ``transpose_a``/``transpose_b`` (or the adjoints, the same for real numbers) transpose that
     operand's last two axes first.
     """
-    a, b = convert_to_tensor(a), convert_to_tensor(b)
+    a, b = (convert_to_tensor(v) for v in args.matching([a, b], tensor_first=False))  # b as a, as in TF
     for name_, x in (("a", a), ("b", b)):
         if x.ndim < 2:
             args.fail(name_, tuple(x.shape), "a tensor of rank >= 2 (a matrix or a batch of them)", "matmul")
@@ -57,7 +57,8 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):  # noqa:
     matrices over a 2-tuple `axis`.
 
     `ord`: 'euclidean' (the 2-norm, Frobenius for matrices), 'fro' (matrices only), 1, 2,
-    inf, or any positive p for vectors. Differentiable (except at 0 for the 2-norm).
+    inf, or any positive p for vectors. Differentiable (except at 0 for the 2-norm); the slope of
+    |x| at 0 is 0, as TensorFlow's.
     """
     x = convert_to_tensor(tensor)
     axes = args.axis("axis", axis, x.ndim, "norm")
@@ -70,8 +71,8 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):  # noqa:
                     else "'euclidean' or a positive number (1, 2, inf...) for a vector norm")
         args.fail("ord", ord, expected, "norm")
     if matrix:
-        return _matrix_norm(x, "fro" if ord == "euclidean" else ord, axes, bool(keepdims))
-    return _vector_norm(x, 2 if ord == "euclidean" else ord, axes, bool(keepdims))
+        return _matrix_norm(x, "fro" if ord == "euclidean" else ord, axes, bool(keepdims), slope_at_zero=0)
+    return _vector_norm(x, 2 if ord == "euclidean" else ord, axes, bool(keepdims), slope_at_zero=0)
 
 
 def trace(x, name=None):

@@ -3,14 +3,14 @@
 Inputs may be NumPy arrays, lists, numbers or Tensors; results are Tensors. All
 but :func:`argmax` are built on the autodiff ops, so gradients flow through them.
 A Python number beside an array takes the array's dtype (``multiply(x32, 0.5)``
-stays float32), as TensorFlow's constants do.
+stays float32), as TensorFlow's constants do, and a NumPy array or list takes the dtype of the
+first operand of add, multiply, maximum... (``add(x32, x64_array)`` is float32), as TensorFlow
+converts them.
 
 >>> import glassnet as tf
 >>> tf.math.reduce_sum([[1.0, 2.0], [3.0, 4.0]], axis=0).numpy()
 array([4., 6.], dtype=float32)
 """
-import numbers
-
 import numpy as np
 
 from glassnet import tensor_args as args
@@ -19,7 +19,7 @@ from glassnet.comparison_ops import (  # noqa: F401 - tf.math.equal is tf.equal
     equal, floor, greater, greater_equal, less, less_equal, logical_and, logical_not, logical_or, not_equal,
     reduce_all, reduce_any, round, sign,  # noqa: A004
 )
-from glassnet.autodiff import Tensor, convert_to_tensor, ops
+from glassnet.autodiff import convert_to_tensor, ops
 from glassnet.keras import activations
 from glassnet.missing import attribute_error as _attribute_error
 from glassnet.nn import l2_normalize  # noqa: F401 - tf.math.l2_normalize is tf.nn.l2_normalize
@@ -30,15 +30,17 @@ tanh = activations.tanh
 
 
 def exp(x, name=None):
+    """e ** x. An integer input gives NumPy's float64 (TensorFlow refuses it)."""
     return ops.exp(convert_to_tensor(x))
 
 
 def log(x, name=None):
-    """Natural logarithm."""
+    """Natural logarithm; ints as in exp."""
     return ops.log(convert_to_tensor(x))
 
 
 def sqrt(x, name=None):
+    """Square root; ints as in exp."""
     return ops.sqrt(convert_to_tensor(x))
 
 
@@ -47,7 +49,8 @@ def square(x, name=None):
 
 
 def abs(x, name=None):  # noqa: A001 - TensorFlow's name
-    return ops.abs(convert_to_tensor(x))
+    """|x|; the gradient at 0 is 0 (TensorFlow's sign(0); Keras's keras.ops.abs has +1)."""
+    return ops.abs(convert_to_tensor(x), slope_at_zero=0)
 
 
 def softplus(features, name=None):
@@ -66,34 +69,50 @@ def _in_dtype_of(x, result):
     return ops.cast(result, dtype=x.dtype) if x.dtype.kind in "iu" and result.dtype != x.dtype else result
 
 
-def _reduced(op, name, input_tensor, axis, keepdims):
+def _reduced(op, name, input_tensor, axis, keepdims, numbers_only=False):
     x = convert_to_tensor(input_tensor)
+    if numbers_only and x.dtype.kind == "b":  # TensorFlow has no bool sum, mean or product
+        args.fail("input_tensor", f"a {x.dtype} tensor", "numbers (cast bools first: tf.cast(x, tf.int32))", name,
+                  error=TypeError)
     return _in_dtype_of(x, op(x, axis=args.axis("axis", axis, x.ndim, name), keepdims=bool(keepdims)))
+
+
+def _extreme(op, name, input_tensor, axis, keepdims, lowest):
+    """reduce_max/min. Over no elements TensorFlow gives the identity: the dtype's lowest value
+    for a maximum (-inf for floats), its highest for a minimum."""
+    x = convert_to_tensor(input_tensor)
+    axes = args.axis("axis", axis, x.ndim, name)
+    if x.size:
+        return op(x, axis=axes, keepdims=bool(keepdims))
+    shape = np.zeros(x.shape).sum(axis=axes, keepdims=bool(keepdims)).shape
+    if x.dtype.kind == "f":
+        return ops.full(shape, -np.inf if lowest else np.inf, x.dtype)
+    return ops.full(shape, np.iinfo(x.dtype).min if lowest else np.iinfo(x.dtype).max, x.dtype)
 
 
 def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
     """Sum over `axis` (an int, a list, or None for all axes)."""
-    return _reduced(ops.sum, "reduce_sum", input_tensor, axis, keepdims)
+    return _reduced(ops.sum, "reduce_sum", input_tensor, axis, keepdims, numbers_only=True)
 
 
 def reduce_mean(input_tensor, axis=None, keepdims=False, name=None):
     """Mean over `axis` (an int, a list, or None for all axes)."""
-    return _reduced(ops.mean, "reduce_mean", input_tensor, axis, keepdims)
+    return _reduced(ops.mean, "reduce_mean", input_tensor, axis, keepdims, numbers_only=True)
 
 
 def reduce_max(input_tensor, axis=None, keepdims=False, name=None):
-    """Maximum over `axis`; tied maxima share the gradient equally."""
-    return _reduced(ops.max, "reduce_max", input_tensor, axis, keepdims)
+    """Maximum over `axis`; tied maxima share the gradient equally; over no elements, -inf."""
+    return _extreme(ops.max, "reduce_max", input_tensor, axis, keepdims, lowest=True)
 
 
 def reduce_min(input_tensor, axis=None, keepdims=False, name=None):
-    """Minimum over `axis`; tied minima share the gradient equally."""
-    return _reduced(ops.min, "reduce_min", input_tensor, axis, keepdims)
+    """Minimum over `axis`; tied minima share the gradient equally; over no elements, inf."""
+    return _extreme(ops.min, "reduce_min", input_tensor, axis, keepdims, lowest=False)
 
 
 def reduce_prod(input_tensor, axis=None, keepdims=False, name=None):
     """Product over `axis`; the gradient is the product of the other elements (exact at zeros)."""
-    return _reduced(ops.prod, "reduce_prod", input_tensor, axis, keepdims)
+    return _reduced(ops.prod, "reduce_prod", input_tensor, axis, keepdims, numbers_only=True)
 
 
 def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
@@ -130,10 +149,13 @@ def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
 
 
 def add_n(inputs, name=None):
-    """The elementwise sum of a list of tensors of one shape."""
+    """The elementwise sum of a list of tensors of one shape and dtype."""
     if not isinstance(inputs, (list, tuple)) or not inputs:
         args.fail("inputs", inputs, "a non-empty list of tensors of the same shape", "add_n")
-    tensors = [convert_to_tensor(x) for x in inputs]
+    given = {convert_to_tensor(x).dtype.name for x in inputs if not args.is_number(x)}
+    if len(given) > 1:  # TensorFlow converts Python numbers to the tensors' dtype, but casts no array
+        args.fail("inputs", sorted(given), "tensors of one dtype, as in TensorFlow", "add_n", error=TypeError)
+    tensors = [convert_to_tensor(x) for x in args.matching(list(inputs))]
     if any(t.shape != tensors[0].shape for t in tensors):
         args.fail("inputs", [tuple(t.shape) for t in tensors], "tensors of the same shape", "add_n")
     total = tensors[0]
@@ -149,48 +171,35 @@ def erf(x, name=None):
 
 def pow(x, y, name=None):  # noqa: A001 - TensorFlow's name
     """``x ** y`` elementwise."""
-    return convert_to_tensor(x) ** (y if _is_number(y) else convert_to_tensor(y))
-
-
-def _is_number(x):
-    return isinstance(x, numbers.Number) and not isinstance(x, (np.generic, Tensor))
-
-
-def _operands(x, y):
-    """Tensors for x and y, except that a Python number beside an array stays a number,
-    so NumPy gives the result the array's dtype."""
-    if _is_number(y) and not _is_number(x):
-        return convert_to_tensor(x), y
-    if _is_number(x) and not _is_number(y):
-        return x, convert_to_tensor(y)
-    return convert_to_tensor(x), convert_to_tensor(y)
+    return convert_to_tensor(x) ** (y if args.is_number(y) else convert_to_tensor(y))
 
 
 def add(x, y, name=None):
-    return ops.add(*_operands(x, y))
+    return ops.add(*args.matching([x, y], tensor_first=False))
 
 
 def subtract(x, y, name=None):
-    return ops.subtract(*_operands(x, y))
+    return ops.subtract(*args.matching([x, y], tensor_first=False))
 
 
 def multiply(x, y, name=None):
-    return ops.multiply(*_operands(x, y))
+    return ops.multiply(*args.matching([x, y], tensor_first=False))
 
 
 def divide(x, y, name=None):
     """``x / y`` (true division)."""
-    return ops.divide(*_operands(x, y))
+    return ops.divide(*args.matching([x, y], tensor_first=False))
 
 
 def maximum(x, y, name=None):
-    """Elementwise maximum; where x == y the gradient goes to x."""
-    return ops.maximum(*_operands(x, y))
+    """Elementwise maximum; where x == y all the gradient goes to x, as in TensorFlow (Keras's
+    keras.ops.maximum splits it)."""
+    return ops.maximum(*args.matching([x, y], tensor_first=False), tie_share=1)
 
 
 def minimum(x, y, name=None):
-    """Elementwise minimum; where x == y the gradient goes to x."""
-    return ops.minimum(*_operands(x, y))
+    """Elementwise minimum; where x == y all the gradient goes to x, as in TensorFlow."""
+    return ops.minimum(*args.matching([x, y], tensor_first=False), tie_share=1)
 
 
 def _arg_extreme(op, name, values, axis, output_type):

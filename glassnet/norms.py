@@ -5,22 +5,25 @@ import math
 from glassnet.autodiff import ops
 
 
-def vector_norm(x, p, axis, keepdims):
-    """The p-norm along `axis` (None: all elements), for p in (0, inf], -inf or 0; x a Tensor."""
+def vector_norm(x, p, axis, keepdims, slope_at_zero=1):
+    """The p-norm along `axis` (None: all elements), for p in (0, inf], -inf or 0; x a Tensor.
+
+    `slope_at_zero`: the gradient of |x| at 0 (1 as JAX's, 0 as TensorFlow's)."""
     if p == math.inf:
-        return ops.max(ops.abs(x), axis=axis, keepdims=keepdims)
+        return ops.max(ops.abs(x, slope_at_zero=slope_at_zero), axis=axis, keepdims=keepdims)
     if p == -math.inf:
-        return ops.min(ops.abs(x), axis=axis, keepdims=keepdims)
+        return ops.min(ops.abs(x, slope_at_zero=slope_at_zero), axis=axis, keepdims=keepdims)
     if p == 0:  # the count of non-zero elements: not differentiable
         return ops.sum(ops.cast(x != 0, dtype=x.dtype), axis=axis, keepdims=keepdims)
     if p == 1:
-        return ops.sum(ops.abs(x), axis=axis, keepdims=keepdims)
+        return ops.sum(ops.abs(x, slope_at_zero=slope_at_zero), axis=axis, keepdims=keepdims)
     if p == 2:
         return ops.sqrt(ops.sum(ops.square(x), axis=axis, keepdims=keepdims))
-    return ops.power(ops.sum(ops.power(ops.abs(x), exponent=p), axis=axis, keepdims=keepdims), exponent=1 / p)
+    powers = ops.power(ops.abs(x, slope_at_zero=slope_at_zero), exponent=p)
+    return ops.power(ops.sum(powers, axis=axis, keepdims=keepdims), exponent=1 / p)
 
 
-def matrix_norm(x, ord, axes, keepdims):  # noqa: A002 - the norm's usual name
+def matrix_norm(x, ord, axes, keepdims, slope_at_zero=1):  # noqa: A002 - the norm's usual name
     """A matrix norm over the two `axes` (rows, columns): 'fro', 'nuc', 1, -1, 2, -2, inf, -inf."""
     rows, cols = axes
     if ord == "fro":
@@ -28,7 +31,8 @@ def matrix_norm(x, ord, axes, keepdims):  # noqa: A002 - the norm's usual name
     if ord in (1, -1, math.inf, -math.inf):
         summed, reduced = (rows, cols) if ord in (1, -1) else (cols, rows)
         extreme = ops.max if ord > 0 else ops.min
-        out = extreme(ops.sum(ops.abs(x), axis=summed, keepdims=True), axis=reduced, keepdims=True)
+        sums = ops.sum(ops.abs(x, slope_at_zero=slope_at_zero), axis=summed, keepdims=True)
+        out = extreme(sums, axis=reduced, keepdims=True)
         return out if keepdims else ops.reshape(out, shape=tuple(
             n for i, n in enumerate(x.shape) if i not in axes))
     # 2, -2 and 'nuc' come from the singular values: move the matrix axes last.

@@ -4,6 +4,8 @@ Each names the argument, the value received and what was expected, and runs befo
 """
 import numbers
 
+import numpy as np
+
 from glassnet import backend
 from glassnet.autodiff import Tensor, convert_to_tensor
 from glassnet.keras import validation as check
@@ -11,6 +13,38 @@ from glassnet.keras import validation as check
 
 def tensor(x):
     return convert_to_tensor(x)
+
+
+def is_number(x):
+    return isinstance(x, numbers.Number) and not isinstance(x, (np.generic, Tensor))
+
+
+def operands(x, y):
+    """Tensors for x and y, except that a Python number beside an array stays a number,
+    so NumPy gives the result the array's dtype."""
+    if is_number(y) and not is_number(x):
+        return convert_to_tensor(x), y
+    if is_number(x) and not is_number(y):
+        return x, convert_to_tensor(y)
+    return convert_to_tensor(x), convert_to_tensor(y)
+
+
+def matching(values, tensor_first=True):
+    """An op's inputs in one dtype, as TensorFlow converts them.
+
+    The dtype is that of the first Tensor among them (concat, stack, where), or with
+    `tensor_first` False that of the first input (add, maximum, matmul: ``add(x64_array, x32)`` is
+    float64); Python numbers are passed over. NumPy arrays and lists are converted to it (a float64
+    array beside a float32 tensor becomes float32; a list of Python floats for an integer op is a
+    TypeError). Python numbers stay numbers, so NumPy gives them the dtype of the array they meet,
+    and Tensors keep their own dtype, so NumPy promotes a mismatch TensorFlow would refuse.
+    """
+    leader = next((v for v in values if isinstance(v, Tensor)), None) if tensor_first else None
+    if leader is None:
+        leader = next((convert_to_tensor(v) for v in values if not is_number(v)), None)
+    if leader is None:  # only Python numbers: each becomes a tensor of its own kind
+        return [convert_to_tensor(v) for v in values]
+    return [v if isinstance(v, Tensor) or is_number(v) else convert_to_tensor(v, leader.dtype) for v in values]
 
 
 def axis(name, value, ndim, owner, allow_none=True):

@@ -161,7 +161,7 @@ def test_creation_and_dtypes():
     _eq(tf.range(5, 0, -2), [5, 3, 1], "int32")
     _eq(tf.range(3, dtype=tf.float64), [0.0, 1.0, 2.0], "float64")
     _eq(tf.linspace(0.0, 1.0, 5), [0.0, 0.25, 0.5, 0.75, 1.0], "float32")
-    _eq(tf.linspace(0, 1, 3), [0.0, 0.5, 1.0], "float32")
+    _eq(tf.linspace(0, 1, 3), [0.0, 0.5, 1.0], "float64")  # integer starts: float64, as TensorFlow 2.21
     _eq(tf.zeros((2, 1)), [[0.0], [0.0]], "float32")
     _eq(tf.ones([2], dtype=tf.int32), [1, 1], "int32")
     _eq(tf.zeros_like(np.ones((2,), dtype="int64")), [0, 0], "int64")

@@ -115,8 +115,10 @@ class Tensor:
         return format(str(self), spec)
 
     def __repr__(self):
-        body = np.array2string(self._value, separator=" ", prefix="tf.Tensor(")
-        return f"tf.Tensor({body}, shape={tuple(self.shape)}, dtype={self.dtype})"
+        # TensorFlow's print(tensor) form: NumPy's str of the values, on a new line if they take several.
+        body = str(self._value)
+        body = "\n" + body if "\n" in body else body
+        return f"tf.Tensor({body}, shape={tuple(self.shape)}, dtype={self.dtype.name})"
 
     __hash__ = object.__hash__
 

@@ -16,10 +16,12 @@ from glassnet.autodiff.ops.comparison import (
     not_equal, round, sign,
 )
 from glassnet.autodiff.ops.creation import (
-    arange, full, full_like, linspace, nonzero, result_type, shape_of, to_numpy, true_coordinates,
+    arange, broadcast_shape, full, full_like, linspace, nonzero, result_type, shape_of, to_numpy, true_coordinates,
 )
 from glassnet.autodiff.ops.cumulative import cumsum, prod
-from glassnet.autodiff.ops.indexing import gather_nd, one_hot, pad, take, take_along_axis, tile
+from glassnet.autodiff.ops.indexing import (
+    gather_nd, one_hot, pad, take, take_along_axis, tile, with_batch_coordinates,
+)
 from glassnet.autodiff.ops.linalg import singular_values
 from glassnet.autodiff.ops.sorting import argmax, argmin, argsort, sort
 from glassnet.autodiff.tensor import Tensor

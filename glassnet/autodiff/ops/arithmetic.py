@@ -133,50 +133,55 @@ def _log_backward(g, a, *, out):
 
 
 @primitive
-def abs(a):  # noqa: A001 - the public name, as tf.abs
-    # At 0 the slope is +1, as in JAX (so Keras's L1 penalty moves a zero bias), not sign(0) = 0.
-    return np.abs(a), lambda g: np.where(a >= 0, g, -g)
+def abs(a, *, slope_at_zero=1):  # noqa: A001 - the public name, as tf.abs
+    """|a|. At 0 the slope is +1 by default, as in JAX (so Keras's L1 penalty moves a zero
+    bias); tf.abs passes 0, TensorFlow's sign(0)."""
+    return np.abs(a), lambda g: g * np.where(a > 0, 1, np.where(a < 0, -1, slope_at_zero)).astype(g.dtype)
 
 
 @differentiable_backward(abs)
-def _abs_backward(g, a, *, out):
-    return where(unwrap(a) >= 0, g, -g)
+def _abs_backward(g, a, *, out, slope_at_zero=1):
+    a_ = unwrap(a)
+    return g * np.where(a_ > 0, 1, np.where(a_ < 0, -1, slope_at_zero)).astype(g.dtype)
 
 
-def _tie_share(a_wins, tie, dtype):
-    """a's share of the gradient: 1 where it wins, 0.5 on a tie (JAX's rule, so Keras's), else 0."""
-    return np.where(tie, 0.5, a_wins).astype(dtype)
+def _tie_share(a_wins, tie, dtype, share):
+    """a's share of the gradient: 1 where it wins, `share` on a tie, else 0."""
+    return np.where(tie, share, a_wins).astype(dtype)
 
 
 @primitive
-def maximum(a, b):
+def maximum(a, b, *, tie_share=0.5):
+    """On a tie a gets `tie_share` of the gradient and b the rest: 0.5 is JAX's rule (so Keras's),
+    1 TensorFlow's."""
     def backward(g):
-        share_a = _tie_share(a > b, a == b, g.dtype)
+        share_a = _tie_share(a > b, a == b, g.dtype, tie_share)
         return sum_to(g * share_a, np.shape(a)), sum_to(g * (1 - share_a), np.shape(b))
 
     return np.maximum(a, b), backward
 
 
 @differentiable_backward(maximum)
-def _maximum_backward(g, a, b, *, out):
+def _maximum_backward(g, a, b, *, out, tie_share=0.5):
     a_, b_ = unwrap(a), unwrap(b)
-    share_a = _tie_share(a_ > b_, a_ == b_, g.dtype)
+    share_a = _tie_share(a_ > b_, a_ == b_, g.dtype, tie_share)
     return sum_to(g * share_a, np.shape(a)), sum_to(g * (1 - share_a), np.shape(b))
 
 
 @primitive
-def minimum(a, b):
+def minimum(a, b, *, tie_share=0.5):
+    """As maximum: a gets `tie_share` of the gradient on a tie."""
     def backward(g):
-        share_a = _tie_share(a < b, a == b, g.dtype)
+        share_a = _tie_share(a < b, a == b, g.dtype, tie_share)
         return sum_to(g * share_a, np.shape(a)), sum_to(g * (1 - share_a), np.shape(b))
 
     return np.minimum(a, b), backward
 
 
 @differentiable_backward(minimum)
-def _minimum_backward(g, a, b, *, out):
+def _minimum_backward(g, a, b, *, out, tie_share=0.5):
     a_, b_ = unwrap(a), unwrap(b)
-    share_a = _tie_share(a_ < b_, a_ == b_, g.dtype)
+    share_a = _tie_share(a_ < b_, a_ == b_, g.dtype, tie_share)
     return sum_to(g * share_a, np.shape(a)), sum_to(g * (1 - share_a), np.shape(b))
 
 

@@ -35,6 +35,14 @@ def true_coordinates(condition):
     return Tensor(np.argwhere(np.asarray(getattr(condition, "value", condition))).astype(np.int64))
 
 
+def broadcast_shape(*shapes):
+    """The shape `shapes` broadcast to, or None where they do not broadcast."""
+    try:
+        return np.broadcast_shapes(*shapes)
+    except ValueError:
+        return None
+
+
 def result_type(*values):
     """The dtype NumPy gives an expression of `values` (Python numbers defer to arrays)."""
     return np.result_type(*[getattr(v, "value", v) for v in values])

@@ -51,6 +51,15 @@ def _gather_nd_backward(g, a, indices, *, out):
     return scatter_add(g, key=tuple(np.moveaxis(np.asarray(indices), -1, 0)), shape=np.shape(a)), None
 
 
+def with_batch_coordinates(indices, batch_dims):
+    """gather_nd's `indices` (shape ``B + I + (k,)``, B the `batch_dims` leading axes) with each
+    row's batch coordinates put in front (shape ``B + I + (batch_dims + k,)``), so that one
+    unbatched gather_nd does the batched one. Integers only: nothing to differentiate."""
+    indices = np.asarray(indices)
+    batch = np.indices(indices.shape[:-1])[:batch_dims]
+    return np.concatenate([np.moveaxis(batch, 0, -1), indices], axis=-1)
+
+
 @primitive
 def take_along_axis(a, indices, *, axis):
     indices = np.asarray(indices)

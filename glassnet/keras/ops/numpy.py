@@ -4,14 +4,14 @@ Where Keras's signature is TensorFlow's, the function is the very object of ``tf
 (``keras.ops.square is tf.math.square``); where the arguments or the semantics differ
 (``axis=None`` flattening in ``argmax``, NumPy's ``norm``), a thin adapter calls the same ops.
 """
+import numbers
+
 from glassnet import array_ops, comparison_ops, creation_ops, norms
 from glassnet import math as tfmath
 from glassnet import tensor_args as args
 from glassnet.autodiff import Tensor, convert_to_tensor, ops
 from glassnet.keras.op_dispatch import dispatch_module as _dispatch_module
 
-abs = tfmath.abs  # noqa: A001 - Keras's name
-absolute = tfmath.abs
 exp = tfmath.exp
 log = tfmath.log
 sqrt = tfmath.sqrt
@@ -20,20 +20,28 @@ tanh = tfmath.tanh
 erf = tfmath.erf
 
 
+def abs(x):  # noqa: A001 - Keras's name
+    """|x|; the slope at 0 is +1, as JAX's (tf.abs's is 0)."""
+    return ops.abs(convert_to_tensor(x))
+
+
+absolute = abs
+
+
 def add(x1, x2):
-    return tfmath.add(x1, x2)
+    return ops.add(*args.operands(x1, x2))
 
 
 def subtract(x1, x2):
-    return tfmath.subtract(x1, x2)
+    return ops.subtract(*args.operands(x1, x2))
 
 
 def multiply(x1, x2):
-    return tfmath.multiply(x1, x2)
+    return ops.multiply(*args.operands(x1, x2))
 
 
 def divide(x1, x2):
-    return tfmath.divide(x1, x2)
+    return ops.divide(*args.operands(x1, x2))
 
 
 def power(x1, x2):
@@ -45,11 +53,12 @@ def negative(x):
 
 
 def maximum(x1, x2):
-    return tfmath.maximum(x1, x2)
+    """On a tie the gradient is split equally, as JAX's (tf.maximum gives it all to x1)."""
+    return ops.maximum(*args.operands(x1, x2))
 
 
 def minimum(x1, x2):
-    return tfmath.minimum(x1, x2)
+    return ops.minimum(*args.operands(x1, x2))
 
 
 def _bool_as_int(x):
@@ -76,11 +85,11 @@ def _with_initial(reduced, combine, x, axis, keepdims, initial):
 
 
 def max(x, axis=None, keepdims=False, initial=None):  # noqa: A001 - Keras's name
-    return _with_initial(tfmath.reduce_max, tfmath.maximum, x, axis, keepdims, initial)
+    return _with_initial(tfmath.reduce_max, maximum, x, axis, keepdims, initial)
 
 
 def min(x, axis=None, keepdims=False, initial=None):  # noqa: A001 - Keras's name
-    return _with_initial(tfmath.reduce_min, tfmath.minimum, x, axis, keepdims, initial)
+    return _with_initial(tfmath.reduce_min, minimum, x, axis, keepdims, initial)
 
 
 def prod(x, axis=None, keepdims=False, dtype=None):
@@ -150,22 +159,29 @@ def dot(x1, x2):
 
 
 def clip(x, x_min, x_max):
-    return array_ops.clip_by_value(x, x_min, x_max)
+    """x clamped to [x_min, x_max] (bounds in x's dtype); the gradient passes where x is inside,
+    bounds included. Not tf.clip_by_value, whose bounds take gradients too."""
+    x = convert_to_tensor(x)
+    low, high = (ops.to_numpy(v) for v in (x_min, x_max))
+    if (low > high).any():
+        args.fail("x_min", x_min, f"a value <= x_max={x_max!r}", "clip")
+    return ops.clip(x, low=low.astype(x.dtype), high=high.astype(x.dtype))
 
 
 def where(condition, x1=None, x2=None):
     """Elements of x1 where `condition`, else of x2; with only `condition`, NumPy's ``nonzero``."""
     if x1 is None and x2 is None:
         return tuple(Tensor(i.astype("int32")) for i in ops.nonzero(convert_to_tensor(condition)))
-    return array_ops.where(condition, x1, x2)
+    return array_ops.where(condition, convert_to_tensor(x1), convert_to_tensor(x2))  # NumPy's promotion
 
 
+# As Tensors, the inputs keep their dtypes and NumPy promotes them (tf.concat converts them to the first's).
 def concatenate(xs, axis=0):
-    return array_ops.concat(xs, axis=axis)
+    return array_ops.concat([convert_to_tensor(x) for x in xs] if isinstance(xs, (list, tuple)) else xs, axis=axis)
 
 
 def stack(x, axis=0):
-    return array_ops.stack(x, axis=axis)
+    return array_ops.stack([convert_to_tensor(v) for v in x] if isinstance(x, (list, tuple)) else x, axis=axis)
 
 
 def reshape(x, newshape):
@@ -239,14 +255,31 @@ def full_like(x, fill_value, dtype=None):
 
 
 def arange(start, stop=None, step=None, dtype=None):
-    return creation_ops.range(start, stop, 1 if step is None else step, dtype=dtype)
+    """NumPy's arange as Keras gives it: int32 for ints, float32 if any is a float (NumPy scalars
+    included), empty where `stop` is behind `start` (tf.range refuses that)."""
+    if stop is None:
+        start, stop = 0, start
+    given = (start, stop, 1 if step is None else step)
+    values = [v.numpy().item() if isinstance(v, Tensor) and v.ndim == 0 else v for v in given]
+    for name, value in zip(("start", "stop", "step"), values):
+        if not isinstance(value, numbers.Real) or isinstance(value, bool):
+            args.fail(name, value, "a number", "arange")
+    if values[2] == 0:
+        args.fail("step", step, "a non-zero step", "arange")
+    # (`all` here is keras.ops.all)
+    inferred = "int32" if False not in [isinstance(v, numbers.Integral) for v in values] else "float32"
+    return ops.arange(*values, args.dtype("dtype", dtype, inferred))
 
 
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
     if not endpoint or retstep:
         args.fail("endpoint" if not endpoint else "retstep", False if not endpoint else True,
                   "the default (endpoint=True, retstep=False)", "linspace")
-    out = creation_ops.linspace(start, stop, num, axis=axis)
+    num = args.integer("num", num, "linspace", minimum=0)
+    first, last = convert_to_tensor(start), convert_to_tensor(stop)
+    # float32 (float64 for float64 inputs); tf.linspace gives integer starts float64.
+    inferred = "float64" if "float64" in (first.dtype, last.dtype) else "float32"
+    out = ops.linspace(first.numpy(), last.numpy(), num, axis, inferred)
     return out if dtype is None else creation_ops.cast(out, dtype)
 
 

@@ -43,8 +43,9 @@ def chain(inputs, outputs, nodes):
         return None
     tensor, layers = inputs[0], []
     for node in nodes:
-        # a bare tensor argument: a list of one is a merge layer's input; other keywords change the call
-        if node.arguments is not tensor or len(node.output_tensors) != 1 or set(node.kwargs) - {"training"}:
+        # the tensor alone, bare (a list of one is a merge layer's input); other keywords change the call
+        if (node.arguments is not tensor or len(node.input_tensors) != 1 or len(node.output_tensors) != 1
+                or set(node.kwargs) - {"training"}):
             return None
         layers.append(node.layer)
         tensor = node.output_tensors[0]

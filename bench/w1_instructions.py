@@ -19,7 +19,7 @@ import tempfile
 _JOB = """
 import sys
 from bench import data
-from bench.frameworks.keras_api import course_model
+from {module} import {function} as course_model
 import glassnet as tf
 x, y = data.course_data(1000)
 tf.keras.utils.set_random_seed(0)
@@ -32,22 +32,26 @@ else:
     for _ in range(count):
         model.train_on_batch(x[:32], y[:32])
 """
+COURSE_MODEL = "bench.frameworks.keras_api:course_model"
 _RUNS = {"fit": (1, 5, 4 * 32), "train_on_batch": (0, 200, 200)}  # short, long, steps between
 
 
-def instructions(checkout, what, count):
-    """Instructions callgrind counts for one run of the job in `checkout`."""
+def instructions(checkout, what, count, builder=COURSE_MODEL):
+    """Instructions callgrind counts for one run of the job in `checkout`, its model made by `builder`
+    ("module:function", the function taking the glassnet module and returning the compiled model)."""
+    module, function = builder.split(":")
+    job = _JOB.format(module=module, function=function)
     with tempfile.TemporaryDirectory() as folder:
         env = {**os.environ, "PYTHONPATH": checkout, "OPENBLAS_NUM_THREADS": "1"}
         command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={folder}/out",
-                   sys.executable, "-c", _JOB, what, str(count)]
+                   sys.executable, "-c", job, what, str(count)]
         result = subprocess.run(command, cwd=checkout, env=env, capture_output=True, text=True, check=True)
     return int(re.search(r"Collected : (\d+)", result.stderr).group(1))
 
 
-def per_step(checkout, what):
+def per_step(checkout, what, builder=COURSE_MODEL):
     short, long, steps = _RUNS[what]
-    return (instructions(checkout, what, long) - instructions(checkout, what, short)) / steps
+    return (instructions(checkout, what, long, builder) - instructions(checkout, what, short, builder)) / steps
 
 
 def main(argv=None):

@@ -87,3 +87,12 @@ def test_w2_arrangements_compute_the_same_training(monkeypatch):
     np.testing.assert_allclose(halves, serial, rtol=0, atol=1e-6)  # two means of 64 rows: rounding only
     for name, theta in weights.items():
         np.testing.assert_array_equal(theta, serial, err_msg=name)  # the same arithmetic, split in blocks
+
+
+def test_functional_vs_sequential_trains_both_alike_and_reports_ratios(capsys, monkeypatch):
+    monkeypatch.syspath_prepend(str(REPO))
+    from bench import functional_vs_sequential
+
+    ratios = functional_vs_sequential.main(epochs=1, repeats=1)  # asserts the same training both ways
+    assert set(ratios) == {"wall", "CPU"} and all(r > 0 for r in ratios.values())
+    assert "same training: True" in capsys.readouterr().out

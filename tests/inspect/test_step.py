@@ -19,10 +19,17 @@ def _data(seed=0, n=16, features=5, classes=3):
     return rng.normal(size=(n, features)).astype("float32"), rng.integers(0, classes, size=n)
 
 
-def _dense_model(seed=1, regularizer=None, optimizer="adam"):
+def _dense_model(seed=1, regularizer=None, optimizer="adam", functional=False):
     glassnet.random.set_seed(seed)
-    model = Sequential([Input((5,)), layers.Dense(4, activation="sigmoid", kernel_regularizer=regularizer),
-                        layers.Dense(3, activation="relu"), layers.Dense(3)])
+    stack = [layers.Dense(4, activation="sigmoid", kernel_regularizer=regularizer),
+             layers.Dense(3, activation="relu"), layers.Dense(3)]
+    if functional:  # x = Input(...); x = Dense(...)(x); ...: a chain the compiled plan trains too
+        x = inputs = Input((5,))
+        for layer in stack:
+            x = layer(x)
+        model = Model(inputs, x)
+    else:
+        model = Sequential([Input((5,)), *stack])
     model.compile(optimizer=optimizers.get(optimizer), loss=glassnet.keras.losses.SparseCategoricalCrossentropy(
         from_logits=True))
     return model
@@ -51,10 +58,12 @@ def _trace_grads_and_updates(trace):
     return grads, updates
 
 
+@pytest.mark.parametrize("functional", [False, True])
 @pytest.mark.parametrize("optimizer", ["adam", "sgd", "rmsprop"])
-def test_step_equals_fit_on_the_compiled_plan_bit_for_bit(optimizer, monkeypatch):
+def test_step_equals_fit_on_the_compiled_plan_bit_for_bit(optimizer, functional, monkeypatch):
     x, y = _data()
-    traced, trained = _dense_model(optimizer=optimizer), _dense_model(optimizer=optimizer)
+    traced = _dense_model(optimizer=optimizer, functional=functional)
+    trained = _dense_model(optimizer=optimizer, functional=functional)
     trace = inspect.step(traced, x, y)
     grads, updates, plan_steps = _fit_one_step(trained, x, y, monkeypatch)
     assert plan_steps == 1  # fit took the compiled Dense plan, not the tape
@@ -65,9 +74,11 @@ def test_step_equals_fit_on_the_compiled_plan_bit_for_bit(optimizer, monkeypatch
     assert np.any(trace_updates[0] != 0)
 
 
-def test_step_equals_fit_on_the_tape_bit_for_bit(monkeypatch):
+@pytest.mark.parametrize("functional", [False, True])
+def test_step_equals_fit_on_the_tape_bit_for_bit(functional, monkeypatch):
     x, y = _data()
-    traced, trained = _dense_model(regularizer="l2"), _dense_model(regularizer="l2")
+    traced = _dense_model(regularizer="l2", functional=functional)
+    trained = _dense_model(regularizer="l2", functional=functional)
     trace = inspect.step(traced, x, y)
     grads, updates, plan_steps = _fit_one_step(trained, x, y, monkeypatch)
     assert plan_steps == 0  # the penalty keeps fit on the tape

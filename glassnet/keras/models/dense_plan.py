@@ -1,6 +1,8 @@
-"""fit's training step without the tape, for a Sequential stack of Dense layers.
+"""fit's training step without the tape, for a model that is a chain of Dense layers.
 
-The tape rebuilds the graph on every batch; for a stack of Dense layers the graph never changes,
+A model offers its chain through ``Model._dense_chain()``: a Sequential of Dense layers, or a
+functional model whose graph takes its one input through Dense layers, one after another, to its
+one output. The tape rebuilds the graph on every batch; for such a chain the graph never changes,
 so this plan runs the very same op functions in a fixed order: each layer's fused dense op
 (forward, then backward), the loss as array functions (losses/compiled.py: the same alignment,
 fused loss op and reduction the loss object runs), and the optimizer's own update. It computes
@@ -28,8 +30,9 @@ _CONSTRAINT = operator.attrgetter("constraint")
 _STEP_METHODS = ("train_step", "compute_loss", "_compute_loss", "_tape_step")
 
 
-def signature(model):
-    """What a plan for `model` depends on: (a tuple to compare with ==, the variables it names by id).
+def signature(model, layers):
+    """What a plan for `model`, whose Dense chain is `layers` (or None), depends on: (a tuple to compare
+    with ==, the variables it names by id).
 
     Layers, activations, the loss and the optimizer compare by identity (none defines ``==``);
     variables enter by id (a Tensor's ``==`` is elementwise), and the second item keeps them
@@ -39,9 +42,8 @@ def signature(model):
     update its packed buffers at once (and which buffers), whether any trainable variable has a
     constraint, whether any layer adds a penalty, and the dtype.
     """
-    layers = model.layers
-    if {*map(type, layers)} - {Dense}:
-        return (type(model), *layers), None  # no plan, whatever the rest is
+    if layers is None:
+        return (type(model), None), None  # no plan, whatever the rest is
     loss, optimizer, variables = model._compile_state.loss_fn, model.optimizer, model.trainable_weights
     weights = [*variables, *map(_KERNEL, layers), *map(_BIAS, layers)]
     constraints = [*map(_CONSTRAINT, variables)]
@@ -60,22 +62,23 @@ class CachedPlan:
         self.key, self.weights, self.plan = None, None, None
 
     def get(self, model):
-        key, weights = signature(model)
+        layers = model._dense_chain()
+        key, weights = signature(model, layers)
         try:
             same = key == self.key
         except (TypeError, ValueError):  # an option or buffer that compares elementwise: call it changed
             same = False
         if not same:
-            self.key, self.weights, self.plan = key, weights, DensePlan.build(model)
+            self.key, self.weights, self.plan = key, weights, DensePlan.build(model, layers)
         return self.plan
 
 
 class DensePlan:
-    """One compiled training step for a Sequential of Dense layers; :meth:`build` returns None
+    """One compiled training step for a model's chain of Dense layers; :meth:`build` returns None
     where it would not compute what the tape computes."""
 
-    def __init__(self, model, loss, packed):
-        self.layers = model.layers
+    def __init__(self, model, layers, loss, packed):
+        self.layers = layers
         self.variables = model.trainable_weights
         self.loss, self.optimizer, self.packed = loss, model.optimizer, packed
         positions = {id(v): i for i, v in enumerate(self.variables)}
@@ -92,8 +95,10 @@ class DensePlan:
             self.packed_outs = outs[self.first:][::-1]
 
     @classmethod
-    def build(cls, model):
-        layers, variables = model.layers, model.trainable_weights
+    def build(cls, model, layers):
+        """The plan for `model`'s Dense chain `layers` (or None), or None where it would not compute
+        what the tape computes."""
+        variables = model.trainable_weights
         # A class's methods do not change: checking them here, once, is enough.
         if not layers or any(getattr(type(model), name, None) is not getattr(Trainer, name, None)
                              for name in _STEP_METHODS):
@@ -111,7 +116,7 @@ class DensePlan:
         if loss is None:
             return None
         constrained = any(getattr(v, "constraint", None) is not None for v in variables)
-        return cls(model, loss, model.optimizer._can_apply_packed(variables) and not constrained)
+        return cls(model, layers, loss, model.optimizer._can_apply_packed(variables) and not constrained)
 
     def __call__(self, x, y, sample_weight):
         """Forward, loss, backward and update. Returns (loss value, predictions)."""

@@ -62,6 +62,14 @@ class Functional(Model):
                 values[id(tensor)] = value
         return _unpack_singleton(map_structure(lambda x: values[id(x)], self._outputs_struct))
 
+    def _dense_chain(self):
+        """The layers, when the graph takes its one input through Dense layers (or models that are such
+        chains), one after another, each once, to its one output; else None (models/dense_plan.py)."""
+        if type(self).call is not Functional.call or isinstance(self._outputs_struct, dict):
+            return None  # a dict of outputs is what the model returns, even of one
+        layers = graph.chain(self.inputs, self.outputs, self._graph_nodes)
+        return None if layers is None else self._as_dense_chain(layers)
+
     def _standardize_inputs(self, inputs):
         """The inputs as a flat list in the order of `self.inputs`, checked against them."""
         struct = self._inputs_struct

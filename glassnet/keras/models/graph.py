@@ -36,6 +36,22 @@ def map_graph(inputs, outputs):
     return nodes, layers, node_depth
 
 
+def chain(inputs, outputs, nodes):
+    """The layers of `nodes` (in running order) when they take the one input through one layer after
+    another, each called on the previous one's output alone, to the one output; else None."""
+    if len(inputs) != 1 or len(outputs) != 1:
+        return None
+    tensor, layers = inputs[0], []
+    for node in nodes:
+        # the tensor alone, bare (a list of one is a merge layer's input); other keywords change the call
+        if (node.arguments is not tensor or len(node.input_tensors) != 1 or len(node.output_tensors) != 1
+                or set(node.kwargs) - {"training"}):
+            return None
+        layers.append(node.layer)
+        tensor = node.output_tensors[0]
+    return layers if tensor is outputs[0] else None
+
+
 def _walk(inputs, outputs):
     finished, in_progress, ordered, first_seen = set(), set(), [], {}
     input_ids = {id(x) for x in inputs}

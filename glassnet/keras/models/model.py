@@ -2,7 +2,9 @@
 import contextlib
 
 from glassnet.keras.layers import layer as layer_module
+from glassnet.keras.layers.dense import Dense
 from glassnet.keras.layers.layer import Layer, default_build
+from glassnet.keras.models import dense_plan
 from glassnet.keras.models.summary import summary_text
 from glassnet.keras.trainers.trainer import Trainer
 
@@ -197,8 +199,40 @@ class Model(Trainer, Layer):
                 layer._unbuild()
             raise
 
+    # --- fit's step without the tape ------------------------------------------------------
+    def _dense_chain(self):
+        """The Dense layers this model's forward pass runs, in order, when that is all it does: its one
+        input through each layer once, each layer taking the previous one's output, to its one output.
+        None for any other model; always None here, since a subclassed model's ``call`` is its own code
+        (Sequential and functional models read theirs from their layers and graph).
+
+        fit trains a model with a chain, loss and optimizer it can compile without the tape
+        (models/dense_plan.py), computing exactly what the tape computes.
+        """
+        return None
+
+    def _as_dense_chain(self, layers):
+        """`layers`, run one after another, as a Dense chain: a model among them stands for its own
+        chain; None unless all are then plain Dense layers (a subclass's call may compute anything), each
+        once (a shared layer's gradient is the sum over its calls)."""
+        chain = []
+        for layer in layers:
+            if isinstance(layer, Model):
+                inner = layer._dense_chain() if layer.dtype == self.dtype else None  # else its call casts
+                if inner is None:
+                    return None
+                chain += inner
+            elif type(layer) is Dense:
+                chain.append(layer)
+            else:
+                return None
+        return chain if chain and len({*map(id, chain)}) == len(chain) else None
+
     def _compiled_train_step(self):
         """A step function ``(x, y, sample_weight) -> (loss, y_pred)`` that trains exactly as the
         tape does, without it; None to take the tape. fit's default step asks for it once per
-        epoch; models that know their graph (Sequential) override this."""
-        return None
+        epoch: the plan for the model's :meth:`_dense_chain`, rebuilt whenever anything its arithmetic
+        depends on changes (models/dense_plan.py), or None."""
+        if "_dense_plan" not in self.__dict__:
+            self._dense_plan = dense_plan.CachedPlan()
+        return self._dense_plan.get(self)

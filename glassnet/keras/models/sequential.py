@@ -4,7 +4,6 @@ from glassnet.keras.keras_tensor import KerasTensor
 from glassnet.keras.layers import layer as layer_module
 from glassnet.keras.layers.input_layer import InputLayer
 from glassnet.keras.layers.layer import Layer, _as_shape
-from glassnet.keras.models import dense_plan
 from glassnet.keras.models.model import Model
 
 
@@ -193,11 +192,6 @@ class Sequential(Model):
                 f"i.e. axis -1 to have value {expected[-1]}, but received input with shape {tuple(shape)}.{hint}"
             )
 
-    def _compiled_train_step(self):
-        """fit's training step without the tape while this is a plain stack of Dense layers (see
-        dense_plan.py), rebuilt whenever anything its arithmetic depends on changes; else None."""
-        if type(self).call is not Sequential.call:
-            return None
-        if "_dense_plan" not in self.__dict__:
-            self._dense_plan = dense_plan.CachedPlan()
-        return self._dense_plan.get(self)
+    def _dense_chain(self):
+        """The stack, when it is only Dense layers (or models that are), each once; else None."""
+        return self._as_dense_chain(self._stack) if type(self).call is Sequential.call else None

@@ -1,17 +1,18 @@
 """Random configurations train bit for bit alike with and without the compiled Dense plan.
 
 Each case draws a model (input rank 2-4, 1-3 Dense layers, any activation, sometimes a
-regularizer), a built-in loss with random options and reduction, sample or class weights, an
-optimizer with random options (momentum, nesterov, amsgrad, clipping, EMA, gradient
-accumulation, weight decay), frozen layers or variables, constraints, and changes between two
-fits (an activation, a frozen kernel). It trains once as fit does and once with the plan switched
-off (the tape), from the same weights and seed, and compares the histories, the weights and the
-optimizer's variables bit for bit. It also checks that the plan ran exactly where it should.
+regularizer; a Sequential, or the same chain as a functional model), a built-in loss with random
+options and reduction, sample or class weights, an optimizer with random options (momentum,
+nesterov, amsgrad, clipping, EMA, gradient accumulation, weight decay), frozen layers or
+variables, constraints, and changes between two fits (an activation, a frozen kernel). It
+trains once as fit does and once with the plan switched off (the tape), from the same weights and
+seed, and compares the histories, the weights and the optimizer's variables bit for bit. It also
+checks that the plan ran exactly where it should.
 """
 import numpy as np
 import pytest
 
-from glassnet.keras import Sequential, activations, losses, optimizers
+from glassnet.keras import Model, Sequential, activations, losses, optimizers
 from glassnet.keras.layers import Dense, Input
 from glassnet.keras.models import dense_plan
 from glassnet.keras.utils import set_random_seed
@@ -117,25 +118,37 @@ def _draw(seed):
         "between": rng.choice(["none", "none", "activation", "freeze", "train_on_batch"]),
         "optimizer_seed": int(rng.integers(1 << 30)),
         "weight_seed": int(rng.integers(1 << 30)),
+        "functional": rng.random() < 0.3,  # drawn last: the draws above are those of the Sequential-only cases
     }
 
 
 def _model(case):
     model_dtype, layer_dtype = case["dtypes"]
-    layers = [Input(case["x"].shape[1:])]
+    layers = []
     for i, (units, activation, use_bias) in enumerate(zip(case["units"], case["activations"], case["use_bias"])):
         regularizer = "l2" if case["regularized"] and i == 0 else None
         layers.append(Dense(units, activation=activation, use_bias=use_bias, kernel_regularizer=regularizer,
                             dtype=layer_dtype))
-    model = Sequential(layers, dtype=model_dtype)
+    if case["functional"]:
+        x = inputs = Input(case["x"].shape[1:])
+        for layer in layers:
+            x = layer(x)
+        model = Model(inputs, x, dtype=model_dtype)
+    else:
+        model = Sequential([Input(case["x"].shape[1:]), *layers], dtype=model_dtype)
     rng = np.random.default_rng(case["weight_seed"])
     model.set_weights([rng.normal(0, 0.7, w.shape) for w in model.get_weights()])
     return model
 
 
+def _dense(model):
+    """The model's Dense layers in order (a functional model's layers start with its InputLayer)."""
+    return [layer for layer in model.layers if isinstance(layer, Dense)]
+
+
 def _freeze(model, how, index):
-    layer = model.layers[index % len(model.layers)]
-    if how == "layer" and len(model.layers) > 1:  # a model with nothing to train fails both ways
+    layer = _dense(model)[index % len(_dense(model))]
+    if how == "layer" and len(_dense(model)) > 1:  # a model with nothing to train fails both ways
         layer.trainable = False
     elif how == "kernel":
         layer.kernel.trainable = False
@@ -161,22 +174,22 @@ def _train(case, use_plan, monkeypatch):
         call = dense_plan.DensePlan.__call__
         patch.setattr(dense_plan.DensePlan, "__call__", lambda plan, *a: plan_steps.append(1) or call(plan, *a))
         if not use_plan:
-            patch.setattr(Sequential, "_compiled_train_step", lambda self: None)
+            patch.setattr(Model, "_compiled_train_step", lambda self: None)
         model = _model(case)
         optimizer = _optimizer(np.random.default_rng(case["optimizer_seed"]))
         if case["frozen"] != "none":
             _freeze(model, case["frozen"], case["optimizer_seed"])
         if case["constraint"]:
-            model.layers[-1].kernel.constraint = lambda w: w * 0.5
+            _dense(model)[-1].kernel.constraint = lambda w: w * 0.5
         model.compile(optimizer=optimizer, loss=case["loss"])
         arguments = _fit_arguments(case)
         results = [_attempt(model.fit, case["x"], case["y"], seed=case["weight_seed"], **arguments)]
         first_fit_steps = len(plan_steps)
         between = case["between"]
         if between == "activation":
-            model.layers[0].activation = activations.get("tanh" if case["activations"][0] != "tanh" else "gelu")
+            _dense(model)[0].activation = activations.get("tanh" if case["activations"][0] != "tanh" else "gelu")
         elif between == "freeze":
-            model.layers[0].kernel.trainable = False
+            _dense(model)[0].kernel.trainable = False
         if between == "train_on_batch":
             results.append(_attempt(model.train_on_batch, case["x"][:3], case["y"][:3], seed=0))
         elif between != "none":

@@ -6,8 +6,6 @@ prediction compares row by row; on two 1-D arrays the result is one number.
 """
 import math
 
-import numpy as np
-
 from glassnet import backend
 from glassnet.autodiff import ops
 from glassnet.keras.losses import fused
@@ -24,7 +22,7 @@ def mean_squared_error(y_true, y_pred):
     """
     check_targets(check_regression, "mean_squared_error", y_true, y_pred)
     y_true, y_pred = prepare(y_true, y_pred)
-    return fused.mean_squared_error(y_true, y_pred, axis=-1)
+    return fused.mean_squared_error(y_true, y_pred, axis=-1, y_true_grad=fused.tracks(y_true))
 
 
 def mean_absolute_error(y_true, y_pred):
@@ -46,7 +44,7 @@ def mean_absolute_percentage_error(y_true, y_pred):
     """
     check_targets(check_regression, "mean_absolute_percentage_error", y_true, y_pred)
     y_true, y_pred = prepare(y_true, y_pred)
-    scale = np.maximum(np.abs(y_true.value), np.asarray(backend.epsilon(), y_true.dtype))
+    scale = ops.maximum(ops.abs(y_true), backend.epsilon())
     return 100.0 * mean(ops.abs((y_true - y_pred) / scale), axis=-1)
 
 
@@ -60,7 +58,7 @@ def mean_squared_logarithmic_error(y_true, y_pred):
     y_true, y_pred = prepare(y_true, y_pred)
     eps = backend.epsilon()
     first = ops.log(ops.maximum(y_pred, eps) + 1.0)
-    second = np.log(np.maximum(y_true.value, eps) + 1.0)
+    second = ops.log(ops.maximum(y_true, eps) + 1.0)
     return mean(ops.square(first - second), axis=-1)
 
 

@@ -29,6 +29,9 @@ LOSSES = [
     ("Huber", {"delta": 0.5}, "regression"),
     ("Huber", {"delta": 2.5}, "regression"),
     ("LogCosh", {}, "regression"),
+    ("Poisson", {}, "counts"),
+    ("CosineSimilarity", {}, "regression"),
+    ("CosineSimilarity", {}, "regression_1d_target"),
     ("BinaryCrossentropy", {}, "binary_probs"),
     ("BinaryCrossentropy", {}, "binary_1d_target"),
     ("BinaryCrossentropy", {"label_smoothing": 0.2}, "binary_probs"),
@@ -74,14 +77,16 @@ def test_loss_value(seed, name, options, data, reduction, weights):
 
 FUNCTIONS = ["mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
              "mean_squared_logarithmic_error", "huber", "log_cosh", "binary_crossentropy",
-             "categorical_crossentropy", "kl_divergence", "hinge", "squared_hinge", "categorical_hinge"]
+             "categorical_crossentropy", "kl_divergence", "hinge", "squared_hinge", "categorical_hinge",
+             "poisson", "cosine_similarity"]
 
 
 @pytest.mark.parametrize("name", FUNCTIONS)
 def test_loss_function_per_sample(name):
     kind = {"binary_crossentropy": "binary_probs", "categorical_crossentropy": "categorical_probs",
             "kl_divergence": "categorical_probs", "hinge": "binary_logits",
-            "squared_hinge": "binary_logits", "categorical_hinge": "categorical_logits"}.get(name, "regression")
+            "squared_hinge": "binary_logits", "categorical_hinge": "categorical_logits",
+            "poisson": "counts"}.get(name, "regression")
     y_true, y_pred = draw(kind, seed=7)
     expected = getattr(keras.losses, name)(y_true, y_pred)
     actual = getattr(losses, name)(y_true, y_pred)
@@ -151,7 +156,8 @@ def test_loss_gradients_of_both_arguments(seed, name, options, data, weights):
 def test_loss_function_gradients_of_both_arguments(name):
     kind = {"binary_crossentropy": "binary_probs", "categorical_crossentropy": "categorical_probs",
             "kl_divergence": "categorical_probs", "hinge": "binary_logits",
-            "squared_hinge": "binary_logits", "categorical_hinge": "categorical_logits"}.get(name, "regression")
+            "squared_hinge": "binary_logits", "categorical_hinge": "categorical_logits",
+            "poisson": "counts"}.get(name, "regression")
     y_true, y_pred = _float64(*draw(kind, seed=11))
     expected = _keras_gradients(getattr(keras.losses, name), y_true, y_pred, sparse=False)
     actual = _glassnet_gradients(getattr(losses, name), y_true, y_pred, sparse=False)

@@ -80,6 +80,10 @@ CASES = [
     (losses.Hinge, {}, losses.hinge, _hinge_data),
     (losses.SquaredHinge, {}, losses.squared_hinge, _hinge_data),
     (losses.CategoricalHinge, {}, losses.categorical_hinge, lambda: (_soft_targets(), _logits())),
+    (losses.Poisson, {}, losses.poisson, lambda: (RNG.poisson(2.0, (4, 3)) + RNG.uniform(0, 0.5, (4, 3)),
+                                                  RNG.uniform(0.2, 4.0, (4, 3)))),
+    (losses.CosineSimilarity, {}, losses.cosine_similarity, _regression),
+    (losses.CosineSimilarity, {"axis": 0}, losses.cosine_similarity, _regression),
 ]
 IDS = [f"{cls.__name__}-{options}" for cls, options, _, _ in CASES]
 
@@ -87,7 +91,8 @@ IDS = [f"{cls.__name__}-{options}" for cls, options, _, _ in CASES]
 @pytest.mark.parametrize("cls, options, fn, data", CASES, ids=IDS)
 def test_loss_object_gradients_of_both_arguments(cls, options, fn, data):
     t, p = data()
-    weights = RNG.uniform(0.5, 2.0, t.shape[0])
+    # axis=0 reduces the batch axis: one loss per column, which per-sample weights cannot weigh.
+    weights = None if options.get("axis") == 0 else RNG.uniform(0.5, 2.0, t.shape[0])
     grad_t, grad_p = check_gradients(lambda a, b: cls(**options)(a, b, sample_weight=weights), t, p)
     assert np.abs(grad_t).max() > 1e-3  # a real gradient, not the zeros of a constant target
 

@@ -148,9 +148,9 @@ def mean_squared_error(y_true, y_pred, *, axis=-1, y_true_grad=False):
     count = error.shape[axis]  # the broadcast length: a (n, 1) y_pred against (n, 3) targets averages 3
 
     def backward(g):
-        d_error = _expand(g, axis) * (2.0 / count) * error
-        d_true = sum_to(d_error, np.shape(y_true)) if y_true_grad else None
-        return d_true, sum_to(-d_error, np.shape(y_pred))
+        d_pred = _expand(g, axis) * (-2.0 / count) * error
+        d_true = sum_to(-d_pred, np.shape(y_true)) if y_true_grad else None
+        return d_true, sum_to(d_pred, np.shape(y_pred))
 
     return np.sum(np.square(error), axis=axis) / count, backward
 
@@ -158,6 +158,6 @@ def mean_squared_error(y_true, y_pred, *, axis=-1, y_true_grad=False):
 @differentiable_backward(mean_squared_error)
 def _mean_squared_error_backward(g, y_true, y_pred, *, out, axis=-1, y_true_grad=False):
     error = y_true - y_pred
-    d_error = expand_dims(g, axis) * (2.0 / error.shape[axis]) * error
-    d_true = sum_to(d_error, np.shape(y_true)) if y_true_grad else None
-    return d_true, sum_to(-d_error, np.shape(y_pred))
+    d_pred = expand_dims(g, axis) * (-2.0 / error.shape[axis]) * error
+    d_true = sum_to(-d_pred, np.shape(y_true)) if y_true_grad else None
+    return d_true, sum_to(d_pred, np.shape(y_pred))

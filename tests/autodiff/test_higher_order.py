@@ -350,6 +350,21 @@ CASES.update({
     "broadcast_to": (lambda a: shape_ops.broadcast_to(a, shape=(2, 3, 4)), [_away_from_zero(3, 1)]),
     "scatter_add": (lambda a: shape_ops.scatter_add(a, key=np.array([1, 0, 1]), shape=(2, 4)), [X]),
 })
+# The losses with y_true an input too (an actor-critic's target): their fused ops' y_true gradients.
+SOFT_TARGETS = rng.uniform(0.1, 1.0, (3, 4))
+SOFT_TARGETS /= SOFT_TARGETS.sum(-1, keepdims=True)
+CASES.update({
+    "mse_of_both": (losses.mean_squared_error, [_away_from_zero(3, 4), X]),
+    "mse_of_both_broadcast": (losses.mean_squared_error, [_away_from_zero(3, 4), _away_from_zero(3, 1)]),
+    "bce_logits_of_both": (lambda t, p: losses.binary_crossentropy(t, p, from_logits=True, label_smoothing=0.1),
+                           [Y_TRUE, X]),
+    "bce_probabilities_of_both": (losses.binary_crossentropy, [Y_TRUE, rng.uniform(0.1, 0.9, (3, 4))]),
+    "softmax_crossentropy_of_both": (lambda t, p: losses.categorical_crossentropy(t, p, from_logits=True),
+                                     [SOFT_TARGETS, X]),
+    "cce_probabilities_of_both": (losses.categorical_crossentropy, [SOFT_TARGETS, rng.uniform(0.1, 0.9, (3, 4))]),
+    "kl_divergence_of_both": (losses.kl_divergence, [SOFT_TARGETS, rng.uniform(0.1, 0.9, (3, 4))]),
+    "huber_loss_object_of_both": (lambda t, p: losses.Huber(delta=0.5)(t, p), [_away_from_zero(3, 4), X]),
+})
 
 
 @pytest.mark.parametrize("name", CASES)

@@ -13,6 +13,8 @@ def draw(kind, seed):
     one_hot = np.eye(K, dtype="float32")[labels]
     if kind == "regression":
         return rng.normal(size=(N, 3)).astype("float32"), rng.normal(size=(N, 3)).astype("float32")
+    if kind == "counts":  # Poisson: counts, and positive rates
+        return rng.poisson(2.0, size=(N, 3)).astype("float32"), rng.uniform(0.2, 4.0, size=(N, 3)).astype("float32")
     if kind == "regression_1d_target":
         return rng.normal(size=N).astype("float32"), rng.normal(size=(N, 1)).astype("float32")
     bits = rng.integers(0, 2, size=(N, 3)).astype("float32")

@@ -17,12 +17,12 @@ from glassnet.keras.losses.margin import categorical_hinge, hinge, squared_hinge
 from glassnet.keras.losses.margin_losses import CategoricalHinge, Hinge, SquaredHinge
 from glassnet.keras.losses.reduction import reduce_weighted_values
 from glassnet.keras.losses.regression import (
-    huber, log_cosh, mean_absolute_error, mean_absolute_percentage_error, mean_squared_error,
-    mean_squared_logarithmic_error,
+    cosine_similarity, huber, log_cosh, mean_absolute_error, mean_absolute_percentage_error,
+    mean_squared_error, mean_squared_logarithmic_error, poisson,
 )
 from glassnet.keras.losses.regression_losses import (
-    Huber, LogCosh, MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredError,
-    MeanSquaredLogarithmicError,
+    CosineSimilarity, Huber, LogCosh, MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredError,
+    MeanSquaredLogarithmicError, Poisson,
 )
 from glassnet.keras.losses.wrapper import LossFunctionWrapper
 
@@ -36,14 +36,16 @@ KLD = kld = kl_divergence
 logcosh = log_cosh
 
 __all__ = [
-    "BCE", "BinaryCrossentropy", "CategoricalCrossentropy", "CategoricalHinge", "Hinge", "Huber",
+    "BCE", "BinaryCrossentropy", "CategoricalCrossentropy", "CategoricalHinge", "CosineSimilarity",
+    "Hinge", "Huber",
     "KLD", "KLDivergence", "LogCosh", "Loss", "LossFunctionWrapper", "MAE", "MAPE", "MSE", "MSLE",
     "MeanAbsoluteError", "MeanAbsolutePercentageError", "MeanSquaredError",
-    "MeanSquaredLogarithmicError", "SparseCategoricalCrossentropy", "SquaredHinge", "bce",
-    "binary_crossentropy", "categorical_crossentropy", "categorical_hinge", "deserialize", "get",
+    "MeanSquaredLogarithmicError", "Poisson", "SparseCategoricalCrossentropy", "SquaredHinge", "bce",
+    "binary_crossentropy", "categorical_crossentropy", "categorical_hinge", "cosine_similarity",
+    "deserialize", "get",
     "hinge", "huber", "kl_divergence", "kld", "log_cosh", "logcosh", "mae", "mape",
     "mean_absolute_error", "mean_absolute_percentage_error", "mean_squared_error",
-    "mean_squared_logarithmic_error", "mse", "msle", "reduce_weighted_values",
+    "mean_squared_logarithmic_error", "mse", "msle", "poisson", "reduce_weighted_values",
     "resolve_crossentropy", "serialize", "sparse_categorical_crossentropy", "squared_hinge",
     "squeeze_or_expand_to_same_rank",
 ]

@@ -58,23 +58,19 @@ def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
     return x1, x2
 
 
-def float_tensor(y_pred, dtype=None):
-    """`y_pred` as a floating Tensor, keeping it on the tape.
+def float_tensor(x, dtype=None):
+    """`x` (y_pred, or y_true) as a floating Tensor, keeping it on the tape.
 
     With `dtype` None a float Tensor or array keeps its own precision (so float64
-    models compute in float64) and anything else becomes floatx.
+    models compute in float64) and anything else becomes floatx. A Tensor is cast
+    with the differentiable cast, so a y_true the tape tracks (an actor-critic's
+    value estimate) gets its gradient, as in Keras.
     """
     if dtype is None:
-        dtype = _float_dtype(y_pred)
-    if isinstance(y_pred, Tensor):
-        return y_pred if y_pred.dtype == dtype else ops.cast(y_pred, dtype=dtype)
-    return Tensor(np.asarray(y_pred, dtype=dtype))
-
-
-def constant(y_true, dtype):
-    """`y_true` as a Tensor of `dtype` that gradients never flow into."""
-    value = y_true.value if isinstance(y_true, Tensor) else y_true
-    return Tensor(np.asarray(value, dtype=dtype))
+        dtype = _float_dtype(x)
+    if isinstance(x, Tensor):
+        return x if x.dtype == dtype else ops.cast(x, dtype=dtype)
+    return Tensor(np.asarray(x, dtype=dtype))
 
 
 def _float_dtype(x):
@@ -85,9 +81,10 @@ def _float_dtype(x):
 
 
 def prepare(y_true, y_pred, align=True):
-    """The start of every loss function: float y_pred, y_true of its dtype, ranks aligned."""
+    """The start of every loss function: float y_pred, y_true of its dtype, ranks aligned.
+    Both stay differentiable."""
     y_pred = float_tensor(y_pred)
-    y_true = constant(y_true, y_pred.dtype)
+    y_true = float_tensor(y_true, y_pred.dtype)
     if align:
         y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
     return y_true, y_pred

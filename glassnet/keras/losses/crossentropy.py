@@ -11,7 +11,7 @@ import numpy as np
 from glassnet import backend
 from glassnet.autodiff import ops
 from glassnet.keras.losses import fused
-from glassnet.keras.losses.alignment import constant, float_tensor
+from glassnet.keras.losses.alignment import float_tensor
 from glassnet.keras.losses.targets import (
     check_binary, check_categorical, check_regression, check_sparse, check_targets,
 )
@@ -47,20 +47,18 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     """
     check_targets(check_binary, "binary_crossentropy", y_true, y_pred, axis=axis)
     y_pred = float_tensor(y_pred)
-    y_true = constant(y_true, y_pred.dtype)
+    y_true = float_tensor(y_true, y_pred.dtype)
     _check_same_shape("binary_crossentropy", y_true, y_pred)
     if label_smoothing:
         y_true = y_true * (1.0 - float(label_smoothing)) + 0.5 * float(label_smoothing)
-    if from_logits:
-        return fused.binary_crossentropy_logits(y_true, y_pred, axis=axis)
-    return fused.binary_crossentropy_probabilities(y_true, y_pred, axis=axis)
+    op = fused.binary_crossentropy_logits if from_logits else fused.binary_crossentropy_probabilities
+    return op(y_true, y_pred, axis=axis, y_true_grad=fused.tracks(y_true))
 
 
 def _crossentropy(y_true, y_pred, from_logits, axis):
-    if from_logits:
-        return fused.softmax_crossentropy(y_true, y_pred, axis=axis)
-    # Keras renormalises, so rows that do not sum to 1 are treated as unnormalised probabilities.
-    return fused.categorical_crossentropy_probabilities(y_true, y_pred, axis=axis)
+    # Keras renormalises probabilities, so rows that do not sum to 1 count as unnormalised ones.
+    op = fused.softmax_crossentropy if from_logits else fused.categorical_crossentropy_probabilities
+    return op(y_true, y_pred, axis=axis, y_true_grad=fused.tracks(y_true))
 
 
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
@@ -80,7 +78,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     """
     check_targets(check_categorical, "categorical_crossentropy", y_true, y_pred, axis=axis)
     y_pred = float_tensor(y_pred)
-    y_true = constant(y_true, y_pred.dtype)
+    y_true = float_tensor(y_true, y_pred.dtype)
     _check_same_shape("categorical_crossentropy", y_true, y_pred)
     if label_smoothing:
         classes = y_true.shape[-1]  # Keras counts classes on the last axis whatever `axis` is
@@ -134,11 +132,19 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
 def kl_divergence(y_true, y_pred):
     """Kullback-Leibler divergence sum(t log(t / p)), both clipped to [eps, 1].
 
+    The gradient of either is zero where its clip is active, and halved on a bound (a one-hot
+    target's 1): Keras's clip on JAX is min(max(x, eps), 1), and a tie shares the gradient.
+
     >>> float(kl_divergence([0.5, 0.5], [0.25, 0.75]))   # 0.5 log 2 + 0.5 log(2/3)
     0.143841...
     """
     check_targets(check_regression, "kl_divergence", y_true, y_pred)
     y_pred = float_tensor(y_pred)
-    y_true = np.clip(constant(y_true, y_pred.dtype).value, backend.epsilon(), 1.0)
-    y_pred = ops.clip(y_pred, low=backend.epsilon(), high=1.0)
+    y_true = _clip_as_jax(float_tensor(y_true, y_pred.dtype))
+    y_pred = _clip_as_jax(y_pred)
     return ops.sum(y_true * ops.log(y_true / y_pred), axis=-1)
+
+
+def _clip_as_jax(x):
+    """clip(x, eps, 1) as jnp.clip computes it, so that the gradient on a bound is JAX's 0.5."""
+    return ops.minimum(ops.maximum(x, backend.epsilon()), 1.0)

@@ -16,8 +16,8 @@ from glassnet.keras.losses.crossentropy_losses import (
 from glassnet.keras.losses.loss import Loss
 from glassnet.keras.losses.margin_losses import CategoricalHinge, Hinge, SquaredHinge
 from glassnet.keras.losses.regression_losses import (
-    Huber, LogCosh, MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredError,
-    MeanSquaredLogarithmicError,
+    CosineSimilarity, Huber, LogCosh, MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredError,
+    MeanSquaredLogarithmicError, Poisson,
 )
 from glassnet.keras.losses.wrapper import LossFunctionWrapper
 
@@ -25,7 +25,7 @@ CLASSES = (
     Loss, LossFunctionWrapper, BinaryCrossentropy, CategoricalCrossentropy,
     SparseCategoricalCrossentropy, KLDivergence, MeanSquaredError, MeanAbsoluteError,
     MeanAbsolutePercentageError, MeanSquaredLogarithmicError, Huber, LogCosh, Hinge,
-    SquaredHinge, CategoricalHinge,
+    SquaredHinge, CategoricalHinge, Poisson, CosineSimilarity,
 )
 FUNCTIONS = (
     crossentropy.binary_crossentropy, crossentropy.categorical_crossentropy,
@@ -33,7 +33,7 @@ FUNCTIONS = (
     regression.mean_squared_error, regression.mean_absolute_error,
     regression.mean_absolute_percentage_error, regression.mean_squared_logarithmic_error,
     regression.huber, regression.log_cosh, margin.hinge, margin.squared_hinge,
-    margin.categorical_hinge,
+    margin.categorical_hinge, regression.poisson, regression.cosine_similarity,
 )
 ALIASES = {
     "mse": regression.mean_squared_error, "MSE": regression.mean_squared_error,

@@ -1,7 +1,8 @@
 """The Loss base class: the pipeline every loss object runs.
 
     loss(y_true, y_pred, sample_weight)
-      1. cast both to the loss dtype (y_true is a constant: never differentiated)
+      1. cast both to the loss dtype (both stay differentiable, as in Keras: a y_true
+         the tape tracks gets its gradient too)
       2. per-sample losses   l = self.call(y_true, y_pred), which must be numbers,
                              one per sample or a scalar (see results.py)
       3. weight and reduce   (see reduction.py)
@@ -16,7 +17,7 @@ import numpy as np
 from glassnet import backend
 from glassnet.autodiff import Tensor
 from glassnet.keras import naming
-from glassnet.keras.losses.alignment import constant, float_tensor
+from glassnet.keras.losses.alignment import float_tensor
 from glassnet.keras.losses.reduction import reduce_weighted_values, standardize_reduction
 from glassnet.keras.losses.results import per_sample_values
 
@@ -56,7 +57,7 @@ class Loss:
     def __call__(self, y_true, y_pred, sample_weight=None):
         dtype = self._compute_dtype(y_pred)
         y_pred = float_tensor(y_pred, dtype)
-        y_true = constant(y_true, dtype)
+        y_true = float_tensor(y_true, dtype)
         losses = self._checked_losses(self.call(y_true, y_pred), y_pred, dtype)
         mask = self.sample_mask(y_true, y_pred)
         return reduce_weighted_values(losses, sample_weight, mask, self.reduction)
@@ -68,7 +69,7 @@ class Loss:
         function = getattr(self, "fn", type(self).call)
         builtin = getattr(function, "__module__", "").startswith("glassnet.")
         value = per_sample_values(losses, y_pred.shape, self._function_name(), check_batch=not builtin)
-        return losses if isinstance(losses, Tensor) else constant(value, dtype)
+        return losses if isinstance(losses, Tensor) else float_tensor(value, dtype)
 
     def _function_name(self):
         fn = getattr(self, "fn", None)  # a LossFunctionWrapper's function

@@ -6,8 +6,6 @@ prediction compares row by row; on two 1-D arrays the result is one number.
 """
 import math
 
-import numpy as np
-
 from glassnet import backend
 from glassnet.autodiff import ops
 from glassnet.keras.losses import fused
@@ -24,7 +22,7 @@ def mean_squared_error(y_true, y_pred):
     """
     check_targets(check_regression, "mean_squared_error", y_true, y_pred)
     y_true, y_pred = prepare(y_true, y_pred)
-    return fused.mean_squared_error(y_true, y_pred, axis=-1)
+    return fused.mean_squared_error(y_true, y_pred, axis=-1, y_true_grad=fused.tracks(y_true))
 
 
 def mean_absolute_error(y_true, y_pred):
@@ -46,7 +44,7 @@ def mean_absolute_percentage_error(y_true, y_pred):
     """
     check_targets(check_regression, "mean_absolute_percentage_error", y_true, y_pred)
     y_true, y_pred = prepare(y_true, y_pred)
-    scale = np.maximum(np.abs(y_true.value), np.asarray(backend.epsilon(), y_true.dtype))
+    scale = ops.maximum(ops.abs(y_true), backend.epsilon())
     return 100.0 * mean(ops.abs((y_true - y_pred) / scale), axis=-1)
 
 
@@ -60,7 +58,7 @@ def mean_squared_logarithmic_error(y_true, y_pred):
     y_true, y_pred = prepare(y_true, y_pred)
     eps = backend.epsilon()
     first = ops.log(ops.maximum(y_pred, eps) + 1.0)
-    second = np.log(np.maximum(y_true.value, eps) + 1.0)
+    second = ops.log(ops.maximum(y_true, eps) + 1.0)
     return mean(ops.square(first - second), axis=-1)
 
 
@@ -96,3 +94,35 @@ def log_cosh(y_true, y_pred):
     y_true, y_pred = prepare(y_true, y_pred)
     x = y_pred - y_true
     return mean(x + ops.softplus(-2.0 * x) - math.log(2.0), axis=-1)
+
+
+def poisson(y_true, y_pred):
+    """mean(y_pred - y_true * log(y_pred + eps)) over the last axis: the Poisson negative log-likelihood
+    of counts y_true with rate y_pred, less its constant log(y_true!).
+
+    >>> round(float(poisson([2.0], [1.0])), 5)   # 1 - 2 log(1 + 1e-7)
+    1.0
+    """
+    check_targets(check_regression, "poisson", y_true, y_pred)
+    y_true, y_pred = prepare(y_true, y_pred)
+    return mean(y_pred - y_true * ops.log(y_pred + backend.epsilon()), axis=-1)
+
+
+def cosine_similarity(y_true, y_pred, axis=-1):
+    """-sum(normalize(y_true) * normalize(y_pred)) over `axis`: -1 for parallel vectors, 0 for
+    orthogonal ones and for a zero vector, 1 for opposite ones.
+
+    >>> [round(float(v), 6) for v in cosine_similarity([[0.0, 1.0], [1.0, 1.0]], [[1.0, 0.0], [2.0, 2.0]])]
+    [-0.0, -1.0]
+    """
+    check_targets(check_regression, "cosine_similarity", y_true, y_pred)
+    y_true, y_pred = prepare(y_true, y_pred)
+    return -ops.sum(_normalize(y_true, axis) * _normalize(y_pred, axis), axis=axis)
+
+
+def _normalize(x, axis):
+    """x / |x| along `axis`, as Keras: x * min(1 / sqrt(sum(x^2)), 1 / eps), which leaves a zero
+    vector zero. Written as 1 / sqrt(max(sum(x^2), eps^2)), the same number, so that a zero
+    vector's gradient is finite rather than 0 * inf."""
+    eps = backend.epsilon()
+    return x / ops.sqrt(ops.maximum(ops.sum(ops.square(x), axis=axis, keepdims=True), eps * eps))

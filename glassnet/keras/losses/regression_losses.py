@@ -2,8 +2,8 @@
 from glassnet.keras import validation as check
 from glassnet.keras.losses.wrapper import BuiltinLoss
 from glassnet.keras.losses.regression import (
-    huber, log_cosh, mean_absolute_error, mean_absolute_percentage_error, mean_squared_error,
-    mean_squared_logarithmic_error,
+    cosine_similarity, huber, log_cosh, mean_absolute_error, mean_absolute_percentage_error,
+    mean_squared_error, mean_squared_logarithmic_error, poisson,
 )
 
 
@@ -58,3 +58,26 @@ class LogCosh(BuiltinLoss):
 
     def __init__(self, reduction="sum_over_batch_size", name="log_cosh", dtype=None):
         super().__init__(log_cosh, reduction, name, dtype)
+
+
+class Poisson(BuiltinLoss):
+    """mean(y_pred - y_true * log(y_pred + eps)) per sample, then reduced: for count targets and a
+    positive predicted rate (an exponential or softplus output)."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="poisson", dtype=None):
+        super().__init__(poisson, reduction, name, dtype)
+
+
+class CosineSimilarity(BuiltinLoss):
+    """-cos(angle between y_true and y_pred) along `axis` per sample, then reduced: minimising it
+    makes the prediction point the target's way, whatever its length.
+
+    Args:
+        axis: the axis the vectors lie along.
+
+    >>> round(float(CosineSimilarity()(np.array([[0.0, 1.0], [1.0, 1.0]]), np.array([[1.0, 0.0], [1.0, 1.0]]))), 6)
+    -0.5
+    """
+
+    def __init__(self, axis=-1, reduction="sum_over_batch_size", name="cosine_similarity", dtype=None):
+        super().__init__(cosine_similarity, reduction, name, dtype, axis=check.integer("axis", axis))

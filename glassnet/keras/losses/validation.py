@@ -18,6 +18,8 @@ CHECKS = {
     regression.mean_squared_logarithmic_error: check_regression,
     regression.huber: check_regression,
     regression.log_cosh: check_regression,
+    regression.poisson: check_regression,
+    regression.cosine_similarity: check_regression,
     margin.hinge: check_regression,
     margin.squared_hinge: check_regression,
     margin.categorical_hinge: check_regression,

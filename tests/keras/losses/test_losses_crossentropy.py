@@ -187,14 +187,16 @@ def test_kl_divergence_gradients():
     check_gradients(lambda x: losses.KLDivergence()(t, x), probabilities((2, 3)))
 
 
-def test_y_true_gets_no_gradient():
+def test_a_watched_y_true_gets_its_gradient_as_in_keras():
     t = Tensor(np.array([[1.0], [0.0]]))
     p = Tensor(np.array([[0.3], [0.4]]))
     with GradientTape() as tape:
         tape.watch([t, p])
         loss = losses.BinaryCrossentropy()(t, p)
     grad_t, grad_p = tape.gradient(loss, [t, p])
-    assert grad_t is None and grad_p is not None
+    # d/dt of -(t log p + (1 - t) log(1 - p)) = log(1 - p) - log p, averaged over the batch of 2.
+    np.testing.assert_allclose(grad_t.numpy(), [[np.log(0.7 / 0.3) / 2], [np.log(0.6 / 0.4) / 2]], rtol=1e-12)
+    assert grad_p is not None
 
 
 # --- shapes ------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ its outputs (models/graph.py) and, on real data, runs them in that order, each l
 the values its node was called with. Keras 3's behaviour throughout: inputs and outputs may be
 one tensor, a list or a dict; layers may be shared (called several times); models nest.
 """
+import inspect
+
 from glassnet.autodiff import Tensor, ops
 from glassnet.keras.keras_tensor import KerasTensor, flatten, map_structure
 from glassnet.keras.layers.layer import Layer
@@ -167,13 +169,46 @@ class Functional(Model):
         return all(sum(1 for node in self._all_nodes if node.layer is layer) <= 1 for layer in self.layers)
 
     def get_config(self):
+        """The graph (Keras's functional config); a subclass with a constructor of its own is saved
+        as its constructor's arguments instead (see :func:`functional_like_constructor`)."""
         from glassnet.keras.models import functional_config
-        return functional_config.get_config(self)
+        if functional_like_constructor(type(self)):
+            return functional_config.get_config(self)
+        config = Layer.get_config(self)
+        if type(self).get_config is Functional.get_config:
+            # Keras saves only name, trainable and dtype here, which its own from_config cannot
+            # rebuild from; glassnet adds the constructor's arguments (Layer's auto-config).
+            config = self._constructor_config(config)
+        return config
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
         from glassnet.keras.models import functional_config
-        return functional_config.from_config(cls, config, custom_objects)
+        if functional_like_constructor(cls):
+            return functional_config.from_config(cls, config, custom_objects)
+        return Layer.from_config.__func__(cls, config)
+
+
+def functional_like_constructor(cls):
+    """Whether ``cls(inputs, outputs, name=...)`` makes the model (Keras's test): Functional
+    itself, or a subclass whose __init__ takes exactly those arguments, or ``*args, **kwargs``.
+    Other subclasses build their own graph, so their config is their constructor's arguments."""
+    spec = inspect.getfullargspec(cls.__init__)
+    if spec.args[1:] in (["inputs", "outputs", "name"], ["inputs", "outputs", "name", "trainable"]):
+        return True
+    return spec.varargs is not None and spec.varkw is not None
+
+
+def make_functional(cls):
+    """Put Functional where Model is among `cls`'s bases (and its bases'), as Keras does for a
+    subclass whose __init__ calls ``super().__init__(inputs, outputs)``: its instances are then
+    functional models (``call`` runs the graph unless the subclass overrides it). The class
+    changes once, for all its instances."""
+    if issubclass(cls, Functional) or not issubclass(cls, Model):
+        return
+    for base in cls.__bases__:
+        make_functional(base)
+    cls.__bases__ = tuple(Functional if base is Model else base for base in cls.__bases__)
 
 
 def _adjust_rank(value, reference):

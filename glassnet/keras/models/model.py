@@ -47,10 +47,17 @@ class Model(Trainer, Layer):
         return super().__new__(cls, *args, **kwargs)
 
     def __init__(self, *args, **kwargs):
+        if _functional_arguments(args, kwargs):
+            # A subclass that calls super().__init__(inputs, outputs): Keras's "functional subclass".
+            from glassnet.keras.models.functional import Functional, make_functional
+            make_functional(type(self))
+            Functional.__init__(self, *args, **kwargs)
+            return
         if args or "inputs" in kwargs or "outputs" in kwargs:
-            raise NotImplementedError(
-                f"A subclass of Model ({type(self).__name__}) built from inputs and outputs is not supported "
-                "in glassnet. Use Model(inputs, outputs) itself, or define call() in your subclass."
+            raise TypeError(
+                f"Model.__init__ of {type(self).__name__} takes both `inputs` and `outputs` (a functional model: "
+                f"super().__init__(inputs=inputs, outputs=outputs)) or neither (then define call()). Received: "
+                f"{len(args)} positional argument(s) and the keyword arguments {sorted(kwargs)}"
             )
         Layer.__init__(self, **kwargs)
         Trainer.__init__(self)
@@ -202,3 +209,8 @@ class Model(Trainer, Layer):
         tape does, without it; None to take the tape. fit's default step asks for it once per
         epoch; models that know their graph (Sequential) override this."""
         return None
+
+
+def _functional_arguments(args, kwargs):
+    """Whether Model.__init__'s arguments are a graph's, ``(inputs, outputs)`` (Keras's test)."""
+    return len(args) == 2 or (len(args) == 1 and "outputs" in kwargs) or ("inputs" in kwargs and "outputs" in kwargs)

@@ -57,6 +57,7 @@ DICT_COMPILES = {
     "dicts_in_given_order": dict(loss={"reg": "mse", "cls": SCE}, loss_weights={"reg": 2.0, "cls": 0.5},
                                  metrics={"cls": ["accuracy"]}),
     "lists_in_sorted_order": dict(loss=[SCE, "mse"], metrics=[["accuracy"], ["mae"]]),
+    "a_loss_for_one_output": dict(loss={"reg": "mse"}, metrics={"cls": ["accuracy"]}),
 }
 
 

@@ -85,6 +85,27 @@ def test_a_dict_of_outputs_is_named_by_its_keys_in_sorted_order():
     np.testing.assert_allclose(logs["b_loss"], np.abs(out["b"] - y_b).mean(), rtol=1e-5)
 
 
+def test_a_dict_of_losses_may_leave_an_output_of_a_dict_without_a_loss():
+    model = TwoHeads("dict")
+    model.compile(optimizer="sgd", loss={"a": "mse"}, metrics={"b": ["mae"]})
+    x, y_a, y_b = _data()
+    logs = model.evaluate(x, {"a": y_a, "b": y_b}, verbose=0, return_dict=True)
+    out = model.predict(x, verbose=0)
+    assert list(logs) == ["b_mae", "loss"]  # one loss: no `a_loss` (Keras)
+    np.testing.assert_allclose(logs["loss"], ((out["a"] - y_a) ** 2).mean(), rtol=1e-5)
+
+
+@pytest.mark.parametrize("loss", [{"out": "mse"}, ["mse"]], ids=["dict", "list"])
+def test_the_loss_of_one_output_may_come_in_a_dict_or_list_of_one(loss):
+    inputs = tf.keras.Input((3,))
+    model = Model(inputs, layers.Dense(1, name="out")(inputs))
+    model.compile(optimizer="sgd", loss=loss, metrics={"out": ["mae"]})
+    x, y_a, _ = _data()
+    logs = model.evaluate(x, y_a, verbose=0, return_dict=True)
+    assert list(logs) == ["loss", "mae"]
+    np.testing.assert_allclose(logs["loss"], ((model.predict(x, verbose=0) - y_a) ** 2).mean(), rtol=1e-5)
+
+
 def test_a_custom_train_step_over_a_list_of_outputs_trains_as_the_default_step():
     custom, default = SteppedHeads(), TwoHeads()
     x, y_a, y_b = _data()

@@ -85,10 +85,12 @@ class Functional(Model):
 
     def _structure_error(self, inputs):
         expected = map_structure(lambda x: x.name, self._inputs_struct)
-        received = map_structure(lambda x: f"Tensor(shape={tuple(getattr(x, 'shape', ()))})", inputs)
+        received = map_structure(lambda x: _Shown(f"Tensor(shape={tuple(getattr(x, 'shape', ()))})"), inputs)
+        missing = [x.name for x in self.inputs if x.name not in inputs] if isinstance(inputs, dict) else []
+        missing = f" Missing: {missing}." if missing else ""
         raise ValueError(f"The structure of `inputs` doesn't match the expected structure.\nExpected: {expected}\n"
-                         f"Received: inputs={received}. Model '{self.name}' has {len(self.inputs)} input(s); pass "
-                         f"them as a list in this order, or a dict keyed by their names.")
+                         f"Received: inputs={received}.{missing} Model '{self.name}' has {len(self.inputs)} input(s); "
+                         f"pass them as a list in this order, or a dict keyed by their names.")
 
     def _check_one_input(self, position, expected, shape):
         want = tuple(expected.shape)
@@ -222,6 +224,13 @@ def _adjust_rank(value, reference):
     else:
         return value
     return ops.reshape(value, shape=shape) if isinstance(value, Tensor) else value.reshape(shape)
+
+
+class _Shown(str):
+    """Text that a message shows as it is, without quotes, inside a list or dict."""
+
+    def __repr__(self):
+        return str(self)
 
 
 def _unpack_singleton(x):

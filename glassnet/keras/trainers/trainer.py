@@ -371,7 +371,7 @@ class Trainer(StepMethods):
         """One epoch; returns its logs ({} when no batch came)."""
         if self._overridden("train_step"):
             return self._run_custom_epoch(batches, callback_list)
-        state = self._compile_state
+        state = None
         report_batches = callback_list.wants("on_train_batch_end")  # the running logs cost a dict per step
         announce_batches = callback_list.wants("on_train_batch_begin")
         group = self.steps_per_execution
@@ -379,6 +379,7 @@ class Trainer(StepMethods):
         for step, (x, y, sample_weight) in batches.epoch():
             if train_step is None:  # after the first batch: a generator's first batch builds the model
                 train_step = self._training_step()
+                state = self._compile_state  # and may show a subclassed model's outputs (_use_call_outputs)
             if announce_batches and step % group == 0:
                 callback_list.on_train_batch_begin(step)
             loss, y_pred = train_step(x, y, sample_weight)
@@ -556,7 +557,7 @@ class Trainer(StepMethods):
         """Outputs for exactly this batch, as a NumPy array."""
         if self._overridden("predict_step"):
             return _to_numpy(self.predict_step(data.as_model_input(self._prepare_x(x))))
-        return self(x, training=False).numpy()
+        return _to_numpy(self(x, training=False))
 
 
 class _Skipping:

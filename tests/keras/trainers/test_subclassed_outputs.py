@@ -154,3 +154,37 @@ def test_targets_and_arguments_of_the_wrong_structure_are_refused_before_trainin
     with pytest.raises(ValueError, match=match):
         model.fit(x, y(y_a, y_b), verbose=0)
     assert all(np.array_equal(w, v) for w, v in zip(before, model.get_weights()))
+
+
+def test_a_generator_of_list_targets_trains_as_the_arrays_do():
+    x, y_a, y_b = _data()
+
+    def batches():
+        for start in range(0, 16, 4):
+            yield x[start:start + 4], [y_a[start:start + 4], y_b[start:start + 4]]
+
+    from_stream, from_arrays = TwoHeads(), TwoHeads()
+    from_stream(x), from_arrays(x)
+    from_arrays.set_weights(from_stream.get_weights())
+    for model in (from_stream, from_arrays):
+        model.compile(optimizer="sgd", loss=["mse", "mae"])
+    streamed = from_stream.fit(batches(), epochs=1, verbose=0).history
+    arrays = from_arrays.fit(x, [y_a, y_b], batch_size=4, shuffle=False, epochs=1, verbose=0).history
+    assert list(streamed) == list(arrays) == ["loss", "mae_loss", "mse_loss"]
+    for key in arrays:  # the first batch finds the outputs: its loss is tracked too
+        np.testing.assert_allclose(streamed[key], arrays[key], rtol=1e-6, err_msg=key)
+
+
+def test_the_single_batch_calls_and_a_validation_split_take_a_list_of_targets():
+    model = TwoHeads()
+    model.compile(optimizer="sgd", loss=["mse", "mae"], metrics=[["mae"], []])
+    x, y_a, y_b = _data()
+    history = model.fit(x, [y_a, y_b], validation_split=0.25, verbose=0).history
+    assert list(history) == ["loss", "mae", "mae_loss", "mse_loss", "val_loss", "val_mae", "val_mae_loss",
+                             "val_mse_loss"]
+    logs = model.train_on_batch(x, [y_a, y_b], return_dict=True)
+    assert sorted(logs) == ["loss", "mae", "mae_loss", "mse_loss"]
+    a, b = model.predict_on_batch(x)
+    assert isinstance(a, np.ndarray) and a.shape == (16, 1) and b.shape == (16, 2)
+    np.testing.assert_allclose(model.test_on_batch(x, [y_a, y_b])[0],
+                               ((a - y_a) ** 2).mean() + np.abs(b - y_b).mean(), rtol=1e-5)

@@ -40,13 +40,13 @@ class MultiOutputCompileState:
         self.metric_identifiers = metrics
         self.weighted_metric_identifiers = weighted_metrics
         self.loss_weight = None
-        names, given = self.output_names, self._argument_names()
-        self._loss_ids = per_output(loss, names, "loss", shared=True, given=given, complete=structure is None)
+        names, named = self.output_names, structure != "list"  # Keras 3 has no names for a list's outputs
+        self._loss_ids = per_output(loss, names, "loss", shared=True, named=named, complete=structure is None)
         self._weights = [1.0 if w is None else float(w)
-                         for w in per_output(loss_weights, names, "loss_weights", shared=False, given=given)]
-        self._metric_ids = [_as_list(m) for m in per_output(metrics, names, "metrics", shared=False, given=given)]
+                         for w in per_output(loss_weights, names, "loss_weights", shared=False, named=named)]
+        self._metric_ids = [_as_list(m) for m in per_output(metrics, names, "metrics", shared=False, named=named)]
         self._weighted_ids = [_as_list(m) for m in
-                              per_output(weighted_metrics, names, "weighted_metrics", shared=False, given=given)]
+                              per_output(weighted_metrics, names, "weighted_metrics", shared=False, named=named)]
         # Keras iterates a dict of losses in the order it was given: the order of the trackers.
         self._loss_order = [names.index(key) for key in loss if key in names] \
             if isinstance(loss, dict) and structure == "dict" else list(range(len(names)))
@@ -58,10 +58,6 @@ class MultiOutputCompileState:
         self.output_loss_trackers, self._tracker_of = [], {}  # made with the losses (commit)
         self.compile_metrics = MultiOutputMetrics(self)
         self.built = False
-
-    def _argument_names(self):
-        """The names compile's dicts may use: none for a list of outputs (Keras 3 has none)."""
-        return [] if self.structure == "list" else self.output_names
 
     def log_prefix(self, index):
         """What the logs put before output `index`'s metrics: ``'<name>_'``, or nothing for an
@@ -240,15 +236,15 @@ def _wrong_count(values, names, argument, structure):
                       f"{len(names)} arrays in that order{how}. Received {count} array(s) ({type(values).__name__}).")
 
 
-def per_output(value, names, argument, shared, given=None, complete=True):
+def per_output(value, names, argument, shared, named=True, complete=True):
     """`value` (a loss, metric list or weight) as a list with one entry per output. A single
     value (not a list or dict) is shared by every output where `shared`, else refused. A dict
-    is keyed by the `given` names (the output names by default); a dict of losses must name
-    every output when `complete` (a functional model's, as Keras)."""
+    is keyed by the output names, unless the outputs have none (not `named`: a list returned
+    by call); a dict of losses must name every output when `complete` (a functional model's, as
+    Keras)."""
     if value is None:
         return [None] * len(names)
-    given = names if given is None else given
-    if isinstance(value, dict) and not given:
+    if isinstance(value, dict) and not named:
         raise ValueError(f"`{argument}` is a dict, but the model's call returns a list of {len(names)} outputs, "
                          f"which have no names: pass a list with one entry per output. Received: {argument}={value!r}")
     if isinstance(value, dict):

@@ -50,6 +50,12 @@ class Functional(Model):
         self.input, self.output = inputs, outputs
         self.built = True
 
+    @property
+    def layers(self):
+        """The graph's layers, deepest first. A layer only assigned as an attribute (in a
+        functional subclass) is not listed, though its weights count, as in Keras."""
+        return list(self._graph_layers)
+
     # --- running the graph --------------------------------------------------------
     def call(self, inputs, training=None):
         flat = self._standardize_inputs(inputs)

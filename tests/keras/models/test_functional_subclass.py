@@ -57,6 +57,19 @@ def test_it_is_a_functional_model_of_its_own_class_with_its_attributes():
     np.testing.assert_allclose(model(x).numpy(), x @ dense.kernel.numpy() + dense.bias.numpy(), rtol=1e-6)
 
 
+def test_layers_assigned_as_attributes_are_not_listed_but_their_weights_count():
+    class WithExtra(Head):
+        def __init__(self):
+            super().__init__(2)
+            self.extra = Dense(3, name="extra")
+
+    model = WithExtra()
+    model.extra(np.ones((1, 4), "float32"))
+    # Keras 3 lists the graph's layers only; the extra layer's weights are the model's all the same
+    assert [layer.name for layer in model.layers] == ["features", "dense_out"]
+    assert len(model.weights) == len(model.trainable_weights) == 4
+
+
 def test_fit_predict_and_summary_work():
     model = Head(3)
     model.compile(optimizer="sgd", loss="mse")

@@ -7,6 +7,7 @@ from glassnet.keras import layers
 from glassnet.keras.layers import Dense, Input
 from glassnet.keras.models import Model
 from glassnet.keras.models.functional import Functional
+from glassnet.keras.optimizers import SGD
 from glassnet.keras.saving import load_model
 
 
@@ -165,3 +166,19 @@ def test_a_multi_input_functional_subclass_trains():
     history = model.fit({"a": a, "b": b}, a[:, :1] + b[:, :1], epochs=3, verbose=0)
     assert np.isfinite(history.history["loss"]).all()
     assert model.predict([a, b], verbose=0).shape == (16, 1)
+
+
+def test_fit_trains_an_overridden_call_not_the_bare_graph():
+    # One SGD step on the full batch, by hand: p = 2 (x W + b), L = mean((p - y)^2),
+    # dL/dW = x^T (4 (p - y)) / (n * units), dL/db = sum_rows(4 (p - y)) / (n * units).
+    model = Doubled()
+    x, _ = _data(8)
+    y = np.random.default_rng(2).normal(size=(8, 2)).astype("float32")
+    dense = model.get_layer("inner")
+    w, b = dense.kernel.numpy().astype("float64"), dense.bias.numpy().astype("float64")
+    error = 4.0 * (2.0 * (x @ w + b) - y) / y.size
+    model.compile(optimizer=SGD(learning_rate=0.1), loss="mse")
+    history = model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    np.testing.assert_allclose(history.history["loss"][0], ((2.0 * (x @ w + b) - y) ** 2).mean(), rtol=1e-5)
+    np.testing.assert_allclose(dense.kernel.numpy(), w - 0.1 * x.T @ error, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(dense.bias.numpy(), b - 0.1 * error.sum(axis=0), rtol=1e-5, atol=1e-6)

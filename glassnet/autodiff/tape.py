@@ -78,6 +78,11 @@ class GradientTape:
     def gradient(self, target, sources, output_gradients=None):
         """d(sum of target)/d(source) for each source, ``None`` where unconnected.
 
+        As in TensorFlow, a source the tape did not watch (a constant Tensor without
+        ``tape.watch``, a Variable with ``trainable=False``) or that the target does not depend
+        on gets ``None``, not zeros; a target that is not a Tensor, or sources that are not
+        Tensors or Variables (a NumPy array, a Python float), raise a TypeError.
+
         Args:
             target: the Tensor to differentiate (one Tensor: sum several first).
             sources: a Tensor or Variable, or a list of them.
@@ -125,9 +130,11 @@ def _checked_sources(sources):
     except TypeError:  # not iterable
         source_list = None
     if source_list is None or not all(isinstance(s, Tensor) for s in source_list):
+        bad = "" if source_list is None or not isinstance(sources, (list, tuple)) else next(
+            f" (sources[{i}] is a {type(s).__name__})" for i, s in enumerate(source_list) if not isinstance(s, Tensor))
         raise TypeError(
             "Invalid `sources` for gradient(): expected a Tensor or Variable, or a list of them. "
-            f"Received: sources={sources!r}"
+            f"Received: sources={sources!r}{bad}"
         )
     return source_list
 

@@ -534,6 +534,11 @@ class Layer:
         cls = type(self)
         if cls.get_config is not Layer.get_config or cls.__init__ is Layer.__init__:
             return config
+        return self._constructor_config(config)
+
+    def _constructor_config(self, config):
+        """`config` with the plain arguments this layer was constructed with (Keras's auto-config)."""
+        cls = type(self)
         if self._auto_config is None and auto_config.takes_arguments(cls):
             raise NotImplementedError(
                 f"Layer {cls.__name__} was created by passing non-serializable argument values in `__init__()`, "

@@ -3,9 +3,10 @@
 Keras's semantics: elementwise merges take inputs of the same rank whose sizes agree (a size 1
 broadcasts), ``Concatenate`` joins along `axis`, ``Dot`` contracts one axis of each of two
 inputs (the cosine similarity of two towers with ``normalize=True``). Shape mismatches are
-refused when the layer is built, naming the shapes.
+refused before any work, naming the shapes: when the layer is built (symbolic inputs), and on
+every call with arrays (their real shapes, batch sizes included).
 """
-from glassnet.autodiff import ops
+from glassnet.autodiff import Tensor, ops
 from glassnet.keras.layers.layer import Layer
 
 
@@ -24,10 +25,16 @@ class Merge(Layer):
         self._check_shapes(shapes)
 
     def _check_shapes(self, shapes):
-        batches = {shape[0] for shape in shapes if shape and shape[0] is not None}
-        if len(batches) > 1:
-            raise ValueError(f"Cannot merge tensors with different batch sizes. Received tensors with shapes {shapes}")
+        _check_batch_sizes(shapes)
         self.compute_output_shape(shapes)
+
+    def _maybe_build(self, inputs, args=(), kwargs=None):
+        self._check_arrays(inputs)  # the build's shapes have no batch size: check the real ones first
+        super()._maybe_build(inputs, args, kwargs)
+
+    def _check_arrays(self, inputs):
+        if isinstance(inputs, (list, tuple)) and all(isinstance(x, Tensor) for x in inputs):
+            self._check_shapes([tuple(x.shape) for x in inputs])
 
     def compute_output_shape(self, input_shape):
         shapes = _shape_list(input_shape, type(self).__name__)
@@ -40,6 +47,7 @@ class Merge(Layer):
         if not isinstance(inputs, (list, tuple)):
             raise ValueError(f"A merge layer should be called on a list of inputs. Received: inputs={inputs} "
                              "(not a list of tensors)")
+        self._check_arrays(inputs)  # a built layer called again, on other shapes
         return self._merge_function(list(inputs))
 
     def get_build_config(self):
@@ -179,6 +187,7 @@ class Dot(Merge):
     def _check_shapes(self, shapes):
         if len(shapes) != 2:
             raise ValueError(f"A `Dot` layer should be called on a list of 2 inputs. Received: input_shape={shapes}")
+        _check_batch_sizes(shapes)
         shape1, shape2 = shapes
         axes = self._axes(len(shape1), len(shape2))
         if shape1[axes[0]] != shape2[axes[1]]:
@@ -263,6 +272,12 @@ def _l2_normalize(x, axis, epsilon=1e-7):
     no l2-normalize or rsqrt."""
     square_sum = ops.sum(ops.square(x), axis=axis, keepdims=True)
     return ops.multiply(x, ops.divide(1.0, ops.sqrt(ops.maximum(square_sum, epsilon * epsilon))))
+
+
+def _check_batch_sizes(shapes):
+    batches = {shape[0] for shape in shapes if shape and shape[0] is not None}
+    if len(batches) > 1:
+        raise ValueError(f"Cannot merge tensors with different batch sizes. Received tensors with shapes {shapes}")
 
 
 def _shape_list(input_shape, owner):

@@ -5,6 +5,8 @@ its outputs (models/graph.py) and, on real data, runs them in that order, each l
 the values its node was called with. Keras 3's behaviour throughout: inputs and outputs may be
 one tensor, a list or a dict; layers may be shared (called several times); models nest.
 """
+import inspect
+
 from glassnet.autodiff import Tensor, ops
 from glassnet.keras.keras_tensor import KerasTensor, flatten, map_structure
 from glassnet.keras.layers.layer import Layer
@@ -47,6 +49,12 @@ class Functional(Model):
         self.output_names = [x._keras_history[0].name for x in self.outputs]
         self.input, self.output = inputs, outputs
         self.built = True
+
+    @property
+    def layers(self):
+        """The graph's layers, deepest first. A layer only assigned as an attribute (in a
+        functional subclass) is not listed, though its weights count, as in Keras."""
+        return list(self._graph_layers)
 
     # --- running the graph --------------------------------------------------------
     def call(self, inputs, training=None):
@@ -92,10 +100,12 @@ class Functional(Model):
 
     def _structure_error(self, inputs):
         expected = map_structure(lambda x: x.name, self._inputs_struct)
-        received = map_structure(lambda x: f"Tensor(shape={tuple(getattr(x, 'shape', ()))})", inputs)
+        received = map_structure(lambda x: _Shown(f"Tensor(shape={tuple(getattr(x, 'shape', ()))})"), inputs)
+        missing = [x.name for x in self.inputs if x.name not in inputs] if isinstance(inputs, dict) else []
+        missing = f" Missing: {missing}." if missing else ""
         raise ValueError(f"The structure of `inputs` doesn't match the expected structure.\nExpected: {expected}\n"
-                         f"Received: inputs={received}. Model '{self.name}' has {len(self.inputs)} input(s); pass "
-                         f"them as a list in this order, or a dict keyed by their names.")
+                         f"Received: inputs={received}.{missing} Model '{self.name}' has {len(self.inputs)} input(s); "
+                         f"pass them as a list in this order, or a dict keyed by their names.")
 
     def _check_one_input(self, position, expected, shape):
         want = tuple(expected.shape)
@@ -176,13 +186,46 @@ class Functional(Model):
         return all(sum(1 for node in self._all_nodes if node.layer is layer) <= 1 for layer in self.layers)
 
     def get_config(self):
+        """The graph (Keras's functional config); a subclass with a constructor of its own is saved
+        as its constructor's arguments instead (see :func:`functional_like_constructor`)."""
         from glassnet.keras.models import functional_config
-        return functional_config.get_config(self)
+        if functional_like_constructor(type(self)):
+            return functional_config.get_config(self)
+        config = Layer.get_config(self)
+        if type(self).get_config is Functional.get_config:
+            # Keras saves only name, trainable and dtype here, which its own from_config cannot
+            # rebuild from; glassnet adds the constructor's arguments (Layer's auto-config).
+            config = self._constructor_config(config)
+        return config
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
         from glassnet.keras.models import functional_config
-        return functional_config.from_config(cls, config, custom_objects)
+        if functional_like_constructor(cls):
+            return functional_config.from_config(cls, config, custom_objects)
+        return Layer.from_config.__func__(cls, config)
+
+
+def functional_like_constructor(cls):
+    """Whether ``cls(inputs, outputs, name=...)`` makes the model (Keras's test): Functional
+    itself, or a subclass whose __init__ takes exactly those arguments, or ``*args, **kwargs``.
+    Other subclasses build their own graph, so their config is their constructor's arguments."""
+    spec = inspect.getfullargspec(cls.__init__)
+    if spec.args[1:] in (["inputs", "outputs", "name"], ["inputs", "outputs", "name", "trainable"]):
+        return True
+    return spec.varargs is not None and spec.varkw is not None
+
+
+def make_functional(cls):
+    """Put Functional where Model is among `cls`'s bases (and its bases'), as Keras does for a
+    subclass whose __init__ calls ``super().__init__(inputs, outputs)``: its instances are then
+    functional models (``call`` runs the graph unless the subclass overrides it). The class
+    changes once, for all its instances."""
+    if issubclass(cls, Functional) or not issubclass(cls, Model):
+        return
+    for base in cls.__bases__:
+        make_functional(base)
+    cls.__bases__ = tuple(Functional if base is Model else base for base in cls.__bases__)
 
 
 def _adjust_rank(value, reference):
@@ -196,6 +239,13 @@ def _adjust_rank(value, reference):
     else:
         return value
     return ops.reshape(value, shape=shape) if isinstance(value, Tensor) else value.reshape(shape)
+
+
+class _Shown(str):
+    """Text that a message shows as it is, without quotes, inside a list or dict."""
+
+    def __repr__(self):
+        return str(self)
 
 
 def _unpack_singleton(x):

@@ -49,10 +49,17 @@ class Model(Trainer, Layer):
         return super().__new__(cls, *args, **kwargs)
 
     def __init__(self, *args, **kwargs):
+        if _functional_arguments(args, kwargs):
+            # A subclass that calls super().__init__(inputs, outputs): Keras's "functional subclass".
+            from glassnet.keras.models.functional import Functional, make_functional
+            make_functional(type(self))
+            Functional.__init__(self, *args, **kwargs)
+            return
         if args or "inputs" in kwargs or "outputs" in kwargs:
-            raise NotImplementedError(
-                f"A subclass of Model ({type(self).__name__}) built from inputs and outputs is not supported "
-                "in glassnet. Use Model(inputs, outputs) itself, or define call() in your subclass."
+            raise TypeError(
+                f"Model.__init__ of {type(self).__name__} takes both `inputs` and `outputs` (a functional model: "
+                f"super().__init__(inputs=inputs, outputs=outputs)) or neither (then define call()). Received: "
+                f"{len(args)} positional argument(s) and the keyword arguments {sorted(kwargs)}"
             )
         Layer.__init__(self, **kwargs)
         Trainer.__init__(self)
@@ -236,3 +243,8 @@ class Model(Trainer, Layer):
         if "_dense_plan" not in self.__dict__:
             self._dense_plan = dense_plan.CachedPlan()
         return self._dense_plan.get(self)
+
+
+def _functional_arguments(args, kwargs):
+    """Whether Model.__init__'s arguments are a graph's, ``(inputs, outputs)`` (Keras's test)."""
+    return len(args) == 2 or (len(args) == 1 and "outputs" in kwargs) or ("inputs" in kwargs and "outputs" in kwargs)

@@ -19,6 +19,7 @@ class CompileState:
     """
 
     def __init__(self, loss, metrics, weighted_metrics=None, loss_weights=None):
+        loss = _one_loss(loss)
         self.loss_identifier = loss
         self.metric_identifiers = _metric_list(metrics, "metrics")
         self.weighted_metric_identifiers = _metric_list(weighted_metrics, "weighted_metrics")
@@ -142,6 +143,16 @@ def _plain(value):
 
 def _is_auto_crossentropy(loss):
     return isinstance(loss, str) and loss.lower() in _AUTO_CROSSENTROPY
+
+
+def _one_loss(loss):
+    """The loss of one output given as a dict or list of one, as Keras accepts it (a subclassed
+    model's dict may also name one of several outputs: trainer._use_call_outputs)."""
+    if isinstance(loss, dict) and len(loss) == 1:
+        return next(iter(loss.values()))
+    if isinstance(loss, (list, tuple)) and len(loss) == 1:
+        return loss[0]
+    return loss
 
 
 def _loss_weight(loss_weights):

@@ -53,7 +53,8 @@ class Trainer(StepMethods):
 
         A model with several outputs takes one loss for all of them, or a list (one per output) or
         a dict keyed by output name; likewise ``loss_weights`` and ``metrics`` (a list of lists or a
-        dict). Its logs add ``<output>_loss`` and ``<output>_<metric>`` (see multi_output.py).
+        dict). Its logs add ``<output>_loss`` and ``<output>_<metric>``; a subclassed model whose call
+        returns a list logs ``<loss>_loss`` and plain metric names, as Keras 3 (see multi_output.py).
             weighted_metrics: metrics computed with the sample (or class) weights.
             steps_per_execution: batch callbacks run once per this many batches, as Keras.
             run_eagerly, jit_compile: accepted for compatibility; glassnet always runs eagerly.
@@ -75,9 +76,9 @@ class Trainer(StepMethods):
         self.steps_per_execution = steps_per_execution
         self.compiled = True
 
-    def _new_compile_state(self, loss, metrics, weighted_metrics, loss_weights, output_names=None):
+    def _new_compile_state(self, loss, metrics, weighted_metrics, loss_weights, output_names=None, structure=None):
         """CompileState for one output; with `output_names` (a model with several outputs), the
-        per-output state (multi_output.py)."""
+        per-output state (multi_output.py; `structure` is that of a subclassed model's outputs)."""
         if output_names is None:
             output_names = self._training_output_names()
         if output_names is None and _per_output(loss, loss_weights, metrics, weighted_metrics):
@@ -86,27 +87,31 @@ class Trainer(StepMethods):
             return state
         if output_names is None:
             return CompileState(loss, metrics, weighted_metrics, loss_weights)
-        return multi_output.MultiOutputCompileState(loss, metrics, weighted_metrics, loss_weights, output_names)
+        return multi_output.MultiOutputCompileState(loss, metrics, weighted_metrics, loss_weights, output_names,
+                                                    structure)
 
     def _training_output_names(self):
         """The names of the model's outputs when it has several and they are known before any data
         (a functional model); None otherwise."""
         return None
 
-    def _use_output_names(self, x, y):
-        """A subclassed model whose call returns a dict is known to have several outputs once it ran:
-        when the targets come as a dict, its outputs are probed on one row and compile's arguments
-        are applied per output."""
+    def _use_call_outputs(self, x, y):
+        """A subclassed model whose call returns a list, tuple or dict is known to have several
+        outputs once it has run: when the targets come as a list or dict of arrays (or compile
+        named several outputs), its outputs are probed on one row, and compile's arguments are
+        applied per output (multi_output.call_outputs names them)."""
         state = self._compile_state
-        if getattr(state, "multi_output", False) or not isinstance(y, dict):
+        if getattr(state, "multi_output", False) or self._training_output_names() is not None:
+            return
+        if not (getattr(state, "pending_per_output", False) or isinstance(y, dict) or _several_arrays(y)):
             return
         with not_recording(), self._state_kept():
-            outputs = self(data.as_model_input(x[:1]), training=False)
-        if isinstance(outputs, dict) and len(outputs) > 1:
+            found = multi_output.call_outputs(self(data.as_model_input(x[:1]), training=False))
+        if found is not None:
             arguments = self._compile_arguments
             self._compile_state = self._new_compile_state(
                 arguments["loss"], arguments["metrics"], arguments["weighted_metrics"], arguments["loss_weights"],
-                output_names=list(outputs))
+                output_names=found[0], structure=found[1])
 
     def get_compile_config(self):
         """compile()'s arguments as a saved model holds them (None before compile)."""
@@ -144,8 +149,7 @@ class Trainer(StepMethods):
         x = self._x_to_arrays(x, prefix + "x")
         if y is None and self._needs_targets():
             data.to_array(y, prefix + "y")  # raises: `y` is required
-        if isinstance(y, dict):
-            self._use_output_names(self._adjust_input_rank(x), y)
+        self._use_call_outputs(self._adjust_input_rank(x), y)
         state = self._compile_state
         if getattr(state, "multi_output", False):
             return self._prepare_output_arrays(x, y, sample_weight, prefix)
@@ -168,10 +172,11 @@ class Trainer(StepMethods):
     def _prepare_output_arrays(self, x, y, sample_weight, prefix):
         """_prepare_arrays for a model with several outputs: y (and sample_weight, unless one array
         for every output) as a list in output order or a dict keyed by output name."""
-        names = self._compile_state.output_names
-        y = None if y is None else multi_output.output_arrays(y, names, prefix + "y", self.dtype)
+        names, structure = self._compile_state.output_names, self._compile_state.structure
+        y = None if y is None else multi_output.output_arrays(y, names, prefix + "y", self.dtype, structure)
         if sample_weight is not None and not hasattr(sample_weight, "shape"):
-            sample_weight = multi_output.output_arrays(sample_weight, names, prefix + "sample_weight", self.dtype)
+            sample_weight = multi_output.output_arrays(sample_weight, names, prefix + "sample_weight", self.dtype,
+                                                       structure)
         elif sample_weight is not None:
             sample_weight = data.to_array(sample_weight, prefix + "sample_weight", dtype=self.dtype)
         x = self._checked_and_built(x, y, sample_weight, prefix)
@@ -199,7 +204,14 @@ class Trainer(StepMethods):
 
     def _output_shape(self, x):
         with not_recording(), self._state_kept():
-            return tuple(self(data.as_model_input(x[:1]), training=False).shape)
+            outputs = self(data.as_model_input(x[:1]), training=False)
+        found = multi_output.call_outputs(outputs)
+        if found is not None:  # the targets were one array (else _use_call_outputs had seen the outputs)
+            names, structure = found
+            how = "a list of them in that order" if structure == "list" else f"a dict keyed by {names}"
+            raise ValueError(f"The model's call returns a {type(outputs).__name__} of {len(names)} outputs, so `y` "
+                             f"must hold one array per output: {how}. Received: one array")
+        return tuple(outputs.shape)
 
     def _check_targets(self, x, y, validate=True):
         """Resolve 'accuracy' & co. from the shapes on first use, then validate the labels
@@ -359,7 +371,7 @@ class Trainer(StepMethods):
         """One epoch; returns its logs ({} when no batch came)."""
         if self._overridden("train_step"):
             return self._run_custom_epoch(batches, callback_list)
-        state = self._compile_state
+        state = None
         report_batches = callback_list.wants("on_train_batch_end")  # the running logs cost a dict per step
         announce_batches = callback_list.wants("on_train_batch_begin")
         group = self.steps_per_execution
@@ -367,6 +379,7 @@ class Trainer(StepMethods):
         for step, (x, y, sample_weight) in batches.epoch():
             if train_step is None:  # after the first batch: a generator's first batch builds the model
                 train_step = self._training_step()
+                state = self._compile_state  # and may show a subclassed model's outputs (_use_call_outputs)
             if announce_batches and step % group == 0:
                 callback_list.on_train_batch_begin(step)
             loss, y_pred = train_step(x, y, sample_weight)
@@ -544,7 +557,7 @@ class Trainer(StepMethods):
         """Outputs for exactly this batch, as a NumPy array."""
         if self._overridden("predict_step"):
             return _to_numpy(self.predict_step(data.as_model_input(self._prepare_x(x))))
-        return self(x, training=False).numpy()
+        return _to_numpy(self(x, training=False))
 
 
 class _Skipping:
@@ -566,6 +579,11 @@ def _per_output(loss, loss_weights, metrics, weighted_metrics):
     several = [value for value in (loss, loss_weights, metrics, weighted_metrics)
                if isinstance(value, dict) and len(value) > 1]
     return bool(several) or (isinstance(loss, (list, tuple)) and len(loss) > 1)
+
+
+def _several_arrays(y):
+    """Whether `y` is a list or tuple of arrays (the targets of several outputs, or a mistake)."""
+    return isinstance(y, (list, tuple)) and len(y) > 0 and all(hasattr(part, "shape") for part in y)
 
 
 def _verbose(verbose):

@@ -19,8 +19,6 @@ The changes, each marked ``# SUBST`` where it is made:
 - tf.keras 2's ``keras.backend.random_normal`` (gone from Keras 3) -> ``tf.random.normal``.
 - MNIST -> random arrays of the same per-sample shape and dtype, fewer samples; ``tf.data`` datasets
   -> lists of batches or arrays.
-- ``CustomModel(inputs, outputs)`` -> a ``CustomModel(keras.Sequential)`` with the same layers (a Model
-  subclass built from inputs and outputs is not supported yet).
 - The GANs' Conv2D / Conv2DTranspose / Reshape / GlobalMaxPooling2D stacks (another issue) -> Dense
   stacks on flattened 28 * 28 images; the GAN code itself is unchanged.
 
@@ -436,13 +434,14 @@ def test_subclassing_vae_fit():
 # Customizing what happens in fit() with TensorFlow
 # ==================================================================================================
 def custom_model(cls):
-    # SUBST: was `inputs = keras.Input(shape=(32,)); outputs = keras.layers.Dense(1)(inputs);
-    # model = CustomModel(inputs, outputs)`, with CustomModel a subclass of keras.Model
-    return cls([keras.Input(shape=(32,)), keras.layers.Dense(1)])
+    # Construct and compile an instance of CustomModel
+    inputs = keras.Input(shape=(32,))
+    outputs = keras.layers.Dense(1)(inputs)
+    return cls(inputs, outputs)
 
 
 def test_train_step_a_first_simple_example():
-    class CustomModel(keras.Sequential):  # SUBST: keras.Model (functional)
+    class CustomModel(keras.Model):
         def train_step(self, data):
             # Unpack the data. Its structure depends on your model and
             # on what you pass to `fit()`.
@@ -486,7 +485,7 @@ def test_train_step_a_first_simple_example():
 
 
 def test_train_step_going_lower_level():
-    class CustomModel(keras.Sequential):  # SUBST: keras.Model (functional)
+    class CustomModel(keras.Model):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self.loss_tracker = keras.metrics.Mean(name="loss")
@@ -540,7 +539,7 @@ def test_train_step_going_lower_level():
 
 
 def test_train_step_supporting_sample_weight():
-    class CustomModel(keras.Sequential):  # SUBST: keras.Model (functional)
+    class CustomModel(keras.Model):
         def train_step(self, data):
             # Unpack the data. Its structure depends on your model and
             # on what you pass to `fit()`.
@@ -601,7 +600,7 @@ def test_train_step_supporting_sample_weight():
 
 
 def test_train_step_providing_your_own_evaluation_step():
-    class CustomModel(keras.Sequential):  # SUBST: keras.Model (functional)
+    class CustomModel(keras.Model):
         def test_step(self, data):
             # Unpack the data
             x, y = data
@@ -1607,7 +1606,7 @@ def test_tutorial_custom_training_basics():
 # compiled_metrics, as much user code still writes it)
 # ==================================================================================================
 def test_tf2_fit_guide_compiled_loss_and_metrics():
-    class CustomModel(keras.Sequential):  # SUBST: keras.Model (functional)
+    class CustomModel(keras.Model):
         def train_step(self, data):
             # Unpack the data. Its structure depends on your model and
             # on what you pass to `fit()`.
@@ -1646,7 +1645,7 @@ mae_metric = keras.metrics.MeanAbsoluteError(name="mae")
 
 
 def test_tf2_fit_guide_going_lower_level():
-    class CustomModel(keras.Sequential):  # SUBST: keras.Model (functional)
+    class CustomModel(keras.Model):
         def train_step(self, data):
             x, y = data
 
@@ -1690,7 +1689,7 @@ def test_tf2_fit_guide_going_lower_level():
 
 
 def test_tf2_fit_guide_test_step_with_compiled_loss():
-    class CustomModel(keras.Sequential):  # SUBST: keras.Model (functional)
+    class CustomModel(keras.Model):
         def test_step(self, data):
             # Unpack the data
             x, y = data
@@ -2222,7 +2221,7 @@ def test_researchers_training_and_inference_mode():
 
 
 def test_researchers_custom_model_with_its_own_optimizer():
-    class CustomModel(keras.Sequential):  # SUBST: keras.Model (functional)
+    class CustomModel(keras.Model):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self.loss_tracker = keras.metrics.Mean(name="loss")
@@ -2251,12 +2250,11 @@ def test_researchers_custom_model_with_its_own_optimizer():
             # called automatically at the start of each epoch.
             return [self.loss_tracker, self.accuracy]
 
-    model = CustomModel([
-        tf.keras.Input(shape=(784,), dtype="float32"),
-        keras.layers.Dense(32, activation="relu"),
-        keras.layers.Dense(32, activation="relu"),
-        keras.layers.Dense(10),
-    ])
+    inputs = keras.Input(shape=(784,), dtype="float32")
+    x = keras.layers.Dense(32, activation="relu")(inputs)
+    x = keras.layers.Dense(32, activation="relu")(x)
+    outputs = keras.layers.Dense(10)(x)
+    model = CustomModel(inputs, outputs)
     assert isinstance(model.optimizer, keras.optimizers.Adam)
     model.compile()
     # compile()'s default optimizer replaces the one set in __init__, in Keras as here

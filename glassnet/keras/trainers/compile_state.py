@@ -19,6 +19,7 @@ class CompileState:
     """
 
     def __init__(self, loss, metrics, weighted_metrics=None, loss_weights=None):
+        loss = _single_loss(loss)
         self.loss_identifier = loss
         self.metric_identifiers = _metric_list(metrics, "metrics")
         self.weighted_metric_identifiers = _metric_list(weighted_metrics, "weighted_metrics")
@@ -164,9 +165,21 @@ def _loss_weight(loss_weights):
     return check.real("loss_weights", loss_weights)
 
 
+def _single_loss(loss):
+    """The one loss of a single-output model, which Keras also takes as a list or dict of one
+    (``loss={"out": "mse"}``, keyed by the output's name)."""
+    if isinstance(loss, dict) and len(loss) == 1:
+        return next(iter(loss.values()))
+    if isinstance(loss, (list, tuple)) and len(loss) == 1:
+        return loss[0]
+    return loss
+
+
 def _metric_list(metrics, argument):
     if metrics is None:
         return []
+    if isinstance(metrics, (list, tuple)) and len(metrics) == 1 and isinstance(metrics[0], (list, tuple)):
+        metrics = metrics[0]                     # one output's list, as Keras takes it: [["mae"]]
     if isinstance(metrics, dict):
         return [m for value in metrics.values() for m in (value if isinstance(value, (list, tuple)) else [value])]
     if not isinstance(metrics, (list, tuple)):

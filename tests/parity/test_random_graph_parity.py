@@ -57,6 +57,7 @@ def test_predictions_and_one_fit_step_match_keras(seed):
     for a, k in zip(_as_list(mine.predict(x, verbose=0)), _keras_predict(theirs, x), strict=True):
         assert_close(a, k, family="fit", what="predict", seed=seed)
     names = theirs.output_names
+    assert list(mine.output_names) == list(names), f"seed {seed}: output names"
     targets = y if len(y) > 1 else y[0]
     theirs.compile(**random_graphs.compile_options(keras, graph, names), run_eagerly=True)
     mine.compile(**random_graphs.compile_options(glassnet.keras, graph, names))

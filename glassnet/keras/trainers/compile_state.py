@@ -178,6 +178,8 @@ def _loss_weight(loss_weights):
 def _metric_list(metrics, argument):
     if metrics is None:
         return []
+    if isinstance(metrics, (list, tuple)) and len(metrics) == 1 and isinstance(metrics[0], (list, tuple)):
+        metrics = metrics[0]                     # one output's list, as Keras takes it: [["mae"]]
     if isinstance(metrics, dict):
         return [m for value in metrics.values() for m in (value if isinstance(value, (list, tuple)) else [value])]
     if not isinstance(metrics, (list, tuple)):

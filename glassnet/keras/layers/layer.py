@@ -43,6 +43,9 @@ def default_build(build):
     return build
 
 
+_BY_KEYWORD = object()  # __call__'s default: the inputs came by keyword, under call's own name
+
+
 class Layer:
     """A callable that builds its weights from the first input shape it sees.
 
@@ -337,7 +340,9 @@ class Layer:
         (Keras traces ``call`` symbolically; layers that know their shape override this)."""
         return self._probe_output_shape(input_shape)
 
-    def __call__(self, inputs, *args, training=None, **kwargs):
+    def __call__(self, inputs=_BY_KEYWORD, *args, training=None, **kwargs):
+        if inputs is _BY_KEYWORD:  # layer(logits=..., targets=...): the first of call's parameters by name
+            inputs = _first_argument(self, kwargs)
         if holds_keras_tensor(inputs) or holds_keras_tensor(args) or holds_keras_tensor(kwargs):
             if training is not None:
                 kwargs["training"] = training
@@ -602,9 +607,18 @@ def name_scope(layer):
             stack.pop()
 
 
+def _first_argument(layer, kwargs):
+    name = signature_of(type(layer).call).first_parameter
+    if name not in kwargs:
+        raise TypeError(f"Layer '{layer.name}' was called without inputs: pass them first, or by the name of its "
+                        f"call's first argument (`{name}`). Received keyword arguments: {sorted(kwargs)}")
+    return kwargs.pop(name)
+
+
 class _Signature:
     def __init__(self, function):
         parameters = inspect.signature(function).parameters
+        self.first_parameter = next((name for name in list(parameters)[1:]), None)  # after self
         training = parameters.get("training")
         self.takes_training = training is not None or any(
             p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())

@@ -6,7 +6,8 @@ from glassnet.keras.layers.dense import Dense
 from glassnet.keras.layers.layer import Layer, default_build
 from glassnet.keras.models import dense_plan
 from glassnet.keras.models.summary import summary_text
-from glassnet.keras.trainers.trainer import Trainer
+from glassnet.keras.trainers import data
+from glassnet.keras.trainers.trainer import Trainer, _several_arrays
 
 
 class Model(Trainer, Layer):
@@ -36,6 +37,7 @@ class Model(Trainer, Layer):
     6
     """
 
+    _x_as_given = True  # a subclassed model's call gets fit's x in the user's structure (Sequential: False)
     _untracked_attributes = Layer._untracked_attributes | {
         "optimizer", "history", "_compile_state", "_compile_arguments", "_dense_plan", "_probed_output",
         "_input_layer",
@@ -148,8 +150,24 @@ class Model(Trainer, Layer):
         """A subclassed model's `call` takes its inputs as given (Sequential adds or drops an axis)."""
         return x
 
+    def _x_to_arrays(self, x, argument):
+        """A subclassed model's call takes `x` in the structure given: a dict of arrays arrives as a
+        dict of batches, a list of several arrays as a list, as Keras passes them through."""
+        if isinstance(x, data.InputArrays):  # already checked (a validation split's part)
+            return x
+        if self._x_as_given and (isinstance(x, dict) or _several_arrays(x)):
+            names = list(x) if isinstance(x, dict) else [str(i) for i in range(len(x))]
+            return data.input_arrays(x, names, argument, dtype=self.dtype, keyed=isinstance(x, dict))
+        return super()._x_to_arrays(x, argument)
+
     def _ensure_built(self, shape):
-        """Build from the first input's shape, then check every input against the built shape."""
+        """Build from the first input's shape, then check every input against the built shape.
+        Several inputs (a dict or tuple of shapes) build the model by calling it on that structure."""
+        if isinstance(shape, dict) or (shape and isinstance(shape[0], tuple)):
+            if not self.built:
+                self.build({key: (None, *part[1:]) for key, part in shape.items()} if isinstance(shape, dict)
+                           else [(None, *part[1:]) for part in shape])
+            return
         if not self.built:
             self.build((None, *shape[1:]))
         self._check_input(tuple(shape))
@@ -161,8 +179,9 @@ class Model(Trainer, Layer):
             raise ValueError("You must provide an `input_shape` argument, e.g. build(input_shape=(None, 400)).")
         with layer_module.build_lock, self._all_or_nothing(), layer_module.name_scope(self):
             if not self.built:
-                self._probe_output_shape(tuple(input_shape))
-                self._batch_input_shape = tuple(input_shape)
+                shape = input_shape if isinstance(input_shape, (dict, list)) else tuple(input_shape)
+                self._probe_output_shape(shape)
+                self._batch_input_shape = shape
                 self.built = True
 
     def build_from_config(self, config):

@@ -19,6 +19,8 @@ class Sequential(Model):
     [None, 1]
     """
 
+    _x_as_given = False  # one input, checked as one array
+
     def __init__(self, layers=None, name=None, trainable=True, **kwargs):
         super().__init__(name=name, trainable=trainable, **kwargs)
         self._stack = []

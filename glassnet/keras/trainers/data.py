@@ -46,19 +46,22 @@ def to_array(data, argument, dtype=None):
 
 class InputArrays:
     """The arrays of a model with several inputs, sliced together: ``x[rows]`` slices each,
-    ``len(x)`` is the number of samples, ``x.shape`` the tuple of their shapes."""
+    ``len(x)`` is the number of samples, ``x.shape`` the tuple of their shapes. `keyed` arrays
+    (a subclassed model given a dict) reach the model as a dict keyed by `names`, else as a list."""
 
-    def __init__(self, arrays, names):
-        self.arrays, self.names = list(arrays), list(names)
+    def __init__(self, arrays, names, keyed=False):
+        self.arrays, self.names, self.keyed = list(arrays), list(names), keyed
 
     def __len__(self):
         return len(self.arrays[0])
 
     def __getitem__(self, rows):
-        return InputArrays([array[rows] for array in self.arrays], self.names)
+        return InputArrays([array[rows] for array in self.arrays], self.names, self.keyed)
 
     @property
     def shape(self):
+        if self.keyed:
+            return {name: array.shape for name, array in zip(self.names, self.arrays)}
         return tuple(array.shape for array in self.arrays)
 
     @property
@@ -66,9 +69,9 @@ class InputArrays:
         return self.arrays[0].dtype
 
 
-def input_arrays(x, names, argument, dtype=None):
+def input_arrays(x, names, argument, dtype=None, keyed=False):
     """`x` (a list or tuple of arrays in the order of the model's inputs, or a dict keyed by their
-    `names`) as checked InputArrays of one length."""
+    `names`) as checked InputArrays of one length (`keyed`: given to the model as a dict)."""
     if isinstance(x, InputArrays):  # already checked (a validation split of checked arrays)
         return x
     if isinstance(x, dict):
@@ -84,13 +87,17 @@ def input_arrays(x, names, argument, dtype=None):
                          f"{count} array(s) ({type(x).__name__}).")
     arrays = [to_array(part, f"{argument}['{name}']", dtype=dtype) for part, name in zip(x, names)]
     check_same_length({f"{argument}['{name}']": array for name, array in zip(names, arrays)})
-    return InputArrays(arrays, names)
+    return InputArrays(arrays, names, keyed)
 
 
 def as_model_input(x):
-    """What a model is called with: a Tensor, or a list of Tensors for InputArrays."""
+    """What a model is called with: a Tensor, or a list (or dict, if keyed) of Tensors for InputArrays."""
     from glassnet.autodiff import Tensor
-    return [Tensor(array) for array in x.arrays] if isinstance(x, InputArrays) else Tensor(x)
+    if not isinstance(x, InputArrays):
+        return Tensor(x)
+    if x.keyed:
+        return {name: Tensor(array) for name, array in zip(x.names, x.arrays)}
+    return [Tensor(array) for array in x.arrays]
 
 
 def check_finite(array, argument):

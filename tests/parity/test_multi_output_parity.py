@@ -162,3 +162,24 @@ def test_a_functional_model_with_a_dict_of_outputs_is_keyed_by_the_dicts_keys():
     predictions = mine.predict(x, verbose=0)
     assert sorted(predictions) == ["c", "r"]
     assert_close(predictions["c"], theirs.predict(x, verbose=0)["c"], family="fit", what="dict outputs: predict")
+
+
+def _dict_of_one(module):
+    x = module.Input((4,), name="features")
+    return module.Model(x, {"out": module.layers.Dense(1, name="out")(module.layers.Dense(5, name="h")(x))})
+
+
+@pytest.mark.parametrize("y_form", [lambda y: y, lambda y: {"out": y}, lambda y: [y]], ids=["array", "dict", "list"])
+def test_a_dict_of_one_output_trains_as_in_keras(y_form):
+    theirs, mine = _pair(_dict_of_one)
+    x, y, _ = _data()
+    for model, module in ((theirs, keras), (mine, glassnet.keras)):
+        model.compile(module.optimizers.SGD(0.05), "mse", metrics=["mae"])
+    expected = theirs.fit(x, y_form(y), batch_size=8, epochs=2, shuffle=False, verbose=0).history
+    got = mine.fit(x, y_form(y), batch_size=8, epochs=2, shuffle=False, verbose=0).history
+    assert list(got) == list(expected) == ["loss", "mae"]
+    for key in expected:
+        assert_close(got[key], expected[key], family="fit", what=f"dict of one output: {key}")
+    assert_close(mine.evaluate(x, y_form(y), verbose=0), theirs.evaluate(x, y_form(y), verbose=0), family="fit",
+                 what="dict of one output: evaluate")
+    assert list(mine.predict(x, verbose=0)) == list(theirs.predict(x, verbose=0)) == ["out"]

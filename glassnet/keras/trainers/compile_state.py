@@ -5,6 +5,7 @@ from glassnet.autodiff import Tensor, ops
 from glassnet.keras import losses as losses_module
 from glassnet.keras import metrics as metrics_module
 from glassnet.keras import validation as check
+from glassnet.keras.trainers.data import only_item
 
 _AUTO_CROSSENTROPY = ("crossentropy", "ce")
 
@@ -58,6 +59,7 @@ class CompileState:
 
     def loss(self, y, y_pred, sample_weight=None):
         """The compiled loss of one batch, times its `loss_weights` (a Tensor on the tape)."""
+        y, y_pred, sample_weight = only_item(y), only_item(y_pred), only_item(sample_weight)
         if not self.built:
             self.build(np.shape(_plain(y)), np.shape(_plain(y_pred)))
         value = self.loss_fn(y, y_pred, sample_weight=sample_weight)
@@ -73,6 +75,7 @@ class CompileState:
         """Record one batch: the loss weighted by its size, each metric (unweighted, as Keras)
         and each weighted metric with the sample weights."""
         self.loss_tracker.update_state(loss_value, sample_weight=batch_size)
+        y, y_pred, sample_weight = only_item(y), only_item(y_pred), only_item(sample_weight)
         for metric in self.metrics:
             metric.update_state(y, y_pred)
         for metric in self.weighted_metrics:
@@ -101,13 +104,13 @@ class CompileMetrics(metrics_module.Metric):
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         state = self._state
+        y_true, y_pred = _plain(only_item(y_true)), _plain(only_item(y_pred))
         if not state.built:
-            state.build(np.shape(_plain(y_true)), np.shape(_plain(y_pred)))
-        y_true, y_pred = _plain(y_true), _plain(y_pred)
+            state.build(np.shape(y_true), np.shape(y_pred))
         for metric in state.metrics:
             metric.update_state(y_true, y_pred)
         for metric in state.weighted_metrics:
-            metric.update_state(y_true, y_pred, sample_weight=_plain(sample_weight))
+            metric.update_state(y_true, y_pred, sample_weight=_plain(only_item(sample_weight)))
 
     def result(self):
         return {metric.name: metric.result() for metric in self.metrics}

@@ -44,6 +44,16 @@ def to_array(data, argument, dtype=None):
     return array
 
 
+def only_item(value):
+    """The one value of a dict, list or tuple holding exactly one (a single output given, or
+    returned, in a structure: ``{"out": y}``), else `value` itself, as Keras flattens it."""
+    if isinstance(value, dict) and len(value) == 1:
+        return next(iter(value.values()))
+    if isinstance(value, (list, tuple)) and len(value) == 1:
+        return value[0]
+    return value
+
+
 class InputArrays:
     """The arrays of a model with several inputs, sliced together: ``x[rows]`` slices each,
     ``len(x)`` is the number of samples, ``x.shape`` the tuple of their shapes. `keyed` arrays

@@ -158,11 +158,11 @@ class Trainer(StepMethods):
                 "The model was compiled with a loss, loss_weights or metrics per output (a dict or list of several), "
                 f"so `{prefix}y` must be a dict keyed by the names of the outputs (the keys of the dict the model's "
                 f"call returns). Received: {prefix}y of type {type(y).__name__}")
-        y = None if y is None else data.to_array(y, prefix + "y")
+        y = None if y is None else data.to_array(data.only_item(y), prefix + "y")
         if y is not None and y.dtype.kind == "f" and y.dtype != self.dtype:
             y = y.astype(self.dtype)
         if sample_weight is not None:
-            sample_weight = data.to_array(sample_weight, prefix + "sample_weight", dtype=self.dtype)
+            sample_weight = data.to_array(data.only_item(sample_weight), prefix + "sample_weight", dtype=self.dtype)
         x = self._checked_and_built(x, y, sample_weight, prefix)
         if sample_weight is not None:
             sample_weight = data.standardize_sample_weight(sample_weight, self._output_shape(x),
@@ -211,7 +211,7 @@ class Trainer(StepMethods):
             how = "a list of them in that order" if structure == "list" else f"a dict keyed by {names}"
             raise ValueError(f"The model's call returns a {type(outputs).__name__} of {len(names)} outputs, so `y` "
                              f"must hold one array per output: {how}. Received: one array")
-        return tuple(outputs.shape)
+        return tuple(data.only_item(outputs).shape)
 
     def _check_targets(self, x, y, validate=True):
         """Resolve 'accuracy' & co. from the shapes on first use, then validate the labels

@@ -22,10 +22,10 @@ The changes, each marked ``# SUBST`` where it is made:
 - The GANs' Conv2D / Conv2DTranspose / Reshape / GlobalMaxPooling2D stacks (another issue) -> Dense
   stacks on flattened 28 * 28 images; the GAN code itself is unchanged.
 
-Left out (other issues): sections that need the functional API with several inputs or outputs
-(LogisticEndpoint, multi-input/multi-output models), tf.data, PyTorch DataLoaders, Conv layers,
-BatchNormalization, TensorBoard, and the JAX edition of
-the train-step guide (it is written against ``stateless_call`` and ``jax.value_and_grad``).
+Left out (other issues, or other files): the sections on several inputs and outputs (in
+tests/test_keras_functional_guide.py and tests/test_keras_endpoint_example.py), tf.data, PyTorch
+DataLoaders, Conv layers, BatchNormalization, TensorBoard, and the JAX edition of the train-step guide
+(it is written against ``stateless_call`` and ``jax.value_and_grad``).
 """
 import numpy as np
 import pytest

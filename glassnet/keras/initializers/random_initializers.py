@@ -5,6 +5,7 @@ import numpy as np
 
 from glassnet import random as glassnet_random
 from glassnet.keras.initializers.initializer import Initializer, float_dtype, standardize_shape
+from glassnet.sampling import truncated_standard_normal
 
 
 class RandomInitializer(Initializer):
@@ -23,16 +24,6 @@ class RandomInitializer(Initializer):
 
     def get_config(self):
         return {"seed": self.seed}
-
-
-def truncated_standard_normal(rng, shape):
-    """Standard normal draws, with any beyond two standard deviations redrawn."""
-    values = rng.standard_normal(shape)
-    outside = np.abs(values) > 2
-    while outside.any():
-        values[outside] = rng.standard_normal(int(outside.sum()))
-        outside = np.abs(values) > 2
-    return values
 
 
 class RandomNormal(RandomInitializer):

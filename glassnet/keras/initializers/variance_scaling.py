@@ -4,7 +4,8 @@ import math
 
 from glassnet.keras import validation as check
 from glassnet.keras.initializers.initializer import float_dtype, standardize_shape
-from glassnet.keras.initializers.random_initializers import RandomInitializer, truncated_standard_normal
+from glassnet.keras.initializers.random_initializers import RandomInitializer
+from glassnet.sampling import truncated_standard_normal
 
 # Keras's GlorotNormal/HeNormal stddev is divided by this: the stddev of a standard
 # normal truncated to [-2, 2], so that the truncated draw has the intended spread.

@@ -5,6 +5,7 @@ layers resolve to these very objects, so ``Dense(3, activation='relu').activatio
 is relu``.
 """
 import math
+import warnings
 
 import numpy as np
 
@@ -100,8 +101,20 @@ def relu6(x):
 
 
 def softmax(x, axis=-1):
-    """``exp(x) / sum(exp(x))`` along `axis`, computed stably."""
-    return ops.softmax(convert_to_tensor(x), axis=axis)
+    """``exp(x) / sum(exp(x))`` along `axis`, computed stably.
+
+    Over an axis of size 1 it is always 1; like Keras, it warns, as that is rarely what was meant."""
+    x = convert_to_tensor(x)
+    if isinstance(axis, int) and x.ndim and x.shape[axis] == 1:
+        warnings.warn(softmax_of_one_message(f"a softmax over axis {axis} of a tensor of shape {tuple(x.shape)}"),
+                      UserWarning, stacklevel=2)
+    return ops.softmax(x, axis=axis)
+
+
+def softmax_of_one_message(what):
+    """Keras's warning for a softmax over one value, for `what` (the call, or a layer of one unit)."""
+    return (f"You are using {what}. This axis has size 1. The softmax operation will always return the value 1, "
+            "which is likely not what you intended. Did you mean to use a sigmoid instead?")
 
 
 def log_softmax(x, axis=-1):

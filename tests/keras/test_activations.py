@@ -151,3 +151,17 @@ def test_get_rejects_non_callables():
 def test_serialize_gives_the_keras_name():
     assert activations.serialize(activations.relu) == "relu"
     assert activations.serialize(activations.linear) == "linear"
+
+
+def test_a_softmax_over_one_value_warns_as_keras_does():
+    import warnings
+
+    from glassnet.keras import Input, Sequential, layers
+    with pytest.warns(UserWarning, match=r"softmax over axis -1 of a tensor of shape \(2, 1\).*sigmoid"):
+        activations.softmax(np.ones((2, 1), "float32"))
+    with pytest.warns(UserWarning, match="softmax over the 1 unit of Dense layer 'one'.*sigmoid"):
+        Sequential([Input((3,)), layers.Dense(1, activation="softmax", name="one")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        activations.softmax(np.ones((2, 3), "float32"))
+        Sequential([Input((3,)), layers.Dense(3, activation="softmax")])

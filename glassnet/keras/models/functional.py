@@ -144,7 +144,7 @@ class Functional(Model):
         if len(self.inputs) == 1:
             if isinstance(x, dict) and self.inputs[0].name in x:
                 x = x[self.inputs[0].name]
-            return super()._x_to_arrays(x, argument)
+            return Trainer._x_to_arrays(self, x, argument)  # one array, checked as a Sequential's
         return data.input_arrays(x, [tensor.name for tensor in self.inputs], argument, dtype=self.dtype)
 
     def _training_output_names(self):

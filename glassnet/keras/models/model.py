@@ -155,7 +155,7 @@ class Model(Trainer, Layer):
         dict of batches, a list of several arrays as a list, as Keras passes them through."""
         if isinstance(x, data.InputArrays):  # already checked (a validation split's part)
             return x
-        if self._x_as_given and (isinstance(x, dict) or _several_arrays(x)):
+        if self._x_as_given and (isinstance(x, dict) or (_several_arrays(x) and len(x) > 1)):
             names = list(x) if isinstance(x, dict) else [str(i) for i in range(len(x))]
             return data.input_arrays(x, names, argument, dtype=self.dtype, keyed=isinstance(x, dict))
         return super()._x_to_arrays(x, argument)

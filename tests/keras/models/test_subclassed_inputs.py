@@ -96,3 +96,22 @@ def test_a_layer_takes_its_first_argument_by_keyword():
     assert tuple(symbolic.shape) == (None, 3)
     with pytest.raises(TypeError, match="`logits`"):
         layer(factor=3.0)
+
+
+def test_a_list_of_one_array_is_that_array_for_every_kind_of_model():
+    a, _, y = _data()
+    x = keras.Input((3,))
+    functional = keras.Model(x, keras.layers.Dense(1)(x))
+
+    class One(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = keras.layers.Dense(1)
+
+        def call(self, inputs):
+            return self.dense(inputs)
+
+    for model in (functional, One(), keras.Sequential([keras.layers.Dense(1)])):
+        model.compile(optimizer="sgd", loss="mse")
+        model.fit([a], y, epochs=1, verbose=0)
+        np.testing.assert_allclose(model.predict([a], verbose=0), model.predict(a, verbose=0))

@@ -106,12 +106,12 @@ def softmax(x, axis=-1):
     Over an axis of size 1 it is always 1; like Keras, it warns, as that is rarely what was meant."""
     x = convert_to_tensor(x)
     if isinstance(axis, int) and x.ndim and x.shape[axis] == 1:
-        warnings.warn(softmax_of_one_message(f"a softmax over axis {axis} of a tensor of shape {tuple(x.shape)}"),
+        warnings.warn(_softmax_of_one_message(f"a softmax over axis {axis} of a tensor of shape {tuple(x.shape)}"),
                       UserWarning, stacklevel=2)
     return ops.softmax(x, axis=axis)
 
 
-def softmax_of_one_message(what):
+def _softmax_of_one_message(what):
     """Keras's warning for a softmax over one value, for `what` (the call, or a layer of one unit)."""
     return (f"You are using {what}. This axis has size 1. The softmax operation will always return the value 1, "
             "which is likely not what you intended. Did you mean to use a sigmoid instead?")

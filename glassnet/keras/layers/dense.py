@@ -67,8 +67,8 @@ class Dense(Layer):
                 f"{tuple(input_shape)} (one value per sample, or a bare number). A 1-D input needs reshape(-1, 1)."
             )
         if self.units == 1 and self.activation is activations.softmax:  # Keras warns at each call; once is enough
-            warnings.warn(activations.softmax_of_one_message(f"a softmax over the 1 unit of Dense layer '{self.name}'"),
-                          UserWarning, stacklevel=2)
+            message = activations._softmax_of_one_message(f"a softmax over the 1 unit of Dense layer '{self.name}'")
+            warnings.warn(message, UserWarning, stacklevel=2)
         input_dim = input_shape[-1]
         if input_dim is None:
             raise ValueError(f"The last dimension of the input to Dense layer '{self.name}' must be known. "

@@ -17,6 +17,9 @@ def convert_to_tensor(value, dtype=None):
     if isinstance(value, (np.ndarray, np.generic)):
         return Tensor(np.asarray(value, dtype=dtype))
     array = np.asarray(value)
+    if array.dtype == object:  # NumPy 1 makes ragged lists object arrays (NumPy 2 refuses them)
+        raise ValueError(f"Cannot convert {value!r} to a tensor: its lists have different lengths (a ragged "
+                         "value); a tensor needs one length per axis.")
     if dtype is not None:
         if array.dtype.kind == "f" and np.dtype(dtype).kind in "iub":
             raise TypeError(f"Cannot convert {value!r} to a tensor of dtype {np.dtype(dtype).name}: Python floats "

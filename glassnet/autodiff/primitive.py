@@ -42,6 +42,8 @@ def primitive(forward):
             arrays = _python_numbers_as_float_arrays(arrays)
         value, backward = forward(*arrays, **settings)
         value = np.asarray(value)  # full reductions give NumPy scalars; a Tensor always holds an array
+        if _NUMPY_1 and "dtype" not in settings:
+            value, backward = _numpy_2_dtypes(value, backward, arrays)
         if tape.is_recording():
             edges = [(i, x) for i, x in enumerate(inputs) if isinstance(x, Tensor) and tape.is_tracked(x)]
             if edges:
@@ -68,6 +70,32 @@ def differentiable_backward(op):
         return fn
 
     return register
+
+
+def _numpy_2_dtypes(value, backward, arrays):
+    """NumPy 1 widens a 0-d float32 meeting a Python float to float64; NumPy 2 (NEP 50) keeps
+    float32. The value, and each input's gradient, are given back the dtypes NumPy 2 gives them:
+    the value that of its widest float input, a gradient its input's."""
+    floats = [a.dtype for a in arrays if isinstance(a, np.ndarray) and a.dtype.kind == "f"]
+    if not floats or value.dtype.kind != "f":
+        return value, backward
+    widest = max(floats, key=lambda dtype: dtype.itemsize)
+    if value.dtype.itemsize > widest.itemsize:
+        value = value.astype(widest)
+
+    def backward_in_input_dtypes(g, *rest, **options):
+        grads = backward(g, *rest, **options)
+        if not isinstance(grads, tuple):
+            return _as_dtype_of(grads, arrays[0])
+        return tuple(_as_dtype_of(grad, a) for grad, a in zip(grads, arrays))
+    return value, backward_in_input_dtypes
+
+
+def _as_dtype_of(grad, array):
+    if grad is None or not isinstance(array, np.ndarray) or array.dtype.kind != "f":
+        return grad
+    grad = np.asarray(grad)
+    return grad.astype(array.dtype) if grad.dtype.kind == "f" and grad.dtype != array.dtype else grad
 
 
 def _python_numbers_as_float_arrays(arrays):

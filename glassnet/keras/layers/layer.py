@@ -343,7 +343,9 @@ class Layer:
     def __call__(self, inputs=_BY_KEYWORD, *args, training=None, **kwargs):
         if inputs is _BY_KEYWORD:  # layer(logits=..., targets=...): the first of call's parameters by name
             inputs = _first_argument(self, kwargs)
-        if holds_keras_tensor(inputs) or holds_keras_tensor(args) or holds_keras_tensor(kwargs):
+        # the common eager call has no further arguments: only look through them when there are some
+        if holds_keras_tensor(inputs) or (args and holds_keras_tensor(args)) or (
+                kwargs and holds_keras_tensor(kwargs)):
             if training is not None:
                 kwargs["training"] = training
             return self._call_symbolic(inputs, kwargs, args)

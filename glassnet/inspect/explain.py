@@ -11,7 +11,7 @@ object, the optimizer's configuration), so what is shown is what is trained.
 """
 import html
 
-from glassnet.keras import activations
+from glassnet.inspect.formulas import layer_formula
 
 _GREEK = {"alpha": ("α", r"\alpha"), "beta_1": ("β1", r"\beta_1"), "beta_2": ("β2", r"\beta_2"),
           "epsilon": ("ε", r"\epsilon"), "rho": ("ρ", r"\rho"), "momentum": ("μ", r"\mu")}
@@ -105,7 +105,7 @@ def _forward(model):
     shape = _shape(getattr(model, "input", None))
     for i, layer in enumerate(model.layers, start=1):
         out, out_latex = f"a{i}", f"a^{{[{i}]}}"
-        text, latex, weights = _layer_formula(layer, i, previous, previous_latex)
+        text, latex, weights = layer_formula(layer, i, previous, previous_latex)
         out_shape = _shape(layer.output) if layer.output is not None else "?"
         shapes = "  ".join([f"{previous}:{shape}", *weights, f"->  {out}:{out_shape}"])
         statements.append(Statement(f"{out} = {text}", f"{out_latex} &= {latex}", shapes))
@@ -126,7 +126,7 @@ def _forward_graph(model, nodes):
         x, x_latex = ", ".join(a for a, _ in args), ", ".join(a for _, a in args)
         merged = _merge_formula(node.layer, args)
         # A shared layer's weights keep the number of its first call.
-        text, latex, weights = merged or _layer_formula(node.layer, symbols[id(node.layer)], x, x_latex)
+        text, latex, weights = merged or layer_formula(node.layer, symbols[id(node.layer)], x, x_latex)
         out, out_latex = f"a{i}", f"a^{{[{i}]}}"
         for tensor in node.output_tensors:
             names[id(tensor)] = (out, out_latex)
@@ -157,35 +157,6 @@ def _merge_formula(layer, args):
     if kind == "Average":
         return (f"({' + '.join(texts)}) / {len(texts)}", rf"\frac{{{' + '.join(latexes)}}}{{{len(latexes)}}}", [])
     return None
-
-
-def _layer_formula(layer, i, x, x_latex):
-    """(text, LaTeX, weight shapes) of one layer applied to `x`."""
-    kind = type(layer).__name__
-    if kind == "Dense":
-        affine = f"{x} @ W{i}" + (f" + b{i}" if layer.use_bias else "")
-        affine_latex = f"{x_latex} W^{{[{i}]}}" + (f" + b^{{[{i}]}}" if layer.use_bias else "")
-        weights = [f"W{i}:{_weight_shape(layer.kernel)}"]
-        if layer.use_bias:
-            weights.append(f"b{i}:{_weight_shape(layer.bias)}")
-        name = activations.serialize(layer.activation)
-        if name == "linear":
-            return affine, affine_latex, weights
-        return f"{name}({affine})", rf"\mathrm{{{name}}}({affine_latex})", weights
-    if kind == "Activation":
-        name = activations.serialize(layer.activation)
-        return f"{name}({x})", rf"\mathrm{{{name}}}({x_latex})", []
-    if kind in ("ReLU", "LeakyReLU", "Softmax"):
-        name = kind.lower()
-        return f"{name}({x})", rf"\mathrm{{{name}}}({x_latex})", []
-    if kind == "Dropout":
-        return (f"dropout({x}, rate={layer.rate:g})   (in training only)",
-                rf"\mathrm{{dropout}}({x_latex}, {layer.rate:g})", [])
-    if kind == "Normalization":
-        return f"({x} - mean) / sqrt(variance)", rf"\frac{{{x_latex} - \mu}}{{\sqrt{{\sigma^2}}}}", []
-    if kind == "Flatten":
-        return f"flatten({x})", rf"\mathrm{{flatten}}({x_latex})", []
-    return f"{layer.name}({x})", rf"\mathrm{{{layer.name}}}({x_latex})", []
 
 
 # --- the cost --------------------------------------------------------------------------------------
@@ -290,11 +261,6 @@ def _shape(tensor):
     if tensor is None:
         return "?"
     return _dims(tuple(tensor.shape), batch=True)
-
-
-def _weight_shape(weight):
-    """A weight's shape, or "?" before the layer is built (it learns its input size from data)."""
-    return "?" if weight is None else _dims(weight.shape)
 
 
 def _dims(shape, batch=False):

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import glassnet as tf
@@ -39,7 +40,8 @@ def test_without_matplotlib_every_function_says_what_to_install(tmp_path, monkey
              "model": lambda path: tf.plot.model(model, path),
              "lr_find": lambda path: tf.plot.lr_find(SimpleNamespace(learning_rates=[0.1], losses=[1.0],
                                                                      suggestion=None), path),
-             "diagnostics": lambda path: tf.plot.diagnostics({"epochs": [0], "loss": [1.0], "layers": {}}, path)}
+             "diagnostics": lambda path: tf.plot.diagnostics({"epochs": [0], "loss": [1.0], "layers": {}}, path),
+             "feature_maps": lambda path: tf.plot.feature_maps(np.zeros((4, 4, 2)), path=path)}
     for name, draw in calls.items():
         with pytest.raises(ImportError, match=rf'pip install matplotlib\): glassnet.plot.{name} draws with it '
                                               r'\(pip install "glassnet\[plots\]" installs both\)'):

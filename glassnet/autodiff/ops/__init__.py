@@ -8,6 +8,8 @@ from glassnet.autodiff.ops.arithmetic import (
 from glassnet.autodiff.ops.nn import (
     dense, elu, leaky_relu, log_sigmoid, log_softmax, relu, sigmoid, softmax, softplus, tanh,
 )
+from glassnet.autodiff.ops.convolution import conv
+from glassnet.autodiff.ops.pooling import average_pool, max_pool
 from glassnet.autodiff.ops.reduction import logsumexp, max, mean, min, sum
 from glassnet.autodiff.ops.shape import cast, concatenate, getitem, reshape, stack, transpose
 from glassnet.autodiff.ops.special import erf

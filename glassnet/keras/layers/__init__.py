@@ -1,5 +1,6 @@
 """Layers: ``glassnet.keras.layers.Dense`` and friends."""
 from glassnet.keras.layers.activation import Activation, LeakyReLU, ReLU, Softmax
+from glassnet.keras.layers.convolutional import Conv1D, Conv2D, Convolution1D, Convolution2D
 from glassnet.keras.layers.dense import Dense
 from glassnet.keras.layers.dropout import Dropout
 from glassnet.keras.layers.flatten import Flatten
@@ -12,6 +13,9 @@ from glassnet.keras.layers.merging import (
 )
 from glassnet.keras.layers.normalization import Normalization
 from glassnet.keras.layers.unit_normalization import UnitNormalization
+from glassnet.keras.layers.pooling import (
+    AveragePooling1D, AveragePooling2D, AvgPool1D, AvgPool2D, MaxPool1D, MaxPool2D, MaxPooling1D, MaxPooling2D,
+)
 
 
 
@@ -29,6 +33,8 @@ def deserialize(config, custom_objects=None):
 
 
 __all__ = [
+    "AveragePooling1D", "AveragePooling2D", "AvgPool1D", "AvgPool2D", "Conv1D", "Conv2D", "Convolution1D",
+    "Convolution2D", "MaxPool1D", "MaxPool2D", "MaxPooling1D", "MaxPooling2D",
     "Activation", "Add", "Average", "Concatenate", "Dense", "Dot", "Dropout", "Flatten", "Input", "InputLayer",
     "Lambda", "Layer", "LeakyReLU", "Maximum", "Minimum", "Multiply", "Normalization", "ReLU", "Softmax",
     "Subtract", "UnitNormalization", "add", "average", "concatenate", "deserialize", "dot", "maximum", "minimum",

@@ -1,10 +1,12 @@
 """Layers: ``glassnet.keras.layers.Dense`` and friends."""
 from glassnet.keras.layers.activation import Activation, LeakyReLU, ReLU, Softmax
+from glassnet.keras.layers.batch_normalization import BatchNormalization
 from glassnet.keras.layers.dense import Dense
 from glassnet.keras.layers.dropout import Dropout
 from glassnet.keras.layers.flatten import Flatten
 from glassnet.keras.layers.input_layer import Input, InputLayer
 from glassnet.keras.layers.lambda_layer import Lambda
+from glassnet.keras.layers.layer_normalization import LayerNormalization
 from glassnet.keras.layers.layer import Layer
 from glassnet.keras.layers.merging import (
     Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add, average, concatenate, dot, maximum,
@@ -29,6 +31,7 @@ def deserialize(config, custom_objects=None):
 
 
 __all__ = [
+    "BatchNormalization", "LayerNormalization",
     "Activation", "Add", "Average", "Concatenate", "Dense", "Dot", "Dropout", "Flatten", "Input", "InputLayer",
     "Lambda", "Layer", "LeakyReLU", "Maximum", "Minimum", "Multiply", "Normalization", "ReLU", "Softmax",
     "Subtract", "UnitNormalization", "add", "average", "concatenate", "deserialize", "dot", "maximum", "minimum",

@@ -8,12 +8,18 @@ _DATA_FORMATS = ("channels_last", "channels_first")
 
 
 class Flatten(Layer):
-    """Flattens each sample into a vector; the batch axis is kept.
+    """Flattens each sample into a vector; the batch axis is kept. Any rank from 1 up: a
+    ``(batch,)`` input, one number per sample, becomes ``(batch, 1)``, as in Keras.
 
     Args:
         data_format: ``'channels_last'`` (the default, as Keras's) or ``'channels_first'``: with
             the channels first, each sample is flattened as if its channels came last, so that
             the order of the features does not depend on the layout (Keras's rule).
+
+    >>> Flatten()(np.zeros((4, 2, 3))).shape.as_list()
+    [4, 6]
+    >>> Flatten()(np.zeros(4)).shape.as_list()
+    [4, 1]
     """
 
     def __init__(self, data_format=None, **kwargs):
@@ -28,6 +34,11 @@ class Flatten(Layer):
         if self.data_format == "channels_first" and inputs.ndim > 2:
             inputs = ops.transpose(inputs, axes=(0, *range(2, inputs.ndim), 1))
         return ops.reshape(inputs, shape=(inputs.shape[0], -1))
+
+    def _check_input(self, shape):
+        if not shape:
+            raise ValueError(f"Input 0 of layer '{self.name}' (Flatten) is incompatible with the layer: expected "
+                             "min_ndim=1 (a batch axis), found ndim=0. Full shape received: ()")
 
     def compute_output_shape(self, input_shape):
         rest = input_shape[1:]

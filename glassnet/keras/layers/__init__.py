@@ -2,10 +2,12 @@
 from glassnet.keras.layers.activation import Activation, LeakyReLU, ReLU, Softmax
 from glassnet.keras.layers.dense import Dense
 from glassnet.keras.layers.dropout import Dropout
+from glassnet.keras.layers.embedding import Embedding
 from glassnet.keras.layers.flatten import Flatten
 from glassnet.keras.layers.input_layer import Input, InputLayer
 from glassnet.keras.layers.lambda_layer import Lambda
 from glassnet.keras.layers.layer import Layer
+from glassnet.keras.layers.masking import Masking
 from glassnet.keras.layers.merging import (
     Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add, average, concatenate, dot, maximum,
     minimum, multiply, subtract,
@@ -33,4 +35,5 @@ __all__ = [
     "Lambda", "Layer", "LeakyReLU", "Maximum", "Minimum", "Multiply", "Normalization", "ReLU", "Softmax",
     "Subtract", "UnitNormalization", "add", "average", "concatenate", "deserialize", "dot", "maximum", "minimum",
     "multiply", "serialize", "subtract",
+    "Embedding", "Masking",
 ]

@@ -4,8 +4,10 @@ from glassnet.keras.layers.dense import Dense
 from glassnet.keras.layers.dropout import Dropout
 from glassnet.keras.layers.embedding import Embedding
 from glassnet.keras.layers.flatten import Flatten
+from glassnet.keras.layers.gru import GRU, GRUCell
 from glassnet.keras.layers.input_layer import Input, InputLayer
 from glassnet.keras.layers.lambda_layer import Lambda
+from glassnet.keras.layers.lstm import LSTM, LSTMCell
 from glassnet.keras.layers.layer import Layer
 from glassnet.keras.layers.masking import Masking
 from glassnet.keras.layers.merging import (
@@ -13,6 +15,7 @@ from glassnet.keras.layers.merging import (
     minimum, multiply, subtract,
 )
 from glassnet.keras.layers.normalization import Normalization
+from glassnet.keras.layers.simple_rnn import SimpleRNN, SimpleRNNCell
 from glassnet.keras.layers.unit_normalization import UnitNormalization
 
 
@@ -35,5 +38,5 @@ __all__ = [
     "Lambda", "Layer", "LeakyReLU", "Maximum", "Minimum", "Multiply", "Normalization", "ReLU", "Softmax",
     "Subtract", "UnitNormalization", "add", "average", "concatenate", "deserialize", "dot", "maximum", "minimum",
     "multiply", "serialize", "subtract",
-    "Embedding", "Masking",
+    "Embedding", "Masking", "GRU", "GRUCell", "LSTM", "LSTMCell", "SimpleRNN", "SimpleRNNCell",
 ]

@@ -32,7 +32,7 @@ def gru(x, kernel, recurrent_kernel, bias, h0, *, mask=None, activation="tanh", 
     bias = None if bias is None else np.asarray(bias)
     input_bias = None if bias is None else (bias[0] if reset_after else bias)
     recurrent_bias = bias[1] if bias is not None and reset_after else None
-    xw = r.input_projection(x, kernel, input_bias, go_backwards)
+    xs, xw = r.input_projection(x, kernel, input_bias, go_backwards)
     steps, batch, width = xw.shape
     n = width // 3
     masks = r.step_masks(mask, go_backwards, xw.dtype)
@@ -101,7 +101,7 @@ def gru(x, kernel, recurrent_kernel, bias, h0, *, mask=None, activation="tanh", 
         else:
             d_recurrent = np.concatenate([flat_h.T @ dxw[..., :2 * n].reshape(-1, 2 * n),
                                           a_h.reshape(-1, n).T @ dxw[..., 2 * n:].reshape(-1, n)], axis=1)
-        dx, d_kernel, d_input_bias = r.input_gradients(dxw, x, kernel, go_backwards)
+        dx, d_kernel, d_input_bias = r.input_gradients(dxw, xs, kernel, go_backwards)
         if bias is None:
             d_bias = None
         elif reset_after:

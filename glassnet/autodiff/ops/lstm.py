@@ -25,12 +25,13 @@ def lstm(x, kernel, recurrent_kernel, bias, h0, c0, *, mask=None, activation="ta
     """
     act, d_act = r.ACTIVATIONS[activation]
     rec, d_rec = r.ACTIVATIONS[recurrent_activation]
-    xw = r.input_projection(x, kernel, bias, go_backwards)
+    xs, xw = r.input_projection(x, kernel, bias, go_backwards)
     steps, batch, width = xw.shape
     n = width // 4
     masks = r.step_masks(mask, go_backwards, xw.dtype)
-    gates = np.empty_like(xw)  # i, f, g, o after their activations
+    gates = np.empty_like(xw)  # rec(z) in all four slots (one call per step; the c slot goes unused)
     c_prev = np.empty((steps, batch, n), dtype=xw.dtype)
+    cell_input = np.empty_like(c_prev)  # g = act(z_c)
     h_prev = np.empty_like(c_prev)
     tanh_c = np.empty_like(c_prev)
     outputs = np.empty_like(c_prev)
@@ -41,11 +42,10 @@ def lstm(x, kernel, recurrent_kernel, bias, h0, c0, *, mask=None, activation="ta
         np.matmul(h, recurrent_kernel, out=z)
         z += xw[s]
         gate = gates[s]
-        act(z[:, 2 * n:3 * n], gate[:, 2 * n:3 * n])
-        rec(z[:, :2 * n], gate[:, :2 * n])
-        rec(z[:, 3 * n:], gate[:, 3 * n:])
+        act(z[:, 2 * n:3 * n], cell_input[s])
+        rec(z, gate)
         c_new = gate[:, n:2 * n] * c
-        c_new += gate[:, :n] * gate[:, 2 * n:3 * n]
+        c_new += gate[:, :n] * cell_input[s]
         act(c_new, tanh_c[s])
         h_new = gate[:, 3 * n:] * tanh_c[s]
         if masks is None:
@@ -58,7 +58,8 @@ def lstm(x, kernel, recurrent_kernel, bias, h0, c0, *, mask=None, activation="ta
 
     def backward(g):
         d_outputs, (dh, dc) = r.unpack(g, steps, return_sequences, 2)
-        i, f, gg, o = (gates[..., k * n:(k + 1) * n] for k in range(4))
+        i, f, o = gates[..., :n], gates[..., n:2 * n], gates[..., 3 * n:]
+        gg = cell_input
         # the factors of each gate's gradient that do not depend on the carried gradient, all steps at once
         d_rec_all = d_rec(gates)
         by_dc = np.empty((steps, batch, 3, n), dtype=xw.dtype)  # d z_i, z_f, z_c per unit of dc
@@ -88,7 +89,7 @@ def lstm(x, kernel, recurrent_kernel, bias, h0, c0, *, mask=None, activation="ta
                 dh += dh_kept
                 dc += dc_kept
         d_recurrent = h_prev.reshape(-1, n).T @ dz.reshape(-1, width)
-        dx, d_kernel, d_bias = r.input_gradients(dz, x, kernel, go_backwards)
+        dx, d_kernel, d_bias = r.input_gradients(dz, xs, kernel, go_backwards)
         return dx, d_kernel, d_recurrent, None if bias is None else d_bias, dh, dc
 
     return r.pack(outputs, [h, c], return_sequences), backward

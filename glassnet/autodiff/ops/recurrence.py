@@ -58,19 +58,23 @@ def step_masks(mask, go_backwards, dtype):
 
 
 def input_projection(x, kernel, bias, go_backwards):
-    """``x @ kernel + bias`` for every step at once: (step, batch, gates) in processing order."""
-    projected = np.matmul(time_major(x, go_backwards), kernel)
+    """``x @ kernel + bias`` for every step in one matmul: (step, batch, gates) in processing order,
+    and the time-major copy of x that the backward needs."""
+    xs = np.ascontiguousarray(time_major(x, go_backwards))
+    steps, batch, features = xs.shape
+    projected = (xs.reshape(-1, features) @ kernel).reshape(steps, batch, -1)
     if bias is not None:
         projected += bias
-    return projected
+    return xs, projected
 
 
-def input_gradients(d_projected, x, kernel, go_backwards):
-    """The gradients of ``input_projection``'s x, kernel and bias from that of its result."""
-    xs = np.ascontiguousarray(time_major(x, go_backwards))
+def input_gradients(d_projected, xs, kernel, go_backwards):
+    """The gradients of ``input_projection``'s x, kernel and bias from that of its result (one
+    matmul each, on (steps * batch) rows)."""
+    steps, batch, features = xs.shape
     flat_g = d_projected.reshape(-1, d_projected.shape[-1])
-    d_kernel = xs.reshape(-1, xs.shape[-1]).T @ flat_g
-    dx = np.matmul(d_projected, kernel.T)
+    d_kernel = xs.reshape(-1, features).T @ flat_g
+    dx = (flat_g @ kernel.T).reshape(steps, batch, features)
     dx = np.swapaxes(dx[::-1] if go_backwards else dx, 0, 1)
     return dx, d_kernel, flat_g.sum(axis=0)
 

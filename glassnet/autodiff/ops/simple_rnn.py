@@ -19,7 +19,7 @@ def simple_rnn(x, kernel, recurrent_kernel, bias, h0, *, mask=None, activation="
     the final h. `bias` may be None.
     """
     act, d_act = r.ACTIVATIONS[activation]
-    xw = r.input_projection(x, kernel, bias, go_backwards)
+    xs, xw = r.input_projection(x, kernel, bias, go_backwards)
     steps, batch, n = xw.shape
     masks = r.step_masks(mask, go_backwards, xw.dtype)
     fresh = np.empty_like(xw)  # each step's new state before masking
@@ -54,7 +54,7 @@ def simple_rnn(x, kernel, recurrent_kernel, bias, h0, *, mask=None, activation="
             if masks is not None:
                 dh += dh_kept
         d_recurrent = h_prev.reshape(-1, n).T @ da.reshape(-1, n)
-        dx, d_kernel, d_bias = r.input_gradients(da, x, kernel, go_backwards)
+        dx, d_kernel, d_bias = r.input_gradients(da, xs, kernel, go_backwards)
         return dx, d_kernel, d_recurrent, None if bias is None else d_bias, dh
 
     return r.pack(outputs, [h], return_sequences), backward

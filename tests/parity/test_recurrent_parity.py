@@ -1,6 +1,8 @@
 """Embedding, LSTM, GRU, SimpleRNN and Bidirectional against real Keras: the same weights (Keras's
 get_weights loaded with set_weights) give the same outputs, states and gradients, with random
 sequence lengths (masks), return_sequences/return_state and go_backwards; configs round-trip."""
+import re
+
 import jax
 import jax.numpy as jnp
 import keras
@@ -102,3 +104,33 @@ def test_embedding_matches_keras_and_masks_as_keras():
     np.testing.assert_array_equal(g_layer(x).numpy(), np.asarray(k_layer(x)))
     np.testing.assert_array_equal(g_layer(x)._keras_mask.numpy(), np.asarray(k_layer.compute_mask(x)))
     assert g_layer.get_config() == {**k_layer.get_config(), "dtype": "float32"}
+
+
+@pytest.mark.parametrize("merge_mode, kwargs", [("concat", dict(return_sequences=True)),
+                                                ("sum", dict(return_state=True)),
+                                                (None, dict(return_sequences=True, return_state=True))])
+def test_bidirectional_matches_keras_with_a_mask(merge_mode, kwargs):
+    rng = np.random.default_rng(7)
+    mask = _mask(rng)
+    k_layer = keras.layers.Bidirectional(keras.layers.LSTM(UNITS, **kwargs), merge_mode=merge_mode)
+    g_layer = gk.layers.Bidirectional(gk.layers.LSTM(UNITS, **kwargs), merge_mode=merge_mode)
+    k_layer.build((None, T, D))
+    g_layer.build((None, T, D))
+    g_layer.set_weights(k_layer.get_weights())
+    def paths(layer):  # without the numbers Keras adds to names already taken in this process
+        return [re.sub(r"_\d+(/|$)", r"\1", w.path) for w in layer.weights]
+    assert paths(g_layer) == paths(k_layer)
+    x = rng.standard_normal((B, T, D)).astype("float32")
+    shapes = k_layer.compute_output_shape((B, T, D))
+    shapes = shapes if isinstance(shapes, list) or isinstance(shapes[0], tuple) else [shapes]
+    weights = [rng.standard_normal(s).astype("float32") for s in shapes]
+    k_out, k_grads, k_dx = _keras_outputs_and_grads(k_layer, x, mask, weights)
+    g_out, g_grads, g_dx = _glassnet_outputs_and_grads(g_layer, x, mask, weights)
+    assert len(g_out) == len(k_out)
+    for got, want in zip(g_out + g_grads + [g_dx], k_out + k_grads + [k_dx]):
+        np.testing.assert_allclose(got, want, rtol=2e-4, atol=2e-5)
+    config = g_layer.get_config()
+    assert config["layer"]["config"]["name"] == re.sub(r"_\d+$", "", k_layer.get_config()["layer"]["config"]["name"])
+    rebuilt = gk.layers.Bidirectional.from_config(config).get_config()  # unbuilt: no build_config
+    assert rebuilt["layer"]["config"] == config["layer"]["config"]
+    assert rebuilt["backward_layer"]["config"] == config["backward_layer"]["config"]

@@ -1,5 +1,6 @@
 """Layers: ``glassnet.keras.layers.Dense`` and friends."""
 from glassnet.keras.layers.activation import Activation, LeakyReLU, ReLU, Softmax
+from glassnet.keras.layers.bidirectional import Bidirectional
 from glassnet.keras.layers.dense import Dense
 from glassnet.keras.layers.dropout import Dropout
 from glassnet.keras.layers.embedding import Embedding
@@ -39,4 +40,5 @@ __all__ = [
     "Subtract", "UnitNormalization", "add", "average", "concatenate", "deserialize", "dot", "maximum", "minimum",
     "multiply", "serialize", "subtract",
     "Embedding", "Masking", "GRU", "GRUCell", "LSTM", "LSTMCell", "SimpleRNN", "SimpleRNNCell",
+    "Bidirectional",
 ]

@@ -60,7 +60,7 @@ class Recurrent(Layer):
             raise ValueError(f"{type(self).__name__} layer '{self.name}' expects inputs of shape (batch, timesteps, "
                              f"features) with known features; received input of shape {shape}. A (batch, features) "
                              "input needs a time axis: reshape it to (batch, timesteps, features).")
-        with name_scope(self.cell):
+        with name_scope(self), name_scope(self.cell):
             self.cell._build_from_shape((shape[0], shape[-1]))
         self.built = True
 

@@ -56,6 +56,9 @@ class Tensor:
 
     # Makes `ndarray + Tensor` call Tensor.__radd__, so the result stays differentiable.
     __array_priority__ = 100
+    # Keras's mask of the steps to skip (a bool Tensor), set on a layer's output by
+    # keras.layers.Layer (an Embedding with mask_zero=True); None on every other tensor.
+    _keras_mask = None
 
     def __init__(self, value, node=None):
         self._value = value

@@ -7,6 +7,8 @@ from glassnet.keras.layers.layer import Layer
 class Activation(Layer):
     """Applies an activation function, given by name or as a function."""
 
+    supports_masking = True  # passes a mask on to its output, as in Keras
+
     _built_at_init = True  # stateless: built when constructed, as Keras's is
 
     def __init__(self, activation, **kwargs):
@@ -29,6 +31,8 @@ class ReLU(Layer):
         threshold: float; inputs below it are damped (to 0 with the default slope).
     """
 
+    supports_masking = True  # passes a mask on to its output, as in Keras
+
     _built_at_init = True  # stateless: built when constructed, as Keras's is
 
     def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
@@ -50,6 +54,8 @@ class ReLU(Layer):
 class LeakyReLU(Layer):
     """``x`` if ``x >= 0`` else ``negative_slope * x``; the layer's default slope is 0.3 (Keras)."""
 
+    supports_masking = True  # passes a mask on to its output, as in Keras
+
     _built_at_init = True  # stateless: built when constructed, as Keras's is
 
     def __init__(self, negative_slope=0.3, **kwargs):
@@ -64,6 +70,8 @@ class LeakyReLU(Layer):
 
 class Softmax(Layer):
     """Softmax over `axis` as a layer."""
+
+    supports_masking = True  # passes a mask on to its output, as in Keras
 
     _built_at_init = True  # stateless: built when constructed, as Keras's is
 

@@ -19,6 +19,8 @@ class Dropout(Layer):
             global generator.
     """
 
+    supports_masking = True  # passes a mask on to its output, as in Keras
+
     _built_at_init = True  # stateless: built when constructed, as Keras's is
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):

@@ -14,6 +14,7 @@ What a Keras user's own layer relies on, kept here:
 import contextlib
 import inspect
 import threading
+import warnings
 
 import numpy as np
 
@@ -84,6 +85,19 @@ class Layer:
 
     _untracked_attributes = frozenset({"input", "output", "_trainable_variables", "_non_trainable_variables",
                                        "_losses", "_auto_config"})
+
+    # Masks (Keras): a layer that supports masking passes the mask of its first input on to its output,
+    # through compute_mask; one that does not drops it, with a warning. Overriding compute_mask is
+    # supporting masking, as in Keras. `_makes_masks`: compute_mask may make a mask from none.
+    supports_masking = False
+    _makes_masks = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "compute_mask" in cls.__dict__:
+            cls._makes_masks = True
+            if "supports_masking" not in cls.__dict__:
+                cls.supports_masking = True
 
     def __new__(cls, *args, **kwargs):
         layer = super().__new__(cls)
@@ -372,6 +386,9 @@ class Layer:
                 self._check_input(inputs.shape)
             if signature.takes_training and training is not None:
                 kwargs["training"] = bool(training)
+            mask = inputs._keras_mask if type(inputs) is Tensor else None  # None on every unmasked tensor
+            if mask is not None and signature.takes_mask and kwargs.get("mask") is None:
+                kwargs["mask"] = mask
             if observe.watchers:  # inspect.step records this call's inputs, outputs and intermediates
                 outputs = observe.watchers[-1].watch_call(self, inputs, lambda: self.call(inputs, *args, **kwargs))
             else:
@@ -380,12 +397,37 @@ class Layer:
                 self._built_by_call(inputs)
             if self.activity_regularizer is not None:
                 self._add_activity_penalty(outputs)
+            if mask is not None or self._makes_masks:
+                self._set_output_mask(inputs, outputs, kwargs.get("mask", mask))
             return outputs
         finally:
             if scoped:
                 _scope_stack().pop()
             if entry:
                 del _calls.training
+
+    def compute_mask(self, inputs, previous_mask):
+        """The mask of the output (a bool Tensor, or None): by default the input's (Keras)."""
+        return previous_mask
+
+    def _set_output_mask(self, inputs, outputs, previous_mask):
+        """Keras's rule: the output carries ``compute_mask(inputs, mask)`` if the layer supports
+        masking; a layer that does not drops a mask it was given, and says so."""
+        if not self.supports_masking:
+            if previous_mask is not None:
+                warnings.warn(
+                    f"Layer '{self.name}' (of type {type(self).__name__}) was passed an input with a mask attached "
+                    "to it. However, this layer does not support masking and will therefore destroy the mask "
+                    "information. Downstream layers will not see the mask.", UserWarning, stacklevel=3)
+            return
+        masks = self.compute_mask(inputs, previous_mask)
+        if masks is None:
+            return
+        tensors = outputs if isinstance(outputs, (list, tuple)) else [outputs]
+        masks = masks if isinstance(masks, (list, tuple)) else [masks]
+        for tensor, mask in zip(tensors, masks):
+            if isinstance(tensor, Tensor) and mask is not None and tensor._keras_mask is None:
+                tensor._keras_mask = mask if isinstance(mask, Tensor) else Tensor(np.asarray(mask))
 
     def _built_by_call(self, inputs):
         """A layer with the default build is built by its first call; it saves that input shape
@@ -626,6 +668,7 @@ class _Signature:
             p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
         self.training_default = None if training is None or training.default is inspect.Parameter.empty \
             else training.default
+        self.takes_mask = "mask" in parameters
 
 
 _SIGNATURES = {}

@@ -20,6 +20,8 @@ class Normalization(Layer):
     2.3333332538604736
     """
 
+    supports_masking = True  # passes a mask on to its output, as in Keras
+
     def __init__(self, axis=-1, mean=None, variance=None, invert=False, **kwargs):
         super().__init__(**kwargs)
         if (mean is None) != (variance is None):

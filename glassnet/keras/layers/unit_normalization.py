@@ -16,6 +16,8 @@ class UnitNormalization(Layer):
            [0. , 0. ]], dtype=float32)
     """
 
+    supports_masking = True  # passes a mask on to its output, as in Keras
+
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
         if isinstance(axis, (list, tuple)):

@@ -1,0 +1,136 @@
+"""Embedding, LSTM, GRU, SimpleRNN and Bidirectional against real Keras: the same weights (Keras's
+get_weights loaded with set_weights) give the same outputs, states and gradients, with random
+sequence lengths (masks), return_sequences/return_state and go_backwards; configs round-trip."""
+import re
+
+import jax
+import jax.numpy as jnp
+import keras
+import numpy as np
+import pytest
+
+import glassnet.keras as gk
+from glassnet.autodiff import GradientTape, Tensor, ops
+
+B, T, D, UNITS = 3, 6, 4, 5
+
+
+def _mask(rng):
+    lengths = rng.integers(1, T + 1, B)  # random sequence lengths, padded at the end
+    return np.arange(T)[None, :] < lengths[:, None]
+
+
+def _keras_and_glassnet(name, **kwargs):
+    k_layer = getattr(keras.layers, name)(UNITS, **kwargs)
+    g_layer = getattr(gk.layers, name)(UNITS, **kwargs)
+    k_layer.build((None, T, D))
+    g_layer.build((None, T, D))
+    g_layer.set_weights(k_layer.get_weights())
+    return k_layer, g_layer
+
+
+def _keras_outputs_and_grads(layer, x, mask, weights):
+    def loss(variables, x):
+        seeds = [v.value for v in layer.non_trainable_variables]
+        outputs, _ = layer.stateless_call(variables, seeds, x, mask=None if mask is None else jnp.asarray(mask))
+        outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
+        return sum(jnp.sum(o * w) for o, w in zip(outputs, weights)), outputs
+    (_, outputs), grads = jax.value_and_grad(loss, argnums=(0, 1), has_aux=True)(
+        [v.value for v in layer.trainable_variables], jnp.asarray(x))
+    return [np.asarray(o) for o in outputs], [np.asarray(g) for g in grads[0]], np.asarray(grads[1])
+
+
+def _glassnet_outputs_and_grads(layer, x, mask, weights):
+    x = Tensor(x)
+    with GradientTape() as tape:
+        tape.watch(x)
+        outputs = layer(x, mask=None if mask is None else Tensor(mask))
+        outputs = outputs if isinstance(outputs, list) else [outputs]
+        loss = sum(ops.sum(o * w) for o, w in zip(outputs, weights))
+    grads = tape.gradient(loss, [*layer.trainable_weights, x])
+    return [o.numpy() for o in outputs], [g.numpy() for g in grads[:-1]], grads[-1].numpy()
+
+
+CASES = [
+    ("LSTM", dict()),
+    ("LSTM", dict(return_sequences=True, return_state=True, go_backwards=True)),
+    ("LSTM", dict(return_sequences=True, masked=True)),
+    ("LSTM", dict(return_state=True, go_backwards=True, masked=True, unit_forget_bias=False)),
+    ("GRU", dict(return_sequences=True, masked=True)),
+    ("GRU", dict(reset_after=False, return_state=True, go_backwards=True, masked=True)),
+    ("GRU", dict(return_sequences=True, go_backwards=True, use_bias=False)),
+    ("SimpleRNN", dict(return_sequences=True, return_state=True, masked=True)),
+    ("SimpleRNN", dict(go_backwards=True, activation="relu")),
+]
+
+
+@pytest.mark.parametrize("name, kwargs", CASES)
+def test_forward_and_gradients_match_keras(name, kwargs):
+    rng = np.random.default_rng(len(kwargs))
+    kwargs = dict(kwargs)
+    mask = _mask(rng) if kwargs.pop("masked", False) else None
+    k_layer, g_layer = _keras_and_glassnet(name, **kwargs)
+    x = rng.standard_normal((B, T, D)).astype("float32")
+    shapes = k_layer.compute_output_shape((B, T, D))
+    shapes = shapes if isinstance(shapes, list) or isinstance(shapes[0], tuple) else [shapes]
+    weights = [rng.standard_normal(s).astype("float32") for s in shapes]
+    k_out, k_grads, k_dx = _keras_outputs_and_grads(k_layer, x, mask, weights)
+    g_out, g_grads, g_dx = _glassnet_outputs_and_grads(g_layer, x, mask, weights)
+    for got, want in zip(g_out + g_grads + [g_dx], k_out + k_grads + [k_dx]):
+        np.testing.assert_allclose(got, want, rtol=2e-4, atol=2e-5)
+
+
+@pytest.mark.parametrize("name, kwargs", [("LSTM", dict(return_sequences=True)), ("GRU", dict(reset_after=False)),
+                                          ("SimpleRNN", dict(go_backwards=True))])
+def test_config_round_trips_and_matches_keras(name, kwargs):
+    k_layer, g_layer = _keras_and_glassnet(name, **kwargs)
+    k_config, g_config = k_layer.get_config(), g_layer.get_config()
+    assert list(g_config) == list(k_config)
+    for key in ("units", "return_sequences", "go_backwards", "activation", "unit_forget_bias", "reset_after"):
+        assert g_config.get(key) == k_config.get(key)
+    rebuilt = type(g_layer).from_config(g_config)
+    assert rebuilt.get_config() == g_config
+    keras_rebuilt = getattr(keras.layers, name).from_config({**g_config, "dtype": "float32"})
+    assert keras_rebuilt.get_config()["units"] == UNITS
+    assert [w.shape for w in g_layer.get_weights()] == [tuple(w.shape) for w in k_layer.get_weights()]
+
+
+def test_embedding_matches_keras_and_masks_as_keras():
+    k_layer, g_layer = keras.layers.Embedding(7, 3, mask_zero=True), gk.layers.Embedding(7, 3, mask_zero=True)
+    k_layer.build((None, T))
+    g_layer.build((None, T))
+    g_layer.set_weights(k_layer.get_weights())
+    x = np.array([[1, 2, 0, 0, 6, 3], [5, 0, 1, 1, 1, 0]])
+    np.testing.assert_array_equal(g_layer(x).numpy(), np.asarray(k_layer(x)))
+    np.testing.assert_array_equal(g_layer(x)._keras_mask.numpy(), np.asarray(k_layer.compute_mask(x)))
+    assert g_layer.get_config() == {**k_layer.get_config(), "dtype": "float32"}
+
+
+@pytest.mark.parametrize("merge_mode, kwargs", [("concat", dict(return_sequences=True)),
+                                                ("sum", dict(return_state=True)),
+                                                (None, dict(return_sequences=True, return_state=True))])
+def test_bidirectional_matches_keras_with_a_mask(merge_mode, kwargs):
+    rng = np.random.default_rng(7)
+    mask = _mask(rng)
+    k_layer = keras.layers.Bidirectional(keras.layers.LSTM(UNITS, **kwargs), merge_mode=merge_mode)
+    g_layer = gk.layers.Bidirectional(gk.layers.LSTM(UNITS, **kwargs), merge_mode=merge_mode)
+    k_layer.build((None, T, D))
+    g_layer.build((None, T, D))
+    g_layer.set_weights(k_layer.get_weights())
+    def paths(layer):  # without the numbers Keras adds to names already taken in this process
+        return [re.sub(r"_\d+(/|$)", r"\1", w.path) for w in layer.weights]
+    assert paths(g_layer) == paths(k_layer)
+    x = rng.standard_normal((B, T, D)).astype("float32")
+    shapes = k_layer.compute_output_shape((B, T, D))
+    shapes = shapes if isinstance(shapes, list) or isinstance(shapes[0], tuple) else [shapes]
+    weights = [rng.standard_normal(s).astype("float32") for s in shapes]
+    k_out, k_grads, k_dx = _keras_outputs_and_grads(k_layer, x, mask, weights)
+    g_out, g_grads, g_dx = _glassnet_outputs_and_grads(g_layer, x, mask, weights)
+    assert len(g_out) == len(k_out)
+    for got, want in zip(g_out + g_grads + [g_dx], k_out + k_grads + [k_dx]):
+        np.testing.assert_allclose(got, want, rtol=2e-4, atol=2e-5)
+    config = g_layer.get_config()
+    assert config["layer"]["config"]["name"] == re.sub(r"_\d+$", "", k_layer.get_config()["layer"]["config"]["name"])
+    rebuilt = gk.layers.Bidirectional.from_config(config).get_config()  # unbuilt: no build_config
+    assert rebuilt["layer"]["config"] == config["layer"]["config"]
+    assert rebuilt["backward_layer"]["config"] == config["backward_layer"]["config"]

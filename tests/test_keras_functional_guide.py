@@ -8,9 +8,8 @@ The changes, each marked ``# SUBST`` where it is made:
 - MNIST -> random arrays of MNIST's shape and dtype (fewer samples).
 - ``model.save("path_to_my_model")`` (a TensorFlow SavedModel folder) -> ``"path_to_my_model.keras"``,
   the Keras 3 file; Keras 3 refuses a path without an extension too.
-- Layers of the "Layers beyond Dense" issue (Embedding, LSTM, Conv1D/2D, pooling) -> Dense layers or
-  ``keras.ops`` with the same output shapes; the sections built only of convolutions (the
-  autoencoders, the toy ResNet) and the pretrained VGG19 (a download) are left out.
+- CIFAR-10 (a download) -> random images of its shape, with fewer samples and one short epoch.
+- The pretrained VGG19 (a download) -> the guide's MNIST model, for the same graph queries.
 """
 import numpy as np
 import pytest
@@ -97,12 +96,14 @@ def _ticket_model(num_tags=12, num_words=10000, num_departments=4):
     title_input = keras.Input(shape=(None,), name="title")  # Variable-length sequence of ints
     body_input = keras.Input(shape=(None,), name="body")  # Variable-length sequence of ints
     tags_input = keras.Input(shape=(num_tags,), name="tags")  # Binary vectors of size `num_tags`
-    # SUBST: Embedding(num_words, 64) then LSTM(128) / LSTM(32) (another issue) -> the mean word id,
-    # scaled, through Dense layers of the LSTMs' widths
-    title_mean = tf.reduce_mean(title_input, axis=1, keepdims=True) / num_words
-    body_mean = tf.reduce_mean(body_input, axis=1, keepdims=True) / num_words
-    title_features = layers.Dense(128, activation="tanh")(title_mean)
-    body_features = layers.Dense(32, activation="tanh")(body_mean)
+    # Embed each word in the title into a 64-dimensional vector
+    title_features = layers.Embedding(num_words, 64)(title_input)
+    # Embed each word in the text into a 64-dimensional vector
+    body_features = layers.Embedding(num_words, 64)(body_input)
+    # Reduce sequence of embedded words in the title into a single 128-dimensional vector
+    title_features = layers.LSTM(128)(title_features)
+    # Reduce sequence of embedded words in the body into a single 32-dimensional vector
+    body_features = layers.LSTM(32)(body_features)
     # Merge all available features into a single large vector via concatenation
     x = layers.concatenate([title_features, body_features, tags_input])
     # Stick a logistic regression for priority prediction on top of the features
@@ -163,21 +164,23 @@ def test_models_with_multiple_inputs_and_outputs(capsys):
 
 
 def test_shared_layers():
-    # SUBST: Embedding(1000, 128) (another issue) -> a Dense layer, shared the same way
-    shared_embedding = layers.Dense(128)
-    # Variable-length sequence of integers  (SUBST: fixed-length float vectors)
-    text_input_a = keras.Input(shape=(16,))
-    text_input_b = keras.Input(shape=(16,))
+    # Embedding for 1000 unique words mapped to 128-dimensional vectors
+    shared_embedding = layers.Embedding(1000, 128)
+    # Variable-length sequence of integers
+    text_input_a = keras.Input(shape=(None,), dtype="int32")
+    # Variable-length sequence of integers
+    text_input_b = keras.Input(shape=(None,), dtype="int32")
     # Reuse the same layer to encode both inputs
     encoded_input_a = shared_embedding(text_input_a)
     encoded_input_b = shared_embedding(text_input_b)
 
     model = keras.Model([text_input_a, text_input_b], [encoded_input_a, encoded_input_b])
-    assert len(model.layers) == 3 and model.count_params() == 16 * 128 + 128
-    a, b = np.eye(16, dtype="float32")[:2], np.eye(16, dtype="float32")[2:4]
+    assert len(model.layers) == 3 and model.count_params() == 1000 * 128
+    a, b = np.array([[1, 2, 3]]), np.array([[4, 5, 6, 999]])  # two lengths: the inputs are variable-length
     out_a, out_b = model.predict([a, b], verbose=0)
-    np.testing.assert_allclose(out_a, shared_embedding(a).numpy(), rtol=1e-6)
-    np.testing.assert_allclose(out_b, shared_embedding(b).numpy(), rtol=1e-6)
+    table = shared_embedding.embeddings.numpy()  # one table serves both inputs
+    np.testing.assert_array_equal(out_a, table[a])
+    np.testing.assert_array_equal(out_b, table[b])
 
 
 def test_extract_and_reuse_nodes():
@@ -270,7 +273,7 @@ def test_mix_and_match_api_styles(capsys):
 
     # Define a Functional model
     inputs = keras.Input((None, units))
-    x = keras.ops.mean(inputs, axis=1)  # SUBST: layers.GlobalAveragePooling1D()(inputs) (another issue)
+    x = layers.GlobalAveragePooling1D()(inputs)
     outputs = layers.Dense(1)(x)
     model = keras.Model(inputs, outputs)
 
@@ -315,13 +318,54 @@ def test_mix_and_match_api_styles(capsys):
     # arg, because the inner computation of `CustomRNN` requires a static batch size
     # (when you create the `state` zeros tensor).
     inputs = keras.Input(batch_shape=(batch_size, timesteps, input_dim))
-    x = layers.Dense(32)(inputs)  # SUBST: layers.Conv1D(32, 3) (another issue)
+    x = layers.Conv1D(32, 3)(inputs)
     outputs = CustomRNNWithDense()(x)
     model = keras.Model(inputs, outputs)
     capsys.readouterr()
-    assert tuple(model.outputs[0].shape) == (16, 10, 1)
+    assert tuple(model.outputs[0].shape) == (16, 8, 1)  # Conv1D(32, 3) leaves 10 - 3 + 1 steps
     data = np.random.default_rng(3).normal(size=(batch_size, timesteps, input_dim)).astype("float32")
-    assert model.predict(data, batch_size=batch_size, verbose=0).shape == (16, 10, 1)
+    assert model.predict(data, batch_size=batch_size, verbose=0).shape == (16, 8, 1)
 
     rnn_model = CustomRNNWithDense()
     _ = rnn_model(tf.zeros((1, 10, 5)))
+
+
+def test_a_toy_resnet_model(capsys):
+    inputs = keras.Input(shape=(32, 32, 3), name="img")
+    x = layers.Conv2D(32, 3, activation="relu")(inputs)
+    x = layers.Conv2D(64, 3, activation="relu")(x)
+    block_1_output = layers.MaxPooling2D(3)(x)
+
+    x = layers.Conv2D(64, 3, activation="relu", padding="same")(block_1_output)
+    x = layers.Conv2D(64, 3, activation="relu", padding="same")(x)
+    block_2_output = layers.add([x, block_1_output])
+
+    x = layers.Conv2D(64, 3, activation="relu", padding="same")(block_2_output)
+    x = layers.Conv2D(64, 3, activation="relu", padding="same")(x)
+    block_3_output = layers.add([x, block_2_output])
+
+    x = layers.Conv2D(64, 3, activation="relu")(block_3_output)
+    x = layers.GlobalAveragePooling2D()(x)
+    x = layers.Dense(256, activation="relu")(x)
+    x = layers.Dropout(0.5)(x)
+    outputs = layers.Dense(10)(x)
+
+    model = keras.Model(inputs, outputs, name="toy_resnet")
+    model.summary()
+    printed = capsys.readouterr().out
+    assert 'Model: "toy_resnet"' in printed and "Total params: 223,242" in printed  # as Keras prints it
+    assert "add (Add)" in printed
+
+    rng = np.random.default_rng(4)  # SUBST: keras.datasets.cifar10.load_data(), 50000 images
+    x_train = rng.integers(0, 256, (64, 32, 32, 3)).astype("float32") / 255.0
+    y_train = keras.utils.to_categorical(rng.integers(0, 10, (64, 1)), 10)
+    model.compile(
+        optimizer=keras.optimizers.RMSprop(1e-3),
+        loss=keras.losses.CategoricalCrossentropy(from_logits=True),
+        metrics=["acc"],
+    )
+    # We restrict the data to the first 1000 samples so as to limit execution time
+    # on Colab. Try to train on the entire dataset until convergence!
+    history = model.fit(x_train[:1000], y_train[:1000], batch_size=64, epochs=1, validation_split=0.2, verbose=0)
+    assert sorted(history.history) == ["acc", "loss", "val_acc", "val_loss"]
+    assert np.isfinite(history.history["loss"][0])

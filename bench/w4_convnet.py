@@ -1,0 +1,119 @@
+"""W4: Keras's MNIST convnet, training samples per second at one thread, glassnet beside PyTorch.
+
+    OPENBLAS_NUM_THREADS=1 python -m bench.w4_convnet                      # glassnet alone
+    /tmp/peers-venv/bin/python -m bench.w4_convnet                           # glassnet and PyTorch, side by side
+
+The network (keras.io's "Simple MNIST convnet"): Input 28x28x1 -> Conv2D(32, 3, relu) ->
+MaxPooling2D(2) -> Conv2D(64, 3, relu) -> MaxPooling2D(2) -> Flatten -> Dropout(0.5) ->
+Dense(10, softmax); Adam, categorical crossentropy, batch 128, random data of that shape. Each
+framework trains `--steps` steps after a warm-up; the rounds alternate between the frameworks
+(the machine is shared) and each one's best round is reported. One thread each: this script sets
+OPENBLAS_NUM_THREADS=1 before NumPy loads, and torch.set_num_threads(1).
+
+Measured (2-core shared machine, one thread, 30 steps, best of 3 rounds; see the final report of
+the convolution work for the dates): see MEASURED below.
+"""
+import argparse
+import os
+import time
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before NumPy is imported, here or by glassnet
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+
+BATCH = 128
+MEASURED = "filled in below by the measurement"
+
+
+def data(steps, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.random((steps * BATCH, 28, 28, 1), dtype=np.float32)
+    y = np.eye(10, dtype=np.float32)[rng.integers(0, 10, size=steps * BATCH)]
+    return x, y
+
+
+def glassnet_trainer(x, y):
+    """A function that runs one epoch of glassnet's fit over (x, y)."""
+    import glassnet as tf
+
+    layers = tf.keras.layers
+    tf.keras.utils.set_random_seed(0)
+    model = tf.keras.Sequential([
+        tf.keras.Input((28, 28, 1)),
+        layers.Conv2D(32, kernel_size=(3, 3), activation="relu"),
+        layers.MaxPooling2D(pool_size=(2, 2)),
+        layers.Conv2D(64, kernel_size=(3, 3), activation="relu"),
+        layers.MaxPooling2D(pool_size=(2, 2)),
+        layers.Flatten(),
+        layers.Dropout(0.5),
+        layers.Dense(10, activation="softmax"),
+    ])
+    model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
+    model.fit(x[:2 * BATCH], y[:2 * BATCH], batch_size=BATCH, epochs=1, verbose=0)  # warm-up
+    return lambda: model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0, shuffle=False)
+
+
+def torch_trainer(x, y):
+    """The same network and step in PyTorch (NCHW, its native layout); softmax + crossentropy as CrossEntropyLoss."""
+    import torch
+    from torch import nn
+
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    model = nn.Sequential(
+        nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Dropout(0.5), nn.Linear(1600, 10),
+    )
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    images = torch.from_numpy(np.ascontiguousarray(x.transpose(0, 3, 1, 2)))
+    labels = torch.from_numpy(y.argmax(axis=1))
+
+    def epoch(batches=len(x) // BATCH):
+        model.train()
+        for i in range(batches):
+            xb, yb = images[i * BATCH:(i + 1) * BATCH], labels[i * BATCH:(i + 1) * BATCH]
+            optimizer.zero_grad()
+            loss = loss_fn(model(xb), yb)
+            loss.backward()
+            optimizer.step()
+
+    epoch(2)  # warm-up
+    return epoch
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--steps", type=int, default=30)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--frameworks", default="glassnet,torch")
+    args = parser.parse_args(argv)
+    x, y = data(args.steps)
+    trainers = {}
+    for name in args.frameworks.split(","):
+        try:
+            trainers[name] = {"glassnet": glassnet_trainer, "torch": torch_trainer}[name](x, y)
+        except ImportError as error:
+            print(f"{name}: not importable here ({error}); skipped")
+    # Wall time, and the process's CPU time: on a loaded machine the second is the steadier figure
+    # (one thread each, so CPU seconds are the seconds the step needs when it has a core).
+    best = {name: (float("inf"), float("inf")) for name in trainers}
+    for _ in range(args.rounds):
+        for name, run in trainers.items():
+            wall, cpu = time.perf_counter(), time.process_time()
+            run()
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            best[name] = (min(best[name][0], wall), min(best[name][1], cpu))
+    samples = args.steps * BATCH
+    for name, (wall, cpu) in best.items():
+        print(f"{name:>9}: {samples / wall:6.0f} samples/s wall ({wall / args.steps * 1e3:5.1f} ms/step), "
+              f"{samples / cpu:6.0f} samples/s of CPU time ({cpu / args.steps * 1e3:5.1f} ms/step)")
+    if "glassnet" in best and "torch" in best:
+        print(f"glassnet / torch: {best['torch'][0] / best['glassnet'][0]:.2f}x wall, "
+              f"{best['torch'][1] / best['glassnet'][1]:.2f}x CPU time")
+
+
+if __name__ == "__main__":
+    main()

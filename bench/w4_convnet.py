@@ -71,7 +71,8 @@ def torch_trainer(x, y):
     images = torch.from_numpy(np.ascontiguousarray(x.transpose(0, 3, 1, 2)))
     labels = torch.from_numpy(y.argmax(axis=1))
 
-    def epoch(batches=len(x) // BATCH):
+    def epoch(batches=None):
+        batches = len(x) // BATCH if batches is None else batches
         model.train()
         for i in range(batches):
             xb, yb = images[i * BATCH:(i + 1) * BATCH], labels[i * BATCH:(i + 1) * BATCH]

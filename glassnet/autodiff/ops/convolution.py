@@ -18,6 +18,11 @@ from glassnet.autodiff.ops.nn import relu
 from glassnet.autodiff.primitive import primitive
 
 
+# Up to this many input channels, the window matrix is built tap by tap (measured: 1 channel 6x,
+# 3 channels 1.2x faster than position by position; 4 channels slower).
+_FEW_CHANNELS = 3
+
+
 def _columns(x, kernel_size, strides, dilation_rate, padding):
     """The padded input's windows as a (positions, window * channels) matrix, and the output's spatial shape."""
     spatial_pads = windows.pads(x.shape[1:-1], kernel_size, strides, dilation_rate, padding)
@@ -28,6 +33,12 @@ def _columns(x, kernel_size, strides, dilation_rate, padding):
     )
     view = windows.view(padded, kernel_size, strides, dilation_rate, out_shape)
     rows = x.shape[0] * math.prod(out_shape)
+    if x.shape[-1] <= _FEW_CHANNELS:
+        # Copied tap by tap, each a run of whole image rows, then seen transposed (Fortran order; BLAS
+        # takes it as it is): 6x faster to build for one channel than row by row, whose runs are a few numbers.
+        rank = len(kernel_size)
+        tap_major = view.transpose(*range(rank + 1, 2 * rank + 2), *range(rank + 1))
+        return tap_major.reshape(-1, rows).T, out_shape, spatial_pads, padded.shape
     return view.reshape(rows, -1), out_shape, spatial_pads, padded.shape
 
 

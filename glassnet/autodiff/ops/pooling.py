@@ -48,7 +48,7 @@ def max_pool(x, *, pool_size, strides=None, padding="valid"):
 
     def backward(g):
         g_padded = np.zeros(padded.shape, dtype=g.dtype)
-        for index, share in zip(indices, _first_winner_shares(g, out, (padded[index] for index in indices))):
+        for index, share in zip(indices, _first_winner_shares(g, out, [padded[index] for index in indices])):
             g_padded[index] += share  # windows may overlap: add
         return g_padded[windows.interior(x.shape, spatial_pads)]
 
@@ -66,9 +66,8 @@ def _max_pool_tiles(x, pool_size, out_shape):
     def backward(g):
         whole = all(o * p == n for o, p, n in zip(out_shape, pool_size, x.shape[1:-1]))
         g_x = (np.empty if whole else np.zeros)(x.shape, dtype=g.dtype)
-        g_tiles = _tiles(g_x, pool_size, out_shape)
-        for index, share in zip(indices, _first_winner_shares(g, out, (tiles[index] for index in indices))):
-            g_tiles[index] = share  # every element of the tiles is written once; a cropped edge stays 0
+        g_tiles = _tiles(g_x, pool_size, out_shape)  # every element of it is written once; a cropped edge stays 0
+        _first_winner_shares(g, out, [tiles[index] for index in indices], [g_tiles[index] for index in indices])
         return g_x
 
     return out, backward
@@ -81,16 +80,26 @@ def _max_of(slices):
     return out
 
 
-def _first_winner_shares(g, out, slices):
+def _first_winner_shares(g, out, taps, targets=None):
     """Per tap, the gradient it gets: `g` where it holds its window's max and no earlier tap did.
 
     `rest` is the gradient no tap has taken yet; a tap that wins takes all of it (rest * 1) and
-    leaves 0 (rest - rest), exactly, so a tie goes to the first tap, as JAX and TF do."""
+    leaves 0 (rest - rest), exactly, so a tie goes to the first tap, as JAX and TF do. The last
+    tap takes what is left without a comparison: where no earlier tap won, it holds the max.
+    Written into `targets` (views of the input's gradient) when given, else returned.
+    """
+    shares = targets if targets is not None else [None] * len(taps)
     rest = g
-    for values in slices:
-        share = rest * (values == out)
-        yield share
-        rest = rest - share if rest is g else np.subtract(rest, share, out=rest)  # never write into g
+    for k, values in enumerate(taps):
+        if k == len(taps) - 1:
+            if targets is None:
+                shares[k] = rest
+            else:
+                shares[k][...] = rest
+            break
+        shares[k] = np.multiply(rest, values == out, out=shares[k])
+        rest = rest - shares[k] if rest is g else np.subtract(rest, shares[k], out=rest)  # never write into g
+    return shares
 
 
 @primitive

@@ -23,8 +23,9 @@ from glassnet.autodiff.primitive import primitive
 _FEW_CHANNELS = 3
 
 
-def _columns(x, kernel_size, strides, dilation_rate, padding):
-    """The padded input's windows as a (positions, window * channels) matrix, and the output's spatial shape."""
+def _columns(x, kernel_size, strides, dilation_rate, padding, ones):
+    """The padded input's windows as a (positions, window * channels) matrix (with a last column of
+    ones when `ones`: the bias's), the output's spatial shape, the pads and the padded shape."""
     spatial_pads = windows.pads(x.shape[1:-1], kernel_size, strides, dilation_rate, padding)
     padded = windows.pad(x, spatial_pads)
     out_shape = tuple(
@@ -32,14 +33,22 @@ def _columns(x, kernel_size, strides, dilation_rate, padding):
         for n, k, s, d in zip(padded.shape[1:-1], kernel_size, strides, dilation_rate)
     )
     view = windows.view(padded, kernel_size, strides, dilation_rate, out_shape)
+    rank = len(kernel_size)
     rows = x.shape[0] * math.prod(out_shape)
+    width = math.prod(kernel_size) * x.shape[-1]
     if x.shape[-1] <= _FEW_CHANNELS:
         # Copied tap by tap, each a run of whole image rows, then seen transposed (Fortran order; BLAS
         # takes it as it is): 6x faster to build for one channel than row by row, whose runs are a few numbers.
-        rank = len(kernel_size)
+        buffer = np.empty((width + ones, rows), dtype=x.dtype)
         tap_major = view.transpose(*range(rank + 1, 2 * rank + 2), *range(rank + 1))
-        return tap_major.reshape(-1, rows).T, out_shape, spatial_pads, padded.shape
-    return view.reshape(rows, -1), out_shape, spatial_pads, padded.shape
+        np.copyto(buffer[:width].reshape(tap_major.shape), tap_major)
+        cols = buffer.T
+    else:
+        cols = np.empty((rows, width + ones), dtype=x.dtype)
+        np.copyto(cols[:, :width].reshape(view.shape), view)  # a view of `cols`: splitting axes needs no copy
+    if ones:
+        cols[:, width] = 1
+    return cols, out_shape, spatial_pads, padded.shape
 
 
 @primitive
@@ -62,12 +71,13 @@ def conv(x, kernel, bias=None, *, strides=1, padding="valid", dilation_rate=1, a
     kernel_size = kernel.shape[:rank]
     strides = _per_axis(strides, rank)
     dilation_rate = _per_axis(dilation_rate, rank)
-    cols, out_shape, spatial_pads, padded_shape = _columns(x, kernel_size, strides, dilation_rate, padding)
+    # The bias rides in the matrix product as a last row of the kernel against a column of ones: that
+    # saves a pass over the output (and, backward, the bias gradient comes out of the kernel's product).
+    cols, out_shape, spatial_pads, padded_shape = _columns(x, kernel_size, strides, dilation_rate, padding,
+                                                           ones=bias is not None)
     filters = kernel.shape[-1]
     k2 = kernel.reshape(-1, filters)
-    z = cols @ k2
-    if bias is not None:
-        z += bias
+    z = cols @ (k2 if bias is None else np.concatenate([k2, np.reshape(bias, (1, filters))]))
     z = z.reshape(x.shape[0], *out_shape, filters)
     if activation is relu:  # in place: z is this op's own buffer, and out > 0 exactly where z > 0
         out = np.maximum(z, 0, out=z)
@@ -78,9 +88,9 @@ def conv(x, kernel, bias=None, *, strides=1, padding="valid", dilation_rate=1, a
     def backward(g):
         gz = g if activation_backward is None else activation_backward(g)
         rows = gz.reshape(-1, filters)
-        g_kernel = (cols.T @ rows).reshape(kernel.shape)
-        # a sum over rows as a matrix-vector product: BLAS, 6x faster than np.sum down axis 0
-        g_bias = None if bias is None else np.ones(len(rows), rows.dtype) @ rows
+        g_weights = cols.T @ rows  # its last row, against the ones, is the bias gradient
+        g_kernel = g_weights[:len(k2)].reshape(kernel.shape)
+        g_bias = None if bias is None else g_weights[len(k2)]
         g_x = None
         if input_gradient:
             # (taps, filters, in_channels): each tap's kernel slice, transposed

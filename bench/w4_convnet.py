@@ -10,8 +10,17 @@ framework trains `--steps` steps after a warm-up; the rounds alternate between t
 (the machine is shared) and each one's best round is reported. One thread each: this script sets
 OPENBLAS_NUM_THREADS=1 before NumPy loads, and torch.set_num_threads(1).
 
-Measured (2-core shared machine, one thread, 30 steps, best of 3 rounds; see the final report of
-the convolution work for the dates): see MEASURED below.
+Measured on 2026-12-01 (Xeon Sapphire Rapids, 2 cores shared by several busy processes, load
+average 10-12; one thread each; glassnet and PyTorch 2.13 CPU in one process, rounds alternating):
+
+    --steps 10 --rounds 10:  glassnet 747 samples/s wall, 1729 of CPU time;
+                             torch    960 samples/s wall, 2219 of CPU time   -> 0.78x (both measures)
+    --steps 30 --rounds 3:   0.73x-0.86x over five runs as the load changed
+
+The load moves the ratio: glassnet's NumPy passes over whole arrays are bound by memory bandwidth,
+which the other processes share. Alone, per op (CPU ms, one step's shapes): conv1 forward 2.8 /
+backward 6.2, pool1 2.1 / 9.4, conv2 15.1 / 32.0, pool2 0.6 / 2.4; the three conv2 matrix
+products take ~30 of conv2's 47 ms.
 """
 import argparse
 import os
@@ -23,7 +32,6 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 
 BATCH = 128
-MEASURED = "filled in below by the measurement"
 
 
 def data(steps, seed=0):

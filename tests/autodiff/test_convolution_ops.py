@@ -149,10 +149,3 @@ def test_float32_stays_float32():
     assert conv(x, kernel, np.zeros(4, np.float32)).dtype == np.float32
     assert max_pool(x, pool_size=2).dtype == np.float32
     assert average_pool(x, pool_size=2, padding="same").dtype == np.float32
-
-
-def test_inputs_without_spatial_axes_are_refused_clearly():
-    with pytest.raises(ValueError, match=r"kernel with shape \(3, 3, 1, 2\)"):
-        conv(np.ones((4, 1)), np.ones((3, 3, 1, 2)))
-    with pytest.raises(ValueError, match=r"x with shape \(\)"):
-        max_pool(np.float32(1.0), pool_size=2)

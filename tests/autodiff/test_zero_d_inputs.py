@@ -154,8 +154,7 @@ TESTED_ON_ARRAYS = {"equal", "not_equal", "greater", "greater_equal", "less", "l
                     "dropout"}  # random: tests/keras/test_random.py checks its rate, scale and gradient
 OPS_TESTED_ON_ARRAYS = {"arange", "full", "full_like", "linspace", "nonzero", "result_type", "shape_of", "to_numpy",
              "true_coordinates", "cumsum", "gather_nd", "one_hot", "pad", "take", "take_along_axis", "tile",
-             "argmax", "argmin", "argsort", "sort", "singular_values", "broadcast_shape", "with_batch_coordinates",
-             "conv", "max_pool", "average_pool"}  # spatial: tests/autodiff/test_convolution_ops.py
+             "argmax", "argmin", "argsort", "sort", "singular_values", "broadcast_shape", "with_batch_coordinates"}
 
 
 def _public_functions(module):

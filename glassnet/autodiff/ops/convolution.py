@@ -67,10 +67,6 @@ def conv(x, kernel, bias=None, *, strides=1, padding="valid", dilation_rate=1, a
 
     Returns ``(batch, *out_spatial, filters)``.
     """
-    if np.ndim(kernel) < 3 or np.ndim(x) != np.ndim(kernel):
-        raise ValueError(f"conv expects x of shape (batch, *spatial, in_channels) and a kernel of shape "
-                         f"(*kernel_size, in_channels, filters), one spatial axis or more, as many in both. "
-                         f"Received: x with shape {np.shape(x)}, kernel with shape {np.shape(kernel)}")
     rank = kernel.ndim - 2
     kernel_size = kernel.shape[:rank]
     strides = _per_axis(strides, rank)

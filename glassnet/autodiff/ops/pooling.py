@@ -17,9 +17,6 @@ from glassnet.autodiff.primitive import primitive
 
 
 def _geometry(x, pool_size, strides, padding):
-    if np.ndim(x) < 3:
-        raise ValueError(f"Pooling expects x of shape (batch, *spatial, channels), one spatial axis or more. "
-                         f"Received: x with shape {np.shape(x)}")
     rank = x.ndim - 2
     pool_size = _per_axis(pool_size, rank)
     strides = pool_size if strides is None else _per_axis(strides, rank)

@@ -139,7 +139,9 @@ NEEDS_AN_AXIS = {
            "softmax_cross_entropy_with_logits": lambda x: nn.softmax_cross_entropy_with_logits(0.25, x)},
     "activations": {"softmax": activations.softmax, "log_softmax": activations.log_softmax},
     "ops": {"softmax": ops.softmax, "log_softmax": ops.log_softmax, "matmul": lambda x: ops.matmul(x, x),
-            "dense": lambda x: ops.dense(x, x, None), "concatenate": lambda x: ops.concatenate(x, x)},
+            "dense": lambda x: ops.dense(x, x, None), "concatenate": lambda x: ops.concatenate(x, x),
+            "conv": lambda x: ops.conv(x, x), "max_pool": lambda x: ops.max_pool(x, pool_size=1),
+            "average_pool": lambda x: ops.average_pool(x, pool_size=1)},
     "math": {"cumsum": tf_math.cumsum},
 }
 NOT_DIFFERENTIABLE = {"math": {"argmax": lambda x: tf_math.argmax(x), "argmin": lambda x: tf_math.argmin(x)}}

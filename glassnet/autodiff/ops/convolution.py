@@ -67,6 +67,7 @@ def conv(x, kernel, bias=None, *, strides=1, padding="valid", dilation_rate=1, a
 
     Returns ``(batch, *out_spatial, filters)``.
     """
+    windows.require_spatial("conv", x)
     rank = kernel.ndim - 2
     kernel_size = kernel.shape[:rank]
     strides = _per_axis(strides, rank)

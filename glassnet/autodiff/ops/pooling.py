@@ -16,7 +16,8 @@ from glassnet.autodiff.ops import windows
 from glassnet.autodiff.primitive import primitive
 
 
-def _geometry(x, pool_size, strides, padding):
+def _geometry(x, pool_size, strides, padding, op):
+    windows.require_spatial(op, x)
     rank = x.ndim - 2
     pool_size = _per_axis(pool_size, rank)
     strides = pool_size if strides is None else _per_axis(strides, rank)
@@ -38,7 +39,7 @@ def _tiles(x, pool_size, out_shape):
 @primitive
 def max_pool(x, *, pool_size, strides=None, padding="valid"):
     """The largest value of each window. `x` is ``(batch, *spatial, channels)``; `strides` defaults to `pool_size`."""
-    pool_size, strides, spatial_pads, out_shape = _geometry(x, pool_size, strides, padding)
+    pool_size, strides, spatial_pads, out_shape = _geometry(x, pool_size, strides, padding, "max_pool")
     ones = (1,) * len(pool_size)
     if strides == pool_size and not any(b or a for b, a in spatial_pads):
         return _max_pool_tiles(x, pool_size, out_shape)
@@ -105,7 +106,7 @@ def _first_winner_shares(g, out, taps, targets=None):
 @primitive
 def average_pool(x, *, pool_size, strides=None, padding="valid"):
     """The mean of each window's real elements. `x` is ``(batch, *spatial, channels)``."""
-    pool_size, strides, spatial_pads, out_shape = _geometry(x, pool_size, strides, padding)
+    pool_size, strides, spatial_pads, out_shape = _geometry(x, pool_size, strides, padding, "average_pool")
     ones = (1,) * len(pool_size)
     padded = windows.pad(x, spatial_pads)
     total = None

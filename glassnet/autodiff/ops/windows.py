@@ -12,6 +12,14 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 
+def require_spatial(op, x):
+    """Refuse an input without (batch, spatial..., channels) axes, naming the op and the shape."""
+    if np.ndim(x) < 3:
+        raise ValueError(f"Invalid input `x` for {op}: expected a tensor with at least 1 dimension for the batch, "
+                         f"1 or more spatial ones and 1 for the channels (batch, *spatial, channels). "
+                         f"Received: x with shape {np.shape(x)}")
+
+
 def output_size(size, window, stride, dilation, padding):
     """Keras's output length of one spatial axis (ops/operation_utils.compute_conv_output_shape)."""
     if padding == "valid":

@@ -25,14 +25,14 @@ class BaseConv(Layer):
         owner = type(self).__name__
         rank = self.rank
         self.filters = check.integer("filters", filters, minimum=1, owner=owner)
-        self.kernel_size = args.int_tuple(owner, "kernel_size", kernel_size, rank)
-        self.strides = args.int_tuple(owner, "strides", strides, rank)
-        self.dilation_rate = args.int_tuple(owner, "dilation_rate", dilation_rate, rank)
+        self.kernel_size = args.int_tuple("kernel_size", kernel_size, rank, owner)
+        self.strides = args.int_tuple("strides", strides, rank, owner)
+        self.dilation_rate = args.int_tuple("dilation_rate", dilation_rate, rank, owner)
         if max(self.strides) > 1 and max(self.dilation_rate) > 1:
             raise ValueError(f"{owner}: `strides > 1` not supported in conjunction with `dilation_rate > 1` "
                              f"(as in Keras). Received: strides={self.strides} and dilation_rate={self.dilation_rate}")
-        self.padding = args.padding(owner, padding, ("valid", "same", "causal") if rank == 1 else ("valid", "same"))
-        self.data_format = args.data_format(owner, data_format)
+        self.padding = args.padding(padding, owner, ("valid", "same", "causal") if rank == 1 else ("valid", "same"))
+        self.data_format = args.data_format(data_format, owner)
         self.groups = check.integer("groups", groups, minimum=1, owner=owner)
         if self.groups != 1:
             raise NotImplementedError(f"{owner}: grouped convolution is not supported; only groups=1 is. "

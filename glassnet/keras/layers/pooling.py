@@ -17,10 +17,10 @@ class BasePooling(Layer):
 
     def __init__(self, pool_size, strides=None, padding="valid", data_format=None, name=None, **kwargs):
         owner = type(self).__name__
-        self.pool_size = args.int_tuple(owner, "pool_size", pool_size, self.rank)
-        self.strides = self.pool_size if strides is None else args.int_tuple(owner, "strides", strides, self.rank)
-        self.padding = args.padding(owner, padding)
-        self.data_format = args.data_format(owner, data_format)
+        self.pool_size = args.int_tuple("pool_size", pool_size, self.rank, owner)
+        self.strides = self.pool_size if strides is None else args.int_tuple("strides", strides, self.rank, owner)
+        self.padding = args.padding(padding, owner)
+        self.data_format = args.data_format(data_format, owner)
         super().__init__(name=name, **kwargs)
 
     def _spatial(self, shape):

@@ -40,7 +40,8 @@ def _tiles(x, pool_size, out_shape):
 def max_pool(x, *, pool_size, strides=None, padding="valid"):
     """The largest value of each window. `x` is ``(batch, *spatial, channels)``; `strides` defaults to `pool_size`."""
     pool_size, strides, spatial_pads, out_shape = _geometry(x, pool_size, strides, padding, "max_pool")
-    ones = (1,) * len(pool_size)
+    rank = len(pool_size)
+    ones = (1,) * rank
     if strides == pool_size and not any(b or a for b, a in spatial_pads):
         return _max_pool_tiles(x, pool_size, out_shape)
     padded = windows.pad(x, spatial_pads, value=-np.inf)

@@ -1,7 +1,7 @@
 """W4: Keras's MNIST convnet, training samples per second at one thread, glassnet beside PyTorch.
 
     OPENBLAS_NUM_THREADS=1 python -m bench.w4_convnet                      # glassnet alone
-    /tmp/peers-venv/bin/python -m bench.w4_convnet                           # glassnet and PyTorch, side by side
+    /tmp/peers-venv/bin/python -m bench.w4_convnet                           # beside PyTorch and tf.keras
 
 The network (keras.io's "Simple MNIST convnet"): Input 28x28x1 -> Conv2D(32, 3, relu) ->
 MaxPooling2D(2) -> Conv2D(64, 3, relu) -> MaxPooling2D(2) -> Flatten -> Dropout(0.5) ->
@@ -15,7 +15,11 @@ average 10-12; one thread each; glassnet and PyTorch 2.13 CPU in one process, ro
 
     --steps 10 --rounds 10:  glassnet 747 samples/s wall, 1729 of CPU time;
                              torch    960 samples/s wall, 2219 of CPU time   -> 0.78x (both measures)
-    --steps 30 --rounds 3:   0.73x-0.86x over five runs as the load changed
+    --steps 30 --rounds 3:   0.73x-0.86x over five runs as the load changed; 0.65x-0.71x in the
+                             heaviest load (load average 12)
+    with tf.keras 2.21 (Keras 3.15.1 on TensorFlow, XLA-compiled step, one thread), same run as a
+    0.71x against PyTorch: glassnet 421, torch 590, tf.keras 896 samples/s wall (1357 / 1924 / 2586
+    of CPU time): glassnet 0.47x of tf.keras. tf.keras is the fastest of the three here.
 
 The load moves the ratio: glassnet's NumPy passes over whole arrays are bound by memory bandwidth,
 which the other processes share. Alone, per op (CPU ms, one step's shapes): conv1 forward 2.8 /
@@ -41,10 +45,11 @@ def data(steps, seed=0):
     return x, y
 
 
-def glassnet_trainer(x, y):
-    """A function that runs one epoch of glassnet's fit over (x, y)."""
-    import glassnet as tf
-
+def glassnet_trainer(x, y, library=None):
+    """A function that runs one epoch of fit over (x, y): glassnet's, or `library`'s (tf.keras)."""
+    if library is None:
+        import glassnet as library
+    tf = library
     layers = tf.keras.layers
     tf.keras.utils.set_random_seed(0)
     model = tf.keras.Sequential([
@@ -60,6 +65,16 @@ def glassnet_trainer(x, y):
     model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
     model.fit(x[:2 * BATCH], y[:2 * BATCH], batch_size=BATCH, epochs=1, verbose=0)  # warm-up
     return lambda: model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0, shuffle=False)
+
+
+def tf_keras_trainer(x, y):
+    """The same Keras model in tf.keras (TensorFlow's CPU build, one intra- and one inter-op thread)."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import tensorflow as tf
+
+    tf.config.threading.set_intra_op_parallelism_threads(1)
+    tf.config.threading.set_inter_op_parallelism_threads(1)
+    return glassnet_trainer(x, y, library=tf)
 
 
 def torch_trainer(x, y):
@@ -93,17 +108,20 @@ def torch_trainer(x, y):
     return epoch
 
 
+TRAINERS = {"glassnet": glassnet_trainer, "torch": torch_trainer, "tf_keras": tf_keras_trainer}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--frameworks", default="glassnet,torch")
+    parser.add_argument("--frameworks", default="glassnet,torch,tf_keras")
     args = parser.parse_args(argv)
     x, y = data(args.steps)
     trainers = {}
     for name in args.frameworks.split(","):
         try:
-            trainers[name] = {"glassnet": glassnet_trainer, "torch": torch_trainer}[name](x, y)
+            trainers[name] = TRAINERS[name](x, y)
         except ImportError as error:
             print(f"{name}: not importable here ({error}); skipped")
     # Wall time, and the process's CPU time: on a loaded machine the second is the steadier figure
@@ -119,9 +137,10 @@ def main(argv=None):
     for name, (wall, cpu) in best.items():
         print(f"{name:>9}: {samples / wall:6.0f} samples/s wall ({wall / args.steps * 1e3:5.1f} ms/step), "
               f"{samples / cpu:6.0f} samples/s of CPU time ({cpu / args.steps * 1e3:5.1f} ms/step)")
-    if "glassnet" in best and "torch" in best:
-        print(f"glassnet / torch: {best['torch'][0] / best['glassnet'][0]:.2f}x wall, "
-              f"{best['torch'][1] / best['glassnet'][1]:.2f}x CPU time")
+    for peer in ("torch", "tf_keras"):
+        if "glassnet" in best and peer in best:
+            print(f"glassnet / {peer}: {best[peer][0] / best['glassnet'][0]:.2f}x wall, "
+                  f"{best[peer][1] / best['glassnet'][1]:.2f}x CPU time")
 
 
 if __name__ == "__main__":

@@ -53,8 +53,9 @@ def test_conv_matches_the_direct_definition_and_finite_differences(seed):
     rng = np.random.default_rng(seed)
     rank = 1 + seed % 2
     spatial, kernel_size, strides, dilation, padding = _random_case(rng, rank)
-    x = rng.normal(size=(2, *spatial, 2))
-    kernel = rng.normal(size=(*kernel_size, 2, 3))
+    channels = 1 + seed % 5  # up to 3 channels the window matrix is built tap by tap; from 4, row by row
+    x = rng.normal(size=(2, *spatial, channels))
+    kernel = rng.normal(size=(*kernel_size, channels, 3))
     bias = rng.normal(size=3)
     expected = _direct_conv(x, kernel, strides, padding, dilation) + bias
     got = conv(x, kernel, bias, strides=strides, padding=padding, dilation_rate=dilation).numpy()

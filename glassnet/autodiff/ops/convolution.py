@@ -3,20 +3,29 @@
 The forward pass is im2col: the padded input seen through a strided window view, copied once into
 a (positions, window * in_channels) matrix and multiplied by the kernel reshaped to
 (window * in_channels, filters): one BLAS matrix product, no loop over output positions. The
-backward pass reuses that matrix: the kernel gradient is one product with it, and the input
-gradient one product back to window columns, scattered onto the input by one strided add per
-kernel tap (col2im).
+backward pass reuses that matrix: the kernel gradient is one product with it. The input gradient
+is one batched product giving each kernel tap its (positions, in_channels) block, contiguous,
+then added onto the strided slice of the input that tap read (col2im): on the W4 convnet this
+measured 25% faster than one product into window columns followed by strided adds, and twice
+as fast as a transposed convolution of the output gradient.
 """
 import math
 
 import numpy as np
 
 from glassnet.autodiff.ops import windows
+from glassnet.autodiff.ops.nn import relu
 from glassnet.autodiff.primitive import primitive
 
 
-def _columns(x, kernel_size, strides, dilation_rate, padding):
-    """The padded input's windows as a (positions, window * channels) matrix, and the output's spatial shape."""
+# Up to this many input channels, the window matrix is built tap by tap (measured: 1 channel 6x,
+# 3 channels 1.2x faster than position by position; 4 channels slower).
+_FEW_CHANNELS = 3
+
+
+def _columns(x, kernel_size, strides, dilation_rate, padding, ones):
+    """The padded input's windows as a (positions, window * channels) matrix (with a last column of
+    ones when `ones`: the bias's), the output's spatial shape, the pads and the padded shape."""
     spatial_pads = windows.pads(x.shape[1:-1], kernel_size, strides, dilation_rate, padding)
     padded = windows.pad(x, spatial_pads)
     out_shape = tuple(
@@ -24,8 +33,22 @@ def _columns(x, kernel_size, strides, dilation_rate, padding):
         for n, k, s, d in zip(padded.shape[1:-1], kernel_size, strides, dilation_rate)
     )
     view = windows.view(padded, kernel_size, strides, dilation_rate, out_shape)
+    rank = len(kernel_size)
     rows = x.shape[0] * math.prod(out_shape)
-    return view.reshape(rows, -1), out_shape, spatial_pads, padded.shape
+    width = math.prod(kernel_size) * x.shape[-1]
+    if x.shape[-1] <= _FEW_CHANNELS:
+        # Copied tap by tap, each a run of whole image rows, then seen transposed (Fortran order; BLAS
+        # takes it as it is): 6x faster to build for one channel than row by row, whose runs are a few numbers.
+        buffer = np.empty((width + ones, rows), dtype=x.dtype)
+        tap_major = view.transpose(*range(rank + 1, 2 * rank + 2), *range(rank + 1))
+        np.copyto(buffer[:width].reshape(tap_major.shape), tap_major)
+        cols = buffer.T
+    else:
+        cols = np.empty((rows, width + ones), dtype=x.dtype)
+        np.copyto(cols[:, :width].reshape(view.shape), view)  # a view of `cols`: splitting axes needs no copy
+    if ones:
+        cols[:, width] = 1
+    return cols, out_shape, spatial_pads, padded.shape
 
 
 @primitive
@@ -49,36 +72,42 @@ def conv(x, kernel, bias=None, *, strides=1, padding="valid", dilation_rate=1, a
     kernel_size = kernel.shape[:rank]
     strides = _per_axis(strides, rank)
     dilation_rate = _per_axis(dilation_rate, rank)
-    cols, out_shape, spatial_pads, padded_shape = _columns(x, kernel_size, strides, dilation_rate, padding)
+    # The bias rides in the matrix product as a last row of the kernel against a column of ones: that
+    # saves a pass over the output (and, backward, the bias gradient comes out of the kernel's product).
+    cols, out_shape, spatial_pads, padded_shape = _columns(x, kernel_size, strides, dilation_rate, padding,
+                                                           ones=bias is not None)
     filters = kernel.shape[-1]
     k2 = kernel.reshape(-1, filters)
-    z = cols @ k2
-    if bias is not None:
-        z += bias
+    z = cols @ (k2 if bias is None else np.concatenate([k2, np.reshape(bias, (1, filters))]))
     z = z.reshape(x.shape[0], *out_shape, filters)
-    out, activation_backward = (z, None) if activation is None else activation.forward(z)
+    if activation is relu:  # in place: z is this op's own buffer, and out > 0 exactly where z > 0
+        out = np.maximum(z, 0, out=z)
+        activation_backward = lambda g: g * (out > 0)  # noqa: E731
+    else:
+        out, activation_backward = (z, None) if activation is None else activation.forward(z)
 
     def backward(g):
         gz = g if activation_backward is None else activation_backward(g)
         rows = gz.reshape(-1, filters)
-        g_kernel = (cols.T @ rows).reshape(kernel.shape)
-        g_bias = None if bias is None else np.add.reduce(rows, axis=0)
+        g_weights = cols.T @ rows  # its last row, against the ones, is the bias gradient
+        g_kernel = g_weights[:len(k2)].reshape(kernel.shape)
+        g_bias = None if bias is None else g_weights[len(k2)]
         g_x = None
         if input_gradient:
-            g_cols = (rows @ k2.T).reshape(x.shape[0], *out_shape, *kernel_size, x.shape[-1])
-            g_x = _col2im(g_cols, padded_shape, spatial_pads, kernel_size, strides, dilation_rate, out_shape)
+            # (taps, filters, in_channels): each tap's kernel slice, transposed
+            per_tap = kernel.reshape(-1, x.shape[-1], filters).transpose(0, 2, 1)
+            g_taps = np.matmul(rows, per_tap).reshape(len(per_tap), x.shape[0], *out_shape, x.shape[-1])
+            g_x = _col2im(g_taps, padded_shape, spatial_pads, kernel_size, strides, dilation_rate, out_shape)
         return g_x, g_kernel, g_bias
 
     return out, backward
 
 
-def _col2im(g_cols, padded_shape, spatial_pads, kernel_size, strides, dilation_rate, out_shape):
-    """Add each window column's gradient back onto the input position it was read from."""
-    rank = len(kernel_size)
-    g_padded = np.zeros(padded_shape, dtype=g_cols.dtype)
-    lead = (slice(None),) * (rank + 1)
-    for tap in windows.taps(kernel_size):
-        g_padded[windows.tap_slice(tap, strides, dilation_rate, out_shape)] += g_cols[(*lead, *tap)]
+def _col2im(g_taps, padded_shape, spatial_pads, kernel_size, strides, dilation_rate, out_shape):
+    """Add each tap's gradient back onto the input positions that tap read."""
+    g_padded = np.zeros(padded_shape, dtype=g_taps.dtype)
+    for g_tap, tap in zip(g_taps, windows.taps(kernel_size)):
+        g_padded[windows.tap_slice(tap, strides, dilation_rate, out_shape)] += g_tap
     shape = (padded_shape[0], *(n - b - a for n, (b, a) in zip(padded_shape[1:-1], spatial_pads)), padded_shape[-1])
     return g_padded[windows.interior(shape, spatial_pads)]
 

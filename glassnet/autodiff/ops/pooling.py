@@ -41,46 +41,67 @@ def max_pool(x, *, pool_size, strides=None, padding="valid"):
     """The largest value of each window. `x` is ``(batch, *spatial, channels)``; `strides` defaults to `pool_size`."""
     pool_size, strides, spatial_pads, out_shape = _geometry(x, pool_size, strides, padding, "max_pool")
     rank = len(pool_size)
-    if strides == pool_size and not any(b or a for b, a in spatial_pads):
-        tiles = _tiles(x, pool_size, out_shape)
-        out = tiles.max(axis=tuple(range(2, 2 * rank + 1, 2)))
-        return out, lambda g: _max_tiles_backward(g, x, tiles, out, pool_size, out_shape)
-    padded = windows.pad(x, spatial_pads, value=-np.inf)
     ones = (1,) * rank
-    out = None
-    for tap in windows.taps(pool_size):
-        window = padded[windows.tap_slice(tap, strides, ones, out_shape)]
-        out = window.copy() if out is None else np.maximum(out, window, out=out)
+    if strides == pool_size and not any(b or a for b, a in spatial_pads):
+        return _max_pool_tiles(x, pool_size, out_shape)
+    padded = windows.pad(x, spatial_pads, value=-np.inf)
+    indices = [windows.tap_slice(tap, strides, ones, out_shape) for tap in windows.taps(pool_size)]
+    out = _max_of(padded[index] for index in indices)
 
     def backward(g):
         g_padded = np.zeros(padded.shape, dtype=g.dtype)
-        taken = np.zeros(out.shape, dtype=bool)
-        for tap in windows.taps(pool_size):
-            index = windows.tap_slice(tap, strides, ones, out_shape)
-            first = (padded[index] == out) & ~taken
-            taken |= first
-            g_padded[index] += np.where(first, g, 0)
+        for index, share in zip(indices, _first_winner_shares(g, out, [padded[index] for index in indices])):
+            g_padded[index] += share  # windows may overlap: add
         return g_padded[windows.interior(x.shape, spatial_pads)]
 
     return out, backward
 
 
-def _max_tiles_backward(g, x, tiles, out, pool_size, out_shape):
-    g_tiles = np.zeros(tiles.shape, dtype=g.dtype)
-    taken = np.zeros(out.shape, dtype=bool)
-    lead = (slice(None),)
-    for tap in windows.taps(pool_size):
-        index = (*lead, *(part for t in tap for part in (slice(None), t)), slice(None))
-        first = tiles[index] == out
-        first &= ~taken
-        taken |= first
-        np.multiply(g, first, out=g_tiles[index])
-    g_x = g_tiles.reshape(x.shape[0], *(o * p for o, p in zip(out_shape, pool_size)), x.shape[-1])
-    if g_x.shape == x.shape:
+def _max_pool_tiles(x, pool_size, out_shape):
+    """Max pooling whose windows tile the input (stride == pool size, no padding): each tap is a
+    slice of one reshaped view, and each input element belongs to one window."""
+    tiles = _tiles(x, pool_size, out_shape)
+    indices = [(slice(None), *(part for t in tap for part in (slice(None), t)), slice(None))
+               for tap in windows.taps(pool_size)]
+    out = _max_of(tiles[index] for index in indices)
+
+    def backward(g):
+        whole = all(o * p == n for o, p, n in zip(out_shape, pool_size, x.shape[1:-1]))
+        g_x = (np.empty if whole else np.zeros)(x.shape, dtype=g.dtype)
+        g_tiles = _tiles(g_x, pool_size, out_shape)  # every element of it is written once; a cropped edge stays 0
+        _first_winner_shares(g, out, [tiles[index] for index in indices], [g_tiles[index] for index in indices])
         return g_x
-    full = np.zeros(x.shape, dtype=g.dtype)
-    full[tuple(slice(0, n) for n in g_x.shape)] = g_x
-    return full
+
+    return out, backward
+
+
+def _max_of(slices):
+    out = None
+    for values in slices:
+        out = values.copy() if out is None else np.maximum(out, values, out=out)
+    return out
+
+
+def _first_winner_shares(g, out, taps, targets=None):
+    """Per tap, the gradient it gets: `g` where it holds its window's max and no earlier tap did.
+
+    `rest` is the gradient no tap has taken yet; a tap that wins takes all of it (rest * 1) and
+    leaves 0 (rest - rest), exactly, so a tie goes to the first tap, as JAX and TF do. The last
+    tap takes what is left without a comparison: where no earlier tap won, it holds the max.
+    Written into `targets` (views of the input's gradient) when given, else returned.
+    """
+    shares = targets if targets is not None else [None] * len(taps)
+    rest = g
+    for k, values in enumerate(taps):
+        if k == len(taps) - 1:
+            if targets is None:
+                shares[k] = rest
+            else:
+                shares[k][...] = rest
+            break
+        shares[k] = np.multiply(rest, values == out, out=shares[k])
+        rest = rest - shares[k] if rest is g else np.subtract(rest, shares[k], out=rest)  # never write into g
+    return shares
 
 
 @primitive

@@ -43,7 +43,7 @@ def test_simple_mnist_convnet(capsys):
     num_classes = 10
     input_shape = (28, 28, 1)
     rng = np.random.default_rng(0)
-    (x_train, y_train), (x_test, y_test) = learnable_images(rng, 384, 128)  # SUBST: mnist.load_data()
+    (x_train, y_train), (x_test, y_test) = learnable_images(rng, 768, 128)  # SUBST: mnist.load_data()
     x_train = x_train.astype("float32") / 255
     x_test = x_test.astype("float32") / 255
     x_train = np.expand_dims(x_train, -1)
@@ -71,7 +71,7 @@ def test_simple_mnist_convnet(capsys):
         (None, 10)]
 
     batch_size = 128
-    epochs = 4  # SUBST: 15
+    epochs = 6  # SUBST: 15
     model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
     history = model.fit(x_train, y_train, batch_size=batch_size, epochs=epochs, validation_split=0.1, verbose=0)
     score = model.evaluate(x_test, y_test, verbose=0)

@@ -1,0 +1,60 @@
+import numpy as np
+import pytest
+
+from glassnet.autodiff import Tensor
+from glassnet.keras import layers
+
+
+def test_wrong_rank_names_layer_and_shape():
+    with pytest.raises(ValueError, match=r"LSTM layer 'seq' expects inputs of shape \(batch, timesteps, features\).*"
+                                         r"\(None, 3\)"):
+        layers.LSTM(4, name="seq")(np.ones((2, 3), dtype="float32"))
+
+
+def test_wrong_feature_count_after_build_names_layer_and_shapes():
+    layer = layers.GRU(4, name="gru_a")
+    layer(np.ones((2, 5, 3), dtype="float32"))
+    with pytest.raises(ValueError, match=r"'gru_a' \(GRU\).*expected shape \(batch, timesteps, 3\).*\(2, 5, 7\)"):
+        layer(np.ones((2, 5, 7), dtype="float32"))
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(stateful=True), "stateful=True"),
+    (dict(dropout=0.2), r"dropout=0.2\) is not supported"),
+    (dict(recurrent_dropout=0.1), r"recurrent_dropout=0.1\) is not supported"),
+    (dict(activation="softmax"), "Invalid `activation`"),
+    (dict(units=0), "Invalid `units`"),
+])
+def test_refused_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        layers.LSTM(**{"units": 3, **kwargs})
+
+
+def test_masked_steps_carry_the_state():
+    layer = layers.SimpleRNN(3, return_sequences=True)
+    x = np.random.default_rng(0).standard_normal((1, 4, 2)).astype("float32")
+    mask = np.array([[True, True, False, False]])
+    out = layer(x, mask=Tensor(mask)).numpy()
+    np.testing.assert_array_equal(out[0, 2], out[0, 1])  # the state and output are carried over
+    np.testing.assert_array_equal(out[0, 3], out[0, 1])
+    full = layer(x[:, :2]).numpy()
+    np.testing.assert_allclose(out[0, :2], full[0], rtol=1e-6)
+
+
+def test_embedding_mask_reaches_lstm_in_a_sequential_model():
+    from glassnet.keras import Sequential
+    model = Sequential([layers.Input(shape=(4,)), layers.Embedding(9, 2, mask_zero=True), layers.LSTM(3)])
+    padded = model(np.array([[5, 7, 0, 0]])).numpy()
+    short = model.layers[1](model.layers[0](np.array([[5, 7]]))).numpy()
+    np.testing.assert_allclose(padded, short, rtol=1e-6)
+
+
+def test_return_state_gives_output_and_states():
+    out, h, c = layers.LSTM(3, return_state=True)(np.ones((2, 4, 2), dtype="float32"))
+    np.testing.assert_array_equal(out.numpy(), h.numpy())
+    assert c.shape.as_list() == [2, 3]
+
+
+def test_bidirectional_refuses_two_backward_layers():
+    with pytest.raises(ValueError, match="different `go_backwards`"):
+        layers.Bidirectional(layers.LSTM(3, go_backwards=True))

@@ -41,10 +41,14 @@ def glassnet_step_times(batches):
     return times[2:]
 
 
-def torch_step_times(batches):
+def torch_step_times(batches, flush_denormal=False):
+    """PyTorch's step; with `flush_denormal`, subnormal floats are flushed to zero (as XLA does on CPU,
+    and as glassnet's recurrences do for their carried gradients): PyTorch's default is not to, and its
+    LSTM backward then slows down many times once the gradient through time becomes subnormal."""
     import torch
     torch.set_num_threads(1)
     torch.manual_seed(0)
+    torch.set_flush_denormal(flush_denormal)
 
     class Net(torch.nn.Module):
         def __init__(self):
@@ -94,12 +98,13 @@ def main():
     try:
         import torch  # noqa: F401
         rows.append(("pytorch", torch_step_times(args.batches)))
+        rows.append(("pytorch, subnormals flushed", torch_step_times(args.batches, flush_denormal=True)))
     except ImportError:
         print("torch does not import here: run with /tmp/peers-venv/bin/python for the PyTorch column",
               file=sys.stderr)
     for name, times in rows:
         median = float(np.median(times))
-        print(f"{name:9s} {median * 1e3:7.1f} ms/step  {BATCH / median:7.0f} samples/s")
+        print(f"{name:28s} {median * 1e3:7.1f} ms/step  {BATCH / median:7.0f} samples/s")
 
 
 if __name__ == "__main__":

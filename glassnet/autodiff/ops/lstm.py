@@ -88,6 +88,8 @@ def lstm(x, kernel, recurrent_kernel, bias, h0, c0, *, mask=None, activation="ta
             if masks is not None:
                 dh += dh_kept
                 dc += dc_kept
+            r.flush_tiny(dh)
+            r.flush_tiny(dc)
         d_recurrent = h_prev.reshape(-1, n).T @ dz.reshape(-1, width)
         dx, d_kernel, d_bias = r.input_gradients(dz, xs, kernel, go_backwards)
         return dx, d_kernel, d_recurrent, None if bias is None else d_bias, dh, dc

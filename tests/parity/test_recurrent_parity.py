@@ -54,7 +54,6 @@ def _glassnet_outputs_and_grads(layer, x, mask, weights):
 CASES = [
     ("LSTM", dict()),
     ("LSTM", dict(return_sequences=True, return_state=True, go_backwards=True)),
-    ("LSTM", dict(return_sequences=True, masked=True)),
     ("LSTM", dict(return_state=True, go_backwards=True, masked=True, unit_forget_bias=False)),
     ("GRU", dict(return_sequences=True, masked=True)),
     ("GRU", dict(reset_after=False, return_state=True, go_backwards=True, masked=True)),
@@ -107,7 +106,6 @@ def test_embedding_matches_keras_and_masks_as_keras():
 
 
 @pytest.mark.parametrize("merge_mode, kwargs", [("concat", dict(return_sequences=True)),
-                                                ("sum", dict(return_state=True)),
                                                 (None, dict(return_sequences=True, return_state=True))])
 def test_bidirectional_matches_keras_with_a_mask(merge_mode, kwargs):
     rng = np.random.default_rng(7)

@@ -58,3 +58,21 @@ def test_return_state_gives_output_and_states():
 def test_bidirectional_refuses_two_backward_layers():
     with pytest.raises(ValueError, match="different `go_backwards`"):
         layers.Bidirectional(layers.LSTM(3, go_backwards=True))
+
+
+def test_saved_model_with_masks_and_recurrent_layers_reloads(tmp_path):
+    import glassnet.keras as gk
+    model = gk.Sequential([layers.Input(shape=(6,)), layers.Embedding(20, 4, mask_zero=True),
+                           layers.Bidirectional(layers.GRU(3, return_sequences=True)), layers.LSTM(2), layers.Dense(1)])
+    x = np.array([[1, 2, 3, 0, 0, 0]])
+    model.save(tmp_path / "m.keras")
+    np.testing.assert_array_equal(gk.models.load_model(tmp_path / "m.keras")(x).numpy(), model(x).numpy())
+
+
+def test_functional_model_passes_the_mask():
+    import glassnet.keras as gk
+    inputs = layers.Input(shape=(6,))
+    model = gk.Model(inputs, layers.LSTM(2)(layers.Embedding(20, 4, mask_zero=True)(inputs)))
+    padded = model(np.array([[1, 2, 3, 0, 0, 0]])).numpy()
+    short = model.layers[2](model.layers[1](np.array([[1, 2, 3]]))).numpy()
+    np.testing.assert_allclose(padded, short, rtol=1e-6)

@@ -78,7 +78,8 @@ def gru(x, kernel, recurrent_kernel, bias, h0, *, mask=None, activation="tanh", 
         dh = dh.copy()
         for s in range(steps - 1, -1, -1):
             if masks is None:
-                dh += d_outputs[s]
+                if return_sequences or s == steps - 1:  # only the last step has an output gradient otherwise
+                    dh += d_outputs[s]
                 dh_new = dh
             else:
                 dh_new, dh_kept = r.masked_output_gradients(d_outputs[s], dh, masks[s], zero_output_for_mask)

@@ -74,7 +74,8 @@ def lstm(x, kernel, recurrent_kernel, bias, h0, c0, *, mask=None, activation="ta
         dh = dh.copy()
         for s in range(steps - 1, -1, -1):
             if masks is None:
-                dh += d_outputs[s]
+                if return_sequences or s == steps - 1:  # only the last step has an output gradient otherwise
+                    dh += d_outputs[s]
                 dh_new, dc_new = dh, dc
             else:
                 m = masks[s]

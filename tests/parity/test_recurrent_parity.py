@@ -176,3 +176,16 @@ def test_masked_sequence_output_weights_the_loss_as_keras():
     g_model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
     for got, want in zip(g_model.get_weights(), k_model.get_weights()):
         np.testing.assert_allclose(got, want, rtol=1e-3, atol=1e-5)
+
+
+def test_rnn_of_a_cell_matches_keras():
+    k_layer = keras.layers.RNN(keras.layers.GRUCell(UNITS), return_sequences=True)
+    g_layer = gk.layers.RNN(gk.layers.GRUCell(UNITS), return_sequences=True)
+    k_layer.build((None, T, D))
+    g_layer.build((None, T, D))
+    g_layer.set_weights(k_layer.get_weights())
+    x = np.random.default_rng(9).standard_normal((B, T, D)).astype("float32")
+    np.testing.assert_allclose(g_layer(x).numpy(), np.asarray(k_layer(x)), rtol=2e-4, atol=2e-5)
+    config = g_layer.get_config()
+    assert [key for key in config if key != "cell"] == [key for key in k_layer.get_config() if key != "cell"]
+    assert keras.layers.RNN.from_config(config).cell.units == UNITS

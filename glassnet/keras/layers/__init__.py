@@ -16,6 +16,7 @@ from glassnet.keras.layers.merging import (
     minimum, multiply, subtract,
 )
 from glassnet.keras.layers.normalization import Normalization
+from glassnet.keras.layers.rnn import RNN
 from glassnet.keras.layers.simple_rnn import SimpleRNN, SimpleRNNCell
 from glassnet.keras.layers.unit_normalization import UnitNormalization
 
@@ -40,5 +41,5 @@ __all__ = [
     "Subtract", "UnitNormalization", "add", "average", "concatenate", "deserialize", "dot", "maximum", "minimum",
     "multiply", "serialize", "subtract",
     "Embedding", "Masking", "GRU", "GRUCell", "LSTM", "LSTMCell", "SimpleRNN", "SimpleRNNCell",
-    "Bidirectional",
+    "Bidirectional", "RNN",
 ]

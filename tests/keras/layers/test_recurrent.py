@@ -76,3 +76,49 @@ def test_functional_model_passes_the_mask():
     padded = model(np.array([[1, 2, 3, 0, 0, 0]])).numpy()
     short = model.layers[2](model.layers[1](np.array([[1, 2, 3]]))).numpy()
     np.testing.assert_allclose(padded, short, rtol=1e-6)
+
+
+class _LinearCell(layers.Layer):
+    """A user's cell: h = x @ kernel + h @ recurrent_kernel."""
+
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.units = self.state_size = units
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(shape=(input_shape[-1], self.units), name="kernel")
+        self.recurrent_kernel = self.add_weight(shape=(self.units, self.units), name="recurrent_kernel")
+
+    def call(self, inputs, states):
+        from glassnet.autodiff import ops
+        h = ops.matmul(inputs, self.kernel) + ops.matmul(states[0], self.recurrent_kernel)
+        return h, [h]
+
+
+def test_rnn_of_a_users_cell_matches_the_fused_simple_rnn_with_a_mask():
+    x = np.random.default_rng(0).standard_normal((2, 5, 4)).astype("float32")
+    mask = Tensor(np.array([[1, 1, 0, 1, 1], [1, 0, 0, 0, 1]], bool))
+    cell = _LinearCell(3)
+    generic = layers.RNN(cell, return_sequences=True, go_backwards=True)(x, mask=mask)
+    fused = layers.SimpleRNN(3, activation="linear", use_bias=False, return_sequences=True, go_backwards=True)
+    fused.build((None, 5, 4))
+    fused.set_weights([cell.kernel.numpy(), cell.recurrent_kernel.numpy()])
+    np.testing.assert_allclose(generic.numpy(), fused(x, mask=mask).numpy(), rtol=1e-6)
+
+
+def test_rnn_of_an_lstm_cell_is_the_lstm_layer():
+    x = np.random.default_rng(1).standard_normal((2, 5, 4)).astype("float32")
+    rnn = layers.RNN(layers.LSTMCell(3), return_state=True)
+    lstm = layers.LSTM(3, return_state=True)
+    rnn.build((None, 5, 4))
+    lstm.build((None, 5, 4))
+    assert [w.path.split("/")[-1] for w in rnn.weights] == ["kernel", "recurrent_kernel", "bias"]  # Keras's order
+    lstm.set_weights(rnn.get_weights())
+    for got, want in zip(rnn(x), lstm(x)):
+        np.testing.assert_array_equal(got.numpy(), want.numpy())
+    assert layers.RNN.from_config(rnn.get_config()).get_config()["cell"]["class_name"] == "LSTMCell"
+
+
+def test_rnn_refuses_a_list_of_cells():
+    with pytest.raises(ValueError, match="StackedRNNCells"):
+        layers.RNN([layers.LSTMCell(2), layers.LSTMCell(2)])

@@ -96,7 +96,8 @@ def gru(x, kernel, recurrent_kernel, bias, h0, *, mask=None, activation="tanh", 
                 dh = dh_new * zg[s] + d_rh[s] * rg[s] + dxw[s, :, :2 * n] @ kernel_t[:2 * n]
             if masks is not None:
                 dh += dh_kept
-            r.flush_tiny(dh)
+            if s % r.FLUSH_EVERY == 0:
+                r.flush_tiny(dh)
         flat_h = h_prev.reshape(-1, n)
         if reset_after:
             d_recurrent = flat_h.T @ da.reshape(-1, width)

@@ -54,7 +54,8 @@ def simple_rnn(x, kernel, recurrent_kernel, bias, h0, *, mask=None, activation="
             dh = da[s] @ kernel_t
             if masks is not None:
                 dh += dh_kept
-            r.flush_tiny(dh)
+            if s % r.FLUSH_EVERY == 0:
+                r.flush_tiny(dh)
         d_recurrent = h_prev.reshape(-1, n).T @ da.reshape(-1, n)
         dx, d_kernel, d_bias = r.input_gradients(da, xs, kernel, go_backwards)
         return dx, d_kernel, d_recurrent, None if bias is None else d_bias, dh

@@ -55,11 +55,8 @@ CASES = [
     ("LSTM", dict()),
     ("LSTM", dict(return_sequences=True, return_state=True, go_backwards=True)),
     ("LSTM", dict(return_state=True, go_backwards=True, masked=True, unit_forget_bias=False)),
-    ("GRU", dict(return_sequences=True, masked=True)),
     ("GRU", dict(reset_after=False, return_state=True, go_backwards=True, masked=True)),
-    ("GRU", dict(return_sequences=True, go_backwards=True, use_bias=False)),
     ("SimpleRNN", dict(return_sequences=True, return_state=True, masked=True)),
-    ("SimpleRNN", dict(go_backwards=True, activation="relu")),
 ]
 
 
@@ -105,8 +102,7 @@ def test_embedding_matches_keras_and_masks_as_keras():
     assert g_layer.get_config() == {**k_layer.get_config(), "dtype": "float32"}
 
 
-@pytest.mark.parametrize("merge_mode, kwargs", [("concat", dict(return_sequences=True)),
-                                                (None, dict(return_sequences=True, return_state=True))])
+@pytest.mark.parametrize("merge_mode, kwargs", [("concat", dict(return_sequences=True, return_state=True))])
 def test_bidirectional_matches_keras_with_a_mask(merge_mode, kwargs):
     rng = np.random.default_rng(7)
     mask = _mask(rng)

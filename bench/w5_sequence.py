@@ -7,13 +7,13 @@ of the same network in PyTorch (nn.Embedding, nn.LSTM(batch_first=True), nn.Line
     python -m bench.w5_sequence --profile                                  # where glassnet's step goes
 
 Figures, 2026-12-01, on a 2-core machine shared with other jobs (load average 3 to 11, so each
-run varies by about 25%), 1 thread, median of 10-12 steady steps, two runs:
+run varies by about 25%), 1 thread, median of 10-12 steady steps, three runs:
 
     glassnet                      189-210 ms/step  152-169 samples/s
-    pytorch 2.13 (default)      1215-1354 ms/step   24-26 samples/s
+    pytorch 2.13 (default)      1215-1579 ms/step   20-26 samples/s
     pytorch, subnormals flushed   139-197 ms/step  162-231 samples/s
 
-so glassnet runs at 0.73-0.94x PyTorch with subnormals flushed, and about 6x PyTorch's default:
+so glassnet runs at 0.73-0.95x PyTorch with subnormals flushed, and about 6x PyTorch's default:
 PyTorch's oneDNN LSTM backward slows tenfold once the gradient carried back through 200 steps
 becomes subnormal (below 1.2e-38); glassnet flushes such gradients to zero, as XLA does.
 

@@ -73,7 +73,9 @@ class LSTM(Recurrent):
         use_bias, kernel_initializer (``'glorot_uniform'``), recurrent_initializer (``'orthogonal'``),
         bias_initializer (``'zeros'``), the regularizers and constraints: as Keras's.
         unit_forget_bias: start the forget gate's bias at 1 (default True).
-        dropout, recurrent_dropout: only 0.0 (glassnet refuses other rates rather than ignore them).
+        dropout: fraction of the input features dropped while training (the same ones at every step, as
+            Keras); seed: its private random stream (None: glassnet's global generator).
+        recurrent_dropout: only 0.0 (glassnet refuses other rates rather than ignore them).
         return_sequences: return every step's output ``(batch, timesteps, units)``, not the last ``(batch, units)``.
         return_state: also return the final h and c: ``[output, h, c]``.
         go_backwards: process the sequence from its end (outputs in that order).

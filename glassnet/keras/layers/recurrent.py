@@ -7,6 +7,7 @@ primitive (glassnet/autodiff/ops/lstm.py...) rather than one cell call per step.
 """
 import numpy as np
 
+from glassnet import random
 from glassnet.autodiff import Tensor, ops
 from glassnet.keras import activations, constraints, initializers, regularizers
 from glassnet.keras import validation as check
@@ -23,15 +24,16 @@ def activation_name(argument, activation, owner):
     return name
 
 
-def refuse_dropout(owner, dropout, recurrent_dropout):
-    """glassnet's recurrences have no dropout inside the loop: a non-zero rate is refused, not ignored."""
-    for argument, value in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
-        check.fraction(argument, value, owner=owner)
-        if value:
-            raise ValueError(f"{owner}({argument}={value}) is not supported by glassnet: its fused recurrence has "
-                             f"no dropout inside the time loop. Leave {argument}=0.0; for dropout on the inputs put "
-                             "a Dropout (or SpatialDropout1D) layer before the recurrent layer.")
-    return float(dropout), float(recurrent_dropout)
+def dropout_rates(owner, dropout, recurrent_dropout):
+    """The two rates, checked: `dropout` (on the inputs) in [0, 1); `recurrent_dropout` only 0, as
+    glassnet's fused recurrences have no dropout inside the time loop (refused, not ignored)."""
+    dropout = check.fraction("dropout", dropout, include_one=False, owner=owner)
+    check.fraction("recurrent_dropout", recurrent_dropout, owner=owner)
+    if recurrent_dropout:
+        raise ValueError(f"{owner}(recurrent_dropout={recurrent_dropout}) is not supported by glassnet: its fused "
+                         "recurrence has no dropout inside the time loop. Leave recurrent_dropout=0.0 (dropout= "
+                         "on the inputs is supported).")
+    return dropout, float(recurrent_dropout)
 
 
 class Recurrent(Layer):
@@ -72,6 +74,8 @@ class Recurrent(Layer):
                              f"{tuple(shape)}.")
 
     def call(self, sequences, initial_state=None, mask=None, training=False):
+        if training and getattr(self.cell, "dropout", 0):
+            sequences = self.cell.dropped(sequences)
         states = self._initial_states(sequences, initial_state)
         if mask is not None:
             mask = np.asarray(getattr(mask, "value", mask), dtype=bool)
@@ -143,8 +147,9 @@ class RecurrentCell(Layer):
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.recurrent_constraint = constraints.get(recurrent_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
-        self.dropout, self.recurrent_dropout = refuse_dropout(owner, dropout, recurrent_dropout)
-        self.seed = seed
+        self.dropout, self.recurrent_dropout = dropout_rates(owner, dropout, recurrent_dropout)
+        self.seed = check.optional(check.integer, "seed", seed, minimum=0, owner=owner)
+        self._rng = None if seed is None else np.random.default_rng(seed)
         self.kernel = self.recurrent_kernel = self.bias = None
 
     @property
@@ -164,6 +169,16 @@ class RecurrentCell(Layer):
             self.bias = self.add_weight(shape=self._bias_shape(), name="bias", initializer=self._bias_initializer(),
                                         regularizer=self.bias_regularizer, constraint=self.bias_constraint)
         self.built = True
+
+    def dropped(self, sequences):
+        """`sequences` (batch, time, features) with Keras's input dropout: each sample's features are
+        dropped with probability `dropout` (the same ones at every step) and the rest scaled by
+        ``1 / (1 - dropout)``."""
+        rng = self._rng or random.generator()
+        batch, features = sequences.shape[0], sequences.shape[-1]
+        keep = rng.random((batch, 1, features), dtype=np.float32) >= self.dropout
+        scale = np.asarray(keep, dtype=sequences.dtype) / sequences.dtype.type(1 - self.dropout)
+        return ops.multiply(sequences, scale)
 
     def _bias_shape(self):
         return (self.gates * self.units,)

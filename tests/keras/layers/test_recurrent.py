@@ -20,7 +20,7 @@ def test_wrong_feature_count_after_build_names_layer_and_shapes():
 
 @pytest.mark.parametrize("kwargs, match", [
     (dict(stateful=True), "stateful=True"),
-    (dict(dropout=0.2), r"dropout=0.2\) is not supported"),
+    (dict(dropout=1.0), r"Invalid `dropout`"),
     (dict(recurrent_dropout=0.1), r"recurrent_dropout=0.1\) is not supported"),
     (dict(activation="softmax"), "Invalid `activation`"),
     (dict(units=0), "Invalid `units`"),
@@ -122,3 +122,14 @@ def test_rnn_of_an_lstm_cell_is_the_lstm_layer():
 def test_rnn_refuses_a_list_of_cells():
     with pytest.raises(ValueError, match="StackedRNNCells"):
         layers.RNN([layers.LSTMCell(2), layers.LSTMCell(2)])
+
+
+def test_input_dropout_drops_the_same_features_at_every_step_while_training():
+    layer = layers.SimpleRNN(6, activation="linear", use_bias=False, return_sequences=True, dropout=0.5, seed=1)
+    layer.build((None, 4, 6))
+    layer.set_weights([np.eye(6, dtype="float32"), np.zeros((6, 6), dtype="float32")])  # output = dropped x_t
+    x = np.ones((3, 4, 6), dtype="float32")
+    out = layer(x, training=True).numpy()
+    assert set(np.unique(out)) == {0.0, 2.0}  # dropped, or scaled by 1 / (1 - 0.5)
+    np.testing.assert_array_equal(out, np.repeat(out[:, :1], 4, axis=1))  # one mask for all steps
+    np.testing.assert_array_equal(layer(x).numpy(), x)  # no dropout at inference

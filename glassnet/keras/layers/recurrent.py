@@ -25,15 +25,20 @@ def activation_name(argument, activation, owner):
 
 
 def dropout_rates(owner, dropout, recurrent_dropout):
-    """The two rates, checked: `dropout` (on the inputs) in [0, 1); `recurrent_dropout` only 0, as
-    glassnet's fused recurrences have no dropout inside the time loop (refused, not ignored)."""
-    dropout = check.fraction("dropout", dropout, include_one=False, owner=owner)
-    check.fraction("recurrent_dropout", recurrent_dropout, owner=owner)
-    if recurrent_dropout:
-        raise ValueError(f"{owner}(recurrent_dropout={recurrent_dropout}) is not supported by glassnet: its fused "
-                         "recurrence has no dropout inside the time loop. Leave recurrent_dropout=0.0 (dropout= "
-                         "on the inputs is supported).")
-    return dropout, float(recurrent_dropout)
+    """The two rates, checked, each in [0, 1)."""
+    return (check.fraction("dropout", dropout, include_one=False, owner=owner),
+            check.fraction("recurrent_dropout", recurrent_dropout, include_one=False, owner=owner))
+
+
+def refuse_per_gate_recurrent_dropout(owner, rate):
+    """Keras's LSTM and GRU with recurrent_dropout switch to their implementation 1: one dropout mask
+    per gate, on the inputs and on h. glassnet's fused op has one matmul for all gates, so it
+    refuses the rate rather than train differently."""
+    if rate:
+        raise ValueError(f"{owner}(recurrent_dropout={rate}) is not supported by glassnet: Keras then draws a separate "
+                         "dropout mask for each gate (its implementation 1), which the fused recurrence does not do. "
+                         "Leave recurrent_dropout=0.0 (dropout= on the inputs is supported; SimpleRNN supports "
+                         "recurrent_dropout).")
 
 
 class Recurrent(Layer):
@@ -81,7 +86,10 @@ class Recurrent(Layer):
             mask = np.asarray(getattr(mask, "value", mask), dtype=bool)
             if mask.ndim == 3:
                 mask = mask[..., 0]
-        packed = self._run(sequences, states, mask)
+        recurrent_scale = None
+        if training and getattr(self.cell, "recurrent_dropout", 0):
+            recurrent_scale = self.cell.recurrent_scale(sequences.shape[0], sequences.dtype)
+        packed = self._run(sequences, states, mask, recurrent_scale)
         steps = sequences.shape[1] if self.return_sequences else 1
         output = packed[:, :steps] if self.return_sequences else packed[:, 0]
         if not self.return_state:
@@ -98,9 +106,12 @@ class Recurrent(Layer):
                              f"of shape (batch, {units}). Received {len(states)}.")
         return [s if isinstance(s, Tensor) else ops.cast(Tensor(np.asarray(s)), dtype=self.dtype) for s in states]
 
-    def _recurrence_settings(self, mask):
-        return dict(mask=mask, go_backwards=self.go_backwards, return_sequences=self.return_sequences,
-                    zero_output_for_mask=self.zero_output_for_mask)
+    def _recurrence_settings(self, mask, recurrent_scale=None):
+        settings = dict(mask=mask, go_backwards=self.go_backwards, return_sequences=self.return_sequences,
+                        zero_output_for_mask=self.zero_output_for_mask)
+        if recurrent_scale is not None:
+            settings["recurrent_scale"] = recurrent_scale
+        return settings
 
     def compute_mask(self, inputs, previous_mask):
         output_mask = previous_mask if self.return_sequences else None
@@ -174,11 +185,18 @@ class RecurrentCell(Layer):
         """`sequences` (batch, time, features) with Keras's input dropout: each sample's features are
         dropped with probability `dropout` (the same ones at every step) and the rest scaled by
         ``1 / (1 - dropout)``."""
+        return ops.multiply(sequences, self._dropout_scale((sequences.shape[0], 1, sequences.shape[-1]),
+                                                           self.dropout, sequences.dtype))
+
+    def recurrent_scale(self, batch, dtype):
+        """Keras's recurrent dropout: a (batch, units) mask by which h is multiplied before the
+        recurrent matmul, the same at every step."""
+        return self._dropout_scale((batch, self.units), self.recurrent_dropout, dtype)
+
+    def _dropout_scale(self, shape, rate, dtype):
         rng = self._rng or random.generator()
-        batch, features = sequences.shape[0], sequences.shape[-1]
-        keep = rng.random((batch, 1, features), dtype=np.float32) >= self.dropout
-        scale = np.asarray(keep, dtype=sequences.dtype) / sequences.dtype.type(1 - self.dropout)
-        return ops.multiply(sequences, scale)
+        keep = rng.random(shape, dtype=np.float32) >= rate
+        return np.asarray(keep, dtype=dtype) / np.dtype(dtype).type(1 - rate)
 
     def _bias_shape(self):
         return (self.gates * self.units,)

@@ -81,8 +81,8 @@ class RNN(Recurrent):
             return [np.zeros((sequences.shape[0], size), dtype=sequences.dtype) for size in self._state_sizes]
         return super()._initial_states(sequences, initial_state)
 
-    def _run(self, sequences, states, mask):
-        return self.cell.run(sequences, states, **self._recurrence_settings(mask))
+    def _run(self, sequences, states, mask, recurrent_scale=None):
+        return self.cell.run(sequences, states, **self._recurrence_settings(mask, recurrent_scale))
 
     def compute_output_shape(self, sequences_shape, initial_state_shape=None):
         batch, steps = sequences_shape[0], sequences_shape[1]

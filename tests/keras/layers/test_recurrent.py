@@ -21,7 +21,7 @@ def test_wrong_feature_count_after_build_names_layer_and_shapes():
 @pytest.mark.parametrize("kwargs, match", [
     (dict(stateful=True), "stateful=True"),
     (dict(dropout=1.0), r"Invalid `dropout`"),
-    (dict(recurrent_dropout=0.1), r"recurrent_dropout=0.1\) is not supported"),
+    (dict(recurrent_dropout=1.0), r"Invalid `recurrent_dropout`"),
     (dict(activation="softmax"), "Invalid `activation`"),
     (dict(units=0), "Invalid `units`"),
 ])
@@ -133,3 +133,21 @@ def test_input_dropout_drops_the_same_features_at_every_step_while_training():
     assert set(np.unique(out)) == {0.0, 2.0}  # dropped, or scaled by 1 / (1 - 0.5)
     np.testing.assert_array_equal(out, np.repeat(out[:, :1], 4, axis=1))  # one mask for all steps
     np.testing.assert_array_equal(layer(x).numpy(), x)  # no dropout at inference
+
+
+def test_recurrent_dropout_scales_h_before_the_recurrent_matmul_with_one_mask():
+    layer = layers.SimpleRNN(6, activation="linear", use_bias=False, return_sequences=True, recurrent_dropout=0.5,
+                             seed=2)
+    layer.build((None, 3, 1))
+    layer.set_weights([np.zeros((1, 6), dtype="float32"), np.eye(6, dtype="float32")])  # h_t = dropped h_{t-1}
+    x, h0 = np.zeros((4, 3, 1), dtype="float32"), np.ones((4, 6), dtype="float32")
+    out = layer(x, initial_state=[h0], training=True).numpy()
+    assert set(np.unique(out[:, 0])) == {0.0, 2.0}
+    np.testing.assert_array_equal(out[:, 1], out[:, 0] * out[:, 0])  # the same units dropped at the next step
+    np.testing.assert_array_equal(layer(x, initial_state=[h0]).numpy(), np.ones((4, 3, 6)))  # inference
+
+
+@pytest.mark.parametrize("layer", [layers.GRU, layers.LSTM])
+def test_gated_recurrent_dropout_is_refused_naming_keras_behaviour(layer):
+    with pytest.raises(ValueError, match="separate dropout mask for each gate"):
+        layer(3, recurrent_dropout=0.2)

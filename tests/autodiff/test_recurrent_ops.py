@@ -62,3 +62,10 @@ def test_embedding_lookup_gradient():
     indices = np.array([[0, 2, 2], [1, 2, 0]])
     check_gradients(lambda table: embedding_lookup(table, indices) * np.arange(12.0).reshape(2, 3, 2),
                     np.random.default_rng(0).standard_normal((4, 2)))
+
+
+def test_recurrent_dropout_scale_gradients():
+    scale = np.random.default_rng(2).integers(0, 2, (B, N)) * 2.0  # dropped or kept and doubled
+    settings = dict(mask=MASK, return_sequences=True, recurrent_scale=scale)
+    x, kernel, recurrent, bias, h0 = _inputs(1, (N,))
+    check_gradients(_weighted(simple_rnn, **settings), x, kernel, recurrent, bias, h0, rtol=1e-4, atol=1e-6)

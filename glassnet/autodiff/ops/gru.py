@@ -78,7 +78,8 @@ def gru(x, kernel, recurrent_kernel, bias, h0, *, mask=None, activation="tanh", 
         dh = dh.copy()
         for s in range(steps - 1, -1, -1):
             if masks is None:
-                dh += d_outputs[s]
+                if return_sequences or s == steps - 1:  # only the last step has an output gradient otherwise
+                    dh += d_outputs[s]
                 dh_new = dh
             else:
                 dh_new, dh_kept = r.masked_output_gradients(d_outputs[s], dh, masks[s], zero_output_for_mask)
@@ -95,6 +96,8 @@ def gru(x, kernel, recurrent_kernel, bias, h0, *, mask=None, activation="tanh", 
                 dh = dh_new * zg[s] + d_rh[s] * rg[s] + dxw[s, :, :2 * n] @ kernel_t[:2 * n]
             if masks is not None:
                 dh += dh_kept
+            if s % r.FLUSH_EVERY == 0:
+                r.flush_tiny(dh)
         flat_h = h_prev.reshape(-1, n)
         if reset_after:
             d_recurrent = flat_h.T @ da.reshape(-1, width)

@@ -30,31 +30,35 @@ def lstm(x, kernel, recurrent_kernel, bias, h0, c0, *, mask=None, activation="ta
     n = width // 4
     masks = r.step_masks(mask, go_backwards, xw.dtype)
     gates = np.empty_like(xw)  # rec(z) in all four slots (one call per step; the c slot goes unused)
-    c_prev = np.empty((steps, batch, n), dtype=xw.dtype)
-    cell_input = np.empty_like(c_prev)  # g = act(z_c)
-    h_prev = np.empty_like(c_prev)
-    tanh_c = np.empty_like(c_prev)
-    outputs = np.empty_like(c_prev)
-    h, c = np.asarray(h0, dtype=xw.dtype), np.asarray(c0, dtype=xw.dtype)
+    # the states before and after each step: hs[s] is step s's h_prev, hs[s + 1] its result (no copies)
+    hs = np.empty((steps + 1, batch, n), dtype=xw.dtype)
+    cs = np.empty_like(hs)
+    hs[0], cs[0] = h0, c0
+    cell_input = np.empty((steps, batch, n), dtype=xw.dtype)  # g = act(z_c)
+    tanh_c = np.empty_like(cell_input)
+    outputs = hs[1:] if masks is None or not zero_output_for_mask else np.empty_like(cell_input)
     z = np.empty((batch, width), dtype=xw.dtype)
     for s in range(steps):
-        h_prev[s], c_prev[s] = h, c
-        np.matmul(h, recurrent_kernel, out=z)
+        np.matmul(hs[s], recurrent_kernel, out=z)
         z += xw[s]
         gate = gates[s]
         act(z[:, 2 * n:3 * n], cell_input[s])
         rec(z, gate)
-        c_new = gate[:, n:2 * n] * c
+        c_new = cs[s + 1] if masks is None else np.empty_like(cs[s])
+        np.multiply(gate[:, n:2 * n], cs[s], out=c_new)
         c_new += gate[:, :n] * cell_input[s]
         act(c_new, tanh_c[s])
-        h_new = gate[:, 3 * n:] * tanh_c[s]
         if masks is None:
-            h, c = h_new, c_new
-            outputs[s] = h
+            np.multiply(gate[:, 3 * n:], tanh_c[s], out=hs[s + 1])
         else:
             m = masks[s]
-            h, c = np.where(m > 0, h_new, h), np.where(m > 0, c_new, c)
-            outputs[s] = h_new * m if zero_output_for_mask else h
+            h_new = gate[:, 3 * n:] * tanh_c[s]
+            np.copyto(hs[s + 1], np.where(m > 0, h_new, hs[s]))
+            np.copyto(cs[s + 1], np.where(m > 0, c_new, cs[s]))
+            if zero_output_for_mask:
+                outputs[s] = h_new * m
+    h_prev, c_prev = hs[:-1], cs[:-1]
+    h, c = hs[-1], cs[-1]
 
     def backward(g):
         d_outputs, (dh, dc) = r.unpack(g, steps, return_sequences, 2)
@@ -74,7 +78,8 @@ def lstm(x, kernel, recurrent_kernel, bias, h0, c0, *, mask=None, activation="ta
         dh = dh.copy()
         for s in range(steps - 1, -1, -1):
             if masks is None:
-                dh += d_outputs[s]
+                if return_sequences or s == steps - 1:  # only the last step has an output gradient otherwise
+                    dh += d_outputs[s]
                 dh_new, dc_new = dh, dc
             else:
                 m = masks[s]
@@ -88,6 +93,9 @@ def lstm(x, kernel, recurrent_kernel, bias, h0, c0, *, mask=None, activation="ta
             if masks is not None:
                 dh += dh_kept
                 dc += dc_kept
+            if s % r.FLUSH_EVERY == 0:
+                r.flush_tiny(dh)
+                r.flush_tiny(dc)
         d_recurrent = h_prev.reshape(-1, n).T @ dz.reshape(-1, width)
         dx, d_kernel, d_bias = r.input_gradients(dz, xs, kernel, go_backwards)
         return dx, d_kernel, d_recurrent, None if bias is None else d_bias, dh, dc

@@ -28,6 +28,7 @@ from glassnet.keras.layers.pooling import (
 )
 from glassnet.keras.layers.rescaling import Rescaling
 from glassnet.keras.layers.reshape import Permute, RepeatVector, Reshape
+from glassnet.keras.layers.rnn import RNN
 from glassnet.keras.layers.simple_rnn import SimpleRNN, SimpleRNNCell
 from glassnet.keras.layers.spatial_dropout import SpatialDropout1D, SpatialDropout2D
 from glassnet.keras.layers.unit_normalization import UnitNormalization
@@ -55,7 +56,7 @@ __all__ = [
     "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "Input",
     "InputLayer", "LSTM", "LSTMCell", "Lambda", "Layer", "LayerNormalization", "LeakyReLU", "Masking", "MaxPool1D",
     "MaxPool2D", "MaxPooling1D", "MaxPooling2D", "Maximum", "Minimum", "Multiply", "Normalization", "Permute",
-    "ReLU", "RepeatVector", "Rescaling", "Reshape", "SimpleRNN", "SimpleRNNCell", "Softmax", "SpatialDropout1D",
+    "RNN", "ReLU", "RepeatVector", "Rescaling", "Reshape", "SimpleRNN", "SimpleRNNCell", "Softmax", "SpatialDropout1D",
     "SpatialDropout2D", "Subtract", "UnitNormalization", "UpSampling1D", "UpSampling2D", "ZeroPadding1D",
     "ZeroPadding2D", "add", "average", "concatenate", "deserialize", "dot", "maximum", "minimum", "multiply",
     "serialize", "subtract",

@@ -3,7 +3,9 @@ from glassnet.autodiff import ops
 from glassnet.autodiff.ops.gru import gru
 from glassnet.keras import activations
 from glassnet.keras import validation as check
-from glassnet.keras.layers.recurrent import CELL_ARGUMENTS, Recurrent, RecurrentCell, activation_name, layer_config
+from glassnet.keras.layers.recurrent import (
+    CELL_ARGUMENTS, Recurrent, RecurrentCell, activation_name, layer_config, refuse_per_gate_recurrent_dropout,
+)
 
 
 class GRUCell(RecurrentCell):
@@ -15,6 +17,7 @@ class GRUCell(RecurrentCell):
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", reset_after=True, **kwargs):
         super().__init__(units, activation=activation, **kwargs)
+        refuse_per_gate_recurrent_dropout("GRU", self.recurrent_dropout)
         self.recurrent_activation = activations.get(recurrent_activation)
         self._recurrent_activation_name = activation_name("recurrent_activation", recurrent_activation, "GRUCell")
         self.reset_after = check.boolean("reset_after", reset_after, "GRUCell")
@@ -74,8 +77,8 @@ class GRU(Recurrent):
             check.fail("use_cudnn", use_cudnn, "one of 'auto', True, False", "GRU")
         self.use_cudnn = use_cudnn
 
-    def _run(self, sequences, states, mask):
-        return self.cell.run(sequences, states, **self._recurrence_settings(mask))
+    def _run(self, sequences, states, mask, recurrent_scale=None):
+        return self.cell.run(sequences, states, **self._recurrence_settings(mask, recurrent_scale))
 
     def get_config(self):
         return layer_config(self)

@@ -5,7 +5,9 @@ from glassnet.autodiff import ops
 from glassnet.autodiff.ops.lstm import lstm
 from glassnet.keras import activations
 from glassnet.keras import validation as check
-from glassnet.keras.layers.recurrent import CELL_ARGUMENTS, Recurrent, RecurrentCell, activation_name, layer_config
+from glassnet.keras.layers.recurrent import (
+    CELL_ARGUMENTS, Recurrent, RecurrentCell, activation_name, layer_config, refuse_per_gate_recurrent_dropout,
+)
 
 
 class LSTMCell(RecurrentCell):
@@ -20,6 +22,7 @@ class LSTMCell(RecurrentCell):
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", unit_forget_bias=True, **kwargs):
         super().__init__(units, activation=activation, **kwargs)
+        refuse_per_gate_recurrent_dropout("LSTM", self.recurrent_dropout)
         self.recurrent_activation = activations.get(recurrent_activation)
         self._recurrent_activation_name = activation_name("recurrent_activation", recurrent_activation, "LSTMCell")
         self.unit_forget_bias = check.boolean("unit_forget_bias", unit_forget_bias, "LSTMCell")
@@ -73,7 +76,9 @@ class LSTM(Recurrent):
         use_bias, kernel_initializer (``'glorot_uniform'``), recurrent_initializer (``'orthogonal'``),
         bias_initializer (``'zeros'``), the regularizers and constraints: as Keras's.
         unit_forget_bias: start the forget gate's bias at 1 (default True).
-        dropout, recurrent_dropout: only 0.0 (glassnet refuses other rates rather than ignore them).
+        dropout: fraction of the input features dropped while training (the same ones at every step, as
+            Keras); seed: its private random stream (None: glassnet's global generator).
+        recurrent_dropout: only 0.0 (Keras then uses one mask per gate, which the fused op does not).
         return_sequences: return every step's output ``(batch, timesteps, units)``, not the last ``(batch, units)``.
         return_state: also return the final h and c: ``[output, h, c]``.
         go_backwards: process the sequence from its end (outputs in that order).
@@ -104,8 +109,8 @@ class LSTM(Recurrent):
             check.fail("use_cudnn", use_cudnn, "one of 'auto', True, False", "LSTM")
         self.use_cudnn = use_cudnn
 
-    def _run(self, sequences, states, mask):
-        return self.cell.run(sequences, states, **self._recurrence_settings(mask))
+    def _run(self, sequences, states, mask, recurrent_scale=None):
+        return self.cell.run(sequences, states, **self._recurrence_settings(mask, recurrent_scale))
 
     def get_config(self):
         return layer_config(self)

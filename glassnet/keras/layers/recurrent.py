@@ -7,6 +7,7 @@ primitive (glassnet/autodiff/ops/lstm.py...) rather than one cell call per step.
 """
 import numpy as np
 
+from glassnet import random
 from glassnet.autodiff import Tensor, ops
 from glassnet.keras import activations, constraints, initializers, regularizers
 from glassnet.keras import validation as check
@@ -23,15 +24,21 @@ def activation_name(argument, activation, owner):
     return name
 
 
-def refuse_dropout(owner, dropout, recurrent_dropout):
-    """glassnet's recurrences have no dropout inside the loop: a non-zero rate is refused, not ignored."""
-    for argument, value in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
-        check.fraction(argument, value, owner=owner)
-        if value:
-            raise ValueError(f"{owner}({argument}={value}) is not supported by glassnet: its fused recurrence has "
-                             f"no dropout inside the time loop. Leave {argument}=0.0; for dropout on the inputs put "
-                             "a Dropout (or SpatialDropout1D) layer before the recurrent layer.")
-    return float(dropout), float(recurrent_dropout)
+def dropout_rates(owner, dropout, recurrent_dropout):
+    """The two rates, checked, each in [0, 1)."""
+    return (check.fraction("dropout", dropout, include_one=False, owner=owner),
+            check.fraction("recurrent_dropout", recurrent_dropout, include_one=False, owner=owner))
+
+
+def refuse_per_gate_recurrent_dropout(owner, rate):
+    """Keras's LSTM and GRU with recurrent_dropout switch to their implementation 1: one dropout mask
+    per gate, on the inputs and on h. glassnet's fused op has one matmul for all gates, so it
+    refuses the rate rather than train differently."""
+    if rate:
+        raise ValueError(f"{owner}(recurrent_dropout={rate}) is not supported by glassnet: Keras then draws a separate "
+                         "dropout mask for each gate (its implementation 1), which the fused recurrence does not do. "
+                         "Leave recurrent_dropout=0.0 (dropout= on the inputs is supported; SimpleRNN supports "
+                         "recurrent_dropout).")
 
 
 class Recurrent(Layer):
@@ -72,12 +79,17 @@ class Recurrent(Layer):
                              f"{tuple(shape)}.")
 
     def call(self, sequences, initial_state=None, mask=None, training=False):
+        if training and getattr(self.cell, "dropout", 0):
+            sequences = self.cell.dropped(sequences)
         states = self._initial_states(sequences, initial_state)
         if mask is not None:
             mask = np.asarray(getattr(mask, "value", mask), dtype=bool)
             if mask.ndim == 3:
                 mask = mask[..., 0]
-        packed = self._run(sequences, states, mask)
+        recurrent_scale = None
+        if training and getattr(self.cell, "recurrent_dropout", 0):
+            recurrent_scale = self.cell.recurrent_scale(sequences.shape[0], sequences.dtype)
+        packed = self._run(sequences, states, mask, recurrent_scale)
         steps = sequences.shape[1] if self.return_sequences else 1
         output = packed[:, :steps] if self.return_sequences else packed[:, 0]
         if not self.return_state:
@@ -94,9 +106,12 @@ class Recurrent(Layer):
                              f"of shape (batch, {units}). Received {len(states)}.")
         return [s if isinstance(s, Tensor) else ops.cast(Tensor(np.asarray(s)), dtype=self.dtype) for s in states]
 
-    def _recurrence_settings(self, mask):
-        return dict(mask=mask, go_backwards=self.go_backwards, return_sequences=self.return_sequences,
-                    zero_output_for_mask=self.zero_output_for_mask)
+    def _recurrence_settings(self, mask, recurrent_scale=None):
+        settings = dict(mask=mask, go_backwards=self.go_backwards, return_sequences=self.return_sequences,
+                        zero_output_for_mask=self.zero_output_for_mask)
+        if recurrent_scale is not None:
+            settings["recurrent_scale"] = recurrent_scale
+        return settings
 
     def compute_mask(self, inputs, previous_mask):
         output_mask = previous_mask if self.return_sequences else None
@@ -143,8 +158,9 @@ class RecurrentCell(Layer):
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.recurrent_constraint = constraints.get(recurrent_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
-        self.dropout, self.recurrent_dropout = refuse_dropout(owner, dropout, recurrent_dropout)
-        self.seed = seed
+        self.dropout, self.recurrent_dropout = dropout_rates(owner, dropout, recurrent_dropout)
+        self.seed = check.optional(check.integer, "seed", seed, minimum=0, owner=owner)
+        self._rng = None if seed is None else np.random.default_rng(seed)
         self.kernel = self.recurrent_kernel = self.bias = None
 
     @property
@@ -164,6 +180,23 @@ class RecurrentCell(Layer):
             self.bias = self.add_weight(shape=self._bias_shape(), name="bias", initializer=self._bias_initializer(),
                                         regularizer=self.bias_regularizer, constraint=self.bias_constraint)
         self.built = True
+
+    def dropped(self, sequences):
+        """`sequences` (batch, time, features) with Keras's input dropout: each sample's features are
+        dropped with probability `dropout` (the same ones at every step) and the rest scaled by
+        ``1 / (1 - dropout)``."""
+        return ops.multiply(sequences, self._dropout_scale((sequences.shape[0], 1, sequences.shape[-1]),
+                                                           self.dropout, sequences.dtype))
+
+    def recurrent_scale(self, batch, dtype):
+        """Keras's recurrent dropout: a (batch, units) mask by which h is multiplied before the
+        recurrent matmul, the same at every step."""
+        return self._dropout_scale((batch, self.units), self.recurrent_dropout, dtype)
+
+    def _dropout_scale(self, shape, rate, dtype):
+        rng = self._rng or random.generator()
+        keep = rng.random(shape, dtype=np.float32) >= rate
+        return np.asarray(keep, dtype=dtype) / np.dtype(dtype).type(1 - rate)
 
     def _bias_shape(self):
         return (self.gates * self.units,)

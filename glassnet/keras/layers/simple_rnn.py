@@ -29,7 +29,8 @@ class SimpleRNN(Recurrent):
 
     ``h_t = activation(x_t @ kernel + h_{t-1} @ recurrent_kernel + bias)``; the output is h.
 
-    Args: as :class:`LSTM`'s (no recurrent_activation, unit_forget_bias).
+    Args: as :class:`LSTM`'s (no recurrent_activation, unit_forget_bias), and recurrent_dropout: the
+    fraction of h dropped before the recurrent matmul while training (the same units at every step).
 
     >>> SimpleRNN(4)(np.ones((2, 5, 3), dtype="float32")).shape.as_list()
     [2, 4]
@@ -47,8 +48,8 @@ class SimpleRNN(Recurrent):
         super().__init__(return_sequences=return_sequences, return_state=return_state, go_backwards=go_backwards,
                          stateful=stateful, unroll=unroll, activity_regularizer=activity_regularizer, **kwargs)
 
-    def _run(self, sequences, states, mask):
-        return self.cell.run(sequences, states, **self._recurrence_settings(mask))
+    def _run(self, sequences, states, mask, recurrent_scale=None):
+        return self.cell.run(sequences, states, **self._recurrence_settings(mask, recurrent_scale))
 
     def get_config(self):
         config = layer_config(self)

@@ -56,10 +56,13 @@ class Loss:
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         dtype = self._compute_dtype(y_pred)
+        output_mask = getattr(y_pred, "_keras_mask", None)  # the padded steps of a masked sequence (Keras)
         y_pred = float_tensor(y_pred, dtype)
         y_true = float_tensor(y_true, dtype)
         losses = self._checked_losses(self.call(y_true, y_pred), y_pred, dtype)
         mask = self.sample_mask(y_true, y_pred)
+        if output_mask is not None and np.shape(output_mask) == tuple(losses.shape):
+            mask = np.asarray(output_mask) if mask is None else np.asarray(mask) & np.asarray(output_mask)
         return reduce_weighted_values(losses, sample_weight, mask, self.reduction)
 
     def _checked_losses(self, losses, y_pred, dtype):

@@ -98,6 +98,15 @@ class Sum(Metric):
         return scalar(self.total.value, self._dtype)
 
 
+def _masked_weight(mask, sample_weight, dtype):
+    """The sample weights times the mask (1 for a real step, 0 for a padded one)."""
+    weight = mask.astype(dtype)
+    if sample_weight is None:
+        return weight
+    sample_weight, weight = squeeze_or_expand_to_same_rank(np.asarray(sample_weight, dtype), weight)
+    return sample_weight * weight
+
+
 class MeanMetricWrapper(Mean):
     """The running mean of a per-sample function `fn(y_true, y_pred, **kwargs)`.
 
@@ -120,8 +129,11 @@ class MeanMetricWrapper(Mean):
         self._fn_kwargs = kwargs
 
     def update_state(self, y_true, y_pred, sample_weight=None):
+        mask = getattr(y_pred, "_keras_mask", None)
         y_pred = plain(y_pred)
         values = self._fn(plain(y_true), y_pred, **self._fn_kwargs)
+        if mask is not None:  # a masked sequence's padded steps weigh 0, as in Keras (apply_mask, "sum")
+            sample_weight = _masked_weight(np.asarray(mask), sample_weight, self._dtype)
         returned_by = f"The metric function {getattr(self._fn, '__name__', self._fn)!r}"
         values = per_sample_values(values, y_pred.shape, returned_by, what="metric values")
         super().update_state(values, sample_weight=sample_weight)

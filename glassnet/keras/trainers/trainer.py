@@ -434,7 +434,7 @@ class Trainer(StepMethods):
             self.optimizer.apply(backward(loss, variables), variables)
         else:
             warnings.warn("The model does not have any trainable weights.", UserWarning, stacklevel=3)
-        return loss.value, _to_numpy(y_pred)
+        return loss.value, _for_metrics(y_pred)
 
     # --- evaluate / predict --------------------------------------------------------
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
@@ -478,7 +478,7 @@ class Trainer(StepMethods):
     def _default_test_step(self, x, y, sample_weight):
         y_pred = self(data.as_model_input(x), training=False)
         loss = self._compute_loss(x, y, y_pred, sample_weight, training=False)
-        self._compile_state.update_metrics(y, _to_numpy(y_pred), len(x), loss.value, sample_weight)
+        self._compile_state.update_metrics(y, _for_metrics(y_pred), len(x), loss.value, sample_weight)
         return self._logs()
 
     def _format_results(self, logs, return_dict):
@@ -644,6 +644,14 @@ def _pythonify(logs):
         value = value.value if isinstance(value, Tensor) else value
         result[key] = float(value) if np.ndim(value) == 0 else np.asarray(value)
     return result
+
+
+def _for_metrics(outputs):
+    """The predictions as arrays, except a masked output (a sequence with padded steps), kept as
+    the Tensor that carries its mask: the metrics count only its real steps, as Keras's do."""
+    if isinstance(outputs, Tensor) and outputs._keras_mask is not None:
+        return outputs
+    return _to_numpy(outputs)
 
 
 def _to_numpy(outputs):

@@ -93,3 +93,31 @@ def test_a_subclassed_model_says_its_call_decides_the_wiring():
 
     text = Net().explain().text()
     assert "call() decides how they connect" in text and "a1 = relu(x @ W1 + b1)" in text
+
+
+def test_convolution_pooling_and_normalization_layers_show_their_settings_and_weights():
+    from glassnet.keras import Input, Sequential, layers
+    model = Sequential([Input((28, 28, 1)), layers.Rescaling(1 / 255), layers.Conv2D(8, 3, activation="relu"),
+                        layers.BatchNormalization(momentum=0.9), layers.MaxPooling2D(2),
+                        layers.Conv2D(4, 3, padding="same", dilation_rate=2, use_bias=False),
+                        layers.GlobalAveragePooling2D(), layers.Dense(10)])
+    lines = model.explain().text().splitlines()
+    assert lines[3].startswith("  a1 = x * 0.00392157")
+    assert "a2 = relu(conv2d(a1, K2, strides=(1, 1), padding='valid') + b2)" in lines[4]
+    assert "K2:(3, 3, 1, 8)  b2:(8,)  ->  a2:(m, 26, 26, 8)" in lines[4]
+    assert "a3 = γ3 ⊙ (a2 - μ) / sqrt(σ² + 0.001) + β3" in lines[5] and "momentum 0.9)" in lines[5]
+    assert "a4 = max over each 2x2 window of a3, strides (2, 2)" in lines[6] and "a4:(m, 13, 13, 8)" in lines[6]
+    assert "conv2d(a4, K5, strides=(1, 1), padding='same', dilation=(2, 2))    " in lines[7]  # no bias
+    assert "K5:(3, 3, 8, 4)  ->" in lines[7] and "b5" not in lines[7]
+    assert "a6 = mean of a5 over its rows and columns, per channel" in lines[8]
+
+
+def test_embedding_and_recurrent_layers_show_their_recurrence():
+    from glassnet.keras import Input, Sequential, layers
+    model = Sequential([Input((20,)), layers.Embedding(100, 8), layers.LSTM(16, return_sequences=True),
+                        layers.Bidirectional(layers.GRU(4)), layers.Dense(1)])
+    lines = model.explain().text().splitlines()
+    assert "a1 = E1[x]" in lines[3] and "E1:(100, 8)  ->  a1:(m, 20, 8)" in lines[3]
+    assert "a2 = lstm(a1; W2, U2, b2)" in lines[4] and "c_t = f⊙c_t-1 + i⊙c̃" in lines[4]
+    assert "-> h_t of every step" in lines[4] and "W2:(8, 64)  U2:(16, 64)  b2:(64,)" in lines[4]
+    assert "a3 = concat(gru(a2), gru_backward(reversed a2))" in lines[5] and "a3:(m, 8)" in lines[5]

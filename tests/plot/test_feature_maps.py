@@ -42,3 +42,19 @@ def test_a_trace_needs_the_layer_named():
         tf.plot.feature_maps(trace)
     with pytest.raises(ValueError, match="A Dense or Flatten layer has no maps to draw"):
         tf.plot.feature_maps(trace, "only")
+
+
+def test_a_conv_layers_trace_shows_the_maps_that_step_computed():
+    model = tf.keras.Sequential([tf.keras.Input(shape=(8, 8, 1)), tf.keras.layers.Conv2D(4, 3, name="conv"),
+                                 tf.keras.layers.Flatten(), tf.keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.random.default_rng(1).random((3, 8, 8, 1)).astype("float32")
+    trace = tf.inspect.step(model, x, np.zeros((3, 1)))
+    figure = tf.plot.feature_maps(trace, "conv", sample=2)
+    shown = [axis for axis in figure.axes if axis.get_images()]
+    assert [axis.get_title() for axis in shown] == ["input", "channel 0", "channel 1", "channel 2", "channel 3"]
+    np.testing.assert_array_equal(shown[0].get_images()[0].get_array(), x[2, :, :, 0])
+    maps = model.get_layer("conv")(x).numpy()  # the step's forward pass, computed again
+    for channel, axis in enumerate(shown[1:]):
+        np.testing.assert_allclose(axis.get_images()[0].get_array(), maps[2, :, :, channel], rtol=1e-6)
+    assert "layer 'conv' (Conv2D): sample 2, maps of 6x6" in figure._suptitle.get_text()

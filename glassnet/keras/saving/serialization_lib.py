@@ -52,6 +52,9 @@ def _classes(module, base):
 
 def _keras_module(cls):
     """The Keras module a glassnet class is written under, or None for the user's own classes."""
+    from glassnet.keras.layers.keras_operation import KerasOperation
+    if issubclass(cls, KerasOperation):
+        return cls.keras_module
     for module, table in builtin_tables().items():
         if table.get(cls.__name__) is cls:
             return module
@@ -163,6 +166,12 @@ def _find(class_name, module, registered_name, custom_objects, config):
     table = _table_for(module)
     if table is not None and class_name in table:
         return table[class_name]
+    # Keras's .keras files name an operation's module (keras.src.ops.numpy); its .h5 files say keras.layers
+    if isinstance(module, str) and module.startswith(("keras.src.ops.", "keras.ops.", "keras.layers")):
+        from glassnet.keras.layers.keras_operation import operation_class
+        operation = operation_class(class_name, module)
+        if operation is not None:
+            return operation
     function = builtin_functions().get(class_name)
     if function is not None:
         return function

@@ -12,8 +12,9 @@ pytest.importorskip("h5py")
 
 def convnet(k):
     return k.Sequential([k.Input((12, 12, 1)), k.layers.Conv2D(6, 3, activation="relu"),
-                         k.layers.BatchNormalization(), k.layers.MaxPooling2D(2), k.layers.Conv2D(4, 2, padding="same"),
-                         k.layers.GlobalAveragePooling2D(), k.layers.Dropout(0.2), k.layers.Dense(3, activation="softmax")])
+                         k.layers.BatchNormalization(), k.layers.MaxPooling2D(2),
+                         k.layers.Conv2D(4, 2, padding="same"), k.layers.GlobalAveragePooling2D(),
+                         k.layers.Dropout(0.2), k.layers.Dense(3, activation="softmax")])
 
 
 def sequence_model(k):

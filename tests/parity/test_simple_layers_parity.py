@@ -218,3 +218,44 @@ def test_keras_file_opens_in_glassnet(tmp_path, extension):
         np.testing.assert_array_equal(variable.numpy(), np.asarray(k))
     assert_close(mine.predict(x, verbose=0), theirs.predict(x, verbose=0), family="forward",
                  what=f"glassnet predicting from Keras's .{extension}")
+
+
+def _every_layer_model(api):
+    """One functional model holding each of the other layers (two branches: images and sequences)."""
+    layers = api.layers
+    image = api.Input((4, 4, 2))
+    x = layers.Rescaling(0.5, offset=0.1)(image)
+    x = layers.ZeroPadding2D(((1, 0), (0, 1)))(x)
+    x = layers.Cropping2D(1)(x)
+    x = layers.UpSampling2D((2, 1), interpolation="bilinear")(x)
+    x = layers.UpSampling2D(1)(x)
+    x = layers.SpatialDropout2D(0.3)(x)
+    x = layers.BatchNormalization(axis=-1)(x)
+    pooled = layers.GlobalMaxPooling2D()(layers.Permute((2, 1, 3))(x))
+    averaged = layers.GlobalAveragePooling2D()(x)
+    sequence = layers.Reshape((-1, 2))(x)
+    sequence = layers.ZeroPadding1D(1)(layers.Cropping1D((0, 1))(sequence))
+    sequence = layers.SpatialDropout1D(0.2)(layers.UpSampling1D(2)(sequence))
+    sequence = layers.LayerNormalization(axis=[1, 2])(sequence)
+    merged = layers.Concatenate()([pooled, averaged, layers.GlobalAveragePooling1D()(sequence),
+                                   layers.GlobalMaxPooling1D()(sequence)])
+    out = layers.Dense(2)(layers.Flatten()(layers.RepeatVector(2)(merged)))
+    return api.Model(image, out)
+
+
+def test_a_model_of_every_layer_saves_and_loads_both_ways(tmp_path):
+    x = np.random.default_rng(3).normal(size=(5, 4, 4, 2)).astype("float32")
+    mine = _every_layer_model(glassnet.keras)
+    batch_norm = next(layer for layer in mine.layers if type(layer).__name__ == "BatchNormalization")
+    batch_norm.moving_mean.assign(np.array([0.5, -0.5], "float32"))  # not the initial statistics
+    mine.save(tmp_path / "glassnet.keras")
+    theirs = keras.models.load_model(tmp_path / "glassnet.keras")
+    assert [type(layer).__name__ for layer in theirs.layers] == [type(layer).__name__ for layer in mine.layers]
+    assert_close(theirs.predict(x, verbose=0), mine.predict(x, verbose=0), family="forward",
+                 what="Keras predicting from glassnet's every-layer model")
+    theirs.save(tmp_path / "keras.keras")
+    again = glassnet.keras.models.load_model(tmp_path / "keras.keras")
+    for a, k in zip(again.weights, theirs.weights, strict=True):
+        np.testing.assert_array_equal(a.numpy(), np.asarray(k))
+    assert_close(again.predict(x, verbose=0), theirs.predict(x, verbose=0), family="forward",
+                 what="glassnet predicting from Keras's every-layer model")

@@ -259,3 +259,33 @@ def test_a_model_of_every_layer_saves_and_loads_both_ways(tmp_path):
         np.testing.assert_array_equal(a.numpy(), np.asarray(k))
     assert_close(again.predict(x, verbose=0), theirs.predict(x, verbose=0), family="forward",
                  what="glassnet predicting from Keras's every-layer model")
+
+
+def test_batch_normalization_with_a_mask_as_keras():
+    rng = np.random.default_rng(7)
+    x = rng.normal(1.0, 2.0, size=(3, 5, 4)).astype("float32")
+    mask = rng.random((3, 5)) > 0.4
+    theirs, mine = keras.layers.BatchNormalization(momentum=0.7), glassnet.keras.layers.BatchNormalization(momentum=0.7)
+    _same_weights(theirs, mine, x.shape, rng)
+    weights = rng.normal(size=x.shape).astype("float32")
+    trainable = [v.value for v in theirs.trainable_variables]
+    non_trainable = [v.value for v in theirs.non_trainable_variables]
+
+    def loss(x, trainable):
+        out, moved = theirs.stateless_call(trainable, non_trainable, x, training=True, mask=mask)
+        return jnp.sum(out * weights), (out, moved)
+    (_, (expected, moved)), grads = jax.value_and_grad(loss, argnums=(0, 1), has_aux=True)(x, trainable)
+    actual, actual_grads = _glassnet_value_and_gradients_with_mask(mine, x, weights, mask)
+    assert_close(actual, np.asarray(expected), family="forward", what="masked BatchNormalization output")
+    for i, (a, k) in enumerate(zip(actual_grads, [grads[0], *grads[1]], strict=True)):
+        assert_close(a, np.asarray(k), family="expression", what=f"masked BatchNormalization gradient {i}")
+    for variable, k in zip(mine.non_trainable_weights, moved, strict=True):
+        assert_close(variable.numpy(), np.asarray(k), family="forward", what=f"masked {variable.name}")
+
+
+def _glassnet_value_and_gradients_with_mask(layer, x, weights, mask):
+    x = glassnet.Variable(x)
+    with glassnet.GradientTape() as tape:
+        out = layer(x, training=True, mask=mask)
+        loss = glassnet.reduce_sum(out * weights)
+    return out.numpy(), [g.numpy() for g in tape.gradient(loss, [x, *layer.trainable_weights])]

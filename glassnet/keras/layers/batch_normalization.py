@@ -1,5 +1,7 @@
 """BatchNormalization: normalize each channel by the batch's statistics while training, by
 their moving averages at inference (Ioffe and Szegedy, 2015)."""
+import numpy as np
+
 from glassnet.autodiff import ops
 from glassnet.autodiff.ops.normalization import moments, normalize
 from glassnet.autodiff.tape import not_recording
@@ -19,6 +21,9 @@ class BatchNormalization(Layer):
 
     At inference (``predict``, ``evaluate``, a plain call) it uses the moving statistics instead.
     Either way the output is ``gamma * (x - mean) / sqrt(variance + epsilon) + beta``.
+
+    With a `mask` (one entry per step, channels last; e.g. after ``Embedding(mask_zero=True)``) the
+    batch statistics count only the unmasked steps, as Keras's do.
 
     As in Keras 3, ``layer.trainable = False`` runs the layer in inference mode even under
     ``training=True``: a frozen layer neither learns nor updates its moving statistics.
@@ -95,18 +100,34 @@ class BatchNormalization(Layer):
         self.built = True
 
     def call(self, inputs, training=None, mask=None):
-        if mask is not None:
-            raise NotImplementedError(f"BatchNormalization layer '{self.name}' does not support masks yet: "
-                                      "its statistics would count the masked steps.")
         axis = self.axis % inputs.ndim
         gamma, beta = (None if w is None else self._broadcastable(w, inputs.ndim) for w in (self.gamma, self.beta))
         if training and self.trainable:
             reduced = tuple(a for a in range(inputs.ndim) if a != axis)
+            if mask is not None:
+                return self._normalize_masked(inputs, mask, gamma, beta, reduced)
             mean, variance = moments(inputs, axes=reduced)
             self._update_moving_statistics(mean, variance)
             return normalize(inputs, gamma, beta, axes=reduced, epsilon=self.epsilon,
                              mean=mean.value, variance=variance.value)
         return self._normalize_with_moving_statistics(inputs, gamma, beta)
+
+    def _normalize_masked(self, inputs, mask, gamma, beta, reduced):
+        """Training with a mask (one entry per step, e.g. from Embedding(mask_zero=True)): the batch
+        statistics count only the unmasked steps, as Keras's do (``sum / (count + 1e-7)``); composed
+        from ops, so the gradient flows through the masked mean and variance."""
+        mask = getattr(mask, "value", mask)
+        if np.ndim(mask) != inputs.ndim - 1 or self.axis % inputs.ndim != inputs.ndim - 1:
+            raise ValueError(f"BatchNormalization layer '{self.name}': the mask provided should be one dimension "
+                             f"less than the inputs, whose channels come last (axis=-1). Received: mask.shape="
+                             f"{np.shape(mask)}, inputs.shape={tuple(inputs.shape)}, axis={self.axis}")
+        weights = np.asarray(mask, dtype=inputs.dtype)[..., None]
+        count = ops.sum(weights, axis=reduced, keepdims=True) + 1e-7
+        mean = ops.sum(inputs * weights, axis=reduced, keepdims=True) / count
+        centered = (inputs - mean) * weights
+        variance = ops.sum(centered * centered, axis=reduced, keepdims=True) / count
+        self._update_moving_statistics(mean, variance)
+        return _affine(inputs, mean, variance, gamma, beta, self.epsilon)
 
     def _broadcastable(self, weight, ndim):
         """`weight` shaped to broadcast along the channels axis of an input of rank `ndim`."""
@@ -123,14 +144,9 @@ class BatchNormalization(Layer):
                 moving.assign(moving * self.momentum + batch * (1.0 - self.momentum))
 
     def _normalize_with_moving_statistics(self, inputs, gamma, beta):
-        """Keras's ``x * inv + (beta - mean * inv)``, ``inv = gamma / sqrt(variance + epsilon)``:
-        affine in x, so two ops over the input suffice."""
+        """Affine in x, so two ops over the input suffice (see _affine)."""
         mean, variance = (self._broadcastable(w, inputs.ndim) for w in (self.moving_mean, self.moving_variance))
-        inv = ops.divide(1.0, ops.sqrt(variance + self.epsilon))
-        if gamma is not None:
-            inv = inv * gamma
-        shift = -mean * inv if beta is None else beta - mean * inv
-        return inputs * inv + shift
+        return _affine(inputs, mean, variance, gamma, beta, self.epsilon)
 
     def compute_output_shape(self, input_shape):
         _channels(self, input_shape)
@@ -164,6 +180,15 @@ class BatchNormalization(Layer):
             "synchronized": self.synchronized, "renorm": self.renorm,
             "renorm_clipping": self.renorm_clipping, "renorm_momentum": self.renorm_momentum,
         }
+
+
+def _affine(inputs, mean, variance, gamma, beta, epsilon):
+    """Keras's ``x * inv + (beta - mean * inv)``, ``inv = gamma / sqrt(variance + epsilon)``, from ops."""
+    inv = ops.divide(1.0, ops.sqrt(variance + epsilon))
+    if gamma is not None:
+        inv = inv * gamma
+    shift = -mean * inv if beta is None else beta - mean * inv
+    return inputs * inv + shift
 
 
 def _optional_regularizer(regularizer):

@@ -136,3 +136,22 @@ def test_config_round_trip():
         "axis": 1, "momentum": 0.8, "epsilon": 0.01, "center": False, "scale": True, "synchronized": True,
         "renorm": False, "renorm_clipping": None, "renorm_momentum": 0.99}
     assert layers.BatchNormalization.from_config(config).get_config() == config
+
+
+def test_train_on_batch_moves_the_statistics_once_and_test_and_predict_on_batch_do_not():
+    model = _model()
+    model.train_on_batch(X, X)
+    np.testing.assert_allclose(model.layers[0].moving_mean.numpy(), [1.0, 10.0], rtol=1e-6)  # 0.5 * (2, 20)
+    model.test_on_batch(X, X)
+    model.predict_on_batch(X)
+    np.testing.assert_allclose(model.layers[0].moving_mean.numpy(), [1.0, 10.0], rtol=1e-6)
+
+
+def test_a_mask_leaves_the_masked_steps_out_of_the_statistics():
+    x = np.array([[[1.0], [3.0], [100.0]]], dtype="float32")  # the third step is masked
+    layer = layers.BatchNormalization(momentum=0.0, epsilon=0.0)
+    out = layer(x, training=True, mask=np.array([[True, True, False]])).numpy()
+    np.testing.assert_allclose(out[0, :2, 0], [-1.0, 1.0], rtol=1e-5)  # mean 2, variance 1 of the first two
+    np.testing.assert_allclose(layer.moving_mean.numpy(), [2.0], rtol=1e-6)
+    with pytest.raises(ValueError, match=r"one dimension less.*mask.shape=\(1, 3, 1\)"):
+        layer(x, training=True, mask=np.ones((1, 3, 1), bool))

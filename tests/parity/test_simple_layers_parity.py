@@ -289,3 +289,15 @@ def _glassnet_value_and_gradients_with_mask(layer, x, weights, mask):
         out = layer(x, training=True, mask=mask)
         loss = glassnet.reduce_sum(out * weights)
     return out.numpy(), [g.numpy() for g in tape.gradient(loss, [x, *layer.trainable_weights])]
+
+
+@pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
+def test_global_average_pooling_1d_with_a_mask_as_keras(data_format):
+    rng = np.random.default_rng(8)
+    x = rng.normal(size=(3, 5, 4)).astype("float32")
+    steps = 5 if data_format == "channels_last" else 4
+    mask = rng.random((3, steps)) > 0.3
+    mask[:, 0] = True
+    expected = keras.layers.GlobalAveragePooling1D(data_format=data_format)(x, mask=mask)
+    actual = glassnet.keras.layers.GlobalAveragePooling1D(data_format=data_format)(x, mask=mask)
+    assert_close(actual.numpy(), np.asarray(expected), family="forward", what=f"masked average ({data_format})")

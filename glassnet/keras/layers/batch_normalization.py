@@ -100,6 +100,8 @@ class BatchNormalization(Layer):
         self.built = True
 
     def call(self, inputs, training=None, mask=None):
+        if inputs.dtype.kind != "f":  # integer inputs are normalized as floats, as Keras's are
+            inputs = ops.cast(inputs, dtype=self.dtype)
         axis = self.axis % inputs.ndim
         gamma, beta = (None if w is None else self._broadcastable(w, inputs.ndim) for w in (self.gamma, self.beta))
         if training and self.trainable:

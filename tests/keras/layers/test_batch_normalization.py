@@ -155,3 +155,9 @@ def test_a_mask_leaves_the_masked_steps_out_of_the_statistics():
     np.testing.assert_allclose(layer.moving_mean.numpy(), [2.0], rtol=1e-6)
     with pytest.raises(ValueError, match=r"one dimension less.*mask.shape=\(1, 3, 1\)"):
         layer(x, training=True, mask=np.ones((1, 3, 1), bool))
+
+
+def test_integer_inputs_are_normalized_as_floats():
+    out = layers.BatchNormalization(epsilon=0.0)(np.array([[1, 10], [3, 30]]), training=True)
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out.numpy(), [[-1.0, -1.0], [1.0, 1.0]], rtol=1e-6)

@@ -19,6 +19,9 @@ CASES = [
     ("BatchNormalization", (), {}, (6, 4)),
     ("BatchNormalization", (), {"axis": 1, "momentum": 0.8, "epsilon": 0.01}, (5, 3, 4)),
     ("BatchNormalization", (), {"center": False, "scale": False}, (4, 2, 3)),
+    ("BatchNormalization", (), {"renorm": True, "renorm_momentum": 0.8}, (6, 3)),
+    ("BatchNormalization", (), {"renorm": True, "axis": 1, "renorm_clipping": {"rmax": 1.2, "rmin": 0.9, "dmax": 0.1}},
+     (5, 3, 2)),
     ("LayerNormalization", (), {}, (3, 5)),
     ("LayerNormalization", (), {"axis": [1, 2], "epsilon": 1e-5}, (3, 2, 4)),
     ("LayerNormalization", (), {"axis": 1, "center": False}, (3, 4, 2)),
@@ -60,7 +63,7 @@ def _same_weights(theirs, mine, shape, rng):
     mine.build(shape)
     weights = [rng.normal(size=w.shape).astype("float32") for w in theirs.weights]
     for i, w in enumerate(theirs.weights):
-        if "variance" in w.name:
+        if "variance" in w.name or "stddev" in w.name:
             weights[i] = np.abs(weights[i]) + 0.5
     theirs.set_weights(weights)
     mine.set_weights(weights)
@@ -75,10 +78,10 @@ def _keras_value_and_gradients(layer, x, weights, training):
     kwargs = {"training": training} if takes_training else {}
 
     def loss(x, trainable):
-        out, _ = layer.stateless_call(trainable, non_trainable, x, **kwargs)
-        return jnp.sum(out * weights), out
-    (_, out), grads = jax.jit(jax.value_and_grad(loss, argnums=(0, 1), has_aux=True))(x, trainable)
-    return np.asarray(out), [np.asarray(grads[0])] + [np.asarray(g) for g in grads[1]]
+        out, moved = layer.stateless_call(trainable, non_trainable, x, **kwargs)
+        return jnp.sum(out * weights), (out, moved)
+    (_, (out, moved)), grads = jax.jit(jax.value_and_grad(loss, argnums=(0, 1), has_aux=True))(x, trainable)
+    return np.asarray(out), [np.asarray(grads[0])] + [np.asarray(g) for g in grads[1]], moved
 
 
 def _glassnet_value_and_gradients(layer, x, weights, training):
@@ -101,12 +104,14 @@ def test_values_and_gradients_as_keras(case, training):
     x = rng.normal(1.0, 2.0, size=shape).astype("float32")
     out_shape = mine.compute_output_shape(shape)
     weights = rng.normal(size=out_shape).astype("float32")
-    expected, expected_grads = _keras_value_and_gradients(theirs, x, weights, training)
+    expected, expected_grads, moved = _keras_value_and_gradients(theirs, x, weights, training)
     actual, actual_grads = _glassnet_value_and_gradients(mine, x, weights, training)
     what = f"{name} {case[2]} training={training}"
     assert_close(actual, expected, family="forward", what=f"{what}: output")
     for i, (a, k) in enumerate(zip(actual_grads, expected_grads, strict=True)):
         assert_close(a, k, family="expression", what=f"{what}: gradient {i}")
+    for variable, k in zip(mine.non_trainable_weights, moved, strict=True):  # the moving statistics after one step
+        assert_close(variable.numpy(), np.asarray(k), family="forward", what=f"{what}: {variable.name}")
     assert tuple(theirs.compute_output_shape((None, *shape[1:]))) == mine.compute_output_shape((None, *shape[1:]))
 
 

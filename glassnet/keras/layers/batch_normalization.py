@@ -7,6 +7,7 @@ from glassnet.autodiff.ops.normalization import moments, normalize
 from glassnet.autodiff.tape import not_recording
 from glassnet.keras import constraints, initializers, regularizers
 from glassnet.keras import validation as check
+from glassnet.keras.layers import batch_renormalization
 from glassnet.keras.layers.layer import Layer
 
 
@@ -37,8 +38,10 @@ class BatchNormalization(Layer):
         beta_regularizer, gamma_regularizer, beta_constraint, gamma_constraint: as Dense's.
         synchronized: accepted for Keras's signature; glassnet runs in one process, so the batch
             statistics are always those of the whole batch.
-        renorm, renorm_clipping, renorm_momentum: Keras's batch renormalization; only
-            ``renorm=False`` is supported.
+        renorm: whether to use batch renormalization (Ioffe, 2017; see batch_renormalization.py),
+            which adds the non-trainable weights moving_stddev, renorm_mean and renorm_stddev.
+        renorm_clipping: a dict with optional keys ``'rmax'``, ``'rmin'``, ``'dmax'`` bounding the
+            renorm correction; renorm_momentum: the momentum of the renorm statistics.
 
     Weights, in Keras's order: gamma, beta (trainable), moving_mean, moving_variance (not
     trainable), each of shape ``(input_shape[axis],)``. Input and output shapes are the same.
@@ -63,13 +66,14 @@ class BatchNormalization(Layer):
         center = check.boolean("center", center, owner=owner)
         scale = check.boolean("scale", scale, owner=owner)
         synchronized = check.boolean("synchronized", synchronized, owner=owner)
+        renorm = check.boolean("renorm", renorm, owner=owner)
         if renorm:
-            raise ValueError("Invalid `renorm` for BatchNormalization: glassnet supports renorm=False only "
-                             "(batch renormalization is not implemented). Received: renorm=True")
+            renorm_clipping = batch_renormalization.check_clipping(renorm_clipping)
         super().__init__(**kwargs)
         self.axis, self.momentum, self.epsilon = axis, momentum, epsilon
         self.center, self.scale, self.synchronized = center, scale, synchronized
-        self.renorm, self.renorm_clipping, self.renorm_momentum = False, renorm_clipping, renorm_momentum
+        self.renorm, self.renorm_clipping = renorm, renorm_clipping
+        self.renorm_momentum = check.fraction("renorm_momentum", renorm_momentum, owner=owner)
         self.beta_initializer = initializers.get(beta_initializer)
         self.gamma_initializer = initializers.get(gamma_initializer)
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
@@ -96,6 +100,8 @@ class BatchNormalization(Layer):
                                            trainable=False, autocast=False)
         self.moving_variance = self.add_weight(shape=shape, name="moving_variance", trainable=False,
                                                initializer=self.moving_variance_initializer, autocast=False)
+        if self.renorm:
+            batch_renormalization.add_weights(self, shape)
         self._input_rank = len(input_shape)
         self.built = True
 
@@ -109,6 +115,8 @@ class BatchNormalization(Layer):
             if mask is not None:
                 return self._normalize_masked(inputs, mask, gamma, beta, reduced)
             mean, variance = moments(inputs, axes=reduced)
+            if self.renorm:
+                return self._renormalize(inputs, mean.value, variance.value, gamma, beta, reduced)
             self._update_moving_statistics(mean, variance)
             return normalize(inputs, gamma, beta, axes=reduced, epsilon=self.epsilon,
                              mean=mean.value, variance=variance.value)
@@ -128,8 +136,19 @@ class BatchNormalization(Layer):
         mean = ops.sum(inputs * weights, axis=reduced, keepdims=True) / count
         centered = (inputs - mean) * weights
         variance = ops.sum(centered * centered, axis=reduced, keepdims=True) / count
-        self._update_moving_statistics(mean, variance)
+        if self.renorm:
+            gamma, beta = batch_renormalization.scale_and_offset(self, mean.value, variance.value, gamma, beta)
+            batch_renormalization.update_statistics(self, mean.value, variance.value)
+        else:
+            self._update_moving_statistics(mean, variance)
         return _affine(inputs, mean, variance, gamma, beta, self.epsilon)
+
+    def _renormalize(self, inputs, mean, variance, gamma, beta, reduced):
+        """Batch renormalization (see batch_renormalization.py): the same fused normalization with
+        the corrected scale and offset."""
+        scale, offset = batch_renormalization.scale_and_offset(self, mean, variance, gamma, beta)
+        batch_renormalization.update_statistics(self, mean, variance)
+        return normalize(inputs, scale, offset, axes=reduced, epsilon=self.epsilon, mean=mean, variance=variance)
 
     def _broadcastable(self, weight, ndim):
         """`weight` shaped to broadcast along the channels axis of an input of rank `ndim`."""

@@ -110,8 +110,11 @@ def test_values_and_gradients_as_keras(case, training):
     assert_close(actual, expected, family="forward", what=f"{what}: output")
     for i, (a, k) in enumerate(zip(actual_grads, expected_grads, strict=True)):
         assert_close(a, k, family="expression", what=f"{what}: gradient {i}")
-    for variable, k in zip(mine.non_trainable_weights, moved, strict=True):  # the moving statistics after one step
-        assert_close(variable.numpy(), np.asarray(k), family="forward", what=f"{what}: {variable.name}")
+    # The moving statistics after one call (Keras's dropouts also hold a random-seed state: not compared).
+    moved = {v.name: k for v, k in zip(theirs.non_trainable_variables, moved, strict=True)}
+    for variable in mine.non_trainable_weights:
+        assert_close(variable.numpy(), np.asarray(moved[variable.name]), family="forward",
+                     what=f"{what}: {variable.name}")
     assert tuple(theirs.compute_output_shape((None, *shape[1:]))) == mine.compute_output_shape((None, *shape[1:]))
 
 

@@ -309,3 +309,31 @@ def test_global_average_pooling_1d_with_a_mask_as_keras(data_format):
     expected = keras.layers.GlobalAveragePooling1D(data_format=data_format)(x, mask=mask)
     actual = glassnet.keras.layers.GlobalAveragePooling1D(data_format=data_format)(x, mask=mask)
     assert_close(actual.numpy(), np.asarray(expected), family="forward", what=f"masked average ({data_format})")
+
+
+def _masked_model(api):
+    layers = api.layers
+    return api.Sequential([
+        api.Input((6,), dtype="int32"), layers.Embedding(10, 4, mask_zero=True),
+        layers.BatchNormalization(momentum=0.8), layers.Rescaling(2.0), layers.LayerNormalization(),
+        layers.SpatialDropout1D(0.0), layers.GlobalAveragePooling1D(), layers.Dense(1, activation="sigmoid"),
+    ])
+
+
+def test_a_mask_from_embedding_through_the_normalizations_and_the_average_fits_as_keras():
+    if not hasattr(glassnet.keras.layers, "Embedding"):
+        pytest.skip("glassnet has no Embedding (masks) yet")
+    rng = np.random.default_rng(9)
+    x = rng.integers(1, 10, size=(32, 6))
+    x[:, 4:] = 0  # padding: masked steps
+    x[::3, 2:] = 0
+    y = (x[:, :1] > 4).astype("float32")
+    theirs, mine = _compiled(keras, _masked_model(keras)), _compiled(glassnet.keras, _masked_model(glassnet.keras))
+    mine.set_weights([np.asarray(w) for w in theirs.get_weights()])
+    expected = theirs.fit(x, y, epochs=2, batch_size=8, shuffle=False, verbose=0)
+    actual = mine.fit(x, y, epochs=2, batch_size=8, shuffle=False, verbose=0)
+    for key, values in expected.history.items():
+        assert_close(actual.history[key], values, family="fit", what=f"masked model history {key}")
+    for variable, k in zip(mine.weights, theirs.weights, strict=True):
+        assert_close(variable.numpy(), np.asarray(k), family="fit", what=f"masked model {variable.path}")
+    assert_close(mine.predict(x, verbose=0), theirs.predict(x, verbose=0), family="fit", what="masked predictions")

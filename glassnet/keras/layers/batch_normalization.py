@@ -55,6 +55,8 @@ class BatchNormalization(Layer):
     array([0.02, 0.2 ], dtype=float32)
     """
 
+    supports_masking = True  # passes a mask on to its output, as in Keras
+
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros",
                  gamma_initializer="ones", moving_mean_initializer="zeros", moving_variance_initializer="ones",
                  beta_regularizer=None, gamma_regularizer=None, beta_constraint=None, gamma_constraint=None,

@@ -55,6 +55,10 @@ class GlobalAveragePooling1D(_GlobalPooling):
     """
 
     _reduce = ops.mean
+    supports_masking = True  # takes a mask, and the steps it masked are gone from the output
+
+    def compute_mask(self, inputs, mask=None):
+        return None
 
     def call(self, inputs, mask=None):
         if mask is None:

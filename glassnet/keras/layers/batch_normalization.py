@@ -1,10 +1,13 @@
 """BatchNormalization: normalize each channel by the batch's statistics while training, by
 their moving averages at inference (Ioffe and Szegedy, 2015)."""
+import numpy as np
+
 from glassnet.autodiff import ops
 from glassnet.autodiff.ops.normalization import moments, normalize
 from glassnet.autodiff.tape import not_recording
 from glassnet.keras import constraints, initializers, regularizers
 from glassnet.keras import validation as check
+from glassnet.keras.layers import batch_renormalization
 from glassnet.keras.layers.layer import Layer
 
 
@@ -20,6 +23,9 @@ class BatchNormalization(Layer):
     At inference (``predict``, ``evaluate``, a plain call) it uses the moving statistics instead.
     Either way the output is ``gamma * (x - mean) / sqrt(variance + epsilon) + beta``.
 
+    With a `mask` (one entry per step, channels last; e.g. after ``Embedding(mask_zero=True)``) the
+    batch statistics count only the unmasked steps, as Keras's do.
+
     As in Keras 3, ``layer.trainable = False`` runs the layer in inference mode even under
     ``training=True``: a frozen layer neither learns nor updates its moving statistics.
 
@@ -32,8 +38,10 @@ class BatchNormalization(Layer):
         beta_regularizer, gamma_regularizer, beta_constraint, gamma_constraint: as Dense's.
         synchronized: accepted for Keras's signature; glassnet runs in one process, so the batch
             statistics are always those of the whole batch.
-        renorm, renorm_clipping, renorm_momentum: Keras's batch renormalization; only
-            ``renorm=False`` is supported.
+        renorm: whether to use batch renormalization (Ioffe, 2017; see batch_renormalization.py),
+            which adds the non-trainable weights moving_stddev, renorm_mean and renorm_stddev.
+        renorm_clipping: a dict with optional keys ``'rmax'``, ``'rmin'``, ``'dmax'`` bounding the
+            renorm correction; renorm_momentum: the momentum of the renorm statistics.
 
     Weights, in Keras's order: gamma, beta (trainable), moving_mean, moving_variance (not
     trainable), each of shape ``(input_shape[axis],)``. Input and output shapes are the same.
@@ -47,6 +55,8 @@ class BatchNormalization(Layer):
     array([0.02, 0.2 ], dtype=float32)
     """
 
+    supports_masking = True  # passes a mask on to its output, as in Keras
+
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros",
                  gamma_initializer="ones", moving_mean_initializer="zeros", moving_variance_initializer="ones",
                  beta_regularizer=None, gamma_regularizer=None, beta_constraint=None, gamma_constraint=None,
@@ -58,13 +68,14 @@ class BatchNormalization(Layer):
         center = check.boolean("center", center, owner=owner)
         scale = check.boolean("scale", scale, owner=owner)
         synchronized = check.boolean("synchronized", synchronized, owner=owner)
+        renorm = check.boolean("renorm", renorm, owner=owner)
         if renorm:
-            raise ValueError("Invalid `renorm` for BatchNormalization: glassnet supports renorm=False only "
-                             "(batch renormalization is not implemented). Received: renorm=True")
+            renorm_clipping = batch_renormalization.check_clipping(renorm_clipping)
         super().__init__(**kwargs)
         self.axis, self.momentum, self.epsilon = axis, momentum, epsilon
         self.center, self.scale, self.synchronized = center, scale, synchronized
-        self.renorm, self.renorm_clipping, self.renorm_momentum = False, renorm_clipping, renorm_momentum
+        self.renorm, self.renorm_clipping = renorm, renorm_clipping
+        self.renorm_momentum = check.fraction("renorm_momentum", renorm_momentum, owner=owner)
         self.beta_initializer = initializers.get(beta_initializer)
         self.gamma_initializer = initializers.get(gamma_initializer)
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
@@ -91,22 +102,55 @@ class BatchNormalization(Layer):
                                            trainable=False, autocast=False)
         self.moving_variance = self.add_weight(shape=shape, name="moving_variance", trainable=False,
                                                initializer=self.moving_variance_initializer, autocast=False)
+        if self.renorm:
+            batch_renormalization.add_weights(self, shape)
         self._input_rank = len(input_shape)
         self.built = True
 
     def call(self, inputs, training=None, mask=None):
-        if mask is not None:
-            raise NotImplementedError(f"BatchNormalization layer '{self.name}' does not support masks yet: "
-                                      "its statistics would count the masked steps.")
+        if inputs.dtype.kind != "f":  # integer inputs are normalized as floats, as Keras's are
+            inputs = ops.cast(inputs, dtype=self.dtype)
         axis = self.axis % inputs.ndim
         gamma, beta = (None if w is None else self._broadcastable(w, inputs.ndim) for w in (self.gamma, self.beta))
         if training and self.trainable:
             reduced = tuple(a for a in range(inputs.ndim) if a != axis)
+            if mask is not None:
+                return self._normalize_masked(inputs, mask, gamma, beta, reduced)
             mean, variance = moments(inputs, axes=reduced)
+            if self.renorm:
+                return self._renormalize(inputs, mean.value, variance.value, gamma, beta, reduced)
             self._update_moving_statistics(mean, variance)
             return normalize(inputs, gamma, beta, axes=reduced, epsilon=self.epsilon,
                              mean=mean.value, variance=variance.value)
         return self._normalize_with_moving_statistics(inputs, gamma, beta)
+
+    def _normalize_masked(self, inputs, mask, gamma, beta, reduced):
+        """Training with a mask (one entry per step, e.g. from Embedding(mask_zero=True)): the batch
+        statistics count only the unmasked steps, as Keras's do (``sum / (count + 1e-7)``); composed
+        from ops, so the gradient flows through the masked mean and variance."""
+        mask = getattr(mask, "value", mask)
+        if np.ndim(mask) != inputs.ndim - 1 or self.axis % inputs.ndim != inputs.ndim - 1:
+            raise ValueError(f"BatchNormalization layer '{self.name}': the mask provided should be one dimension "
+                             f"less than the inputs, whose channels come last (axis=-1). Received: mask.shape="
+                             f"{np.shape(mask)}, inputs.shape={tuple(inputs.shape)}, axis={self.axis}")
+        weights = np.asarray(mask, dtype=inputs.dtype)[..., None]
+        count = ops.sum(weights, axis=reduced, keepdims=True) + 1e-7
+        mean = ops.sum(inputs * weights, axis=reduced, keepdims=True) / count
+        centered = (inputs - mean) * weights
+        variance = ops.sum(centered * centered, axis=reduced, keepdims=True) / count
+        if self.renorm:
+            gamma, beta = batch_renormalization.scale_and_offset(self, mean.value, variance.value, gamma, beta)
+            batch_renormalization.update_statistics(self, mean.value, variance.value)
+        else:
+            self._update_moving_statistics(mean, variance)
+        return _affine(inputs, mean, variance, gamma, beta, self.epsilon)
+
+    def _renormalize(self, inputs, mean, variance, gamma, beta, reduced):
+        """Batch renormalization (see batch_renormalization.py): the same fused normalization with
+        the corrected scale and offset."""
+        scale, offset = batch_renormalization.scale_and_offset(self, mean, variance, gamma, beta)
+        batch_renormalization.update_statistics(self, mean, variance)
+        return normalize(inputs, scale, offset, axes=reduced, epsilon=self.epsilon, mean=mean, variance=variance)
 
     def _broadcastable(self, weight, ndim):
         """`weight` shaped to broadcast along the channels axis of an input of rank `ndim`."""
@@ -123,14 +167,9 @@ class BatchNormalization(Layer):
                 moving.assign(moving * self.momentum + batch * (1.0 - self.momentum))
 
     def _normalize_with_moving_statistics(self, inputs, gamma, beta):
-        """Keras's ``x * inv + (beta - mean * inv)``, ``inv = gamma / sqrt(variance + epsilon)``:
-        affine in x, so two ops over the input suffice."""
+        """Affine in x, so two ops over the input suffice (see _affine)."""
         mean, variance = (self._broadcastable(w, inputs.ndim) for w in (self.moving_mean, self.moving_variance))
-        inv = ops.divide(1.0, ops.sqrt(variance + self.epsilon))
-        if gamma is not None:
-            inv = inv * gamma
-        shift = -mean * inv if beta is None else beta - mean * inv
-        return inputs * inv + shift
+        return _affine(inputs, mean, variance, gamma, beta, self.epsilon)
 
     def compute_output_shape(self, input_shape):
         _channels(self, input_shape)
@@ -164,6 +203,15 @@ class BatchNormalization(Layer):
             "synchronized": self.synchronized, "renorm": self.renorm,
             "renorm_clipping": self.renorm_clipping, "renorm_momentum": self.renorm_momentum,
         }
+
+
+def _affine(inputs, mean, variance, gamma, beta, epsilon):
+    """Keras's ``x * inv + (beta - mean * inv)``, ``inv = gamma / sqrt(variance + epsilon)``, from ops."""
+    inv = ops.divide(1.0, ops.sqrt(variance + epsilon))
+    if gamma is not None:
+        inv = inv * gamma
+    shift = -mean * inv if beta is None else beta - mean * inv
+    return inputs * inv + shift
 
 
 def _optional_regularizer(regularizer):

@@ -1,6 +1,7 @@
 """Global pooling: one value per channel for each sample, the mean or the maximum over every
 step (1D) or every pixel (2D)."""
-from glassnet.autodiff import ops
+from glassnet.autodiff import convert_to_tensor, ops
+from glassnet.autodiff.ops.shape import expand_dims
 from glassnet.keras import validation as check
 from glassnet.keras.layers import spatial_arguments as spatial
 from glassnet.keras.layers.layer import Layer
@@ -46,11 +47,27 @@ class _GlobalPooling(Layer):
 class GlobalAveragePooling1D(_GlobalPooling):
     """The mean over the steps: ``(batch, steps, channels) -> (batch, channels)``.
 
+    With a `mask` of shape ``(batch, steps)`` (e.g. from ``Embedding(mask_zero=True)``), the mean
+    of the unmasked steps only, as Keras's.
+
     >>> GlobalAveragePooling1D()(np.array([[[1.0, 2.0], [3.0, 6.0]]])).numpy()
     array([[2., 4.]], dtype=float32)
     """
 
     _reduce = ops.mean
+    supports_masking = True  # takes a mask, and the steps it masked are gone from the output
+
+    def compute_mask(self, inputs, mask=None):
+        return None
+
+    def call(self, inputs, mask=None):
+        if mask is None:
+            return super().call(inputs)
+        channels = 2 if self.data_format == "channels_last" else 1
+        weights = ops.cast(expand_dims(convert_to_tensor(mask), channels), dtype=inputs.dtype)
+        steps = 3 - channels
+        total = ops.sum(inputs * weights, axis=steps, keepdims=self.keepdims)
+        return total / ops.sum(weights, axis=steps, keepdims=self.keepdims)
 
 
 class GlobalAveragePooling2D(_GlobalPooling):

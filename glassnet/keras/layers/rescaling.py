@@ -18,6 +18,8 @@ class Rescaling(Layer):
     array([[-1.,  1.]], dtype=float32)
     """
 
+    supports_masking = True  # passes a mask on to its output, as in Keras
+
     def __init__(self, scale, offset=0.0, **kwargs):
         _check_factor("scale", scale)
         _check_factor("offset", offset)

@@ -4,6 +4,7 @@ import math
 import numbers
 
 from glassnet.autodiff import ops
+from glassnet.autodiff.ops.indexing import repeat
 from glassnet.keras import validation as check
 from glassnet.keras.layers.layer import Layer
 from glassnet.keras.layers.spatial_arguments import require_rank
@@ -127,7 +128,7 @@ class RepeatVector(Layer):
 
     def call(self, inputs):
         rows = ops.reshape(inputs, shape=(inputs.shape[0], 1, inputs.shape[1]))
-        return ops.tile(rows, multiples=(1, self.n, 1))
+        return repeat(rows, repeats=self.n, axis=1)
 
     def _check_input(self, shape):
         require_rank(self, shape, 2, "(batch, features)")

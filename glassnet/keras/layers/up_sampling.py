@@ -3,22 +3,12 @@
 import numpy as np
 
 from glassnet.autodiff import ops
+from glassnet.autodiff.ops.indexing import repeat
 from glassnet.keras import validation as check
 from glassnet.keras.layers import spatial_arguments as spatial
 from glassnet.keras.layers.layer import Layer
 
 _INTERPOLATIONS = ("nearest", "bilinear")
-
-
-def _repeat(inputs, axis, times):
-    """`inputs` with each entry along `axis` repeated `times` times (``np.repeat``), as a reshape,
-    a tile (whose gradient sums the copies) and a reshape."""
-    shape = tuple(inputs.shape)
-    split = shape[:axis + 1] + (1,) + shape[axis + 1:]
-    multiples = [1] * len(split)
-    multiples[axis + 1] = times
-    tiled = ops.tile(ops.reshape(inputs, shape=split), multiples=tuple(multiples))
-    return ops.reshape(tiled, shape=shape[:axis] + (shape[axis] * times,) + shape[axis + 1:])
 
 
 class UpSampling1D(Layer):
@@ -37,7 +27,7 @@ class UpSampling1D(Layer):
         self.size = size
 
     def call(self, inputs):
-        return _repeat(inputs, 1, self.size)
+        return repeat(inputs, repeats=self.size, axis=1)
 
     def _check_input(self, shape):
         spatial.require_rank(self, shape, 3, "(batch, steps, features)")
@@ -75,7 +65,7 @@ class UpSampling2D(Layer):
     def call(self, inputs):
         first = 2 if self.data_format == "channels_first" else 1
         if self.interpolation == "nearest":
-            return _repeat(_repeat(inputs, first, self.size[0]), first + 1, self.size[1])
+            return repeat(repeat(inputs, repeats=self.size[0], axis=first), repeats=self.size[1], axis=first + 1)
         return self._bilinear(inputs, first)
 
     def _bilinear(self, inputs, first):

@@ -106,7 +106,7 @@ def test_gradients_flow_to_the_input_gamma_and_beta():
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"momentum": 1.5}, "momentum"), ({"epsilon": -1.0}, "epsilon"), ({"axis": 1.5}, "axis"),
-    ({"center": "yes"}, "center"), ({"renorm": True}, "renorm"),
+    ({"center": "yes"}, "center"), ({"renorm": "yes"}, "renorm"), ({"renorm_momentum": 2.0}, "renorm_momentum"),
 ])
 def test_bad_arguments_are_refused_by_name(kwargs, message):
     with pytest.raises((ValueError, TypeError), match=message):
@@ -136,3 +136,57 @@ def test_config_round_trip():
         "axis": 1, "momentum": 0.8, "epsilon": 0.01, "center": False, "scale": True, "synchronized": True,
         "renorm": False, "renorm_clipping": None, "renorm_momentum": 0.99}
     assert layers.BatchNormalization.from_config(config).get_config() == config
+
+
+def test_train_on_batch_moves_the_statistics_once_and_test_and_predict_on_batch_do_not():
+    model = _model()
+    model.train_on_batch(X, X)
+    np.testing.assert_allclose(model.layers[0].moving_mean.numpy(), [1.0, 10.0], rtol=1e-6)  # 0.5 * (2, 20)
+    model.test_on_batch(X, X)
+    model.predict_on_batch(X)
+    np.testing.assert_allclose(model.layers[0].moving_mean.numpy(), [1.0, 10.0], rtol=1e-6)
+
+
+def test_a_mask_leaves_the_masked_steps_out_of_the_statistics():
+    x = np.array([[[1.0], [3.0], [100.0]]], dtype="float32")  # the third step is masked
+    layer = layers.BatchNormalization(momentum=0.0, epsilon=0.0)
+    out = layer(x, training=True, mask=np.array([[True, True, False]])).numpy()
+    np.testing.assert_allclose(out[0, :2, 0], [-1.0, 1.0], rtol=1e-5)  # mean 2, variance 1 of the first two
+    np.testing.assert_allclose(layer.moving_mean.numpy(), [2.0], rtol=1e-6)
+    with pytest.raises(ValueError, match=r"one dimension less.*mask.shape=\(1, 3, 1\)"):
+        layer(x, training=True, mask=np.ones((1, 3, 1), bool))
+
+
+def test_integer_inputs_are_normalized_as_floats():
+    out = layers.BatchNormalization(epsilon=0.0)(np.array([[1, 10], [3, 30]]), training=True)
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out.numpy(), [[-1.0, -1.0], [1.0, 1.0]], rtol=1e-6)
+
+
+def test_renorm_first_step_gives_back_the_input_and_moves_the_stddev():
+    # renorm_mean 0 and renorm_stddev 1 at first: r = batch std, d = batch mean, so
+    # x_hat * r + d = x (up to epsilon); std per channel (1, 10).
+    layer = layers.BatchNormalization(renorm=True, momentum=0.5, renorm_momentum=0.0, epsilon=1e-6)
+    out = layer(X, training=True).numpy()
+    np.testing.assert_allclose(out, X, rtol=1e-5)
+    assert [w.name for w in layer.non_trainable_weights] == [
+        "moving_mean", "moving_variance", "moving_stddev", "renorm_mean", "renorm_stddev"]
+    np.testing.assert_allclose(layer.renorm_stddev.numpy(), [1.0, 10.0], rtol=1e-5)  # renorm_momentum 0
+    np.testing.assert_allclose(layer.moving_stddev.numpy(), [1.0, 5.5], rtol=1e-5)  # 0.5 * 1 + 0.5 * std
+    np.testing.assert_allclose(layer.moving_variance.numpy(), [1.0 - 1e-6, 30.25 - 1e-6], rtol=1e-5)
+
+
+def test_renorm_clipping_bounds_the_correction():
+    layer = layers.BatchNormalization(renorm=True, renorm_clipping={"rmax": 1.0, "rmin": 1.0, "dmax": 0.0},
+                                      epsilon=0.0)
+    out = layer(X, training=True).numpy()  # r = 1, d = 0: plain batch normalization
+    np.testing.assert_allclose(out, [[-1.0, -1.0], [1.0, 1.0]], rtol=1e-5)
+
+
+@pytest.mark.parametrize("clipping, message", [
+    ({"rmaxx": 1.0}, "invalid keys"), ({"rmax": 1.0, "rmin": 2.0}, "rmax should be greater"),
+    ({"dmax": -1.0}, "dmax should be non-negative"),
+])
+def test_bad_renorm_clipping_is_refused(clipping, message):
+    with pytest.raises(ValueError, match=message):
+        layers.BatchNormalization(renorm=True, renorm_clipping=clipping)

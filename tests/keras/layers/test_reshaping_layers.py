@@ -195,3 +195,12 @@ def test_a_symbolic_input_of_the_wrong_size_is_refused_when_the_model_is_built()
 def test_config_round_trip(layer):
     config = layer.get_config()
     assert type(layer).from_config(config).get_config() == config
+
+
+def test_global_average_pooling_1d_with_a_mask_averages_the_unmasked_steps():
+    mask = np.array([[True, False, True]])
+    out = layers.GlobalAveragePooling1D()(SEQUENCE, mask=mask).numpy()
+    np.testing.assert_allclose(out, (SEQUENCE[:, 0] + SEQUENCE[:, 2]) / 2)
+    first = layers.GlobalAveragePooling1D(data_format="channels_first", keepdims=True)
+    np.testing.assert_allclose(first(SEQUENCE.transpose(0, 2, 1), mask=mask).numpy()[..., 0],
+                               (SEQUENCE[:, 0] + SEQUENCE[:, 2]) / 2)

@@ -22,9 +22,44 @@ average 10-12; one thread each; glassnet and PyTorch 2.13 CPU in one process, ro
     of CPU time): glassnet 0.47x of tf.keras. tf.keras is the fastest of the three here.
 
 The load moves the ratio: glassnet's NumPy passes over whole arrays are bound by memory bandwidth,
-which the other processes share. Alone, per op (CPU ms, one step's shapes): conv1 forward 2.8 /
-backward 6.2, pool1 2.1 / 9.4, conv2 15.1 / 32.0, pool2 0.6 / 2.4; the three conv2 matrix
-products take ~30 of conv2's 47 ms.
+which the other processes share.
+
+Measured again on 2026-12-01 22:00 UTC (load average 14-20 on the 2 cores), one run, rounds
+alternating, `--steps 10 --rounds 5`, samples/s of CPU time (wall in brackets):
+
+    glassnet 1417 (236)   torch 2309 (338)   tf.keras 2881 (502)
+    glassnet / torch 0.61x CPU (0.70x wall); glassnet / tf.keras 0.49x CPU (0.47x wall)
+
+(an earlier run, `--steps 10 --rounds 3`, load 14: glassnet 1879, torch 2960, tf.keras 3460 samples/s
+of CPU time: 0.64x and 0.54x). No change of the step's arithmetic is in these figures: the
+Conv2DTranspose work moved convolution.py's code into shared helpers without changing what runs.
+
+Where a step's time goes (CPU ms; `python -m bench.w4_ops`, each op alone, data hot in cache):
+
+    conv1 3x3 1->32, relu    forward  2.4   backward  5.0  (relu mask 3.4 of it; no input gradient)
+    pool1 2x2 on 26x26x32    forward  1.8   backward  5.7
+    conv2 3x3 32->64, relu   forward  9.2   backward 17.9
+    pool2 2x2 on 11x11x64    forward  0.4   backward  1.6
+    dense 1600->10, softmax  forward  0.1   backward  0.2          total 44 ms
+
+In a whole step (cProfile with a CPU-time clock, 20 steps, ~75-80 ms a step) the same ops take
+about 1.6x these figures, because the step reads arrays written a layer earlier, out of cache:
+max-pool backward ~14 ms, conv forward ~19 (window matrices 5), conv2's input gradient ~12 (of
+which the col2im adds ~7), conv kernel gradients ~10, relu masks ~7, max-pool forward ~3; Dense,
+softmax-crossentropy, Flatten, Dropout and Adam together ~3, the tape and fit loop ~2. No float64
+array appears in the step (checked on every Tensor created in a fit).
+
+What was tried and measured (in isolation, one thread): conv2's three matrix products
+((15488, 289) @ (289, 64) and the two backward) run at ~90 GFLOPS, OpenBLAS's ceiling here, with
+no gain from dropping the bias column (K 288) or transposing the product; its input gradient as
+one product into window columns then nine strided adds (12.1 ms) or one product per kernel row
+(11.5 ms) loses to the per-tap product and col2im (10.3 ms); max pooling's backward with boolean
+"not yet taken" masks instead of the float remainder is no faster (6.3 vs 5.7 ms alone, equal in
+a step); a relu mask by np.where or np.sign is slower than ``g * (out > 0)``. What would cut the
+step: computing relu after max pooling in one op (relu and max commute; the mask and the max-pool
+bookkeeping would then run on the 4x smaller pooled array, saving ~8 ms of full-size passes), which
+needs the layers fused (Conv2D(relu) followed by MaxPooling2D) so that a gradient asked for at the
+conv layer's output stays exact.
 """
 import argparse
 import os

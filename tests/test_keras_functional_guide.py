@@ -69,6 +69,77 @@ def test_introduction_training_evaluation_and_inference(capsys, tmp_path, monkey
     assert model.name == "mnist_model" and model.optimizer.__class__.__name__ == "RMSprop"
 
 
+def test_use_the_same_graph_of_layers_to_define_multiple_models(capsys):
+    encoder_input = keras.Input(shape=(28, 28, 1), name="img")
+    x = layers.Conv2D(16, 3, activation="relu")(encoder_input)
+    x = layers.Conv2D(32, 3, activation="relu")(x)
+    x = layers.MaxPooling2D(3)(x)
+    x = layers.Conv2D(32, 3, activation="relu")(x)
+    x = layers.Conv2D(16, 3, activation="relu")(x)
+    encoder_output = layers.GlobalMaxPooling2D()(x)
+
+    encoder = keras.Model(encoder_input, encoder_output, name="encoder")
+    encoder.summary()
+
+    x = layers.Reshape((4, 4, 1))(encoder_output)
+    x = layers.Conv2DTranspose(16, 3, activation="relu")(x)
+    x = layers.Conv2DTranspose(32, 3, activation="relu")(x)
+    x = layers.UpSampling2D(3)(x)
+    x = layers.Conv2DTranspose(16, 3, activation="relu")(x)
+    decoder_output = layers.Conv2DTranspose(1, 3, activation="relu")(x)
+
+    autoencoder = keras.Model(encoder_input, decoder_output, name="autoencoder")
+    autoencoder.summary()
+
+    printed = capsys.readouterr().out
+    assert "Total params: 18,672" in printed and "Total params: 28,241" in printed  # as Keras prints them
+    assert autoencoder.output.shape.as_list() == [None, 28, 28, 1]  # "the same as the input shape"
+    images = np.random.default_rng(0).random((2, 28, 28, 1)).astype("float32")
+    assert autoencoder.predict(images, verbose=0).shape == (2, 28, 28, 1)
+    # The encoder is the autoencoder's first half: the same layers, the same weights.
+    np.testing.assert_array_equal(encoder.predict(images, verbose=0),
+                                  keras.Model(encoder_input, encoder_output).predict(images, verbose=0))
+
+
+def test_all_models_are_callable_the_autoencoder_from_an_encoder_and_a_decoder(capsys):
+    encoder_input = keras.Input(shape=(28, 28, 1), name="original_img")
+    x = layers.Conv2D(16, 3, activation="relu")(encoder_input)
+    x = layers.Conv2D(32, 3, activation="relu")(x)
+    x = layers.MaxPooling2D(3)(x)
+    x = layers.Conv2D(32, 3, activation="relu")(x)
+    x = layers.Conv2D(16, 3, activation="relu")(x)
+    encoder_output = layers.GlobalMaxPooling2D()(x)
+
+    encoder = keras.Model(encoder_input, encoder_output, name="encoder")
+    encoder.summary()
+
+    decoder_input = keras.Input(shape=(16,), name="encoded_img")
+    x = layers.Reshape((4, 4, 1))(decoder_input)
+    x = layers.Conv2DTranspose(16, 3, activation="relu")(x)
+    x = layers.Conv2DTranspose(32, 3, activation="relu")(x)
+    x = layers.UpSampling2D(3)(x)
+    x = layers.Conv2DTranspose(16, 3, activation="relu")(x)
+    decoder_output = layers.Conv2DTranspose(1, 3, activation="relu")(x)
+
+    decoder = keras.Model(decoder_input, decoder_output, name="decoder")
+    decoder.summary()
+
+    autoencoder_input = keras.Input(shape=(28, 28, 1), name="img")
+    encoded_img = encoder(autoencoder_input)
+    decoded_img = decoder(encoded_img)
+    autoencoder = keras.Model(autoencoder_input, decoded_img, name="autoencoder")
+    autoencoder.summary()
+
+    assert "Total params: 9,569" in capsys.readouterr().out  # the decoder's, as Keras prints it
+    images = np.random.default_rng(1).random((2, 28, 28, 1)).astype("float32")
+    np.testing.assert_allclose(autoencoder.predict(images, verbose=0),
+                               decoder.predict(encoder.predict(images, verbose=0), verbose=0), rtol=1e-6)
+    autoencoder.compile(optimizer="adam", loss="mse")  # not in the guide: the nested models train
+    before = [w.copy() for w in decoder.get_weights()]
+    autoencoder.fit(images, images, epochs=1, verbose=0)
+    assert any((old != new).any() for old, new in zip(before, decoder.get_weights()))
+
+
 def test_all_models_are_callable_ensembling():
     def get_model():
         inputs = keras.Input(shape=(128,))

@@ -19,8 +19,9 @@ The changes, each marked ``# SUBST`` where it is made:
 - tf.keras 2's ``keras.backend.random_normal`` (gone from Keras 3) -> ``tf.random.normal``.
 - MNIST -> random arrays of the same per-sample shape and dtype, fewer samples; ``tf.data`` datasets
   -> lists of batches or arrays.
-- The GANs' Conv2D / Conv2DTranspose / Reshape / GlobalMaxPooling2D stacks (another issue) -> Dense
-  stacks on flattened 28 * 28 images; the GAN code itself is unchanged.
+- The training-loop guide's GAN: its Conv2D / Conv2DTranspose / Reshape / GlobalMaxPooling2D stacks ->
+  Dense stacks on flattened 28 * 28 images (the GAN code itself is unchanged). The train-step guide's
+  GAN runs its real networks, on 16 images in batches of 8 rather than 64.
 
 Left out (other issues, or other files): the sections on several inputs and outputs (in
 tests/test_keras_functional_guide.py and tests/test_keras_endpoint_example.py), tf.data, PyTorch
@@ -637,12 +638,14 @@ def test_train_step_providing_your_own_evaluation_step():
 
 def test_train_step_end_to_end_gan():
     # Create the discriminator
-    # SUBST: Conv2D / LeakyReLU / GlobalMaxPooling2D on (28, 28, 1) -> Dense on flat images
     discriminator = keras.Sequential(
         [
-            keras.Input(shape=(784,)),
-            layers.Dense(64),
+            keras.Input(shape=(28, 28, 1)),
+            layers.Conv2D(64, (3, 3), strides=(2, 2), padding="same"),
             layers.LeakyReLU(negative_slope=0.2),
+            layers.Conv2D(128, (3, 3), strides=(2, 2), padding="same"),
+            layers.LeakyReLU(negative_slope=0.2),
+            layers.GlobalMaxPooling2D(),
             layers.Dense(1),
         ],
         name="discriminator",
@@ -650,13 +653,18 @@ def test_train_step_end_to_end_gan():
 
     # Create the generator
     latent_dim = 128
-    # SUBST: Dense / Reshape / Conv2DTranspose / Conv2D -> Dense producing flat images
     generator = keras.Sequential(
         [
             keras.Input(shape=(latent_dim,)),
-            layers.Dense(64),
+            # We want to generate 128 coefficients to reshape into a 7x7x128 map
+            layers.Dense(7 * 7 * 128),
             layers.LeakyReLU(negative_slope=0.2),
-            layers.Dense(784, activation="sigmoid"),
+            layers.Reshape((7, 7, 128)),
+            layers.Conv2DTranspose(128, (4, 4), strides=(2, 2), padding="same"),
+            layers.LeakyReLU(negative_slope=0.2),
+            layers.Conv2DTranspose(128, (4, 4), strides=(2, 2), padding="same"),
+            layers.LeakyReLU(negative_slope=0.2),
+            layers.Conv2D(1, (7, 7), padding="same", activation="sigmoid"),
         ],
         name="generator",
     )
@@ -737,10 +745,10 @@ def test_train_step_end_to_end_gan():
             }
 
     # Prepare the dataset. We use both the training & test MNIST digits.
-    batch_size = 64
-    all_digits, _ = mnist_like(np.random.default_rng(0), 256)  # SUBST: MNIST
+    batch_size = 8  # SUBST: 64 (a 28x28x128 input to the 7x7 Conv2D: its window matrix is 20 MB an image)
+    all_digits, _ = mnist_like(np.random.default_rng(0), 16)  # SUBST: MNIST (70,000 images)
     all_digits = all_digits.astype("float32") / 255.0
-    all_digits = np.reshape(all_digits, (-1, 784))  # SUBST: (-1, 28, 28, 1)
+    all_digits = np.reshape(all_digits, (-1, 28, 28, 1))
 
     gan = GAN(discriminator=discriminator, generator=generator, latent_dim=latent_dim)
     gan.compile(
@@ -754,7 +762,7 @@ def test_train_step_end_to_end_gan():
 
     assert sorted(history.history) == ["d_loss", "g_loss"]
     assert all(np.isfinite(v[0]) for v in history.history.values())
-    assert len(gan.trainable_weights) == 8  # both networks are tracked through the attributes
+    assert len(gan.trainable_weights) == 14  # both networks are tracked through the attributes
     assert all((old != new).any() for old, new in zip(d_before, values(discriminator.weights)))
     assert all((old != new).any() for old, new in zip(g_before, values(generator.weights)))
 

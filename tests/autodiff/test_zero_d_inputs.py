@@ -140,7 +140,8 @@ NEEDS_AN_AXIS = {
     "activations": {"softmax": activations.softmax, "log_softmax": activations.log_softmax},
     "ops": {"softmax": ops.softmax, "log_softmax": ops.log_softmax, "matmul": lambda x: ops.matmul(x, x),
             "dense": lambda x: ops.dense(x, x, None), "concatenate": lambda x: ops.concatenate(x, x),
-            "conv": lambda x: ops.conv(x, x), "max_pool": lambda x: ops.max_pool(x, pool_size=1),
+            "conv": lambda x: ops.conv(x, x), "conv_transpose": lambda x: ops.conv_transpose(x, x),
+            "max_pool": lambda x: ops.max_pool(x, pool_size=1),
             "average_pool": lambda x: ops.average_pool(x, pool_size=1)},
     "math": {"cumsum": tf_math.cumsum},
 }

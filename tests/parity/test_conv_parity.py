@@ -91,6 +91,24 @@ def test_conv_values_and_gradients_match_keras(seed):
                    f"{name}({arguments}) on {x.shape}")
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_conv_transpose_values_and_gradients_match_keras(seed):
+    rng = np.random.default_rng(seed)
+    rank = 1 + seed % 2
+    arguments = _random_conv_arguments(rng, rank)
+    if arguments["padding"] == "causal":
+        arguments["padding"] = "valid"
+    if seed == 4:
+        arguments["data_format"] = "channels_first"
+    strides = arguments["strides"]
+    if seed >= 2 and strides != 1:  # output_padding: anything below each stride
+        arguments["output_padding"] = tuple(int(rng.integers(0, s)) for s in strides)
+    x = rng.normal(size=_input_shape(rng, rank, arguments["data_format"], 1)).astype("float32")
+    name = f"Conv{rank}DTranspose"
+    _compare_layer(getattr(keras.layers, name)(**arguments), getattr(G, name)(**arguments), x, seed,
+                   f"{name}({arguments}) on {x.shape}")
+
+
 @pytest.mark.parametrize("seed", range(4))
 @pytest.mark.parametrize("kind", ["MaxPooling", "AveragePooling"])
 def test_pooling_values_and_gradients_match_keras(kind, seed):
@@ -162,6 +180,9 @@ def _float32(value):
     ("Conv2D", dict(filters=4, kernel_size=(2, 3), strides=2, padding="same", use_bias=False,
                     kernel_regularizer="l2", bias_constraint="non_neg", data_format="channels_first")),
     ("Convolution2D", dict(filters=2, kernel_size=3, activity_regularizer="l1", kernel_initializer="he_normal")),
+    ("Conv1DTranspose", dict(filters=3, kernel_size=2, dilation_rate=2, activation="relu")),
+    ("Conv2DTranspose", dict(filters=4, kernel_size=(2, 3), strides=2, padding="same", output_padding=(1, 0),
+                             use_bias=False, kernel_regularizer="l2", data_format="channels_first")),
     ("MaxPooling1D", dict()),
     ("MaxPool2D", dict(pool_size=3, strides=(1, 2), padding="same")),
     ("AveragePooling1D", dict(pool_size=3, strides=1)),

@@ -32,23 +32,30 @@ def _columns(x, kernel_size, strides, dilation_rate, padding, ones):
         windows.output_size(n, k, s, d, "valid")
         for n, k, s, d in zip(padded.shape[1:-1], kernel_size, strides, dilation_rate)
     )
+    cols = window_matrix(padded, kernel_size, strides, dilation_rate, out_shape, ones)
+    return cols, out_shape, spatial_pads, padded.shape
+
+
+def window_matrix(padded, kernel_size, strides, dilation_rate, out_shape, ones=False):
+    """The (already padded) input's first `out_shape` windows as a (positions, window * channels)
+    matrix, with a last column of ones when `ones`."""
     view = windows.view(padded, kernel_size, strides, dilation_rate, out_shape)
     rank = len(kernel_size)
-    rows = x.shape[0] * math.prod(out_shape)
-    width = math.prod(kernel_size) * x.shape[-1]
-    if x.shape[-1] <= _FEW_CHANNELS:
+    rows = padded.shape[0] * math.prod(out_shape)
+    width = math.prod(kernel_size) * padded.shape[-1]
+    if padded.shape[-1] <= _FEW_CHANNELS:
         # Copied tap by tap, each a run of whole image rows, then seen transposed (Fortran order; BLAS
         # takes it as it is): 6x faster to build for one channel than row by row, whose runs are a few numbers.
-        buffer = np.empty((width + ones, rows), dtype=x.dtype)
+        buffer = np.empty((width + ones, rows), dtype=padded.dtype)
         tap_major = view.transpose(*range(rank + 1, 2 * rank + 2), *range(rank + 1))
         np.copyto(buffer[:width].reshape(tap_major.shape), tap_major)
         cols = buffer.T
     else:
-        cols = np.empty((rows, width + ones), dtype=x.dtype)
+        cols = np.empty((rows, width + ones), dtype=padded.dtype)
         np.copyto(cols[:, :width].reshape(view.shape), view)  # a view of `cols`: splitting axes needs no copy
     if ones:
         cols[:, width] = 1
-    return cols, out_shape, spatial_pads, padded.shape
+    return cols
 
 
 @primitive
@@ -70,8 +77,8 @@ def conv(x, kernel, bias=None, *, strides=1, padding="valid", dilation_rate=1, a
     windows.require_spatial("conv", x)
     rank = kernel.ndim - 2
     kernel_size = kernel.shape[:rank]
-    strides = _per_axis(strides, rank)
-    dilation_rate = _per_axis(dilation_rate, rank)
+    strides = per_axis(strides, rank)
+    dilation_rate = per_axis(dilation_rate, rank)
     # The bias rides in the matrix product as a last row of the kernel against a column of ones: that
     # saves a pass over the output (and, backward, the bias gradient comes out of the kernel's product).
     cols, out_shape, spatial_pads, padded_shape = _columns(x, kernel_size, strides, dilation_rate, padding,
@@ -94,13 +101,22 @@ def conv(x, kernel, bias=None, *, strides=1, padding="valid", dilation_rate=1, a
         g_bias = None if bias is None else g_weights[len(k2)]
         g_x = None
         if input_gradient:
-            # (taps, filters, in_channels): each tap's kernel slice, transposed
-            per_tap = kernel.reshape(-1, x.shape[-1], filters).transpose(0, 2, 1)
-            g_taps = np.matmul(rows, per_tap).reshape(len(per_tap), x.shape[0], *out_shape, x.shape[-1])
-            g_x = _col2im(g_taps, padded_shape, spatial_pads, kernel_size, strides, dilation_rate, out_shape)
+            g_x = scatter_windows(rows, kernel, padded_shape, spatial_pads, strides, dilation_rate, out_shape)
         return g_x, g_kernel, g_bias
 
     return out, backward
+
+
+def scatter_windows(rows, kernel, padded_shape, spatial_pads, strides, dilation_rate, out_shape):
+    """The transpose of the convolution: each output position's row of `rows` (positions, filters)
+    spread back through the kernel onto the input positions its window read, summed there; returns
+    the (unpadded) input-shaped array. The convolution's input gradient and the transposed
+    convolution's forward pass."""
+    kernel_size = kernel.shape[:-2]
+    # (taps, filters, in_channels): each tap's kernel slice, transposed
+    per_tap = kernel.reshape(-1, kernel.shape[-2], kernel.shape[-1]).transpose(0, 2, 1)
+    g_taps = np.matmul(rows, per_tap).reshape(len(per_tap), padded_shape[0], *out_shape, kernel.shape[-2])
+    return _col2im(g_taps, padded_shape, spatial_pads, kernel_size, strides, dilation_rate, out_shape)
 
 
 def _col2im(g_taps, padded_shape, spatial_pads, kernel_size, strides, dilation_rate, out_shape):
@@ -112,5 +128,5 @@ def _col2im(g_taps, padded_shape, spatial_pads, kernel_size, strides, dilation_r
     return g_padded[windows.interior(shape, spatial_pads)]
 
 
-def _per_axis(value, rank):
+def per_axis(value, rank):
     return (value,) * rank if isinstance(value, int) else tuple(value)

@@ -2,6 +2,9 @@
 from glassnet.keras.layers.activation import Activation, LeakyReLU, ReLU, Softmax
 from glassnet.keras.layers.batch_normalization import BatchNormalization
 from glassnet.keras.layers.bidirectional import Bidirectional
+from glassnet.keras.layers.conv_transpose import (
+    Conv1DTranspose, Conv2DTranspose, Convolution1DTranspose, Convolution2DTranspose,
+)
 from glassnet.keras.layers.convolutional import Conv1D, Conv2D, Convolution1D, Convolution2D
 from glassnet.keras.layers.cropping import Cropping1D, Cropping2D
 from glassnet.keras.layers.dense import Dense
@@ -52,6 +55,7 @@ def deserialize(config, custom_objects=None):
 __all__ = [
     "Activation", "Add", "Average", "AveragePooling1D", "AveragePooling2D", "AvgPool1D", "AvgPool2D",
     "BatchNormalization", "Bidirectional", "Concatenate", "Conv1D", "Conv2D", "Convolution1D", "Convolution2D",
+    "Conv1DTranspose", "Conv2DTranspose", "Convolution1DTranspose", "Convolution2DTranspose",
     "Cropping1D", "Cropping2D", "Dense", "Dot", "Dropout", "Embedding", "Flatten", "GRU", "GRUCell",
     "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "Input",
     "InputLayer", "LSTM", "LSTMCell", "Lambda", "Layer", "LayerNormalization", "LeakyReLU", "Masking", "MaxPool1D",

@@ -17,6 +17,7 @@ class BaseConv(Layer):
     """The convolution layers' common code; `rank` is the number of spatial axes."""
 
     rank = None
+    _kernel_in_axis = -2  # the kernel's axis of input channels
 
     def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None, dilation_rate=1,
                  groups=1, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
@@ -63,13 +64,16 @@ class BaseConv(Layer):
             raise ValueError(f"The channel dimension of the inputs to {type(self).__name__} layer '{self.name}' "
                              f"must be known. Received input_shape={input_shape}")
         self.compute_output_shape(input_shape)  # refuses a kernel larger than the padded input
-        self.kernel = self.add_weight(shape=(*self.kernel_size, channels, self.filters), name="kernel",
+        self.kernel = self.add_weight(shape=self._kernel_shape(channels), name="kernel",
                                       initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
                                       constraint=self.kernel_constraint)
         if self.use_bias:
             self.bias = self.add_weight(shape=(self.filters,), name="bias", initializer=self.bias_initializer,
                                         regularizer=self.bias_regularizer, constraint=self.bias_constraint)
         self.built = True
+
+    def _kernel_shape(self, channels):
+        return (*self.kernel_size, channels, self.filters)
 
     def _check_rank(self, shape):
         if len(shape) != self.rank + 2:
@@ -82,7 +86,7 @@ class BaseConv(Layer):
 
     def _check_input(self, shape):
         self._check_rank(shape)
-        expected = self.kernel.shape[-2]
+        expected = self.kernel.shape[self._kernel_in_axis]
         if shape[self._channel_axis()] != expected:
             raise ValueError(f"Input 0 of layer '{self.name}' is incompatible with the layer: expected axis "
                              f"{self._channel_axis()} of input shape to have value {expected}, but received input "
@@ -94,21 +98,27 @@ class BaseConv(Layer):
         if self.data_format == "channels_first":
             x = ops.transpose(x, axes=args.channels_last_axes(self.rank))
         fused = _FUSABLE.get(self.activation, False)
-        outputs = ops.conv(x, self.kernel, self.bias, strides=self.strides, padding=self.padding,
-                           dilation_rate=self.dilation_rate, activation=fused or None,
-                           input_gradient=tape.is_tracked(inputs))
+        outputs = self._convolve(x, fused or None, tape.is_tracked(inputs))
         if fused is False:
             outputs = self.activation(outputs)
         if self.data_format == "channels_first":
             outputs = ops.transpose(outputs, axes=args.channels_first_axes(self.rank))
         return outputs
 
+    def _convolve(self, x, activation, input_gradient):
+        return ops.conv(x, self.kernel, self.bias, strides=self.strides, padding=self.padding,
+                        dilation_rate=self.dilation_rate, activation=activation, input_gradient=input_gradient)
+
+    def _output_size(self, size, kernel, stride, dilation, axis):
+        return windows.output_size(size, kernel, stride, dilation, self.padding)
+
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)
         self._check_rank(input_shape)
         spatial = []
-        for n, k, s, d in zip(self._spatial(input_shape), self.kernel_size, self.strides, self.dilation_rate):
-            size = None if n is None else windows.output_size(n, k, s, d, self.padding)
+        for axis, (n, k, s, d) in enumerate(zip(self._spatial(input_shape), self.kernel_size, self.strides,
+                                                self.dilation_rate)):
+            size = None if n is None else self._output_size(n, k, s, d, axis)
             if size is not None and size <= 0:
                 raise ValueError(
                     f"{type(self).__name__} layer '{self.name}': the kernel is larger than the input. Received "

@@ -84,23 +84,34 @@ def median_call_us(function, calls, warmup=3):
 
 
 class EpochClock:
-    """Wall time of each epoch: call `start()` before an epoch and `stop()` after it."""
+    """Wall and CPU time of each epoch: call `start()` before an epoch and `stop()` after it.
+
+    CPU time is the whole process's, every thread's; on a shared machine a one-thread job's CPU
+    time is about the wall time it would take on an idle one.
+    """
 
     def __init__(self):
-        self.seconds = []
-        self._began = None
+        self.seconds, self.cpu_seconds = [], []
+        self._began = self._cpu_began = None
 
     def start(self):
-        self._began = time.perf_counter()
+        self._began, self._cpu_began = time.perf_counter(), time.process_time()
 
     def stop(self):
         self.seconds.append(time.perf_counter() - self._began)
+        self.cpu_seconds.append(time.process_time() - self._cpu_began)
 
 
 def w2_speed(samples, epoch_seconds):
     """Samples per second over the epochs after the first (the first pays for warm-up); W2, W4, W5."""
     later = epoch_seconds[1:] or epoch_seconds
     return samples * len(later) / sum(later)
+
+
+def steady_speed(samples, clock):
+    """Samples per second and per CPU-second over the epochs after the first, and each epoch's times."""
+    return {"samples_per_s": w2_speed(samples, clock.seconds), "epoch_s": clock.seconds,
+            "samples_per_cpu_s": w2_speed(samples, clock.cpu_seconds), "epoch_cpu_s": clock.cpu_seconds}
 
 
 def write_result(args, framework, versions, **measured):

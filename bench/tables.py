@@ -78,11 +78,13 @@ def _speed_table(rows, workload, cores, title, note):
     for k, r in _rows(rows, workload):
         share = flop_share(rows, r, k[2], cores)
         body.append([NAMES[k[0]], _threads(k), fmt(r.get("samples_per_s")), _ratio(r.get("samples_per_s"), base(k[2])),
-                     "–" if share is None else f"{share:.0%}", fmt(r.get("loss"), 3), fmt(r.get("accuracy"), 4),
-                     _others(r), str(r["runs"])])
-    note += f" × glassnet's speed compares with glassnet at the same thread count (default = {cores})."
-    return _table(title, note, ["Framework", "Threads", "Samples/s", "× glassnet's speed", "Share of FLOP bound",
-                                "Final loss", "Accuracy", "Others", "Runs"], body)
+                     fmt(r.get("samples_per_cpu_s")), "–" if share is None else f"{share:.0%}",
+                     fmt(r.get("loss"), 3), fmt(r.get("accuracy"), 4), _others(r), str(r["runs"])])
+    note += (f" × glassnet's speed compares with glassnet at the same thread count (default = {cores}). Per CPU-s: "
+             "samples per second of the process's CPU time, all its threads' (spinning BLAS threads too); at one "
+             "thread it is less swayed than samples/s by other processes holding the cores.")
+    return _table(title, note, ["Framework", "Threads", "Samples/s", "× glassnet's speed", "Per CPU-s",
+                                "Share of FLOP bound", "Final loss", "Accuracy", "Others", "Runs"], body)
 
 
 def _w2(rows, cores):

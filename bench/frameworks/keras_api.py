@@ -111,8 +111,7 @@ def _fit_epochs(tf, model, x, y, size):
     clock = harness.EpochClock()
     model.fit(x, y, batch_size=size["batch"], epochs=size["epochs"], shuffle=True, verbose=0,
               callbacks=[_epoch_clock_callback(tf, clock)])
-    return {"samples_per_s": harness.w2_speed(size["samples"], clock.seconds), "epoch_s": clock.seconds,
-            "parameters": int(model.count_params())}
+    return {**harness.steady_speed(size["samples"], clock), "parameters": int(model.count_params())}
 
 
 def run_w2(tf, args, size):

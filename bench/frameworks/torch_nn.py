@@ -71,13 +71,13 @@ def train(model, loss_fn, x, y, size):
             loss.backward()
             optimizer.step()
         clock.stop()
-    return clock.seconds
+    return clock
 
 
 def run_w1(args, size):
     x, y = (torch.from_numpy(a) for a in data.course_data(size["samples"], seed=args.seed))
     model = course_model()
-    seconds = train(model, nn.BCELoss(), x, y, size)
+    seconds = train(model, nn.BCELoss(), x, y, size).seconds
     steps = size["epochs"] * harness.steps_per_epoch(size["samples"], size["batch"])
     with torch.no_grad():
         p = model(x).numpy()
@@ -88,7 +88,7 @@ def run_w1(args, size):
 def run_w2(args, size):
     x_np, y_np = data.mnist_like_data(size["samples"], seed=args.seed)
     model = mnist_model()
-    seconds = train(model, nn.CrossEntropyLoss(), torch.from_numpy(x_np), torch.from_numpy(y_np), size)
+    seconds = train(model, nn.CrossEntropyLoss(), torch.from_numpy(x_np), torch.from_numpy(y_np), size).seconds
     with torch.no_grad():
         logits = model(torch.from_numpy(x_np)).numpy()
     return {"samples_per_s": harness.w2_speed(size["samples"], seconds), "epoch_s": seconds,
@@ -107,9 +107,9 @@ def run_w4(args, size):
     x_np, y_np = data.mnist_like_images(size["samples"], seed=args.seed)
     x = torch.from_numpy(np.ascontiguousarray(x_np.transpose(0, 3, 1, 2)))  # PyTorch's channels-first
     model = convnet_model()
-    seconds = train(model, nn.CrossEntropyLoss(), x, torch.from_numpy(y_np), size)
+    clock = train(model, nn.CrossEntropyLoss(), x, torch.from_numpy(y_np), size)
     probabilities = torch.softmax(torch.from_numpy(predict(model, x)), dim=1).numpy()
-    return {"samples_per_s": harness.w2_speed(size["samples"], seconds), "epoch_s": seconds,
+    return {**harness.steady_speed(size["samples"], clock),
             "parameters": sum(w.numel() for w in model.parameters()),
             "train_flops_per_sample": flops.training_flops(flops.convnet_macs()),
             "loss": data.categorical_crossentropy(probabilities, y_np),
@@ -120,9 +120,9 @@ def run_w5(args, size):
     x_np, y_np = data.imdb_like_sequences(size["samples"], seed=args.seed, length=size["length"])
     x = torch.from_numpy(x_np.astype(np.int64))
     model = SentimentLSTM()
-    seconds = train(model, nn.BCELoss(), x, torch.from_numpy(y_np), size)
+    clock = train(model, nn.BCELoss(), x, torch.from_numpy(y_np), size)
     p = predict(model, x)
-    return {"samples_per_s": harness.w2_speed(size["samples"], seconds), "epoch_s": seconds,
+    return {**harness.steady_speed(size["samples"], clock),
             "parameters": sum(w.numel() for w in model.parameters()),
             "train_flops_per_sample": flops.training_flops(flops.lstm_macs(size["length"])),
             "loss": data.binary_crossentropy(p, y_np), "accuracy": data.binary_accuracy(p, y_np)}

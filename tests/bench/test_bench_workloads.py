@@ -129,3 +129,17 @@ def test_glassnet_of_another_checkout_runs_beside_this_bench(tmp_path):
     assert run.environment(("torch", "w4", 1), args)["PYTHONPATH"] == str(REPO)
     with pytest.raises(SystemExit, match="no glassnet/__init__.py"):
         run.glassnet_root(run.parse_args(["--glassnet", str(tmp_path / "nowhere")]), tmp_path)
+
+
+def test_steady_speed_leaves_out_the_first_epoch_in_wall_and_cpu_time():
+    from bench import harness
+
+    clock = harness.EpochClock()
+    clock.seconds, clock.cpu_seconds = [10.0, 2.0, 3.0], [9.0, 1.0, 4.0]
+    speed = harness.steady_speed(100, clock)
+    assert speed["samples_per_s"] == 200 / 5 and speed["samples_per_cpu_s"] == 200 / 5
+    clock = harness.EpochClock()
+    clock.start()
+    sum(range(10**6))  # some CPU work
+    clock.stop()
+    assert 0 < clock.cpu_seconds[0] and len(clock.seconds) == 1

@@ -6,6 +6,8 @@ PANELS = [
     ("w2", "samples_per_s", "W2: samples/s, epochs 2-3 (higher is better)", False),
     ("w3", "predict_one_us", "W3: one-sample predict, µs (lower is better)", True),
     ("import", "import_ms", "Import time, ms (lower is better)", True),
+    ("w4", "samples_per_s", "W4 convnet: samples/s, steady epochs (higher is better)", False),
+    ("w5", "samples_per_s", "W5 LSTM: samples/s, steady epochs (higher is better)", False),
 ]
 
 
@@ -17,7 +19,7 @@ def draw(rows, context, path):
         import matplotlib.pyplot as plt
     except ImportError:
         return None
-    figure, axes = plt.subplots(2, 2, figsize=(13, 8))
+    figure, axes = plt.subplots(3, 2, figsize=(13, 12))
     for axis, (workload, metric, title, log) in zip(axes.flat, PANELS):
         bars = [(_label(key), row[metric]) for key, row in rows.items() if key[1] == workload and metric in row]
         if not bars:

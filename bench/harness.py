@@ -20,19 +20,23 @@ SIZES = {
         "w2": {"samples": 60000, "batch": 128, "epochs": 3},
         "w3": {"predict_calls": 100, "call_calls": 2000, "big_rows": 10000, "big_repeats": 5,
                "train_calls": 10000},
+        "w4": {"samples": 6400, "batch": 128, "epochs": 3},
+        "w5": {"samples": 2048, "batch": 32, "epochs": 3, "length": 200},
     },
     "tiny": {
         "w1": {"samples": 200, "batch": 32, "epochs": 2},
         "w2": {"samples": 1024, "batch": 128, "epochs": 3},
         "w3": {"predict_calls": 20, "call_calls": 50, "big_rows": 500, "big_repeats": 2,
                "train_calls": 200},
+        "w4": {"samples": 256, "batch": 128, "epochs": 2},
+        "w5": {"samples": 64, "batch": 32, "epochs": 2, "length": 20},
     },
 }
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description="One framework, one workload, one process.")
-    parser.add_argument("--workload", required=True, choices=["w1", "w2", "w3"])
+    parser.add_argument("--workload", required=True, choices=["w1", "w2", "w3", "w4", "w5"])
     parser.add_argument("--tiny", action="store_true", help="small sizes that finish in seconds")
     parser.add_argument("--threads", type=int, default=None, help="compute threads (default: the library's)")
     parser.add_argument("--seed", type=int, default=0)
@@ -80,23 +84,34 @@ def median_call_us(function, calls, warmup=3):
 
 
 class EpochClock:
-    """Wall time of each epoch: call `start()` before an epoch and `stop()` after it."""
+    """Wall and CPU time of each epoch: call `start()` before an epoch and `stop()` after it.
+
+    CPU time is the whole process's, every thread's; on a shared machine a one-thread job's CPU
+    time is about the wall time it would take on an idle one.
+    """
 
     def __init__(self):
-        self.seconds = []
-        self._began = None
+        self.seconds, self.cpu_seconds = [], []
+        self._began = self._cpu_began = None
 
     def start(self):
-        self._began = time.perf_counter()
+        self._began, self._cpu_began = time.perf_counter(), time.process_time()
 
     def stop(self):
         self.seconds.append(time.perf_counter() - self._began)
+        self.cpu_seconds.append(time.process_time() - self._cpu_began)
 
 
 def w2_speed(samples, epoch_seconds):
-    """Samples per second over the epochs after the first (the first pays for warm-up)."""
+    """Samples per second over the epochs after the first (the first pays for warm-up); W2, W4, W5."""
     later = epoch_seconds[1:] or epoch_seconds
     return samples * len(later) / sum(later)
+
+
+def steady_speed(samples, clock):
+    """Samples per second and per CPU-second over the epochs after the first, and each epoch's times."""
+    return {"samples_per_s": w2_speed(samples, clock.seconds), "epoch_s": clock.seconds,
+            "samples_per_cpu_s": w2_speed(samples, clock.cpu_seconds), "epoch_cpu_s": clock.cpu_seconds}
 
 
 def write_result(args, framework, versions, **measured):

@@ -16,6 +16,9 @@ TARGETS = [
     ("W3: one-sample predict ÷ model(x)", "<=", 3.0),
     ("W3: resident memory growth over the train_on_batch calls (MiB)", "<=", 1.0),
     ("import glassnet − import numpy (ms)", "<=", 80.0),
+    ("W4 (1 thread): glassnet samples/s ÷ PyTorch samples/s", ">=", 0.8),
+    ("W4: glassnet (2 threads) samples/s ÷ tf.keras (its default threads) samples/s", ">=", 1.0),
+    ("W5 (1 thread): glassnet samples/s ÷ PyTorch samples/s", ">=", 0.5),
 ]
 NAMES = {"glassnet": "glassnet", "numpy-loop": "NumPy loop", "tf-keras": "tf.keras", "torch": "PyTorch",
          "sklearn": "scikit-learn MLP"}
@@ -29,17 +32,18 @@ def machine_context(args, started, argv):
     return {"date": started.strftime("%Y-%m-%d"), "started": started.isoformat(timespec="seconds"),
             "machine": label, "cpu": cpu, "cores": cores, "memory_gib": _memory_gib(),
             "system": f"{platform.system()} {platform.release()}", "command": " ".join(argv),
-            "glassnet_commit": _commit(), "repeats": args.repeats, "tiny": args.tiny, "peer_python": args.peer_python,
+            "glassnet_commit": _commit(args.glassnet), "glassnet_checkout": args.glassnet,
+            "repeats": args.repeats, "tiny": args.tiny, "peer_python": args.peer_python,
             "openblas_env": {k: os.environ.get(k) for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")},
             "openblas_env_unset": bool(args.unset_openblas_env)}
 
 
-def _commit():
+def _commit(checkout=None):
     """The last commit that changed glassnet/, with "+changes" for uncommitted edits; None outside git."""
     import subprocess
     from pathlib import Path
 
-    repo = Path(__file__).resolve().parent.parent
+    repo = Path(checkout or Path(__file__).resolve().parent.parent)
     try:
         head = subprocess.run(["git", "log", "-1", "--format=%h", "--", "glassnet"], cwd=repo,
                               capture_output=True, text=True)
@@ -90,11 +94,16 @@ def _is_number(value):
 
 
 def flop_share(rows, row, threads, cores):
-    """Samples/s x 6 x parameters over the float32 matmul rate at that thread count."""
+    """Samples/s x FLOPs per training sample over the float32 matmul rate at that thread count.
+
+    A job that counts its FLOPs reports them (W4, W5: bench/flops.py); for Dense layers alone
+    (W2) they are 6 x parameters.
+    """
     rate = rows.get(("matmul", "matmul", threads or cores), {}).get("gflops")
     if not rate or "samples_per_s" not in row:
         return None
-    return row["samples_per_s"] * 6 * row["parameters"] / (rate * 1e9)
+    flops_per_sample = row.get("train_flops_per_sample") or 6 * row["parameters"]
+    return row["samples_per_s"] * flops_per_sample / (rate * 1e9)
 
 
 def target_values(rows, cores):
@@ -111,6 +120,9 @@ def target_values(rows, cores):
     values.append(get("glassnet", "w3", None, "rss_growth_mib"))
     glassnet_ms, numpy_ms = get("glassnet", "import", None, "import_ms"), get("numpy-loop", "import", None, "import_ms")
     values.append(None if None in (glassnet_ms, numpy_ms) else glassnet_ms - numpy_ms)
+    values.append(ratio(get("glassnet", "w4", 1, "samples_per_s"), get("torch", "w4", 1, "samples_per_s")))
+    values.append(ratio(get("glassnet", "w4", 2, "samples_per_s"), get("tf-keras", "w4", None, "samples_per_s")))
+    values.append(ratio(get("glassnet", "w5", 1, "samples_per_s"), get("torch", "w5", 1, "samples_per_s")))
     return values
 
 

@@ -41,7 +41,10 @@ JOBS = [
     ("tf-keras", "w2", None), ("torch", "w2", 1), ("torch", "w2", 2), ("sklearn", "w2", None),
     ("glassnet", "w3", None), ("numpy-loop", "w3", None), ("tf-keras", "w3", None),
     ("torch", "w3", 1), ("sklearn", "w3", None),
+    *((name, workload, threads) for workload in ("w4", "w5")
+      for name, threads in (("glassnet", 1), ("glassnet", 2), ("tf-keras", None), ("torch", 1), ("torch", 2))),
 ]
+WORKLOADS = ("matmul", "import", "w1", "w2", "w3", "w4", "w5")
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
@@ -51,9 +54,12 @@ def parse_args(argv=None):
     parser.add_argument("--repeats", type=int, default=3, help="rounds; the tables show medians (default 3)")
     parser.add_argument("--frameworks", default="all",
                         help="comma-separated from: " + ", ".join(FRAMEWORKS) + " (default: all that can run)")
-    parser.add_argument("--workloads", default="matmul,import,w1,w2,w3", help="comma-separated (default: all)")
+    parser.add_argument("--workloads", default=",".join(WORKLOADS),
+                        help="comma-separated from: " + ", ".join(WORKLOADS) + " (default: all)")
     parser.add_argument("--peer-python", help="the Python of the peers' environment (bench/requirements-peers.txt); "
                         "without it only glassnet and the NumPy loop run")
+    parser.add_argument("--glassnet", metavar="CHECKOUT",
+                        help="benchmark the glassnet package of another checkout (its bench/ is not used)")
     parser.add_argument("--out", default=str(REPO / "bench" / "results"), help="folder for the results")
     parser.add_argument("--machine", default=None, help="label for the results' file names (default: CPU and cores)")
     parser.add_argument("--unset-openblas-env", action="store_true",
@@ -76,6 +82,11 @@ def select_jobs(args):
             sys.exit(f"error: {peers} need --peer-python (see bench/README.md)")
         names = [n for n in names if not FRAMEWORKS[n][2]]
     workloads = args.workloads.split(",")
+    unknown = sorted(set(workloads) - set(WORKLOADS))
+    if unknown:
+        sys.exit(f"error: unknown workload(s) {unknown}; choose from {list(WORKLOADS)}")
+    if {"w2", "w4", "w5"} & set(workloads):
+        workloads.append("matmul")  # their share of the FLOP bound needs the matmul rate
     return [job for job in JOBS if job[1] in workloads and (job[0] == "matmul" or job[0] in names)]
 
 
@@ -96,8 +107,31 @@ def command(job, args, out_file):
     return argv + (["--tiny"] if args.tiny else [])
 
 
+def glassnet_root(args, scratch):
+    """The folder glassnet's jobs run from: this checkout, or one holding this bench/ and the other glassnet/.
+
+    Neither the other checkout (its own bench/ would hide this one) nor a path after this checkout
+    (`python -m` puts the working folder first) would do.
+    """
+    if not args.glassnet:
+        return REPO
+    package = Path(args.glassnet).resolve() / "glassnet"
+    if not (package / "__init__.py").exists():
+        sys.exit(f"error: --glassnet {args.glassnet} has no glassnet/__init__.py")
+    root = Path(scratch) / "glassnet-checkout"
+    root.mkdir(exist_ok=True)
+    for name, target in (("glassnet", package), ("bench", REPO / "bench")):
+        if not (root / name).exists():
+            (root / name).symlink_to(target, target_is_directory=True)
+    return root
+
+
+def _root(job, args):
+    return args.glassnet_root if job[0] == "glassnet" else REPO
+
+
 def environment(job, args):
-    env = dict(os.environ, PYTHONPATH=str(REPO), TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0")
+    env = dict(os.environ, PYTHONPATH=str(_root(job, args)), TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED="0")
     # Imports are timed as a user meets them: with bytecode cached (pip install compiles it too).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     for name in THREAD_VARIABLES:
@@ -145,7 +179,7 @@ def run_job(job, args, scratch, round_index):
     machine_before, ours_before = cpu_seconds()
     start = time.perf_counter()
     try:
-        done = subprocess.run(command(job, args, out_file), cwd=REPO, env=environment(job, args),
+        done = subprocess.run(command(job, args, out_file), cwd=_root(job, args), env=environment(job, args),
                               capture_output=True, text=True, timeout=args.timeout)
         failure = None if done.returncode == 0 and out_file.exists() else done.stderr[-2000:]
     except subprocess.TimeoutExpired:
@@ -166,15 +200,17 @@ def run_job(job, args, scratch, round_index):
 
 def warm_bytecode(args):
     """Import glassnet once so that its bytecode is cached before any import is timed."""
-    env = environment((None, None, None), args)
-    subprocess.run([sys.executable, "-c", "import glassnet"], cwd=REPO, env=env, check=True)
+    job = ("glassnet", None, None)
+    subprocess.run([sys.executable, "-c", "import glassnet"], cwd=_root(job, args), env=environment(job, args),
+                   check=True)
 
 
 def run_all(args):
     jobs = select_jobs(args)
-    warm_bytecode(args)
     runs = []
     with tempfile.TemporaryDirectory() as scratch:
+        args.glassnet_root = glassnet_root(args, scratch)
+        warm_bytecode(args)
         for round_index in range(args.repeats):
             for job in jobs:
                 record = run_job(job, args, scratch, round_index)

@@ -1,11 +1,14 @@
 """The results as Markdown: the targets, one table per workload, and how it was measured."""
 import statistics
 
+from bench.harness import SIZES
 from bench.report import NAMES, flop_share
 
 
 def document(rows, runs, context, targets, chart_path):
+    sizes = SIZES["tiny" if context["tiny"] else "full"]
     parts = [_header(context, runs), _targets(targets), _w1(rows), _w2(rows, context["cores"]), _w3(rows),
+             _w4(rows, context["cores"], sizes["w4"]), _w5(rows, context["cores"], sizes["w5"]),
              _imports(rows), _versions(rows, context)]
     if chart_path:
         parts.insert(2, f"![chart]({chart_path.name})\n")
@@ -17,7 +20,8 @@ def _header(context, runs):
     failed = [f"{r['framework']}/{r['workload']}" for r in runs if "error" in r]
     lines = [f"# glassnet benchmark — {context['date']}, {context['machine']}", "",
              f"- Machine: {context['cpu']}, {context['cores']} cores, {context['memory_gib']} GiB, {context['system']}",
-             f"- Command: `{context['command']}`; glassnet at commit {context.get('glassnet_commit')}",
+             f"- Command: `{context['command']}`; glassnet at commit {context.get('glassnet_commit')}"
+             + (f" of {context['glassnet_checkout']}" if context.get("glassnet_checkout") else ""),
              f"- {context['repeats']} interleaved rounds, each job in its own process; every number is the median"
              f" over the rounds{' (TINY sizes: timings mean nothing)' if context['tiny'] else ''}",
              f"- 1-minute load average before each job: median {statistics.median(loads):.2f},"
@@ -65,21 +69,53 @@ def _w1(rows):
                    "Others", "Runs"], body)
 
 
-def _w2(rows, cores):
+def _speed_table(rows, workload, cores, title, note):
+    """Samples/s beside glassnet's at the same thread count, with the FLOP-bound share and final loss."""
     def base(threads):
-        return rows.get(("glassnet", "w2", threads or cores), {}).get("samples_per_s")
+        return rows.get(("glassnet", workload, threads or cores), {}).get("samples_per_s")
 
     body = []
-    for k, r in _rows(rows, "w2"):
+    for k, r in _rows(rows, workload):
         share = flop_share(rows, r, k[2], cores)
         body.append([NAMES[k[0]], _threads(k), fmt(r.get("samples_per_s")), _ratio(r.get("samples_per_s"), base(k[2])),
-                     "–" if share is None else f"{share:.0%}", fmt(r.get("loss"), 3), fmt(r.get("accuracy"), 4),
-                     _others(r), str(r["runs"])])
-    return _table("W2 — mnist-mlp: 784-512-256-10 ReLU, sparse CE from logits, Adam, batch 128, 3 epochs",
-                  "samples/s over epochs 2-3; × glassnet's speed compares with glassnet at the same thread count "
-                  f"(default = {cores}); FLOP bound = 6 × parameters × samples at NumPy's float32 matmul rate.",
-                  ["Framework", "Threads", "Samples/s", "× glassnet's speed", "Share of FLOP bound", "Final loss",
-                   "Accuracy", "Others", "Runs"], body)
+                     fmt(r.get("samples_per_cpu_s")), "–" if share is None else f"{share:.0%}",
+                     fmt(r.get("loss"), 3), fmt(r.get("accuracy"), 4), _others(r), str(r["runs"])])
+    note += (f" × glassnet's speed compares with glassnet at the same thread count (default = {cores}). Per CPU-s: "
+             "samples per second of the process's CPU time, all its threads' (spinning BLAS threads too); at one "
+             "thread it is less swayed than samples/s by other processes holding the cores.")
+    return _table(title, note, ["Framework", "Threads", "Samples/s", "× glassnet's speed", "Per CPU-s",
+                                "Share of FLOP bound", "Final loss", "Accuracy", "Others", "Runs"], body)
+
+
+def _w2(rows, cores):
+    return _speed_table(rows, "w2", cores,
+                        "W2 — mnist-mlp: 784-512-256-10 ReLU, sparse CE from logits, Adam, batch 128, 3 epochs",
+                        "samples/s over epochs 2-3; FLOP bound = 6 × parameters × samples at NumPy's float32 "
+                        "matmul rate.")
+
+
+def _w4(rows, cores, size):
+    return _speed_table(rows, "w4", cores,
+                        "W4 — convnet: Conv2D(32, 3) → MaxPooling2D → Conv2D(64, 3) → MaxPooling2D → Flatten → "
+                        f"Dropout(0.5) → Dense(10, softmax), categorical CE, Adam, batch {size['batch']}, "
+                        f"{size['samples']:,} images of 28x28x1, {size['epochs']} epochs",
+                        f"samples/s over {_after_first(size['epochs'])}; FLOP bound = 6 × the multiply-adds of the "
+                        "convolutions and the Dense layer × samples (`bench/flops.py`) at NumPy's float32 matmul "
+                        "rate; final loss and accuracy with Dropout off.")
+
+
+def _w5(rows, cores, size):
+    return _speed_table(rows, "w5", cores,
+                        "W5 — sequence: Embedding(20000, 128) → LSTM(64) → Dense(1, sigmoid), BCE, Adam, "
+                        f"batch {size['batch']}, {size['samples']:,} sequences of {size['length']} word ids, "
+                        f"{size['epochs']} epochs",
+                        f"samples/s over {_after_first(size['epochs'])}; FLOP bound = 6 × the LSTM's and the Dense "
+                        "layer's multiply-adds × samples (`bench/flops.py`; the embedding lookup counts none) at "
+                        "NumPy's float32 matmul rate.")
+
+
+def _after_first(epochs):
+    return "epoch 2" if epochs == 2 else f"epochs 2-{epochs}"
 
 
 def _w3(rows):

@@ -74,9 +74,10 @@ def install_mib(root_names):
 
 
 def glassnet_bytes():
+    import importlib.util
     from pathlib import Path
 
-    source = Path(__file__).resolve().parents[2] / "glassnet"
+    source = Path(importlib.util.find_spec("glassnet").origin).resolve().parent  # the checkout run.py put first
     return sum(p.stat().st_size for p in source.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 

@@ -1,4 +1,4 @@
-"""W1, W2 and W3 written once against the Keras API, run on glassnet or on tf.keras.
+"""W1-W5 written once against the Keras API, run on glassnet or on tf.keras.
 
     python -m bench.frameworks.keras_api --backend glassnet --workload w1 --out r.json
     python -m bench.frameworks.keras_api --backend tensorflow --workload w1 --out r.json
@@ -12,7 +12,7 @@ import sys
 
 import numpy as np
 
-from bench import data, harness
+from bench import data, flops, harness
 
 
 def _load_backend(name, threads):
@@ -51,6 +51,36 @@ def mnist_model(tf):
     return model
 
 
+def convnet_model(tf):
+    """Keras's MNIST convnet (keras.io/examples/vision/mnist_convnet)."""
+    layers = tf.keras.layers
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=(28, 28, 1)),
+        layers.Conv2D(32, kernel_size=(3, 3), activation="relu"),
+        layers.MaxPooling2D(pool_size=(2, 2)),
+        layers.Conv2D(64, kernel_size=(3, 3), activation="relu"),
+        layers.MaxPooling2D(pool_size=(2, 2)),
+        layers.Flatten(),
+        layers.Dropout(0.5),
+        layers.Dense(10, activation="softmax"),
+    ])
+    model.compile(loss=tf.keras.losses.CategoricalCrossentropy(),
+                  optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3))
+    return model
+
+
+def sequence_model(tf, length):
+    """The IMDB LSTM: word ids -> Embedding(20000, 128) -> LSTM(64) -> Dense(1, sigmoid)."""
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=(length,), dtype="int32"),
+        tf.keras.layers.Embedding(20000, 128),
+        tf.keras.layers.LSTM(64),
+        tf.keras.layers.Dense(1, activation="sigmoid"),
+    ])
+    model.compile(loss=tf.keras.losses.BinaryCrossentropy(), optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3))
+    return model
+
+
 def _epoch_clock_callback(tf, clock):
     class EpochTimes(tf.keras.callbacks.Callback):
         def on_epoch_begin(self, epoch, logs=None):
@@ -76,16 +106,39 @@ def run_w1(tf, args, size):
             "loss": data.binary_crossentropy(p, y), "accuracy": data.binary_accuracy(p, y)}
 
 
-def run_w2(tf, args, size):
-    x, y = data.mnist_like_data(size["samples"], seed=args.seed)
-    model = mnist_model(tf)
+def _fit_epochs(tf, model, x, y, size):
+    """Train with shuffling; the samples/s of the epochs after the first, and each epoch's seconds."""
     clock = harness.EpochClock()
     model.fit(x, y, batch_size=size["batch"], epochs=size["epochs"], shuffle=True, verbose=0,
               callbacks=[_epoch_clock_callback(tf, clock)])
+    return {**harness.steady_speed(size["samples"], clock), "parameters": int(model.count_params())}
+
+
+def run_w2(tf, args, size):
+    x, y = data.mnist_like_data(size["samples"], seed=args.seed)
+    model = mnist_model(tf)
+    result = _fit_epochs(tf, model, x, y, size)
     logits = model.predict(x, batch_size=1000, verbose=0)
-    return {"samples_per_s": harness.w2_speed(size["samples"], clock.seconds), "epoch_s": clock.seconds,
-            "parameters": int(model.count_params()),
-            "loss": data.sparse_crossentropy_from_logits(logits, y), "accuracy": data.sparse_accuracy(logits, y)}
+    return {**result, "loss": data.sparse_crossentropy_from_logits(logits, y),
+            "accuracy": data.sparse_accuracy(logits, y)}
+
+
+def run_w4(tf, args, size):
+    x, labels = data.mnist_like_images(size["samples"], seed=args.seed)
+    model = convnet_model(tf)
+    result = _fit_epochs(tf, model, x, data.one_hot(labels), size)
+    p = model.predict(x, batch_size=1000, verbose=0)
+    return {**result, "train_flops_per_sample": flops.training_flops(flops.convnet_macs()),
+            "loss": data.categorical_crossentropy(p, labels), "accuracy": data.sparse_accuracy(p, labels)}
+
+
+def run_w5(tf, args, size):
+    x, y = data.imdb_like_sequences(size["samples"], seed=args.seed, length=size["length"])
+    model = sequence_model(tf, size["length"])
+    result = _fit_epochs(tf, model, x, y, size)
+    p = model.predict(x, batch_size=1000, verbose=0)
+    return {**result, "train_flops_per_sample": flops.training_flops(flops.lstm_macs(size["length"])),
+            "loss": data.binary_crossentropy(p, y), "accuracy": data.binary_accuracy(p, y)}
 
 
 def run_w3(tf, args, size):
@@ -113,7 +166,7 @@ def main(argv=None):
     args = harness.parse_args(rest)
     tf, versions = _load_backend(known.backend, args.threads)
     tf.keras.utils.set_random_seed(args.seed)
-    run = {"w1": run_w1, "w2": run_w2, "w3": run_w3}[args.workload]
+    run = {"w1": run_w1, "w2": run_w2, "w3": run_w3, "w4": run_w4, "w5": run_w5}[args.workload]
     measured = run(tf, args, harness.sizes(args))
     name = "glassnet" if known.backend == "glassnet" else "tf-keras"
     harness.write_result(args, name, versions, **measured)

@@ -124,13 +124,13 @@ def _train(net, x, y, size, rng, delta_of):
         clock.start()
         train_epoch(net, x, y, size["batch"], rng, delta_of)
         clock.stop()
-    return clock.seconds
+    return clock
 
 
 def run_w1(args, size, rng):
     x, y = data.course_data(size["samples"], seed=args.seed)
     net = FlatNetwork([400, 25, 15, 1], "sigmoid", "sigmoid", rng)
-    seconds = _train(net, x, y, size, rng, _bce_delta)
+    seconds = _train(net, x, y, size, rng, _bce_delta).seconds
     steps = size["epochs"] * harness.steps_per_epoch(size["samples"], size["batch"])
     p = net.forward(x)[-1]
     return {"us_per_step": sum(seconds) / steps * 1e6, "steps": steps,
@@ -140,9 +140,9 @@ def run_w1(args, size, rng):
 def run_w2(args, size, rng):
     x, y = data.mnist_like_data(size["samples"], seed=args.seed)
     net = FlatNetwork([784, 512, 256, 10], "relu", "linear", rng)
-    seconds = _train(net, x, y, size, rng, _sparse_ce_delta)
+    clock = _train(net, x, y, size, rng, _sparse_ce_delta)
     logits = net.forward(x)[-1]
-    return {"samples_per_s": harness.w2_speed(size["samples"], seconds), "epoch_s": seconds,
+    return {**harness.steady_speed(size["samples"], clock),
             "parameters": int(net.theta.size),
             "loss": data.sparse_crossentropy_from_logits(logits, y), "accuracy": data.sparse_accuracy(logits, y)}
 

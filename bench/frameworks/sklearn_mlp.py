@@ -46,8 +46,7 @@ def run_w2(args, size):
         clock.stop()
     p = model.predict_proba(x)
     parameters = sum(w.size for w in model.coefs_) + sum(b.size for b in model.intercepts_)
-    return {"samples_per_s": harness.w2_speed(size["samples"], clock.seconds), "epoch_s": clock.seconds,
-            "parameters": int(parameters),
+    return {**harness.steady_speed(size["samples"], clock), "parameters": int(parameters),
             "loss": data.sparse_crossentropy_from_logits(np.log(np.maximum(p, 1e-300)), y),
             "accuracy": data.sparse_accuracy(p, y)}
 

@@ -5,7 +5,9 @@ reason, so the rest of the suite still runs where only NumPy is installed; CI se
 ``GLASSNET_CI=1`` (``.ci/run``), and then a missing Keras fails the run instead.
 """
 import os
+import shutil
 import sys
+import tempfile
 
 import pytest
 
@@ -25,6 +27,19 @@ except ImportError as error:
 
 if keras is not None and keras.backend.backend() != "jax":  # pragma: no cover
     raise RuntimeError(f"The parity tests expect Keras's JAX backend. Received: {keras.backend.backend()!r}")
+
+# Most of these tests' time is XLA compiling Keras's train and predict functions, and many tests
+# compile the very same ones (the same model and optimizer, in both directions of a file test).
+# JAX's compilation cache, here for this session only, compiles each once: an executable read back
+# is the one compiling the same program gives, so no number changes. Not for the background fit
+# worker (random_models.py), which runs eagerly and would read entries while they are written.
+CACHE = None
+if keras is not None:
+    import jax
+    CACHE = tempfile.mkdtemp(prefix="glassnet-parity-xla-")
+    jax.config.update("jax_compilation_cache_dir", CACHE)
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
+    jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
 
 
 class _SkippedModule(pytest.Module):
@@ -48,7 +63,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 def pytest_collection_modifyitems(session, config, items):
     """Move the random fit cases to the end and start their Keras runs in the background now."""
     fit = [item for item in items if item.path.name == "test_fit_parity.py"]
-    if not fit:
+    if not fit or config.option.collectonly:
         return
     import random_models
     items[:] = [item for item in items if item.path.name != "test_fit_parity.py"] + fit
@@ -60,6 +75,7 @@ def pytest_sessionfinish(session):
         return
     import random_models
     random_models.stop_background()
+    shutil.rmtree(CACHE, ignore_errors=True)
 
 
 def pytest_terminal_summary(terminalreporter):

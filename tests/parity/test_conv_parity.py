@@ -109,6 +109,18 @@ def test_conv_transpose_values_and_gradients_match_keras(seed):
                    f"{name}({arguments}) on {x.shape}")
 
 
+@pytest.mark.parametrize("index,arguments", enumerate([
+    dict(filters=2, kernel_size=(3, 2), dilation_rate=(2, 3), padding="same"),
+    dict(filters=3, kernel_size=4, strides=3, padding="same", output_padding=2),
+    dict(filters=3, kernel_size=2, strides=3, padding="valid"),  # stride above the kernel: gaps of zeros
+    dict(filters=3, kernel_size=5, strides=2, padding="same", output_padding=0),
+]))
+def test_conv2d_transpose_edge_cases_match_keras(index, arguments):
+    x = np.random.default_rng(index).normal(size=(2, 5, 4, 3)).astype("float32")
+    _compare_layer(keras.layers.Conv2DTranspose(**arguments), G.Conv2DTranspose(**arguments), x, index,
+                   f"Conv2DTranspose({arguments})")
+
+
 @pytest.mark.parametrize("seed", range(4))
 @pytest.mark.parametrize("kind", ["MaxPooling", "AveragePooling"])
 def test_pooling_values_and_gradients_match_keras(kind, seed):

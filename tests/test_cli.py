@@ -89,6 +89,53 @@ def test_options_change_the_model(tmp_path, capsys):
     assert type(saved.optimizer).__name__ == "SGD" and float(saved.optimizer.learning_rate.numpy()) == 0.5
 
 
+def test_default_cnn_reaches_98_percent_on_ten_digits(tmp_path, capsys):
+    assert main(["digits", "--classes", "10", "--model", "cnn", "--out", str(tmp_path), "--quiet"]) == 0
+    assert _accuracy(capsys.readouterr().out) >= 0.98
+
+
+def test_cnn_report_trace_and_saved_model(tmp_path, capsys):
+    status = main(["digits", "--classes", "10", "--model", "cnn", "--hidden", "4,6", "--epochs", "1",
+                   "--trace", "--out", str(tmp_path)])
+    output = capsys.readouterr().out
+    assert status == 0
+    assert "Total params: 1,232" in output  # 9*4+4 + 9*4*6+6 + 4*4*6*10+10
+    assert "(None, 8, 8, 4)" in output and "(None, 4, 4, 4)" in output and "(None, 96)" in output
+    assert "conv2d (Conv2D)" in output and "max_pooling2d (MaxPooling2D)" in output
+    assert 'One training step of "sequential' in output
+    traced = [line for line in output.splitlines() if re.match(r"^conv2d(_\d)? \(Conv2D\)", line)]
+    assert len(traced) == 2 and "relu" in traced[0]
+    assert "214/214" in output  # steps: (1437 - 72 held out for validation) x 5 shifted copies / 32
+    saved = load_model(tmp_path / "model.keras")
+    kinds = [type(layer).__name__ for layer in saved.layers]
+    assert kinds == ["Reshape", "Conv2D", "MaxPooling2D", "Conv2D", "Flatten", "Dropout", "Dense"]
+    data = digits_data.load(classes=10)
+    assert np.mean(digits.predict_labels(saved, data.x_test, 10) == data.y_test) == pytest.approx(
+        _accuracy(output), abs=5e-5)
+    assert main(["explain", str(tmp_path / "model.keras")]) == 0
+    assert "a2 = relu(conv2d(a1, K2, strides=(1, 1), padding='same') + b2)" in capsys.readouterr().out
+
+
+def test_cnn_options_two_classes_and_one_convolution(tmp_path, capsys):
+    status = main(["digits", "--model", "cnn", "--hidden", "3", "--activation", "tanh", "--learning-rate", "0.01",
+                   "--validation-split", "0", "--epochs", "1", "--out", str(tmp_path)])
+    output = capsys.readouterr().out
+    assert status == 0 and "val_accuracy" not in output
+    assert "Total params: 223" in output  # 9*3+3 + 8*8*3+1: no pooling with one convolution
+    saved = load_model(tmp_path / "model.keras")
+    assert [type(layer).__name__ for layer in saved.layers] == ["Reshape", "Conv2D", "Flatten", "Dropout", "Dense"]
+    assert saved.layers[1].activation.__name__ == "tanh" and saved.layers[-1].activation.__name__ == "sigmoid"
+    assert _accuracy(output) > 0.9  # zeros from ones
+
+
+def test_cnn_refuses_images_too_small_to_pool(tmp_path, capsys):
+    np.savez(tmp_path / "dots.npz", x=np.ones((20, 1)), y=np.arange(20) % 2)
+    assert main(["digits", "--model", "cnn", "--data", str(tmp_path / "dots.npz"), "--out", str(tmp_path / "o")]) == 2
+    error = capsys.readouterr().err
+    assert "--model cnn pools 2x2 pixels, so it needs images of at least 2x2 pixels" in error
+    assert "Received images of 1x1" in error and not (tmp_path / "o").exists()
+
+
 def test_own_data_file(tmp_path, capsys):
     (x_train, y_train), (x_test, y_test) = digits_data.digits.load_data()
     np.savez(tmp_path / "mine.npz", x=np.concatenate([x_train, x_test]).reshape(-1, 64),
@@ -108,6 +155,7 @@ def test_own_data_file(tmp_path, capsys):
     (["--classes", "3"], "argument --classes: invalid choice: 3"),
     (["--activation", "sigmod"], "argument --activation: invalid choice: 'sigmod'"),
     (["--optimizer", "adamm"], "argument --optimizer: invalid choice: 'adamm'"),
+    (["--model", "convnet"], "argument --model: invalid choice: 'convnet'"),
     (["--colour"], "unrecognized arguments: --colour"),
 ])
 def test_bad_options_give_one_line_and_status_2(tmp_path, capsys, arguments, message):

@@ -62,13 +62,40 @@ def test_regularized_model_trades_training_fit_for_simplicity(capsys):
     (["coffee_roasting.py", "--epochs", "1", "--tile", "2"], "training accuracy: "),
     (["multiclass_softmax.py", "--epochs", "1"], "training accuracy: "),
     (["regularized_model.py", "--epochs", "1"], "L2 penalty of the regularized model's weights: "),
+    (["convnet.py", "--epochs", "1", "--maps", "{tmp}/maps.png"], "test accuracy: "),
+    (["lstm_sentiment.py", "--epochs", "1"], "test accuracy: "),
 ])
-def test_each_example_runs_from_the_command_line(arguments, last_words):
-    script, *options = arguments
+def test_each_example_runs_from_the_command_line(arguments, last_words, tmp_path):
+    script, *options = [argument.format(tmp=tmp_path) for argument in arguments]
     done = subprocess.run([sys.executable, str(EXAMPLES / script), *options], cwd=ROOT, capture_output=True,
                           text=True, timeout=120, env={"PYTHONPATH": str(ROOT), "PATH": ""})
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1].startswith(last_words)
+
+
+def test_convnet_learns_the_digits_and_draws_its_feature_maps(tmp_path, capsys):
+    accuracy, maps = _example("convnet").main(epochs=5, maps_path=tmp_path / "maps.png")
+    output = capsys.readouterr().out
+    assert "Total params: 21,386" in output  # 9*32+32 + 9*32*64+64 + 2*2*64*10+10
+    assert maps.shape == (8, 14, 14, 32) and maps.min() >= 0  # relu maps of the first convolution
+    assert accuracy >= 0.9
+    if importlib.util.find_spec("matplotlib"):
+        assert (tmp_path / "maps.png").stat().st_size > 1000
+    else:
+        assert "feature maps not drawn: matplotlib is not installed" in output
+
+
+def test_lstm_sentiment_learns_which_words_count_and_ignores_padding(capsys):
+    example = _example("lstm_sentiment")
+    reviews, labels = example.make_reviews(300, seed=0)
+    good = [sum(w in example.GOOD for w in words) - sum(w in example.BAD for w in words) for words in reviews]
+    assert all((count > 0) == label for count, label in zip(good, labels))  # more good words: positive
+    padded = example.pad(reviews[:2], example.MAX_LENGTH)
+    assert padded[0, -len(reviews[0]):].tolist() == reviews[0] and not padded[0, :-len(reviews[0])].any()
+    accuracy, padding_effect = example.main(epochs=4)
+    assert "(None, None, 16)" in capsys.readouterr().out  # the Embedding's output in the summary
+    assert accuracy >= 0.9
+    assert padding_effect < 1e-6  # masked: 20 more zeros in front change no prediction
 
 
 def test_collaborative_filtering_learns_the_unrated_entries(capsys):

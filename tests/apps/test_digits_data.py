@@ -63,3 +63,18 @@ def test_wrong_arrays_are_named_in_the_error(tmp_path):
     np.savez(tmp_path / "none.npz", x=np.zeros((10, 4)), y=np.full(10, 7))
     with pytest.raises(digits_data.DataError, match="no images labelled 0..1"):
         digits_data.load(str(tmp_path / "none.npz"), classes=2)
+
+
+def test_shifted_copies_move_each_image_one_pixel_each_way():
+    x = np.arange(1, 10, dtype=np.float32).reshape(1, 9)  # one 3x3 image: 1 2 3 / 4 5 6 / 7 8 9
+    copies, labels = digits_data.shifted_copies(x, np.array([7]), (3, 3))
+    assert copies.shape == (5, 9) and labels.tolist() == [7] * 5
+    assert copies.reshape(5, 3, 3).tolist() == [
+        [[1, 2, 3], [4, 5, 6], [7, 8, 9]],  # unmoved
+        [[4, 5, 6], [7, 8, 9], [0, 0, 0]],  # up
+        [[0, 0, 0], [1, 2, 3], [4, 5, 6]],  # down
+        [[2, 3, 0], [5, 6, 0], [8, 9, 0]],  # left
+        [[0, 1, 2], [0, 4, 5], [0, 7, 8]],  # right
+    ]
+    two, two_labels = digits_data.shifted_copies(np.stack([x[0], -x[0]]), np.array([3, 4]), (3, 3))
+    assert two_labels.tolist() == [3, 4] * 5 and np.array_equal(two[1], -two[0])  # one block per move

@@ -112,7 +112,7 @@ def train(data, args):
     if args.model == "cnn":
         model = build_cnn(args.classes, hidden, args.activation, data.image_shape)
         x, y = digits_data.shifted_copies(x, y, data.image_shape)
-        steps = epochs * -(-len(x) // args.batch_size)
+        steps = epochs * -(-len(x) // args.batch_size)  # batches per epoch, the last one partial
         learning_rate = optimizers.schedules.CosineDecay(args.learning_rate or CNN_LEARNING_RATE, steps)
     else:
         model = build_model(args.classes, hidden, args.activation, input_size=data.x_train.shape[1])
@@ -157,7 +157,7 @@ def build_cnn(classes, filters=(32, 32, 64), activation=None, image_shape=(8, 8)
     activation = activation or "relu"
     layers = [Input(shape=(image_shape[0] * image_shape[1],)), Reshape((*image_shape, 1))]
     for i, count in enumerate(filters):
-        if i and i == len(filters) - 1:
+        if i == len(filters) - 1 and i > 0:
             layers.append(MaxPooling2D(2))
         layers.append(Conv2D(count, 3, padding="same", activation=activation))
     layers += [Flatten(), Dropout(0.4)]

@@ -148,6 +148,7 @@ def test_own_data_file(tmp_path, capsys):
 
 @pytest.mark.parametrize("arguments, message", [
     (["--epochs", "0"], "argument --epochs: expected a positive integer. Received: '0'"),
+    (["--threads", "0"], "argument --threads: expected a positive integer. Received: '0'"),
     (["--batch-size", "ten"], "argument --batch-size: expected a positive integer. Received: 'ten'"),
     (["--hidden", "25,,15"], "argument --hidden: expected positive integers separated by commas"),
     (["--learning-rate", "-0.1"], "argument --learning-rate: expected a positive number"),

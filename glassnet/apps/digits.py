@@ -26,6 +26,7 @@ import numpy as np
 
 from glassnet import inspect
 from glassnet.apps import digits_data, plots
+from glassnet.apps.blas_threads import blas_threads
 from glassnet.apps.confusion import confusion_matrix, format_confusion
 from glassnet.keras import Input, Sequential, losses, optimizers
 from glassnet.keras.layers import Conv2D, Dense, Dropout, Flatten, MaxPooling2D, Reshape
@@ -67,6 +68,9 @@ def add_arguments(parser):
                         help="an .npz with x and y (or x_train, y_train, x_test, y_test), or the course's X.npy/y.npy")
     parser.add_argument("--out", metavar="FOLDER", default="glassnet-digits",
                         help="where to write the model and pictures (./glassnet-digits)")
+    parser.add_argument("--threads", type=_positive(int), default=1,
+                        help="threads for NumPy's matrix products (1: these networks are too small to share out, "
+                             "and busy cores make OpenBLAS's threads wait for one another)")
     parser.add_argument("--trace", action="store_true",
                         help="before training, print one training step laid open: each layer's output, gradients "
                              "and update on the first batch (not applied: training is unchanged)")
@@ -86,7 +90,8 @@ def run(args):
         args.parser.error(f"--model cnn pools 2x2 pixels, so it needs images of at least 2x2 pixels. "
                           f"Received images of {data.image_shape[0]}x{data.image_shape[1]} in {args.data}")
     say(f"Data: {data.describe()}")
-    model, history, diagnostics = train(data, args)
+    with blas_threads(args.threads):
+        model, history, diagnostics = train(data, args)
     predicted = predict_labels(model, data.x_test, args.classes)
     right = int(np.sum(predicted == data.y_test))
     print(f"test accuracy: {right / len(predicted):.2%} ({right} of {len(predicted)} test images)")

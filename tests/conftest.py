@@ -1,10 +1,22 @@
-"""Every test starts from Keras's defaults: float32, fresh name counters, a fixed seed."""
+"""Every test starts from Keras's defaults: float32, fresh name counters, a fixed seed.
+
+The suite runs NumPy's matrix products on one thread (as do the commands it starts): its networks
+are small, and two OpenBLAS threads on cores that the parity suite's background Keras process
+shares wait for one another, which made the examples' tests 2.3x slower.
+"""
+import os
 from collections import Counter
 
-import pytest
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before NumPy loads, here and in subprocesses
 
-from glassnet import backend, random
-from glassnet.keras import naming
+import pytest  # noqa: E402
+
+from glassnet import backend, random  # noqa: E402
+from glassnet.apps.blas_threads import set_blas_threads  # noqa: E402
+from glassnet.keras import naming  # noqa: E402
+
+# Where NumPy was loaded before this file (by a plugin), ask OpenBLAS itself, for the whole session.
+set_blas_threads(int(os.environ["OPENBLAS_NUM_THREADS"]))
 
 
 @pytest.fixture(autouse=True)

@@ -34,18 +34,24 @@ def _openblas():
     return None
 
 
-@contextlib.contextmanager
-def blas_threads(count):
-    """Within the block, NumPy's matrix products use `count` threads; afterwards as before.
-    Where NumPy's BLAS is not an OpenBLAS found beside NumPy, nothing changes."""
+def set_blas_threads(count):
+    """Make NumPy's matrix products use `count` threads; return the count before, or None (and
+    change nothing) where NumPy's BLAS is not an OpenBLAS found beside NumPy."""
     functions = _openblas()
     if functions is None:
-        yield
-        return
+        return None
     get, set_ = functions
     before = get()
     set_(int(count))
+    return before
+
+
+@contextlib.contextmanager
+def blas_threads(count):
+    """Within the block, NumPy's matrix products use `count` threads; afterwards as before."""
+    before = set_blas_threads(count)
     try:
         yield
     finally:
-        set_(before)
+        if before is not None:
+            set_blas_threads(before)

@@ -20,5 +20,6 @@ def test_the_count_holds_inside_the_block_and_is_restored_after():
 
 def test_without_openblas_nothing_changes(monkeypatch):
     monkeypatch.setattr(module, "_openblas", lambda: None)
+    assert module.set_blas_threads(1) is None  # nothing to set, and no count to restore
     with module.blas_threads(1):
         pass

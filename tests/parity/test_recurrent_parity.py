@@ -193,3 +193,18 @@ def test_rnn_of_a_cell_matches_keras():
     config = g_layer.get_config()
     assert [key for key in config if key != "cell"] == [key for key in k_layer.get_config() if key != "cell"]
     assert keras.layers.RNN.from_config(config).cell.units == UNITS
+
+
+@pytest.mark.parametrize("mask_value", [0.0, -1.0])
+def test_masking_skips_the_same_steps_as_keras(mask_value):
+    def build(k):
+        return k.Sequential([k.layers.Input(shape=(T, D)), k.layers.Masking(mask_value=mask_value),
+                             k.layers.LSTM(UNITS, return_sequences=True)])
+    rng = np.random.default_rng(6)
+    x = rng.normal(size=(B, T, D)).astype("float32")
+    x[~_mask(rng)] = mask_value  # padded steps: every feature equals mask_value
+    x[0, 0, 0] = mask_value  # one feature alone equal to it does not mask its step
+    k_model, g_model = _models(build)
+    np.testing.assert_allclose(g_model.predict(x, verbose=0), k_model.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
+    g_config, k_config = g_model.layers[0].get_config(), k_model.layers[0].get_config()
+    assert sorted(g_config) == sorted(k_config) and g_config["mask_value"] == k_config["mask_value"]

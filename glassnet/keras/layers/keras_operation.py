@@ -25,9 +25,6 @@ class KerasOperation(Layer):
     def call(self, inputs, *args, training=None, **kwargs):  # `training` is the layer's, not the function's
         return type(self).function(inputs, *args, **kwargs)
 
-    def compute_output_shape(self, input_shape):
-        return self._probe_output_shape(input_shape)
-
     def get_config(self):
         return {"name": self.name}
 

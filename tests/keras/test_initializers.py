@@ -164,6 +164,15 @@ def test_lowercase_names_are_the_same_classes():
     assert init.Orthogonal is init.OrthogonalInitializer and init.identity is init.IdentityInitializer
 
 
+@pytest.mark.parametrize("cls, written", [(init.Orthogonal, "Orthogonal"), (init.Identity, "Identity")])
+def test_orthogonal_and_identity_are_written_by_keras_names_and_read_by_both(cls, written):
+    # Keras 3 writes 'Orthogonal' (an LSTM's recurrent_initializer) and reads either name.
+    config = init.serialize(cls())
+    assert config["class_name"] == written
+    assert type(init.deserialize(config)) is cls
+    assert type(init.deserialize({**config, "class_name": written + "Initializer"})) is cls
+
+
 @pytest.mark.parametrize(
     "name, cls",
     [("glorot_uniform", init.GlorotUniform), ("GlorotUniform", init.GlorotUniform), ("he_normal", init.HeNormal),

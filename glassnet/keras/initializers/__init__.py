@@ -17,10 +17,10 @@ time it is called (as Keras documents).
 """
 from glassnet.keras import serialization
 from glassnet.keras.identifiers import lookup, resolve
-from glassnet.keras.initializers.constant_initializers import Constant, IdentityInitializer, Ones, Zeros
+from glassnet.keras.initializers.constant_initializers import Constant, Identity, Ones, Zeros
 from glassnet.keras.initializers.initializer import Initializer
 from glassnet.keras.initializers.random_initializers import (
-    OrthogonalInitializer,
+    Orthogonal,
     RandomInitializer,
     RandomNormal,
     RandomUniform,
@@ -44,20 +44,21 @@ variance_scaling = VarianceScaling
 glorot_uniform, glorot_normal = GlorotUniform, GlorotNormal
 he_uniform, he_normal = HeUniform, HeNormal
 lecun_uniform, lecun_normal = LecunUniform, LecunNormal
-Identity = identity = IdentityInitializer
-Orthogonal = orthogonal = OrthogonalInitializer
+# Keras writes these two as 'Identity' and 'Orthogonal' in files; the longer names are aliases.
+IdentityInitializer = identity = Identity
+OrthogonalInitializer = orthogonal = Orthogonal
 
 _CLASSES = (Zeros, Ones, Constant, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling,
             GlorotUniform, GlorotNormal, HeUniform, HeNormal, LecunUniform, LecunNormal,
-            IdentityInitializer, OrthogonalInitializer)
+            Identity, Orthogonal)
 _BY_NAME = {cls.__name__: cls for cls in _CLASSES}
 _BY_NAME.update({
     "zeros": Zeros, "ones": Ones, "constant": Constant, "random_normal": RandomNormal,
     "random_uniform": RandomUniform, "truncated_normal": TruncatedNormal, "variance_scaling": VarianceScaling,
     "glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal, "he_uniform": HeUniform,
     "he_normal": HeNormal, "lecun_uniform": LecunUniform, "lecun_normal": LecunNormal,
-    "Identity": IdentityInitializer, "identity": IdentityInitializer,
-    "Orthogonal": OrthogonalInitializer, "orthogonal": OrthogonalInitializer,
+    "IdentityInitializer": Identity, "identity": Identity,
+    "OrthogonalInitializer": Orthogonal, "orthogonal": Orthogonal,
     "uniform": RandomUniform, "normal": RandomNormal, "zero": Zeros, "one": Ones,
 })
 

@@ -39,7 +39,7 @@ class Constant(Initializer):
         return {"value": self.value}
 
 
-class IdentityInitializer(Initializer):
+class Identity(Initializer):
     """``gain * I`` for a 2-D shape (a non-square shape gets ones on its main diagonal)."""
 
     def __init__(self, gain=1.0):

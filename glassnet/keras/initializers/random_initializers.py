@@ -65,7 +65,7 @@ class RandomUniform(RandomInitializer):
         return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
 
 
-class OrthogonalInitializer(RandomInitializer):
+class Orthogonal(RandomInitializer):
     """A (semi-)orthogonal matrix from the QR decomposition of a normal draw, times `gain`.
 
     Shapes of rank > 2 are flattened to ``(prod(shape[:-1]), shape[-1])``.

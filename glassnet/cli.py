@@ -5,6 +5,7 @@ Every command returns an exit status instead of raising: 0 on success, 2 for a b
 or unreadable input, reported as one line (``glassnet digits: error: ...``) with no traceback.
 """
 import argparse
+import os
 import sys
 
 from glassnet.apps import digits, explain_file
@@ -50,3 +51,12 @@ def main(argv=None):
         return 2
     except SystemExit as exit_:  # --help and --version end here, with argparse's status
         return exit_.code if isinstance(exit_.code, int) else 0
+    except BrokenPipeError:  # `glassnet explain m.keras | head`: the reader stopped early, which is fine
+        _silence_stdout()
+        return 0
+
+
+def _silence_stdout():
+    # Python flushes stdout again at exit; into a closed pipe that would print a second error.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

@@ -242,3 +242,16 @@ def test_without_h5py_it_trains_and_says_the_model_was_not_saved(tmp_path, capsy
     output = capsys.readouterr().out
     assert 'model not saved: Saving and loading Keras files' in output and 'pip install "glassnet[h5]"' in output
     assert not (tmp_path / "model.keras").exists() and "test accuracy" in output
+
+
+def test_explain_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path):
+    # `glassnet explain m.keras | head`: here the reader closes the pipe before the first line
+    pytest.importorskip("h5py")
+    from glassnet.keras import Input, Sequential, layers
+    model = Sequential([Input((4,)), layers.Dense(3, activation="relu"), layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    model.save(tmp_path / "m.keras")
+    script = (f"{sys.executable} -m glassnet explain {tmp_path / 'm.keras'} | true; "
+              "exit ${PIPESTATUS[0]}")
+    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.stderr == "" and done.returncode == 0

@@ -208,3 +208,19 @@ def test_masking_skips_the_same_steps_as_keras(mask_value):
     np.testing.assert_allclose(g_model.predict(x, verbose=0), k_model.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
     g_config, k_config = g_model.layers[0].get_config(), k_model.layers[0].get_config()
     assert sorted(g_config) == sorted(k_config) and g_config["mask_value"] == k_config["mask_value"]
+
+
+@pytest.mark.parametrize("merge, axis", [("Add", None), ("Concatenate", -1), ("Concatenate", 1), ("Maximum", None)])
+def test_merged_masks_reach_the_lstm_as_in_keras(merge, axis):
+    # Two masked sequences merged: the LSTM after the merge skips the steps Keras's merged mask skips.
+    def build(k):
+        words, other = k.layers.Input((T,), dtype="int32"), k.layers.Input((T,), dtype="int32")
+        first = k.layers.Embedding(9, D, mask_zero=True)(words)
+        second = k.layers.Embedding(9, D, mask_zero=True)(other)
+        merged = getattr(k.layers, merge)(**({} if axis is None else {"axis": axis}))([first, second])
+        return k.Model([words, other], k.layers.LSTM(UNITS, return_sequences=True)(merged))
+    rng = np.random.default_rng(7)
+    words, other = _padded_words(rng, 4, 9), _padded_words(rng, 4, 9)
+    k_model, g_model = _models(build)
+    np.testing.assert_allclose(g_model.predict([words, other], verbose=0),
+                               k_model.predict([words, other], verbose=0), rtol=1e-5, atol=1e-6)

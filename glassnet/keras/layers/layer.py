@@ -386,7 +386,8 @@ class Layer:
                 self._check_input(inputs.shape)
             if signature.takes_training and training is not None:
                 kwargs["training"] = bool(training)
-            mask = inputs._keras_mask if type(inputs) is Tensor else None  # None on every unmasked tensor
+            # None on every unmasked tensor; a list of inputs (a merge) has a list of masks
+            mask = inputs._keras_mask if type(inputs) is Tensor else _masks_of(inputs)
             if mask is not None and signature.takes_mask and kwargs.get("mask") is None:
                 kwargs["mask"] = mask
             if observe.watchers:  # inspect.step records this call's inputs, outputs and intermediates
@@ -649,6 +650,14 @@ def name_scope(layer):
     finally:
         if pushed:
             stack.pop()
+
+
+def _masks_of(inputs):
+    """The masks of a list of input tensors, or None when none of them has one (as Keras)."""
+    if not isinstance(inputs, (list, tuple)):
+        return None
+    masks = [getattr(tensor, "_keras_mask", None) for tensor in inputs]
+    return masks if any(mask is not None for mask in masks) else None
 
 
 def _first_argument(layer, kwargs):

@@ -6,6 +6,8 @@ inputs (the cosine similarity of two towers with ``normalize=True``). Shape mism
 refused before any work, naming the shapes: when the layer is built (symbolic inputs), and on
 every call with arrays (their real shapes, batch sizes included).
 """
+import numpy as np
+
 from glassnet.autodiff import Tensor, ops
 from glassnet.keras.layers.layer import Layer
 
@@ -14,6 +16,13 @@ class Merge(Layer):
     """The base of the merge layers: a list of inputs in, one tensor out."""
 
     min_inputs = 1
+    supports_masking = True
+
+    def compute_mask(self, inputs, previous_mask):
+        """Keras's rule: a step is kept where any input keeps it; unmasked if any input is."""
+        if previous_mask is None or any(mask is None for mask in previous_mask):
+            return None
+        return Tensor(np.logical_or.reduce([_mask_values(mask) for mask in previous_mask]))
 
     def build(self, input_shape):
         shapes = _shape_list(input_shape, type(self).__name__)
@@ -105,20 +114,14 @@ class Maximum(Merge):
     """The elementwise maximum of the inputs."""
 
     def _merge_function(self, inputs):
-        output = inputs[0]
-        for x in inputs[1:]:
-            output = ops.maximum(output, x)
-        return output
+        return _merge_unmasked(ops.maximum, inputs)
 
 
 class Minimum(Merge):
     """The elementwise minimum of the inputs."""
 
     def _merge_function(self, inputs):
-        output = inputs[0]
-        for x in inputs[1:]:
-            output = ops.minimum(output, x)
-        return output
+        return _merge_unmasked(ops.minimum, inputs)
 
 
 class Concatenate(Merge):
@@ -155,6 +158,19 @@ class Concatenate(Merge):
     def _merge_function(self, inputs):
         return ops.concatenate(*inputs, axis=self.axis)
 
+    def compute_mask(self, inputs, previous_mask):
+        """Keras's rule: each mask is spread over its input's shape (all True for an unmasked
+        input), the masks are joined along `axis`, and a position is kept if any feature is."""
+        if previous_mask is None:
+            return None
+        spread = []
+        for tensor, mask in zip(inputs, previous_mask):
+            values = np.ones(tensor.shape, bool) if mask is None else _mask_values(mask)
+            if values.ndim < len(tensor.shape):
+                values = values[..., None]
+            spread.append(np.broadcast_to(values, tensor.shape))
+        return Tensor(np.concatenate(spread, axis=self.axis).any(axis=-1))
+
     def get_config(self):
         return {**super().get_config(), "axis": self.axis}
 
@@ -178,6 +194,9 @@ class Dot(Merge):
                                  f"axes={axes}")
         self.axes = axes
         self.normalize = normalize
+
+    def compute_mask(self, inputs, previous_mask):
+        return None  # the contracted axes are gone, and Keras drops the mask with them
 
     def _axes(self, rank1, rank2):
         if isinstance(self.axes, int):
@@ -278,6 +297,30 @@ def _check_batch_sizes(shapes):
     batches = {shape[0] for shape in shapes if shape and shape[0] is not None}
     if len(batches) > 1:
         raise ValueError(f"Cannot merge tensors with different batch sizes. Received tensors with shapes {shapes}")
+
+
+def _merge_unmasked(merge, inputs):
+    """``merge`` (maximum or minimum, which have no neutral value) over the inputs, where a masked
+    step of one input takes the other's value instead, as Keras does."""
+    output, output_mask = inputs[0], _spread_mask(inputs[0])
+    for x in inputs[1:]:
+        mask = _spread_mask(x)
+        if mask is not None:
+            x = ops.where(mask, x, output)
+        if output_mask is not None:
+            output = ops.where(output_mask, output, x)
+        output_mask = None if mask is None or output_mask is None else np.logical_or(output_mask, mask)
+        output = merge(output, x)
+    return output
+
+
+def _spread_mask(tensor):
+    mask = getattr(tensor, "_keras_mask", None)
+    return None if mask is None else np.broadcast_to(_mask_values(mask)[..., None], tensor.shape)
+
+
+def _mask_values(mask):
+    return mask.value if isinstance(mask, Tensor) else np.asarray(mask)
 
 
 def _shape_list(input_shape, owner):

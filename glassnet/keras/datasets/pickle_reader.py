@@ -29,7 +29,7 @@ _ARRAY_NAMES = {
     ("numpy", "dtype"): "dtype",
 }
 # The dtypes a data file's array may have: fixed-size numbers, and Python objects for ragged lists.
-_DTYPES = {f"{kind}{size}" for kind in "uif" for size in (1, 2, 4, 8)} | {"b1", "O4", "O8"}
+_DTYPES = {"u1", "u2", "u4", "u8", "i1", "i2", "i4", "i8", "f2", "f4", "f8", "b1", "O4", "O8"}
 _MARK = object()
 
 

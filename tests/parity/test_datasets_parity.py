@@ -108,6 +108,16 @@ def test_imdb(home, monkeypatch, kwargs):
     assert_same(imdb.load_data(**kwargs), k_imdb.load_data(**kwargs))
 
 
+def test_imdb_written_by_python2(home, monkeypatch):
+    """The real file's sequences were pickled by Python 2: protocol 2, numpy.core, str as SHORT_BINSTRING."""
+    written, digest = files.python2_imdb(home, np.random.default_rng(8))
+    trust(monkeypatch, imdb, k_imdb, digest)
+    ours = imdb.load_data(num_words=50000)
+    assert_same(ours, k_imdb.load_data(num_words=50000))
+    assert any(w >= 65536 for x in written["x_train"] for w in x)     # indices of 1, 2 and 4 bytes in the pickle
+    assert max(max(x) for x in ours[0][0]) < 50000
+
+
 @pytest.mark.parametrize("kwargs", [{}, {"test_split": 0.3, "maxlen": 20, "num_words": 30, "seed": 9},
                                     {"start_char": None, "index_from": 0}])
 def test_reuters(home, monkeypatch, kwargs):

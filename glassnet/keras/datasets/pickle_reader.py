@@ -17,6 +17,7 @@ Traceback (most recent call last):
 ...
 ValueError: Refusing to read a batch: it names the Python object os.system (pickle opcode GLOBAL at byte 0). ...
 """
+import codecs
 import math
 import pickletools
 
@@ -31,6 +32,10 @@ _ARRAY_NAMES = {
 # The dtypes a data file's array may have: fixed-size numbers, and Python objects for ragged lists.
 _DTYPES = {"u1", "u2", "u4", "u8", "i1", "i2", "i4", "i8", "f2", "f4", "f8", "b1", "O4", "O8"}
 _MARK = object()
+
+
+class RefusedFile(ValueError):
+    """A data file that is not what it should be; it was not unpickled."""
 
 
 class _Name:
@@ -63,7 +68,7 @@ def finished(value, what):
     """`value` with a built array or dtype in place of its placeholder."""
     if isinstance(value, _Pending):
         if value.value is None:
-            raise ValueError(f"Refusing to read {what}: an array in it was never given its contents.")
+            raise RefusedFile(f"Refusing to read {what}: an array in it was never given its contents.")
         return value.value
     return value
 
@@ -107,7 +112,9 @@ class _Reader:
                          "an opcode that data files do not need" if op else "not a pickle opcode")
         try:
             handler(self, start)
-        except (IndexError, KeyError, TypeError, AttributeError) as error:
+        except RefusedFile:
+            raise
+        except (IndexError, KeyError, TypeError, AttributeError, ValueError) as error:
             self._refuse(start, pickletools.code2op[chr(code)].name, f"a malformed structure ({error!r})")
 
     def read(self, n):
@@ -120,11 +127,12 @@ class _Reader:
     def read_int(self, size, signed=False):
         return int.from_bytes(self.read(size), "little", signed=signed)
 
-    def read_line(self):
-        end = bytes(self.data[self.pos:self.pos + 256]).find(b"\n")
+    def read_line(self, decode=True):
+        end = self.data.find(b"\n", self.pos)
         if end < 0:
             self._truncated()
-        return bytes(self.read(end + 1)[:-1]).decode("ascii", "replace")
+        line = self.read(end + 1 - self.pos)[:-1]
+        return line.decode("ascii", "replace") if decode else line
 
     def pop_mark(self):
         mark = self.marks.pop()
@@ -135,7 +143,7 @@ class _Reader:
     def name(self, start, module, qualname, op):
         kind = _ARRAY_NAMES.get((module, qualname))
         if kind is None:
-            raise ValueError(
+            raise RefusedFile(
                 f"Refusing to read {self.what}: it names the Python object {module}.{qualname} (pickle opcode {op} "
                 f"at byte {start}). A data file holds only numbers, strings, lists and arrays; unpickling this one "
                 "would import and run that code. The file is damaged or crafted; it was not unpickled."
@@ -143,11 +151,11 @@ class _Reader:
         self.stack.append(_Name(kind))
 
     def _truncated(self):
-        raise ValueError(f"Refusing to read {self.what}: it ends early at byte {self.pos} of {len(self.data)} (a "
+        raise RefusedFile(f"Refusing to read {self.what}: it ends early at byte {self.pos} of {len(self.data)} (a "
                          "truncated file?). Delete it and download it again.")
 
     def _refuse(self, start, op, reason):
-        raise ValueError(f"Refusing to read {self.what}: pickle opcode {op} at byte {start}: {reason}. Only plain data "
+        raise RefusedFile(f"Refusing to read {self.what}: pickle opcode {op} at byte {start}: {reason}. Only plain data "
                          "and NumPy arrays are read from a data file; it was not unpickled.")
 
 
@@ -243,6 +251,14 @@ def _get(size):
     return handler
 
 
+def _put_line(reader, start):
+    reader.memo[int(reader.read_line())] = reader.stack[-1]
+
+
+def _get_line(reader, start):
+    reader.stack.append(reader.memo[int(reader.read_line())])
+
+
 def _appends(reader, start):
     items = reader.pop_mark()
     target = reader.stack[-1]
@@ -293,6 +309,24 @@ def _mark(reader, start):
     reader.marks.append(len(reader.stack))
 
 
+def _int_line(reader, start):
+    """Protocols 0 and 1 write ints as text, and booleans as ``I01``/``I00``."""
+    line = reader.read_line()
+    reader.stack.append({"01": True, "00": False}.get(line) if line in ("00", "01") else int(line))
+
+
+def _long_line(reader, start):
+    reader.stack.append(int(reader.read_line().rstrip("L")))
+
+
+def _string_line(reader, start):
+    """Protocol 0's quoted ``str`` (as bytes, as ``pickle.load(encoding="bytes")`` gives it)."""
+    line = reader.read_line(decode=False)
+    if len(line) < 2 or line[0] != line[-1] or line[:1] not in (b"'", b'"'):
+        raise ValueError("an unquoted STRING")
+    reader.stack.append(codecs.escape_decode(line[1:-1])[0])
+
+
 def _long1(reader, start):
     reader.stack.append(reader.read_int(reader.read_int(1), signed=True))
 
@@ -319,6 +353,8 @@ _HANDLERS = {
     0x80: _proto, 0x95: _skip(8), 0x28: _mark,                                    # PROTO, FRAME, MARK
     0x4A: lambda reader, start: reader.stack.append(reader.read_int(4, signed=True)),  # BININT
     0x8A: _long1, 0x4E: _constant(None), 0x88: _constant(True), 0x89: _constant(False),
+    0x49: _int_line, 0x4C: _long_line, 0x53: _string_line,  # INT, LONG, STRING: protocols 0 and 1 in text
+    0x56: lambda reader, start: reader.stack.append(reader.read_line(decode=False).decode("raw-unicode-escape")),
     0x55: _sized(1), 0x54: _sized(4),                      # SHORT_BINSTRING, BINSTRING: Python 2 str, as bytes
     0x43: _sized(1), 0x42: _sized(4), 0x8E: _sized(8),     # SHORT_BINBYTES, BINBYTES, BINBYTES8
     0x8C: _sized(1, "utf-8"), 0x58: _sized(4, "utf-8"), 0x8D: _sized(8, "utf-8"),  # the BINUNICODEs
@@ -328,6 +364,7 @@ _HANDLERS = {
     0x85: _tuple_of(1), 0x86: _tuple_of(2), 0x87: _tuple_of(3),
     0x61: _append, 0x65: _appends, 0x73: _setitem, 0x75: _setitems,
     0x71: _put(1), 0x72: _put(4), 0x68: _get(1), 0x6A: _get(4),                 # BINPUT, LONG_BINPUT, BINGETs
+    0x70: _put_line, 0x67: _get_line,                                            # PUT, GET
     0x94: lambda reader, start: reader.memo.__setitem__(len(reader.memo), reader.stack[-1]),  # MEMOIZE
     0x63: _global, 0x93: _stack_global, 0x52: _reduce, 0x62: _build,
 }

@@ -13,6 +13,7 @@ import os
 import pickle
 import struct
 import tarfile
+import zipfile
 
 import numpy as np
 
@@ -69,8 +70,9 @@ def cifar_batch(data, labels, label_key="labels", extra=None):
     return pickle.dumps(batch, protocol=3)
 
 
-def python2_cifar_batch(data, labels):
-    """A CIFAR batch as Python 2's cPickle wrote the real files: protocol 2, ``str`` as SHORT_BINSTRING."""
+def python2_cifar_batch(data, labels, protocol=2):
+    """A CIFAR batch as Python 2's cPickle wrote the real files: ``str`` as SHORT_BINSTRING (protocol 1
+    or 2; protocol 1 has no PROTO opcode and writes False as the text ``I00``)."""
     def string(value):
         return (b"U" + bytes([len(value)]) if len(value) < 256 else b"T" + struct.pack("<I", len(value))) + value
 
@@ -80,10 +82,42 @@ def python2_cifar_batch(data, labels):
     array = (b"cnumpy.core.multiarray\n_reconstruct\nq\x02cnumpy\nndarray\nq\x03K\x00\x85q\x04" + string(b"b")
              + b"\x87q\x05Rq\x06(K\x01" + int_(data.shape[0]) + int_(data.shape[1]) + b"\x86q\x07cnumpy\ndtype\nq\x08"
              + string(b"u1") + b"K\x00K\x01\x87q\tRq\n(K\x03" + string(b"|")
-             + b"NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00tq\x0bb\x89" + string(data.tobytes()) + b"tq\x0cb")
+             + b"NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00tq\x0bb" + (b"\x89" if protocol == 2 else b"I00\n")
+             + string(data.tobytes()) + b"tq\x0cb")
     labels_list = b"]q\r(" + b"".join(int_(label) for label in labels) + b"e"
-    return (b"\x80\x02}q\x00(" + string(b"data") + b"q\x01" + array + string(b"labels") + b"q\x0e" + labels_list
+    return ((b"\x80\x02" if protocol == 2 else b"") + b"}q\x00(" + string(b"data") + b"q\x01" + array + string(b"labels") + b"q\x0e" + labels_list
             + b"u.")
+
+
+def python2_sequences_npy(sequences):
+    """An object array of lists of ints as Python 2's NumPy saved it: a ``.npy`` header, then protocol 2."""
+    def int_(value):
+        return b"K" + bytes([value]) if value < 256 else b"M" + struct.pack("<H", value) if value < 65536 else \
+            b"J" + struct.pack("<i", value)
+
+    items = b"".join(b"](" + b"".join(int_(w) for w in sequence) + b"e" for sequence in sequences)
+    pickled = (b"\x80\x02cnumpy.core.multiarray\n_reconstruct\nq\x01cnumpy\nndarray\nq\x02K\x00\x85U\x01b\x87R"
+               b"(K\x01" + int_(len(sequences)) + b"\x85cnumpy\ndtype\nU\x02O8K\x00K\x01\x87R(K\x03U\x01|NNN"
+               b"J\xff\xff\xff\xffJ\xff\xff\xff\xffK?tb\x89](" + items + b"etb.")
+    header = f"{{'descr': '|O', 'fortran_order': False, 'shape': ({len(sequences)},), }}".encode()
+    header += b" " * (63 - (10 + len(header)) % 64) + b"\n"
+    return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header + pickled
+
+
+def python2_imdb(home, rng, n_train=12, n_test=10):
+    """``imdb.npz`` with its sequences in Python 2's pickle format (the labels are plain arrays)."""
+    arrays = {"x_train": sequences(rng, n_train, vocabulary=70000), "y_train": rng.integers(0, 2, n_train),
+              "x_test": sequences(rng, n_test, vocabulary=300), "y_test": rng.integers(0, 2, n_test)}
+    path = os.path.join(datasets(home), "imdb.npz")
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, array in arrays.items():
+            if array.dtype == object:
+                archive.writestr(f"{name}.npy", python2_sequences_npy(array.tolist()))
+            else:
+                buffer = io.BytesIO()
+                np.save(buffer, array)
+                archive.writestr(f"{name}.npy", buffer.getvalue())
+    return arrays, sha256(path)
 
 
 def cifar10(home, rng, per_batch=4, n_test=3, python2=False, sparse=False):

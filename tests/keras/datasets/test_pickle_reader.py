@@ -19,12 +19,23 @@ def test_plain_data_and_arrays_read_as_pickle_reads_them(protocol):
     assert read[b"names"] == [b"a.png", "b"] and read[b"flags"] == (True, False) and read[b"nothing"] is None
 
 
-def test_python2_cifar_batches_read():
+@pytest.mark.parametrize("protocol", [1, 2])
+def test_python2_cifar_batches_read(protocol):
     data = np.arange(2 * 3072, dtype=np.uint32).astype(np.uint8).reshape(2, 3072)
-    read = read_pickle(files.python2_cifar_batch(data, [3, 300]), "a batch")
+    batch = files.python2_cifar_batch(data, [3, 300], protocol=protocol)
+    read = read_pickle(batch, "a batch")
     assert read[b"labels"] == [3, 300] and np.array_equal(read[b"data"], data)
-    reference = pickle.loads(files.python2_cifar_batch(data, [3, 300]), encoding="bytes")
-    assert np.array_equal(reference[b"data"], read[b"data"])
+    reference = pickle.loads(batch, encoding="bytes")
+    assert np.array_equal(reference[b"data"], read[b"data"]) and reference[b"labels"] == read[b"labels"]
+
+
+@pytest.mark.parametrize("protocol", [0, 1])
+def test_text_protocols_read(protocol):
+    value = {"labels": [1, -7, 2**70], "ok": (True, False, None), "name": "caf\u00e9"}
+    assert read_pickle(pickle.dumps(value, protocol=protocol), "x") == value
+    python2_str = b"(dp0\nS'data'\np1\n(lp2\nI1\naI2\nasS'k\\x00'\np3\ng2\ns."
+    assert read_pickle(python2_str, "x") == pickle.loads(python2_str, encoding="bytes") == {b"data": [1, 2],
+                                                                                           b"k\x00": [1, 2]}
 
 
 @pytest.mark.parametrize("array", [np.arange(6, dtype=">i4").reshape(2, 3), np.asfortranarray(np.eye(3)),

@@ -34,7 +34,7 @@ _DTYPES = {"u1", "u2", "u4", "u8", "i1", "i2", "i4", "i8", "f2", "f4", "f8", "b1
 _MARK = object()
 
 
-class RefusedFile(ValueError):
+class RefusedFileError(ValueError):
     """A data file that is not what it should be; it was not unpickled."""
 
 
@@ -68,7 +68,7 @@ def finished(value, what):
     """`value` with a built array or dtype in place of its placeholder."""
     if isinstance(value, _Pending):
         if value.value is None:
-            raise RefusedFile(f"Refusing to read {what}: an array in it was never given its contents.")
+            raise RefusedFileError(f"Refusing to read {what}: an array in it was never given its contents.")
         return value.value
     return value
 
@@ -112,7 +112,7 @@ class _Reader:
                          "an opcode that data files do not need" if op else "not a pickle opcode")
         try:
             handler(self, start)
-        except RefusedFile:
+        except RefusedFileError:
             raise
         except (IndexError, KeyError, TypeError, AttributeError, ValueError) as error:
             self._refuse(start, pickletools.code2op[chr(code)].name, f"a malformed structure ({error!r})")
@@ -143,7 +143,7 @@ class _Reader:
     def name(self, start, module, qualname, op):
         kind = _ARRAY_NAMES.get((module, qualname))
         if kind is None:
-            raise RefusedFile(
+            raise RefusedFileError(
                 f"Refusing to read {self.what}: it names the Python object {module}.{qualname} (pickle opcode {op} "
                 f"at byte {start}). A data file holds only numbers, strings, lists and arrays; unpickling this one "
                 "would import and run that code. The file is damaged or crafted; it was not unpickled."
@@ -151,12 +151,12 @@ class _Reader:
         self.stack.append(_Name(kind))
 
     def _truncated(self):
-        raise RefusedFile(f"Refusing to read {self.what}: it ends early at byte {self.pos} of {len(self.data)} (a "
+        raise RefusedFileError(f"Refusing to read {self.what}: it ends early at byte {self.pos} of {len(self.data)} (a "
                          "truncated file?). Delete it and download it again.")
 
     def _refuse(self, start, op, reason):
-        raise RefusedFile(f"Refusing to read {self.what}: pickle opcode {op} at byte {start}: {reason}. Only plain data "
-                         "and NumPy arrays are read from a data file; it was not unpickled.")
+        raise RefusedFileError(f"Refusing to read {self.what}: pickle opcode {op} at byte {start}: {reason}. Only "
+                               "plain data and NumPy arrays are read from a data file; it was not unpickled.")
 
 
 def _reduce(reader, start):

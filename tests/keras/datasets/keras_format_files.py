@@ -85,8 +85,8 @@ def python2_cifar_batch(data, labels, protocol=2):
              + b"NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00tq\x0bb" + (b"\x89" if protocol == 2 else b"I00\n")
              + string(data.tobytes()) + b"tq\x0cb")
     labels_list = b"]q\r(" + b"".join(int_(label) for label in labels) + b"e"
-    return ((b"\x80\x02" if protocol == 2 else b"") + b"}q\x00(" + string(b"data") + b"q\x01" + array + string(b"labels") + b"q\x0e" + labels_list
-            + b"u.")
+    return ((b"\x80\x02" if protocol == 2 else b"") + b"}q\x00(" + string(b"data") + b"q\x01" + array
+            + string(b"labels") + b"q\x0e" + labels_list + b"u.")
 
 
 def python2_sequences_npy(sequences):

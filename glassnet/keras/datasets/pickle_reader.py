@@ -31,7 +31,6 @@ _ARRAY_NAMES = {
 }
 # The dtypes a data file's array may have: fixed-size numbers, and Python objects for ragged lists.
 _DTYPES = {"u1", "u2", "u4", "u8", "i1", "i2", "i4", "i8", "f2", "f4", "f8", "b1", "O4", "O8"}
-_MARK = object()
 
 
 class RefusedFileError(ValueError):

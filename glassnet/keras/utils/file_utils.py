@@ -230,8 +230,8 @@ def _download(origin, target, file_hash, algorithm, hint):
 
 def _offline(target, origin, reason, hint):
     raise FileNotFoundError(
-        f"The file {target} is missing, and downloading it from {origin} failed ({reason}). "
-        f"Download {origin} on a machine with internet access and place it at {target}{hint}."
+        f"Could not download {origin} to {target} ({reason}). Download that file on a machine with internet "
+        f"access and place it at {target}{hint}."
     ) from None
 
 

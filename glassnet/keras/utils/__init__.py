@@ -10,6 +10,8 @@ from glassnet.keras.saving.object_registration import (
     register_keras_serializable,
 )
 from glassnet.keras.utils.py_dataset import PyDataset, Sequence
+from glassnet.keras.utils.file_utils import get_file
+from glassnet.keras.utils.sequence_utils import pad_sequences
 
 
 def set_random_seed(seed):
@@ -37,3 +39,4 @@ __all__ = [
     "get_registered_name", "get_registered_object", "plot_model", "register_keras_serializable",
     "set_random_seed", "to_categorical",
 ]
+__all__ += ["get_file", "pad_sequences"]

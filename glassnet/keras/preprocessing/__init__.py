@@ -1,0 +1,7 @@
+"""``keras.preprocessing``: ``sequence.pad_sequences`` (the same function as ``keras.utils.pad_sequences``).
+
+tf.keras 2's ``preprocessing.text`` (``Tokenizer``) and the image-folder loaders are not provided.
+"""
+from glassnet.keras.preprocessing import sequence
+
+__all__ = ["sequence"]

@@ -16,18 +16,28 @@ from glassnet.keras.metrics.accuracy_metrics import (
     Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, accuracy,
     binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
 )
+from glassnet.keras.metrics.auc import AUC
+from glassnet.keras.metrics.confusion_metrics import (
+    FalseNegatives, FalsePositives, Precision, Recall, TrueNegatives, TruePositives,
+)
 from glassnet.keras.metrics.crossentropy_metrics import (
     BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy,
 )
 from glassnet.keras.metrics.lookup import deserialize, get, serialize
 from glassnet.keras.metrics.mean import Mean, MeanMetricWrapper, Sum
 from glassnet.keras.metrics.metric import Metric
+from glassnet.keras.metrics.threshold_metrics import (
+    PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity, SpecificityAtSensitivity,
+)
 from glassnet.keras.metrics.regression_metrics import (
     MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredError, MeanSquaredLogarithmicError,
     RootMeanSquaredError,
 )
 
 __all__ = [
+    "AUC", "FalseNegatives", "FalsePositives", "Precision", "PrecisionAtRecall", "Recall",
+    "RecallAtPrecision", "SensitivityAtSpecificity", "SpecificityAtSensitivity", "TrueNegatives",
+    "TruePositives",
     "Accuracy", "BinaryAccuracy", "BinaryCrossentropy", "CategoricalAccuracy",
     "CategoricalCrossentropy", "Mean", "MeanAbsoluteError", "MeanAbsolutePercentageError",
     "MeanMetricWrapper", "MeanSquaredError", "MeanSquaredLogarithmicError", "Metric",

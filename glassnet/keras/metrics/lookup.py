@@ -14,6 +14,9 @@ from glassnet.keras.identifiers import lookup
 from glassnet.keras import naming
 from glassnet.keras.losses.lookup import kind_for_shapes
 from glassnet.keras.metrics import accuracy_metrics as acc
+from glassnet.keras.metrics import auc
+from glassnet.keras.metrics import confusion_metrics as confusion
+from glassnet.keras.metrics import threshold_metrics as at_threshold
 from glassnet.keras.metrics import crossentropy_metrics as ce
 from glassnet.keras.metrics import regression_metrics as regression
 from glassnet.keras.metrics.mean import Mean, MeanMetricWrapper, Sum
@@ -25,6 +28,10 @@ CLASSES = (
     regression.MeanAbsolutePercentageError, regression.MeanSquaredLogarithmicError,
     regression.RootMeanSquaredError, ce.BinaryCrossentropy, ce.CategoricalCrossentropy,
     ce.SparseCategoricalCrossentropy,
+    auc.AUC, confusion.TruePositives, confusion.FalsePositives, confusion.TrueNegatives,
+    confusion.FalseNegatives, confusion.Precision, confusion.Recall, at_threshold.PrecisionAtRecall,
+    at_threshold.RecallAtPrecision, at_threshold.SensitivityAtSpecificity,
+    at_threshold.SpecificityAtSensitivity,
 )
 ALIASES = {
     "mse": regression.MeanSquaredError, "MSE": regression.MeanSquaredError,

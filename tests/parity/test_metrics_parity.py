@@ -153,7 +153,7 @@ def _binary_data():
 
 def _compile_metrics(library):
     m = library.metrics
-    plain = ["precision", "recall", "auc", m.AUC(curve="PR", name="prc"), m.TruePositives(name="tp"),
+    plain = ["precision", "recall", "auc", "auc", m.AUC(curve="PR", name="prc"), m.TruePositives(name="tp"),
              m.FalseNegatives(name="fn"), m.F1Score(threshold=0.5, name="f1")]
     weighted = ["auc", m.Precision(thresholds=[0.3, 0.6], name="p2")]
     return plain, weighted

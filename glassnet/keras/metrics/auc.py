@@ -133,7 +133,7 @@ class AUC(Metric):
                              f"Received: num_labels={num_labels!r}, multi_label=False")
         super().__init__(name=name, dtype=dtype)
         self._direction = "up"
-        self.label_weights = None if label_weights is None else np.asarray(label_weights, dtype=self._dtype)
+        self.label_weights = _label_weights(label_weights, self._dtype)
         self._built = False
         if not self.multi_label:
             self._build(None)
@@ -200,11 +200,25 @@ class AUC(Metric):
     def get_config(self):
         config = {**super().get_config(), "num_thresholds": self.num_thresholds, "curve": self.curve,
                   "summation_method": self.summation_method, "multi_label": self.multi_label,
-                  "num_labels": self.num_labels, "label_weights": self.label_weights,
+                  "num_labels": self.num_labels,
+                  # a list, where Keras writes a tensor that its own loader cannot read back
+                  "label_weights": None if self.label_weights is None else self.label_weights.tolist(),
                   "from_logits": self._from_logits}
         if self._init_from_thresholds:
             config["thresholds"] = self.thresholds[1:-1]
         return config
+
+
+def _label_weights(label_weights, dtype):
+    """The label weights as an array; a Keras file's {"class_name": "__tensor__", ...} form is read too."""
+    if label_weights is None:
+        return None
+    if isinstance(label_weights, dict) and label_weights.get("class_name") in ("__tensor__", "__numpy__"):
+        label_weights = label_weights["config"]["value"]
+    weights = np.asarray(label_weights, dtype=dtype)
+    if weights.ndim != 1 or not np.all(np.isfinite(weights)) or np.any(weights < 0):
+        check.fail("label_weights", label_weights, "a list of non-negative numbers, one per label", "AUC")
+    return weights
 
 
 def _sigmoid(x):

@@ -14,6 +14,13 @@ from glassnet.keras.identifiers import lookup
 from glassnet.keras import naming
 from glassnet.keras.losses.lookup import kind_for_shapes
 from glassnet.keras.metrics import accuracy_metrics as acc
+from glassnet.keras.metrics import auc
+from glassnet.keras.metrics import confusion_metrics as confusion
+from glassnet.keras.metrics import f_score_metrics as f_score
+from glassnet.keras.metrics import iou_metrics as iou
+from glassnet.keras.metrics import r2_score
+from glassnet.keras.metrics import threshold_metrics as at_threshold
+from glassnet.keras.metrics import top_k_accuracy_metrics as top_k
 from glassnet.keras.metrics import crossentropy_metrics as ce
 from glassnet.keras.metrics import regression_metrics as regression
 from glassnet.keras.metrics.mean import Mean, MeanMetricWrapper, Sum
@@ -25,6 +32,12 @@ CLASSES = (
     regression.MeanAbsolutePercentageError, regression.MeanSquaredLogarithmicError,
     regression.RootMeanSquaredError, ce.BinaryCrossentropy, ce.CategoricalCrossentropy,
     ce.SparseCategoricalCrossentropy,
+    auc.AUC, confusion.TruePositives, confusion.FalsePositives, confusion.TrueNegatives,
+    confusion.FalseNegatives, confusion.Precision, confusion.Recall, at_threshold.PrecisionAtRecall,
+    at_threshold.RecallAtPrecision, at_threshold.SensitivityAtSpecificity,
+    at_threshold.SpecificityAtSensitivity, f_score.F1Score, f_score.FBetaScore, iou.IoU, iou.BinaryIoU,
+    iou.MeanIoU, iou.OneHotIoU, iou.OneHotMeanIoU, r2_score.R2Score, regression.CosineSimilarity,
+    regression.LogCoshError, top_k.TopKCategoricalAccuracy, top_k.SparseTopKCategoricalAccuracy,
 )
 ALIASES = {
     "mse": regression.MeanSquaredError, "MSE": regression.MeanSquaredError,

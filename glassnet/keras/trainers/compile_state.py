@@ -113,7 +113,18 @@ class CompileMetrics(metrics_module.Metric):
             metric.update_state(y_true, y_pred, sample_weight=_plain(only_item(sample_weight)))
 
     def result(self):
-        return {metric.name: metric.result() for metric in self.metrics}
+        """{name: result}; a name already taken gets _1, _2, ... as Keras's keys do
+        (metrics=["auc", keras.metrics.AUC()] logs auc and auc_1)."""
+        results, counts = {}, {}
+        for metric in self.metrics:
+            name = metric.name
+            if name in counts:
+                counts[name] += 1
+                name = f"{name}_{counts[name] - 1}"
+            else:
+                counts[name] = 1
+            results[name] = metric.result()
+        return results
 
     def reset_state(self):
         for metric in self.metrics:

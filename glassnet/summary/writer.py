@@ -66,7 +66,7 @@ class SummaryWriter:
         """Add one summary value (encoded `tensor` and `metadata`) at `step` (None: the default)."""
         self._check_open()
         value = summary_value(tag, tensor, metadata)
-        self._file.add(summary_event(time.time(), _resolve_step(step), [value]))
+        self._file.add(summary_event(_wall_time(), _resolve_step(step), [value]))
 
     def flush(self):
         """Write what is queued to disk."""
@@ -129,7 +129,7 @@ def create_file_writer(logdir, max_queue=None, flush_millis=None, filename_suffi
 
 
 def create_noop_writer():
-    """A writer whose summaries go nowhere (for code that always needs a writer)."""
+    """A writer whose summaries go nowhere: under it, summary functions return False."""
     return _NoopWriter()
 
 
@@ -154,7 +154,7 @@ def record_if(condition):
 
 def should_record_summaries():
     """Whether a summary written now would be recorded: a default writer, and record_if allows."""
-    if _state.writer is None:
+    if _state.writer is None or isinstance(_state.writer, _NoopWriter):
         return False
     condition = _state.recording
     return bool(condition() if callable(condition) else condition)
@@ -173,6 +173,10 @@ def get_step():
 def set_step(step):
     """Set the default step (``tf.summary.experimental.set_step``)."""
     _state.step = step
+
+
+def _wall_time():
+    return time.time()
 
 
 def _resolve_step(step):

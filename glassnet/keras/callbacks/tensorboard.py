@@ -118,6 +118,16 @@ class TensorBoard(Callback):
         if self.update_freq != "epoch" and self._pushed:
             self._pushed.pop().close()
 
+    @contextlib.contextmanager
+    def _recording_to(self, which):
+        """The writer as the default for epoch-level summaries, which are always recorded.
+
+        Keras 3.15.1 leaves the last batch's ``record_if`` of batch-level logging in force here,
+        so with ``update_freq=N`` it drops every epoch whose batch count is not a multiple of N;
+        glassnet writes every epoch. Flushes on exit."""
+        with self._writer(which).as_default(), summary.record_if(True):
+            yield
+
     def _close_writers(self):
         for writer in self._writers.values():
             writer.close()
@@ -151,7 +161,7 @@ class TensorBoard(Callback):
     def on_test_end(self, logs=None):
         optimizer = getattr(self.model, "optimizer", None)
         if optimizer is not None and hasattr(optimizer, "iterations"):
-            with self._writer("validation").as_default():
+            with self._recording_to("validation"):
                 for name, value in (logs or {}).items():
                     self._scalar(f"evaluation_{name}_vs_iterations", value, step=optimizer.iterations)
         self._pop_writer()
@@ -200,12 +210,12 @@ class TensorBoard(Callback):
             train_logs["steps_per_second"] = (_iterations(self.model) - self._epoch_start_iterations) / seconds
         for which, epoch_logs in (("train", train_logs), ("validation", val_logs)):
             if epoch_logs:
-                with self._writer(which).as_default():  # flushes on exit
+                with self._recording_to(which):
                     for name, value in epoch_logs.items():
                         self._scalar(f"epoch_{name}", value, step=epoch)
 
     def _log_weights(self, epoch):
-        with self._writer("train").as_default():
+        with self._recording_to("train"):
             for layer in self.model.layers:
                 for weight in layer.weights:
                     tag = getattr(weight, "path", weight.name).replace(":", "_")

@@ -1,6 +1,7 @@
 """TensorBoard's own reader (the `tensorboard` package, a test-only dependency) reads what the
 callback writes, and every value equals what `fit` reported."""
 import glob
+import json
 import os
 
 import numpy as np
@@ -10,6 +11,7 @@ import glassnet as tf
 
 pytest.importorskip("tensorboard")
 from tensorboard.backend.event_processing import event_accumulator  # noqa: E402
+from tensorboard.plugins.graph import keras_util  # noqa: E402
 from tensorboard.util import tensor_util  # noqa: E402
 
 
@@ -120,6 +122,11 @@ def test_model_config_for_the_graphs_tab(fitted):
     assert point[1].item() == net.to_json().encode()
     meta = plugin(logs / "train", "keras")
     assert (meta.plugin_name, meta.content) == ("graph_keras_model", b"1")
+    # TensorBoard's graph plugin turns it into the layers' graph
+    graph = keras_util.keras_model_to_graph_def(json.loads(point[1].item()))
+    assert [(node.name, list(node.input)) for node in graph.node] == [
+        ("sequential/input_layer", []), ("sequential/dense", ["sequential/input_layer"]),
+        ("sequential/dense_1", ["sequential/dense"])]
 
 
 def test_one_file_per_folder_named_as_tensorflow_names_them(fitted):

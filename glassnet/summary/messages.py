@@ -18,6 +18,8 @@ Example:
     >>> tensor_proto(np.float32(0.5)).hex()  # DT_FLOAT, shape [], 4 bytes of content
     '0801120022040000003f'
 """
+import functools
+
 import numpy as np
 
 from glassnet.summary.protobuf import bytes_field, double_field, message_field, uint_field
@@ -40,6 +42,7 @@ def tensor_proto(value):
     return uint_field(1, _DTYPES[array.dtype]) + message_field(2, shape) + bytes_field(4, content)
 
 
+@functools.lru_cache(maxsize=64)  # the same few for every value written
 def summary_metadata(plugin_name, content=b"", description=None):
     """Which TensorBoard plugin reads the value (``scalars``, ``histograms``, ``text``...)."""
     plugin_data = bytes_field(1, plugin_name) + bytes_field(2, content)

@@ -14,10 +14,13 @@ Example:
 import struct
 
 _VARINT, _FIXED64, _LENGTH_DELIMITED = 0, 1, 2
+_ONE_BYTE = [bytes((value,)) for value in range(0x80)]
 
 
 def varint(value):
     """Base-128 varint, low 7-bit group first; negative int64 values as their two's complement."""
+    if 0 <= value < 0x80:  # most keys and lengths: one byte
+        return _ONE_BYTE[value]
     value &= 0xFFFFFFFFFFFFFFFF
     out = bytearray()
     while value > 0x7F:

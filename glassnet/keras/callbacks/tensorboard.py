@@ -8,6 +8,7 @@ import numpy as np
 
 from glassnet import summary
 from glassnet.keras import validation as check
+from glassnet.keras.callbacks import tensorboard_options as options
 from glassnet.keras.callbacks.callback import Callback
 from glassnet.summary.messages import summary_metadata, tensor_proto
 
@@ -66,14 +67,12 @@ class TensorBoard(Callback):
         self.write_graph = check.boolean("write_graph", write_graph, owner=owner)
         self.write_images = check.boolean("write_images", write_images, owner=owner)
         self.write_steps_per_second = check.boolean("write_steps_per_second", write_steps_per_second, owner=owner)
-        self.update_freq = _update_freq(update_freq)
+        self.update_freq = options.update_freq(update_freq)
         self.embeddings_freq = check.integer("embeddings_freq", embeddings_freq, minimum=0, owner=owner)
-        if embeddings_metadata is not None and not isinstance(embeddings_metadata, (str, dict)):
-            check.fail("embeddings_metadata", embeddings_metadata,
-                       "None, a file name, or a dict of layer names to file names", owner, TypeError)
-        self.embeddings_metadata = embeddings_metadata
-        self._start_batch, self._stop_batch = _profile_range(profile_batch)
-        _warn_unsupported(self.write_images, self._stop_batch, self.embeddings_freq)
+        self.embeddings_metadata = options.embeddings_metadata(embeddings_metadata)
+        profiled = options.profile_range(profile_batch) != (0, 0)
+        options.warn_unsupported(write_images=self.write_images, profile_batch=profile_batch if profiled else 0,
+                                 embeddings_freq=self.embeddings_freq)
         self._writers = {}
         self._pushed = []  # the (writer, record_if) contexts of batch-level logging, innermost last
         self._nonscalar_warned = set()
@@ -231,50 +230,6 @@ class TensorBoard(Callback):
                               "and is not written.", stacklevel=3)
             return
         summary.scalar(tag, value, step=step)
-
-
-def _update_freq(value):
-    if value in ("batch", "epoch"):
-        return 1 if value == "batch" else value
-    if isinstance(value, str):
-        check.fail("update_freq", value, "'batch', 'epoch' or a positive integer", "TensorBoard")
-    return check.integer("update_freq", value, minimum=1, owner="TensorBoard")
-
-
-def _profile_range(profile_batch):
-    """(start, stop) from Keras's forms: N, "start,stop" or (start, stop); (0, 0) is off."""
-    message = ("profile_batch must be a non-negative integer or 2-tuple of positive integers. A pair of positive "
-               f"integers signifies a range of batches to profile. Found: {profile_batch}")
-    value = profile_batch
-    if isinstance(value, str):
-        try:
-            value = [int(part) for part in value.split(",")]
-        except ValueError:
-            raise ValueError(message) from None
-        value = value[0] if len(value) == 1 else value
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        start = stop = int(value)
-    elif isinstance(value, (tuple, list)) and len(value) == 2 and all(
-            isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value):
-        start, stop = (int(v) for v in value)
-    else:
-        raise ValueError(message)
-    if start < 0 or stop < start:
-        raise ValueError(message)
-    return start, stop
-
-
-def _warn_unsupported(write_images, profile_stop, embeddings_freq):
-    ignored = {
-        "write_images=True": "weights are not written as images (their histograms are, with histogram_freq)",
-        "profile_batch": "glassnet has no profiler, so no trace is written",
-        "embeddings_freq": "embeddings for TensorBoard's Projector are not written",
-    }
-    for name, used in (("write_images=True", write_images), ("profile_batch", profile_stop),
-                       ("embeddings_freq", embeddings_freq)):
-        if used:
-            warnings.warn(f"TensorBoard: `{name}` is not supported and is ignored: {ignored[name]}. "
-                          "Scalars, histograms and the model's config are written as usual.", stacklevel=3)
 
 
 def _learning_rate(model):

@@ -55,10 +55,10 @@ def test_keras_defaults_and_forms():
 
 @pytest.mark.parametrize("kwargs, named", [
     ({"write_images": True}, "write_images=True"),
-    ({"profile_batch": 2}, "profile_batch"),
-    ({"profile_batch": "500,520"}, "profile_batch"),  # TensorFlow's profiler tutorial's form
-    ({"profile_batch": (10, 20)}, "profile_batch"),
-    ({"embeddings_freq": 1, "embeddings_metadata": {"embedding": "meta.tsv"}}, "embeddings_freq"),
+    ({"profile_batch": 2}, "profile_batch=2"),
+    ({"profile_batch": "500,520"}, "profile_batch='500,520'"),  # TensorFlow's profiler tutorial's form
+    ({"profile_batch": (10, 20)}, r"profile_batch=\(10, 20\)"),
+    ({"embeddings_freq": 1, "embeddings_metadata": {"embedding": "meta.tsv"}}, "embeddings_freq=1"),
 ])
 def test_unsupported_options_warn_and_are_ignored(tmp_path, kwargs, named):
     with pytest.warns(UserWarning, match=f"`{named}` is not supported and is ignored"):
@@ -71,6 +71,8 @@ def test_supported_defaults_do_not_warn():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         TensorBoard(profile_batch=0, write_images=False, embeddings_freq=0)
+        TensorBoard(profile_batch="0,0")
+        TensorBoard(profile_batch=[0, 0])
 
 
 def test_batch_hooks_only_with_batch_level_logging():

@@ -9,13 +9,13 @@
 
 Then ``tensorboard --logdir logs``. The file format (TFRecord framing with masked CRC-32C,
 and the Event/Summary protocol buffers) is written by the small modules of this package:
-`crc32c`, `records`, `protobuf`, `messages`, `histogram`, `event_file`, `writer`.
+`crc32c`, `records`, `protobuf`, `messages`, `histogram`, `png`, `event_file`, `writer`.
 See docs/tensorboard.md.
 """
 import types
 
 from glassnet.summary.histogram import buckets as histogram_buckets
-from glassnet.summary.summaries import histogram, scalar, text
+from glassnet.summary.summaries import histogram, image, scalar, text
 from glassnet.summary.writer import (
     SummaryWriter, create_file_writer, create_noop_writer, flush, get_step, record_if, set_step,
     should_record_summaries,
@@ -26,5 +26,5 @@ experimental = types.SimpleNamespace(get_step=get_step, set_step=set_step)
 
 __all__ = [
     "SummaryWriter", "create_file_writer", "create_noop_writer", "experimental", "flush", "histogram",
-    "histogram_buckets", "record_if", "scalar", "should_record_summaries", "text",
+    "histogram_buckets", "image", "record_if", "scalar", "should_record_summaries", "text",
 ]

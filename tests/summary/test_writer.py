@@ -145,3 +145,21 @@ def test_noop_writer():
     with tf.summary.create_noop_writer().as_default(step=0):
         assert not tf.summary.should_record_summaries()
         assert tf.summary.scalar("a", 1.0) is False  # as TensorFlow's
+
+
+def test_image_summary(tmp_path):
+    writer = tf.summary.create_file_writer(tmp_path)
+    images = np.linspace(0, 1, 4 * 3 * 5).reshape(4, 3, 5, 1).astype("float32")
+    with writer.as_default(step=2):
+        assert tf.summary.image("batch", images, max_outputs=2)
+        with pytest.raises(ValueError, match=r"\[k, height, width, channels\].*shape \(3, 5\)"):
+            tf.summary.image("bad", images[0, :, :, 0])
+        with pytest.raises(ValueError, match="max_outputs=-1"):
+            tf.summary.image("bad", images, max_outputs=-1)
+        with pytest.raises(TypeError, match="uint8 or float"):
+            tf.summary.image("bad", images.astype("int32"))
+    writer.close()
+    ((step, tag, value),) = events(writer.path)
+    assert (step, tag, list(value[:2])) == (2, "batch", [b"5", b"3"])  # width, then height
+    assert len(value) == 4  # two PNGs
+    assert all(png.startswith(b"\x89PNG") for png in value[2:])

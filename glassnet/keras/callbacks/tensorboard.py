@@ -21,7 +21,8 @@ class TensorBoard(Callback):
         histogram_freq: every this many epochs, a histogram of every weight (0: never).
         write_graph: write the model's config, which TensorBoard's Graphs tab draws as a
             conceptual graph (Sequential and functional models, as Keras). There is no op graph.
-        write_images: not supported: warns, and no images are written.
+        write_images: with `histogram_freq`, also write each weight as an image, as Keras
+            lays it out (``<weight.path>/image``).
         write_steps_per_second: also log training steps per second (``epoch_steps_per_second``,
             and ``batch_steps_per_second`` with batch-level logging).
         update_freq: ``"epoch"``; or ``"batch"`` or an integer N: also write ``batch_<name>``
@@ -39,7 +40,8 @@ class TensorBoard(Callback):
     - after each validation (and each `evaluate` given this callback),
       ``evaluation_<name>_vs_iterations`` under validation/, at the optimizer's iteration count;
     - with `update_freq`, ``batch_<name>`` under train/;
-    - with `histogram_freq`, ``<weight.path>/histogram`` under train/;
+    - with `histogram_freq`, ``<weight.path>/histogram`` under train/ (and
+      ``<weight.path>/image`` with `write_images`);
     - with `write_graph`, the model's JSON under the tag ``keras`` (train/, step 0).
 
     Records are flushed to disk at each epoch's end and the files closed when training ends.
@@ -71,8 +73,7 @@ class TensorBoard(Callback):
         self.embeddings_freq = check.integer("embeddings_freq", embeddings_freq, minimum=0, owner=owner)
         self.embeddings_metadata = options.embeddings_metadata(embeddings_metadata)
         profiled = options.profile_range(profile_batch) != (0, 0)
-        options.warn_unsupported(write_images=self.write_images, profile_batch=profile_batch if profiled else 0,
-                                 embeddings_freq=self.embeddings_freq)
+        options.warn_unsupported(profile_batch=profile_batch if profiled else 0, embeddings_freq=self.embeddings_freq)
         self._writers = {}
         self._pushed = []  # the (writer, record_if) contexts of batch-level logging, innermost last
         self._nonscalar_warned = set()
@@ -219,6 +220,9 @@ class TensorBoard(Callback):
                 for weight in layer.weights:
                     tag = getattr(weight, "path", weight.name).replace(":", "_")
                     summary.histogram(f"{tag}/histogram", weight, step=epoch)
+                    image = _weight_image(np.asarray(weight)) if self.write_images else None
+                    if image is not None:
+                        summary.image(f"{tag}/image", image, step=epoch)
 
     def _scalar(self, tag, value, step):
         """A scalar summary; a log that is not one number (a per-class F1 score) is skipped
@@ -230,6 +234,21 @@ class TensorBoard(Callback):
                               "and is not written.", stacklevel=3)
             return
         summary.scalar(tag, value, step=step)
+
+
+def _weight_image(values):
+    """Keras's picture of a weight, ``[k, height, width, channels]``, or None: a bias is one
+    row, a kernel is laid out wide (transposed if taller than wide), a 3-D kernel is one
+    image per output channel; a 4-D weight is taken as it is when its last axis can be one."""
+    values = np.squeeze(values)
+    if values.ndim == 1:
+        values = values.reshape(1, values.shape[0], 1, 1)
+    elif values.ndim == 2:
+        values = values.T if values.shape[0] > values.shape[1] else values
+        values = values.reshape(1, *values.shape, 1)
+    elif values.ndim == 3:  # channels_last: one image per output channel
+        values = np.transpose(values, (2, 0, 1))[..., np.newaxis]
+    return values if values.ndim == 4 and values.shape[-1] in (1, 3, 4) else None
 
 
 def _learning_rate(model):

@@ -9,7 +9,6 @@ from glassnet.keras import validation as check
 _OWNER = "TensorBoard"
 # What is left out when an unsupported option is asked for.
 _UNSUPPORTED = {
-    "write_images": "weights are not written as images (their histograms are, with histogram_freq)",
     "profile_batch": "glassnet has no profiler, so no trace is written",
     "embeddings_freq": "nothing is written for TensorBoard's Projector (it reads TensorFlow checkpoints)",
 }
@@ -55,7 +54,7 @@ def embeddings_metadata(value):
 
 
 def warn_unsupported(**options):
-    """One warning for each of `write_images`, `profile_batch`, `embeddings_freq` that is asked for."""
+    """One warning for each of `profile_batch`, `embeddings_freq` that is asked for."""
     for name, value in options.items():
         if value:
             warnings.warn(f"TensorBoard: `{name}={value!r}` is not supported and is ignored: {_UNSUPPORTED[name]}. "

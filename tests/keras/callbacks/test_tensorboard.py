@@ -54,7 +54,6 @@ def test_keras_defaults_and_forms():
 
 
 @pytest.mark.parametrize("kwargs, named", [
-    ({"write_images": True}, "write_images=True"),
     ({"profile_batch": 2}, "profile_batch=2"),
     ({"profile_batch": "500,520"}, "profile_batch='500,520'"),  # TensorFlow's profiler tutorial's form
     ({"profile_batch": (10, 20)}, r"profile_batch=\(10, 20\)"),
@@ -70,7 +69,7 @@ def test_unsupported_options_warn_and_are_ignored(tmp_path, kwargs, named):
 def test_supported_defaults_do_not_warn():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        TensorBoard(profile_batch=0, write_images=False, embeddings_freq=0)
+        TensorBoard(profile_batch=0, write_images=True, embeddings_freq=0)
         TensorBoard(profile_batch="0,0")
         TensorBoard(profile_batch=[0, 0])
 

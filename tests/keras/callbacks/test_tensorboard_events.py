@@ -187,3 +187,25 @@ def test_summaries_inside_the_model_go_to_the_current_writer_and_step(tmp_path):
     np.testing.assert_allclose(float(train[0][1]), np.mean(x[8:16]), rtol=1e-6)
     validation = read(tmp_path / "validation")["mean_input"]
     assert [step for step, _ in validation] == [2, 4]  # the 2 + 2 validation batches, counted over the fit
+
+
+def test_write_images_lays_weights_out_as_keras(tmp_path):
+    """The sizes TensorFlow's Keras wrote for this model (width, height, images), and the pixels:
+    a kernel laid out wide, a bias as one column, a 4-D kernel taken as a batch of images."""
+    image_module = pytest.importorskip("PIL.Image")
+    import io
+
+    net = tf.keras.Sequential([tf.keras.Input((6, 6, 2)), tf.keras.layers.Conv2D(3, 3), tf.keras.layers.Flatten(),
+                               tf.keras.layers.Dense(5), tf.keras.layers.Dense(7), tf.keras.layers.Dense(1)])
+    net.compile("sgd", "mse")
+    rng = np.random.default_rng(0)
+    net.fit(rng.normal(size=(8, 6, 6, 2)), rng.normal(size=(8, 1)), epochs=1, verbose=0, callbacks=[
+        tf.keras.callbacks.TensorBoard(tmp_path, histogram_freq=1, write_images=True)])
+    images = {tag: value for tag, ((_, value),) in read(tmp_path / "train").items() if tag.endswith("/image")}
+    sizes = {tag[len("sequential/"):-len("/image")]: (int(v[0]), int(v[1]), len(v) - 2) for tag, v in images.items()}
+    assert sizes == {"conv2d/kernel": (2, 3, 3), "conv2d/bias": (1, 3, 1), "dense/kernel": (48, 5, 1),
+                     "dense/bias": (1, 5, 1), "dense_1/kernel": (7, 5, 1), "dense_1/bias": (1, 7, 1),
+                     "dense_2/kernel": (1, 7, 1)}  # dense_2/bias is one number: no image, as Keras
+    kernel = np.array(net.layers[2].kernel)  # (48, 5): transposed to 5 rows of 48
+    pixels = np.asarray(image_module.open(io.BytesIO(images["sequential/dense/kernel/image"][2])))
+    np.testing.assert_array_equal(pixels, np.clip(kernel.T * np.float32(255.5), 0, 255).astype(np.uint8))

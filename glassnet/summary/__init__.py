@@ -14,6 +14,7 @@ See docs/tensorboard.md.
 """
 import types
 
+from glassnet.missing import attribute_error as _attribute_error
 from glassnet.summary.histogram import buckets as histogram_buckets
 from glassnet.summary.summaries import histogram, image, scalar, text
 from glassnet.summary.writer import (
@@ -23,6 +24,8 @@ from glassnet.summary.writer import (
 
 # tf.summary.experimental's step functions
 experimental = types.SimpleNamespace(get_step=get_step, set_step=set_step)
+
+__getattr__ = _attribute_error(__name__, "tf.summary")  # tf.summary.trace_on: says glassnet lacks it
 
 __all__ = [
     "SummaryWriter", "create_file_writer", "create_noop_writer", "experimental", "flush", "histogram",

@@ -163,3 +163,8 @@ def test_image_summary(tmp_path):
     assert (step, tag, list(value[:2])) == (2, "batch", [b"5", b"3"])  # width, then height
     assert len(value) == 4  # two PNGs
     assert all(png.startswith(b"\x89PNG") for png in value[2:])
+
+
+def test_a_missing_name_says_so():
+    with pytest.raises(AttributeError, match="glassnet has no tf.summary.trace_on"):
+        tf.summary.trace_on  # noqa: B018

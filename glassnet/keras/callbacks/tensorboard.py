@@ -123,8 +123,8 @@ class TensorBoard(Callback):
         """The writer as the default for epoch-level summaries, which are always recorded.
 
         Keras 3.15.1 leaves the last batch's ``record_if`` of batch-level logging in force here,
-        so with ``update_freq=N`` it drops every epoch whose batch count is not a multiple of N;
-        glassnet writes every epoch. Flushes on exit."""
+        so with ``update_freq=N`` it drops every epoch whose batch count is not a multiple of N
+        (tensorflow/tensorflow#49109); glassnet writes every epoch. Flushes on exit."""
         with self._writer(which).as_default(), summary.record_if(True):
             yield
 

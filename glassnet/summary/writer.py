@@ -10,6 +10,7 @@ import contextlib
 import os
 import threading
 import time
+import weakref
 
 import numpy as np
 
@@ -32,6 +33,9 @@ class SummaryWriter:
     def __init__(self, logdir, max_queue=10, flush_millis=120000, filename_suffix=".v2"):
         self._file = EventFile(logdir, max_queue=max_queue, flush_secs=flush_millis / 1000,
                                filename_suffix=filename_suffix)
+        # What is still queued reaches the file when the writer is dropped or Python exits,
+        # as TensorFlow's writers flush when they are deleted.
+        weakref.finalize(self, self._file.flush)
 
     @property
     def path(self):

@@ -168,3 +168,17 @@ def test_image_summary(tmp_path):
 def test_a_missing_name_says_so():
     with pytest.raises(AttributeError, match="glassnet has no tf.summary.trace_on"):
         tf.summary.trace_on  # noqa: B018
+
+
+def test_queued_records_are_written_when_the_writer_is_dropped(tmp_path):
+    import gc
+
+    writer = tf.summary.create_file_writer(tmp_path, max_queue=100)
+    path = writer.path
+    writer.set_as_default(step=1)
+    tf.summary.scalar("a", 1.0)
+    assert len(records(path)) == 1  # queued
+    tf.summary.create_noop_writer().set_as_default()  # the last reference to `writer` is ours
+    del writer
+    gc.collect()
+    assert len(records(path)) == 2

@@ -209,3 +209,29 @@ def test_write_images_lays_weights_out_as_keras(tmp_path):
     kernel = np.array(net.layers[2].kernel)  # (48, 5): transposed to 5 rows of 48
     pixels = np.asarray(image_module.open(io.BytesIO(images["sequential/dense/kernel/image"][2])))
     np.testing.assert_array_equal(pixels, np.clip(kernel.T * np.float32(255.5), 0, 255).astype(np.uint8))
+
+
+def test_same_summaries_in_the_same_order_as_tensorflows_keras(tmp_path):
+    """TensorFlow 2.21's Keras 3.15.1 ran this fit (tests/fixtures/tensorboard/
+    make_keras_callback_events.py): every summary's step, tag and plugin, in file order."""
+    from pathlib import Path
+
+    from tensorboard.backend.event_processing import event_file_loader
+
+    recorded = json.loads((Path(__file__).parents[2] / "fixtures" / "tensorboard" /
+                           "keras_callback_events.json").read_text())
+    setup = recorded["setup"]
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(setup["samples"], 3)).astype("float32")
+    y = (x.sum(1) > 0).astype("float32")
+    net = tf.keras.Sequential([tf.keras.Input((3,)), tf.keras.layers.Dense(4, activation="relu"),
+                               tf.keras.layers.Dense(1, activation="sigmoid")])
+    net.compile("adam", "binary_crossentropy", metrics=["accuracy"])
+    net.fit(x, y, epochs=setup["epochs"], batch_size=setup["batch_size"], verbose=0,
+            validation_split=setup["validation_split"],
+            callbacks=[tf.keras.callbacks.TensorBoard(tmp_path, **setup["callback"])])
+    for folder in ("train", "validation"):
+        (path,) = glob.glob(str(tmp_path / folder / "events.out.tfevents.*"))
+        ours = [[event.step, value.tag, value.metadata.plugin_data.plugin_name]
+                for event in event_file_loader.EventFileLoader(path).Load() for value in event.summary.value]
+        assert ours == recorded["events"][folder], folder

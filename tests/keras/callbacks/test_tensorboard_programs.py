@@ -137,6 +137,7 @@ def test_overfit_and_underfit_training_procedure(capsys):
         np.testing.assert_allclose(scalars(train["epoch_learning_rate"]),
                                    [0.001 / (1 + step / (STEPS_PER_EPOCH * 1000)) for step in steps], rtol=1e-6)
         assert [step for step, _ in validation["evaluation_binary_crossentropy_vs_iterations"]] == steps
+    shutil.rmtree(logdir.parent)  # not in the tutorial: the temporary folder it made
 
 
 # ==================================================================================================

@@ -91,6 +91,8 @@ class TensorBoard(Callback):
         """Set the model; a new pair of event files is started, and the model's config written
         if `write_graph`."""
         self._model = model
+        while self._pushed:  # left by a fit that stopped on an error: the default writer goes back
+            self._pushed.pop().close()
         self._train_dir = os.path.join(self.log_dir, "train")
         self._val_dir = os.path.join(self.log_dir, "validation")
         self._writers = {}

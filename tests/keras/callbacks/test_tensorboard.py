@@ -126,3 +126,17 @@ def test_a_model_that_cannot_give_its_json_warns_as_keras(tmp_path, monkeypatch)
     with pytest.warns(UserWarning, match="Model failed to serialize as JSON. Ignoring... division by zero"):
         TensorBoard(tmp_path).set_model(model)
     assert record_count(tmp_path / "train") == 1
+
+
+def test_a_failed_fit_with_batch_logging_leaves_no_default_writer_behind(tmp_path):
+    class Crash(tf.keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            raise RuntimeError("training failed")
+
+    model = small_model()
+    board = TensorBoard(tmp_path, update_freq=1)
+    with pytest.raises(RuntimeError, match="training failed"):
+        model.fit(np.ones((4, 2)), np.ones(4), epochs=1, verbose=0, callbacks=[board, Crash()])
+    assert tf.summary.should_record_summaries()  # Keras leaves its writer as the default, too
+    model.fit(np.ones((4, 2)), np.ones(4), epochs=1, verbose=0, callbacks=[board])
+    assert not tf.summary.should_record_summaries()

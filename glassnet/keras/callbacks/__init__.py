@@ -14,6 +14,7 @@ from glassnet.keras.callbacks.model_checkpoint import ModelCheckpoint
 from glassnet.keras.callbacks.monitor_callback import MonitorCallback
 from glassnet.keras.callbacks.progbar_logger import ProgbarLogger
 from glassnet.keras.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
+from glassnet.keras.callbacks.tensorboard import TensorBoard
 from glassnet.keras.callbacks.terminate_on_nan import TerminateOnNaN
 
 __all__ = [
@@ -21,3 +22,4 @@ __all__ = [
     "LearningRateScheduler", "ModelCheckpoint", "MonitorCallback", "ProgbarLogger", "ReduceLROnPlateau",
     "TerminateOnNaN",
 ]
+__all__ += ["TensorBoard"]

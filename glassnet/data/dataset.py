@@ -39,7 +39,8 @@ class Dataset:
 
     def _spec(self):
         """The element spec; by default read from the first element."""
-        first = next(iter(self._elements()), None)
+        with shuffling.peeking():
+            first = next(iter(self._elements()), None)
         if first is None:
             raise ValueError("Cannot tell the element structure of an empty dataset.")
         return spec_of(first)

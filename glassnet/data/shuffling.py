@@ -11,6 +11,7 @@ Each pass draws from its own generator, seeded by (seed, pass number) with
 run. Without a seed, one is drawn from glassnet's global generator when ``shuffle`` is called,
 so ``tf.random.set_seed`` makes the orders repeat.
 """
+import contextlib
 import itertools
 
 import numpy as np
@@ -21,6 +22,18 @@ from glassnet.data.dataset import Dataset
 from glassnet.keras import validation as check
 
 _CHUNK = 1024  # indices handed on at once from a streaming shuffle
+_peeking = [False]
+
+
+@contextlib.contextmanager
+def peeking():
+    """Reading a first element only to learn the element spec: a shuffle draws the order of its next
+    pass without using that pass up, so the spec costs no order."""
+    before, _peeking[0] = _peeking[0], True
+    try:
+        yield
+    finally:
+        _peeking[0] = before
 
 
 class Shuffle(Dataset):
@@ -34,8 +47,10 @@ class Shuffle(Dataset):
         self.passes = 0
 
     def _next_generator(self):
-        self.passes += 1
-        return np.random.default_rng([self.seed, self.passes if self.reshuffle else 0])
+        number = self.passes + 1
+        if not _peeking[0]:
+            self.passes = number
+        return np.random.default_rng([self.seed, number if self.reshuffle else 0])
 
     def _elements(self):
         if self._index_source() is not None:

@@ -3,6 +3,7 @@ import numpy as np
 
 from glassnet.data import cardinality as counts
 from glassnet.data.dataset import Dataset, _arguments
+from glassnet.data.shuffling import peeking
 from glassnet.data.structure import flatten, map_structure, normalize
 from glassnet.tensor_spec import TensorSpec
 
@@ -25,7 +26,8 @@ class Map(Dataset):
     def _spec(self):
         """The spec of the first result (TensorFlow traces the function instead): where the input's
         batch size is unknown (None), a result of that first element's batch size has None too."""
-        element = next(iter(self.input._elements()), None)
+        with peeking():
+            element = next(iter(self.input._elements()), None)
         if element is None:
             return self.input.element_spec
         result = normalize(_as_structure(self.map_func(*_arguments(element))))

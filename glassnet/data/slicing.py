@@ -8,9 +8,9 @@ import warnings
 
 from glassnet.data import arrays, cardinality as counts
 from glassnet.data.dataset import Dataset
-from glassnet.data.structure import describe, flatten, same_structure
+from glassnet.data.structure import describe, flatten, map_structure, same_structure
 from glassnet.keras import validation as check
-from glassnet.tensor_spec import shapes_compatible
+from glassnet.tensor_spec import TensorSpec
 
 
 class _Following(Dataset):
@@ -154,8 +154,7 @@ class Concatenate(Dataset):
         if not isinstance(second, Dataset):
             raise TypeError(f"concatenate takes a Dataset. Received: dataset={second!r}")
         a, b = first.element_spec, second.element_spec
-        fits = same_structure(a, b) and all(
-            x.dtype == y.dtype and shapes_compatible(x.shape, y.shape) for x, y in zip(flatten(a), flatten(b)))
+        fits = same_structure(a, b) and all(x.dtype == y.dtype for x, y in zip(flatten(a), flatten(b)))
         if not fits:
             raise TypeError(f"Incompatible dataset elements:\n  {describe(a)} vs.   {describe(b)}")
         self.first, self.second = first, second
@@ -168,7 +167,14 @@ class Concatenate(Dataset):
         return counts.add(self.first._cardinality(), self.second._cardinality())
 
     def _spec(self):
-        return self.first.element_spec
+        """The most specific spec both fit, as TensorFlow: a dimension that differs becomes None."""
+        return map_structure(_joined, self.first.element_spec, self.second.element_spec)
+
+
+def _joined(a, b):
+    if a.shape is None or b.shape is None or len(a.shape) != len(b.shape):
+        return TensorSpec(None, a.dtype)
+    return TensorSpec([x if x == y else None for x, y in zip(a.shape, b.shape)], a.dtype)
 
 
 class Cache(_Following):

@@ -66,6 +66,8 @@ def normalize(value):
     pandas DataFrame is a dict of its columns, as TensorFlow reads it; a list is a tuple when
     its items are structures or tensors of different shapes, else one tensor.
     """
+    if isinstance(value, (Tensor, np.ndarray)):  # the usual leaf, first
+        return to_array(value)
     if _is_dataframe(value):
         return {str(name): normalize(value[name]) for name in value.columns}
     if isinstance(value, dict):

@@ -222,6 +222,11 @@ def test_argument_and_structure_errors_name_what_was_received():
         Dataset.range(10).shard(3, 3)
     with pytest.raises(TypeError, match="Incompatible dataset elements"):
         Dataset.range(3).concatenate(Dataset.from_tensor_slices(X))
+    # TF 2.21: shapes that differ join to None; (None, 3) and (None, 5) give (None, None)
+    wide = Dataset.from_tensor_slices(np.ones((4, 3))).batch(2).concatenate(
+        Dataset.from_tensor_slices(np.ones((4, 5))).batch(2))
+    assert wide.element_spec.shape == (None, None)
+    assert Dataset.range(3).concatenate(Dataset.range(2).batch(2)).element_spec.shape is None
     with pytest.raises(TypeError, match="Incompatible dataset elements"):  # int64 vs int32, as TF
         Dataset.range(3).concatenate(Dataset.from_tensor_slices([1, 2]))
     with pytest.raises(ValueError, match="buffer_size"):

@@ -265,16 +265,20 @@ class Trainer(StepMethods):
 
     def _dataset_batches(self, dataset, steps, steps_name, validate=True, prefix=""):
         """Batches from a glassnet.data.Dataset; the first is checked as arrays are (labels against the
-        loss included), the rest converted and checked for NaN and shape."""
+        loss included), the rest of the same layout converted and checked for NaN and inf only."""
         dataset_input.check_dataset(dataset, steps, steps_name)
         targets_checked = []
 
-        def prepare(batch):
-            x, y, sample_weight = self._prepare_arrays(*unpack_x_y_sample_weight(batch), prefix=prefix)
+        def full_prepare(x, y, sample_weight):
+            x, y, sample_weight = self._prepare_arrays(x, y, sample_weight, prefix=prefix)
             if not targets_checked:
                 self._check_targets(x, y, validate)
                 targets_checked.append(True)
             return x, y, sample_weight
+        later_batches = dataset_input.LaterBatches(full_prepare, self.dtype)
+
+        def prepare(batch):
+            return later_batches(*unpack_x_y_sample_weight(batch))
         return DatasetBatches(dataset, prepare, steps)
 
     # --- fit ---------------------------------------------------------------------------

@@ -164,3 +164,15 @@ def test_batch_size_with_a_dataset_is_ignored_with_a_warning_naming_it():
     assert counter.counts == [5]
     with pytest.warns(UserWarning, match="evaluate\\(batch_size=5\\) is ignored"):
         _model().evaluate(Dataset.from_tensor_slices((x, y)).batch(10), batch_size=5, verbose=0)
+
+
+def test_later_batches_are_still_checked_for_nan_and_for_their_shape():
+    x, y = _data()
+    bad = x.copy()
+    bad[45, 1] = np.nan
+    with pytest.raises(ValueError, match="`x` contains NaN or infinite values \\(first at index \\(5, 1\\)"):
+        _model().fit(Dataset.from_tensor_slices((bad, y)).batch(10), verbose=0)
+    wide = Dataset.from_tensor_slices((x, y)).batch(10).concatenate(
+        Dataset.from_tensor_slices((np.ones((4, 5), "float32"), y[:4])).batch(4))
+    with pytest.raises(ValueError, match="expected input shape \\(None, 3\\).*\\(4, 5\\)"):
+        _model().fit(wide, verbose=0)

@@ -231,7 +231,7 @@ def test_custom_training_walkthrough_pipeline(tmp_path):
         return loss_value, tape.gradient(loss_value, model.trainable_variables)
 
     optimizer = tf.keras.optimizers.SGD(learning_rate=0.01)
-    train_loss_results, train_accuracy_results = [], []
+    train_loss_results, train_accuracy_results, lines = [], [], []
     num_epochs = 101  # 201 in the tutorial
     for epoch in range(num_epochs):
         epoch_loss_avg = tf.keras.metrics.Mean()
@@ -244,6 +244,10 @@ def test_custom_training_walkthrough_pipeline(tmp_path):
             epoch_accuracy.update_state(y, model(x, training=True))
         train_loss_results.append(epoch_loss_avg.result())
         train_accuracy_results.append(epoch_accuracy.result())
+        if epoch % 50 == 0:
+            lines.append("Epoch {:03d}: Loss: {:.3f}, Accuracy: {:.3%}".format(
+                epoch, epoch_loss_avg.result(), epoch_accuracy.result()))
+    assert len(lines) == 3 and lines[0].startswith("Epoch 000: Loss: ") and lines[0].endswith("%")
     assert float(train_loss_results[-1]) < float(train_loss_results[0]) / 2
     assert float(train_accuracy_results[-1]) > 0.8
 

@@ -64,8 +64,8 @@ class Repeat(_Following):
         count = self.input._cardinality()
         if self.count == 0 or count == 0:
             return 0
-        if self.count == -1:
-            return counts.INFINITE_CARDINALITY if count != counts.UNKNOWN_CARDINALITY else count
+        if self.count == -1:  # even of an unknown count, as TensorFlow
+            return counts.INFINITE_CARDINALITY
         return count * self.count if counts.known(count) else count
 
 
@@ -118,8 +118,8 @@ class Skip(_Following):
 
     def _cardinality(self):
         count = self.input._cardinality()
-        if self.count == -1:
-            return 0
+        if self.count == -1:  # all of it; TensorFlow still counts an infinite input as infinite
+            return count if count == counts.INFINITE_CARDINALITY else 0
         return max(0, count - self.count) if counts.known(count) else count
 
 

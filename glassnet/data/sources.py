@@ -161,7 +161,7 @@ class Zip(Dataset):
     """Elements of several datasets side by side, in the structure (tuple or dict) they were given in."""
 
     def __init__(self, datasets):
-        if isinstance(datasets, Dataset) or not isinstance(datasets, (tuple, list, dict)):
+        if not isinstance(datasets, (Dataset, tuple, list, dict)):
             raise TypeError(f"Dataset.zip takes datasets (several, or a tuple or dict of them). "
                             f"Received: {datasets!r}")
         self.datasets = tuple(datasets) if isinstance(datasets, list) else datasets

@@ -109,6 +109,9 @@ def test_zip_stops_with_the_shortest():
     ds = Dataset.zip((Dataset.range(10), Dataset.range(3)))
     assert len(ds) == 3 and values(ds) == [(0, 0), (1, 1), (2, 2)]
     assert Dataset.zip(Dataset.range(2), Dataset.range(2)).cardinality() == 2
+    assert values(Dataset.zip(Dataset.range(2))) == [0, 1]  # one dataset: its elements, as TF 2.21
+    nested = Dataset.zip((Dataset.range(2), (Dataset.range(2), Dataset.range(3))))
+    assert values(nested) == [(0, (0, 0)), (1, (1, 1))]
     named = Dataset.zip({"a": Dataset.range(2), "b": Dataset.range(2)})
     assert values(named) == [{"a": 0, "b": 0}, {"a": 1, "b": 1}]
 
@@ -119,7 +122,11 @@ TF_CARDINALITY = {
     "take(3)": 3, "take(-1)": 10, "take(0)": 0, "skip(3)": 7, "skip(20)": 0, "filter(lambda v: v > 3)": -2,
     "map(lambda v: v)": 10, "shuffle(3)": 10, "batch(3).unbatch()": -2, "cache()": 10, "concatenate(ds)": 20,
     "repeat().take(5)": 5, "repeat().skip(5)": -1, "repeat().batch(5)": -1, "shard(3, 1)": 3, "enumerate()": 10,
-    "prefetch(2)": 10, "repeat().filter(lambda v: v > 3)": -2,
+    "prefetch(2)": 10, "repeat().filter(lambda v: v > 3)": -2, "filter(lambda v: v > 3).repeat()": -1,
+    "filter(lambda v: v > 3).repeat(2)": -2, "filter(lambda v: v > 3).take(3)": -2,
+    "filter(lambda v: v > 3).skip(3)": -2, "filter(lambda v: v > 3).shard(2, 0)": -2, "repeat().shard(2, 0)": -1,
+    "batch(2).repeat().unbatch()": -1, "filter(lambda v: v > 3).batch(2)": -2, "repeat().take(-1)": -1,
+    "repeat().skip(-1)": -1,
 }
 
 

@@ -30,6 +30,11 @@ class Batch(Dataset):
                 if len(index) == self.batch_size or not self.drop_remainder:
                     yield arrays.rows(source.columns, index)
             return
+        if hasattr(self.input, "_batches") and not self.padded:  # a reader that makes whole batches (CSV)
+            for batch in self.input._batches(self.batch_size):
+                if not self.drop_remainder or len(batch[0]) == self.batch_size:
+                    yield batch
+            return
         join = (lambda rows: arrays.padded_stack(rows, self.padding_values)) if self.padded else arrays.stack
         elements = iter(self.input._elements())
         while True:

@@ -6,7 +6,7 @@ so that a batch after them is still one slice or gather of the arrays.
 import itertools
 import warnings
 
-from glassnet.data import arrays, cardinality as counts
+from glassnet.data import arrays, cardinality as counts, sources
 from glassnet.data.dataset import Dataset
 from glassnet.data.structure import describe, flatten, map_structure, same_structure
 from glassnet.keras import validation as check
@@ -178,7 +178,13 @@ def _joined(a, b):
 
 
 class Cache(_Following):
-    """The first complete pass, kept in memory and replayed (a pass stopped early is not kept, as TensorFlow)."""
+    """The first complete pass, kept in memory and replayed (a pass stopped early is not kept, as TensorFlow).
+
+    Over rows of arrays, the order of the first pass is kept. Other finite elements of one shape
+    are read in one go when a pass over the cache starts and kept as arrays, so that the passes
+    after it (``cache().shuffle().batch()``, as the overfitting tutorial runs) are slices and
+    gathers like ``from_tensor_slices``'s; elements of different shapes are replayed one by one.
+    """
 
     def __init__(self, dataset, filename):
         self.input = dataset
@@ -186,6 +192,29 @@ class Cache(_Following):
             warnings.warn(f"cache(filename={filename!r}): glassnet caches in memory only; the file is not written.",
                           stacklevel=3)
         self.kept = {}
+        self.rows, self.stackable = None, True
+
+    def _index_source(self):
+        source = self.input._index_source()
+        return source if source is not None else self._rows()
+
+    def _rows(self):
+        """The elements as a TensorSlices of their arrays, read once (None if infinite, empty or ragged)."""
+        if self.rows is None and self.stackable and self.input._cardinality() != counts.INFINITE_CARDINALITY:
+            elements = self.kept.get(False)
+            if elements is None:
+                elements = self.kept[False] = list(self.input._elements())
+            try:
+                self.rows = sources.TensorSlices(arrays.stack(elements)) if elements else None
+            except ValueError:
+                pass
+            self.stackable = self.rows is not None
+        return self.rows
+
+    def _index_chunks(self):
+        if self.input._index_source() is None:
+            return self.rows._index_chunks()
+        return self._picked(self.input._index_chunks, chunks=True)
 
     def _picked(self, items, chunks=False):
         if chunks in self.kept:

@@ -77,3 +77,19 @@ def test_make_csv_dataset_names_columns_from_the_header_and_infers_types(iris_fi
         tf.data.experimental.make_csv_dataset(mixed_file, 2, label_name="label")
     with pytest.raises(ValueError, match="No files match"):
         tf.data.experimental.make_csv_dataset(mixed_file + ".missing", 2)
+
+
+def test_batches_of_csv_rows_are_the_rows_stacked(tmp_path, mixed_file):
+    path = tmp_path / "values.csv.gz"
+    values = np.random.default_rng(0).normal(size=(70, 5))
+    with gzip.open(path, "wt") as file:
+        file.writelines(",".join(f"{v:.18e}" for v in row) + "\n" for row in values)
+    ds = tf.data.experimental.CsvDataset(str(path), [float()] * 5, compression_type="GZIP")
+    rows = np.array([np.stack(row) for row in ds.as_numpy_iterator()])
+    batches = [np.stack(batch, axis=1) for batch in ds.batch(32).as_numpy_iterator()]
+    assert [len(b) for b in batches] == [32, 32, 6] and np.array_equal(np.concatenate(batches), rows)
+    assert rows.dtype == np.float32 and np.allclose(rows, values, rtol=1e-6)
+    assert [len(b[0]) for b in ds.batch(32, drop_remainder=True).as_numpy_iterator()] == [32, 32]
+    required = tf.data.experimental.CsvDataset(mixed_file, [tf.float32, "", 0], header=True)
+    with pytest.raises(ValueError, match="line 4: a field is required but missing"):
+        list(required.batch(10).as_numpy_iterator())

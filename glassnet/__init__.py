@@ -30,6 +30,8 @@ from glassnet.math import (
     sigmoid, sqrt, square, subtract, tanh,
 )
 from glassnet.missing import attribute_error as _attribute_error
+from glassnet import data  # noqa: E402 - after keras, whose checks it uses
+from glassnet.tensor_spec import TensorSpec
 
 __version__ = "0.1.0"
 
@@ -61,3 +63,4 @@ __all__ = [
     "shape", "sigmoid", "sign", "size", "sort", "sqrt", "square", "squeeze", "stack", "subtract", "tanh", "tile",
     "top_k", "transpose", "uint8", "unstack", "utils", "where", "zeros", "zeros_initializer", "zeros_like",
 ]
+__all__ += ["TensorSpec", "data"]

@@ -1,4 +1,4 @@
-"""Where fit, evaluate and predict get their batches: arrays, Python generators, PyDatasets.
+"""Where fit, evaluate and predict get their batches: arrays, Python generators, PyDatasets, Datasets.
 
 Each source has ``num_batches`` (None when unknown) and ``epoch()``, which yields
 ``(step, (x, y, sample_weight))`` with NumPy arrays (y and sample_weight may be None).
@@ -96,3 +96,52 @@ def _count():
     while True:
         yield step
         step += 1
+
+
+class DatasetBatches:
+    """Batches from a glassnet.data.Dataset (already batched), each passed through `prepare`.
+
+    As Keras's EpochIterator runs a tf.data dataset: without `steps`, each epoch is a new pass
+    (a shuffle draws a new order). With `steps`, one pass carries on across epochs; an epoch
+    that reaches the end of the pass (the dataset's cardinality, or where it stops) ends there
+    with Keras's out-of-data warning, and the next epoch starts a new pass. An infinite
+    (``repeat()``) dataset is read by one pass throughout. ``reset()`` (before each validation)
+    starts the next epoch at the first batch.
+    """
+
+    def __init__(self, dataset, prepare, steps=None):
+        self.dataset, self.prepare, self.steps = dataset, prepare, steps
+        count = dataset._cardinality()
+        self.batches_per_pass = count if count >= 0 else None
+        self.exhausted = False
+        self.reset()
+
+    @property
+    def num_batches(self):
+        return self.steps or self.batches_per_pass
+
+    def reset(self):
+        self._pass, self._seen = None, 0
+
+    def epoch(self):
+        if self._pass is None or self.steps is None:
+            self._pass, self._seen = iter(self.dataset._elements()), 0
+        given = 0
+        for step in range(self.steps) if self.steps is not None else _count():
+            if self.batches_per_pass is not None and self._seen >= self.batches_per_pass:
+                if self.steps is not None:
+                    warnings.warn(OUT_OF_DATA, stacklevel=4)
+                break
+            try:
+                batch = next(self._pass)
+            except StopIteration:
+                if self.steps is not None:
+                    warnings.warn(OUT_OF_DATA, stacklevel=4)
+                self.batches_per_pass = self._seen  # the pass's length is known now, as Keras learns it
+                break
+            self._seen += 1
+            given += 1
+            yield step, self.prepare(batch)
+        if self.batches_per_pass is not None and self._seen >= self.batches_per_pass:
+            self._pass = None
+        self.exhausted = given == 0

@@ -21,7 +21,8 @@ from glassnet.keras import optimizers
 from glassnet.keras.optimizers import interrupts
 from glassnet.keras.callbacks import CallbackList
 from glassnet.keras.trainers import data
-from glassnet.keras.trainers.batch_sources import ArrayBatches, StreamBatches, is_batch_stream
+from glassnet.keras.trainers import dataset_input
+from glassnet.keras.trainers.batch_sources import ArrayBatches, DatasetBatches, StreamBatches, is_batch_stream
 from glassnet.keras.trainers.compile_state import CompileMetrics, CompileState
 from glassnet.keras.trainers import multi_output
 from glassnet.keras.trainers.steps import StepMethods, unpack_x_y_sample_weight
@@ -262,6 +263,24 @@ class Trainer(StepMethods):
             return x, y, sample_weight
         return StreamBatches(stream, prepare, steps)
 
+    def _dataset_batches(self, dataset, steps, steps_name, validate=True, prefix=""):
+        """Batches from a glassnet.data.Dataset; the first is checked as arrays are (labels against the
+        loss included), the rest of the same layout converted and checked for NaN and inf only."""
+        dataset_input.check_dataset(dataset, steps, steps_name)
+        targets_checked = []
+
+        def full_prepare(x, y, sample_weight):
+            x, y, sample_weight = self._prepare_arrays(x, y, sample_weight, prefix=prefix)
+            if not targets_checked:
+                self._check_targets(x, y, validate)
+                targets_checked.append(True)
+            return x, y, sample_weight
+        later_batches = dataset_input.LaterBatches(full_prepare, self.dtype)
+
+        def prepare(batch):
+            return later_batches(*unpack_x_y_sample_weight(batch))
+        return DatasetBatches(dataset, prepare, steps)
+
     # --- fit ---------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
@@ -293,7 +312,10 @@ class Trainer(StepMethods):
 
         validate = not self._overridden("train_step")
         first_fit = not self._compile_state.built
-        if is_batch_stream(x):
+        if dataset_input.is_dataset(x):  # shuffle is the dataset's own, as Keras
+            dataset_input.check_arguments("fit", y, sample_weight, class_weight, validation_split, batch_size)
+            train = self._dataset_batches(x, steps_per_epoch, "steps_per_epoch", validate)
+        elif is_batch_stream(x):
             _check_stream_arguments(y, sample_weight, class_weight, validation_split)
             train = self._stream_batches(x, steps_per_epoch, validate)
         else:
@@ -362,6 +384,8 @@ class Trainer(StepMethods):
 
     def _validation_batches(self, validation_data, batch_size, steps):
         validate = not self._overridden("test_step")
+        if dataset_input.is_dataset(validation_data):
+            return self._dataset_batches(validation_data, steps, "validation_steps", validate, prefix="val_")
         if is_batch_stream(validation_data):
             return self._stream_batches(validation_data, steps, validate, prefix="val_")
         return self._array_batches(*_unpack_validation(validation_data), batch_size=batch_size, steps=steps,
@@ -449,7 +473,10 @@ class Trainer(StepMethods):
         steps = check.optional(check.integer, "steps", steps, minimum=1)
         verbose = _verbose(verbose)
         validate = not self._overridden("test_step")
-        if is_batch_stream(x):
+        if dataset_input.is_dataset(x):
+            dataset_input.check_arguments("evaluate", y, sample_weight, batch_size=batch_size)
+            batches = self._dataset_batches(x, steps, "steps", validate)
+        elif is_batch_stream(x):
             _check_stream_arguments(y, sample_weight, None, 0.0)
             batches = self._stream_batches(x, steps, validate)
         else:
@@ -499,7 +526,11 @@ class Trainer(StepMethods):
         batch_size = check.optional(check.integer, "batch_size", batch_size, minimum=1)
         steps = check.optional(check.integer, "steps", steps, minimum=1)
         verbose = _verbose(verbose)
-        if is_batch_stream(x):
+        if dataset_input.is_dataset(x):
+            dataset_input.check_arguments("predict", batch_size=batch_size)
+            dataset_input.check_dataset(x, steps, "steps")
+            batches = DatasetBatches(x, lambda batch: (self._prepare_x(unpack_x_y_sample_weight(batch)[0]),), steps)
+        elif is_batch_stream(x):
             batches = StreamBatches(x, lambda batch: (self._prepare_x(unpack_x_y_sample_weight(batch)[0]),), steps)
         else:
             batches = ArrayBatches(self._prepare_x(x), batch_size=batch_size, steps=steps)

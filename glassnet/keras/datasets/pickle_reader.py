@@ -6,7 +6,7 @@ command), so these files are never given to ``pickle``. This module walks the op
 builds only data: ints, bytes, strings, None, booleans, lists, tuples, dicts, and NumPy arrays of
 fixed-size numbers or of such objects. An array is the one thing that names code in a pickle
 (``numpy.core.multiarray._reconstruct``, ``numpy.ndarray``, ``numpy.dtype``); those three names
-are recognised and the array is made here with ``np.frombuffer``, nothing of theirs is imported.
+are recognised and `pickled_arrays` makes the array from its bytes; nothing of theirs is imported.
 Any other opcode or name is refused with an error that says what was found and where.
 
 >>> import pickle
@@ -18,58 +18,18 @@ Traceback (most recent call last):
 glassnet.keras.datasets.pickle_reader.RefusedFileError: Refusing to read a batch: it names ... os.system ...
 """
 import codecs
-import math
 import pickletools
 
-import numpy as np
-
-_ARRAY_NAMES = {
-    ("numpy.core.multiarray", "_reconstruct"): "_reconstruct",   # files written with NumPy 1
-    ("numpy._core.multiarray", "_reconstruct"): "_reconstruct",  # and with NumPy 2
-    ("numpy", "ndarray"): "ndarray",
-    ("numpy", "dtype"): "dtype",
-}
-# The dtypes a data file's array may have: fixed-size numbers, and Python objects for ragged lists.
-_DTYPES = {"u1", "u2", "u4", "u8", "i1", "i2", "i4", "i8", "f2", "f4", "f8", "b1", "O4", "O8"}
+from glassnet.keras.datasets import pickled_arrays as arrays
 
 
 class RefusedFileError(ValueError):
     """A data file that is not what it should be; it was not unpickled."""
 
 
-class _Name:
-    """A recognised global (one of `_ARRAY_NAMES`): a label, nothing imported."""
-
-    def __init__(self, name):
-        self.name = name
-
-
-class _Pending:
-    """An array or dtype being built: REDUCE made it, BUILD gives it its state."""
-
-    def __init__(self, kind, args):
-        self.kind, self.args, self.value = kind, args, None
-
-
 def read_pickle(data, what):
     """The object pickled in `data` (bytes), built from data opcodes only; `what` names it in errors."""
     return _Reader(data, what).run()
-
-
-def _resolved(items):
-    """`items` with each array or dtype already built in place of its placeholder (containers hold values)."""
-    if any(type(item) is _Pending for item in items):
-        return [item.value if type(item) is _Pending and item.value is not None else item for item in items]
-    return items
-
-
-def finished(value, what):
-    """`value` with a built array or dtype in place of its placeholder."""
-    if isinstance(value, _Pending):
-        if value.value is None:
-            raise RefusedFileError(f"Refusing to read {what}: an array in it was never given its contents.")
-        return value.value
-    return value
 
 
 class _Reader:
@@ -92,9 +52,10 @@ class _Reader:
                     push(int.from_bytes(data[pos + 1:pos + 5], "little", signed=True))
                     pos += 5
                 elif code == 0x2E:  # STOP
-                    if len(self.stack) != 1 or self.marks:
+                    if len(self.stack) != 1 or self.marks or type(self.stack[0]) is arrays.Pending \
+                            and self.stack[0].value is None:
                         self._refuse(pos, "STOP", "the pickle ends with an unfinished structure")
-                    return finished(self.stack[0], self.what)
+                    return arrays.finished(self.stack[0])
                 else:
                     self.pos = pos + 1
                     self._step(code, pos)
@@ -137,17 +98,17 @@ class _Reader:
         mark = self.marks.pop()
         items = self.stack[mark:]
         del self.stack[mark:]
-        return _resolved(items)
+        return arrays.resolved(items)
 
     def name(self, start, module, qualname, op):
-        kind = _ARRAY_NAMES.get((module, qualname))
+        kind = arrays.ARRAY_NAMES.get((module, qualname))
         if kind is None:
             raise RefusedFileError(
                 f"Refusing to read {self.what}: it names the Python object {module}.{qualname} (pickle opcode {op} "
                 f"at byte {start}). A data file holds only numbers, strings, lists and arrays; unpickling this one "
                 "would import and run that code. The file is damaged or crafted; it was not unpickled."
             )
-        self.stack.append(_Name(kind))
+        self.stack.append(arrays.Name(kind))
 
     def _truncated(self):
         raise RefusedFileError(f"Refusing to read {self.what}: it ends early at byte {self.pos} of {len(self.data)} (a "
@@ -159,62 +120,19 @@ class _Reader:
 
 
 def _reduce(reader, start):
-    args = reader.stack.pop()
-    callee = reader.stack.pop()
-    if not isinstance(callee, _Name) or callee.name == "ndarray" or type(args) is not tuple:
-        reader._refuse(start, "REDUCE", "a call of something other than NumPy's array or dtype constructor")
-    if callee.name == "_reconstruct" and not (len(args) == 3 and isinstance(args[0], _Name)
-                                              and args[0].name == "ndarray" and args[1] == (0,)):
-        reader._refuse(start, "REDUCE", f"an array reconstructed with unexpected arguments {args!r}")
-    reader.stack.append(_Pending("array" if callee.name == "_reconstruct" else "dtype", args))
+    args, callee = reader.stack.pop(), reader.stack.pop()
+    try:
+        reader.stack.append(arrays.reduce(callee, args))
+    except ValueError as error:
+        reader._refuse(start, "REDUCE", str(error))
 
 
 def _build(reader, start):
     state = reader.stack.pop()
-    target = reader.stack[-1]
-    if not isinstance(target, _Pending) or target.value is not None or type(state) is not tuple:
-        reader._refuse(start, "BUILD", "setting the state of something other than a new NumPy array or dtype")
     try:
-        target.value = _dtype(target.args, state) if target.kind == "dtype" else _array(state, reader.what)
+        arrays.build(reader.stack[-1], state)
     except (TypeError, ValueError) as error:
         reader._refuse(start, "BUILD", str(error))
-
-
-def _text(value):
-    return value.decode("latin-1") if isinstance(value, bytes) else value
-
-
-def _dtype(args, state):
-    """``numpy.dtype(typestr, align, copy)`` with the state ``(version, byteorder, None, None, None, ...)``."""
-    typestr = _text(args[0]) if args else None
-    if typestr not in _DTYPES:
-        raise ValueError(f"an array of dtype {typestr!r}; expected one of {sorted(_DTYPES)}")
-    if len(state) < 5 or _text(state[1]) not in ("<", ">", "|", "=") or any(part is not None for part in state[2:5]):
-        raise ValueError(f"a dtype state {state!r}; expected a plain dtype without fields or subarrays")
-    return np.dtype(typestr).newbyteorder(_text(state[1])) if _text(state[1]) in "<>" else np.dtype(typestr)
-
-
-def _array(state, what):
-    """An array from ``(version, shape, dtype, is_fortran, contents)``: raw bytes, or a list of objects."""
-    if len(state) != 5:
-        raise ValueError(f"an array state of {len(state)} items; expected 5")
-    _, shape, dtype, fortran, contents = state
-    dtype = finished(dtype, what)
-    if not isinstance(dtype, np.dtype) or type(shape) is not tuple or not all(type(n) is int and n >= 0
-                                                                              for n in shape):
-        raise ValueError(f"an array of shape {shape!r} and dtype {dtype!r}")
-    count, order = math.prod(shape), "F" if fortran else "C"
-    if dtype.hasobject:
-        if type(contents) is not list or len(contents) != count:
-            raise ValueError(f"an object array of shape {shape} whose contents are not a list of {count} items")
-        flat = np.empty(count, dtype=object)
-        for i, item in enumerate(contents):
-            flat[i] = finished(item, what)
-        return flat.reshape(shape, order=order)
-    if not isinstance(contents, (bytes, memoryview)) or len(contents) != count * dtype.itemsize:
-        raise ValueError(f"an array of shape {shape} and dtype {dtype} needs {count * dtype.itemsize} bytes; "
-                         f"its contents are {type(contents).__name__} of length {len(contents)}")
-    return np.frombuffer(contents, dtype=dtype).reshape(shape, order=order).copy()
 
 
 def _sized(length_size, decode=None):
@@ -232,7 +150,7 @@ def _container(make):
 
 def _tuple_of(n):
     def handler(reader, start):
-        items = tuple(_resolved(reader.stack[len(reader.stack) - n:])) if n else ()
+        items = tuple(arrays.resolved(reader.stack[len(reader.stack) - n:])) if n else ()
         del reader.stack[len(reader.stack) - n:]
         reader.stack.append(items)
     return handler
@@ -267,7 +185,7 @@ def _appends(reader, start):
 
 
 def _append(reader, start):
-    item = _resolved([reader.stack.pop()])[0]
+    item = arrays.resolved([reader.stack.pop()])[0]
     if type(reader.stack[-1]) is not list:
         reader._refuse(start, "APPEND", "appending to something other than a list")
     reader.stack[-1].append(item)
@@ -286,7 +204,7 @@ def _setitems(reader, start, items=None):
 
 def _setitem(reader, start):
     value, key = reader.stack.pop(), reader.stack.pop()
-    _setitems(reader, start, _resolved([key, value]))
+    _setitems(reader, start, arrays.resolved([key, value]))
 
 
 def _global(reader, start):

@@ -30,6 +30,8 @@ METRICS = [
     ("CategoricalHinge", {}, "categorical_logits"),
     ("KLDivergence", {}, "categorical_probs"),
     ("Poisson", {}, "counts"),
+    ("PearsonCorrelation", {}, "regression"),
+    ("ConcordanceCorrelation", {}, "regression"),
 ]
 
 

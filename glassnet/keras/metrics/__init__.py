@@ -20,6 +20,9 @@ from glassnet.keras.metrics.auc import AUC
 from glassnet.keras.metrics.confusion_metrics import (
     FalseNegatives, FalsePositives, Precision, Recall, TrueNegatives, TruePositives,
 )
+from glassnet.keras.metrics.correlation_metrics import (
+    ConcordanceCorrelation, PearsonCorrelation, concordance_correlation, pearson_correlation,
+)
 from glassnet.keras.metrics.crossentropy_metrics import (
     BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy,
 )
@@ -52,6 +55,7 @@ __all__ = [
     "OneHotIoU", "OneHotMeanIoU", "R2Score", "SparseTopKCategoricalAccuracy", "TopKCategoricalAccuracy",
     "sparse_top_k_categorical_accuracy", "top_k_categorical_accuracy",
     "CategoricalHinge", "Hinge", "KLDivergence", "Poisson", "SquaredHinge", "huber", "poisson",
+    "ConcordanceCorrelation", "PearsonCorrelation", "concordance_correlation", "pearson_correlation",
     "Accuracy", "BinaryAccuracy", "BinaryCrossentropy", "CategoricalAccuracy",
     "CategoricalCrossentropy", "Mean", "MeanAbsoluteError", "MeanAbsolutePercentageError",
     "MeanMetricWrapper", "MeanSquaredError", "MeanSquaredLogarithmicError", "Metric",

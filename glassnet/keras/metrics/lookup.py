@@ -16,6 +16,7 @@ from glassnet.keras.losses.lookup import kind_for_shapes
 from glassnet.keras.metrics import accuracy_metrics as acc
 from glassnet.keras.metrics import auc
 from glassnet.keras.metrics import confusion_metrics as confusion
+from glassnet.keras.metrics import correlation_metrics as correlation
 from glassnet.keras.metrics import f_score_metrics as f_score
 from glassnet.keras.metrics import hinge_metrics as margin
 from glassnet.keras.metrics import probabilistic_metrics as probabilistic
@@ -41,6 +42,7 @@ CLASSES = (
     iou.MeanIoU, iou.OneHotIoU, iou.OneHotMeanIoU, r2_score.R2Score, regression.CosineSimilarity,
     regression.LogCoshError, top_k.TopKCategoricalAccuracy, top_k.SparseTopKCategoricalAccuracy,
     margin.Hinge, margin.SquaredHinge, margin.CategoricalHinge, probabilistic.KLDivergence, probabilistic.Poisson,
+    correlation.PearsonCorrelation, correlation.ConcordanceCorrelation,
 )
 ALIASES = {
     "mse": regression.MeanSquaredError, "MSE": regression.MeanSquaredError,

@@ -25,6 +25,13 @@ METRICS = [
     ("CategoricalCrossentropy", {"from_logits": True, "label_smoothing": 0.1}, "categorical_logits"),
     ("SparseCategoricalCrossentropy", {}, "sparse_probs"),
     ("SparseCategoricalCrossentropy", {"from_logits": True}, "sparse_logits"),
+    ("Hinge", {}, "signed_logits"),
+    ("SquaredHinge", {}, "binary_probs"),
+    ("CategoricalHinge", {}, "categorical_logits"),
+    ("KLDivergence", {}, "categorical_probs"),
+    ("Poisson", {}, "counts"),
+    ("PearsonCorrelation", {}, "regression"),
+    ("ConcordanceCorrelation", {}, "regression"),
 ]
 
 

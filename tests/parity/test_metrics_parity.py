@@ -132,7 +132,7 @@ def test_metric_matches_keras(seed, name, options, kind):
 def test_default_names_count_up_as_keras():
     """Unnamed metrics take the snake-cased class name, then _1, _2 (those with a fixed default do not)."""
     for library in (keras, gk):
-        library.backend.clear_session() if library is keras else gk.backend.clear_session()
+        library.backend.clear_session()
     names = {}
     for library in (keras, gk):
         m = library.metrics

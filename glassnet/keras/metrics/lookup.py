@@ -16,7 +16,10 @@ from glassnet.keras.losses.lookup import kind_for_shapes
 from glassnet.keras.metrics import accuracy_metrics as acc
 from glassnet.keras.metrics import auc
 from glassnet.keras.metrics import confusion_metrics as confusion
+from glassnet.keras.metrics import correlation_metrics as correlation
 from glassnet.keras.metrics import f_score_metrics as f_score
+from glassnet.keras.metrics import hinge_metrics as margin
+from glassnet.keras.metrics import probabilistic_metrics as probabilistic
 from glassnet.keras.metrics import iou_metrics as iou
 from glassnet.keras.metrics import r2_score
 from glassnet.keras.metrics import threshold_metrics as at_threshold
@@ -38,6 +41,8 @@ CLASSES = (
     at_threshold.SpecificityAtSensitivity, f_score.F1Score, f_score.FBetaScore, iou.IoU, iou.BinaryIoU,
     iou.MeanIoU, iou.OneHotIoU, iou.OneHotMeanIoU, r2_score.R2Score, regression.CosineSimilarity,
     regression.LogCoshError, top_k.TopKCategoricalAccuracy, top_k.SparseTopKCategoricalAccuracy,
+    margin.Hinge, margin.SquaredHinge, margin.CategoricalHinge, probabilistic.KLDivergence, probabilistic.Poisson,
+    correlation.PearsonCorrelation, correlation.ConcordanceCorrelation,
 )
 ALIASES = {
     "mse": regression.MeanSquaredError, "MSE": regression.MeanSquaredError,

@@ -54,12 +54,18 @@ def test_dicts_and_nesting_keep_their_structure():
     assert values(Dataset.from_tensor_slices({"a": [1, 2]})) == [{"a": 1}, {"a": 2}]
 
 
-def test_a_dataframe_is_a_dict_of_its_columns():
+def test_a_dataframe_is_one_array_and_a_dict_of_it_a_dict_of_columns():
     pandas = pytest.importorskip("pandas")
     frame = pandas.DataFrame({"x": [1.5, 2.5], "n": [1, 2]})
+    # TF 2.21: from_tensor_slices(frame) slices np.asarray(frame), float64 rows of both columns;
+    # dict(frame) gives a dict of columns, float64 and int64
     ds = Dataset.from_tensor_slices(frame)
-    assert list(ds.element_spec) == ["x", "n"]
-    assert values(ds) == [{"x": 1.5, "n": 1}, {"x": 2.5, "n": 2}]
+    assert (ds.element_spec.shape, ds.element_spec.dtype) == ((2,), np.float64)
+    assert values(ds) == [[1.5, 1.0], [2.5, 2.0]]
+    columns = Dataset.from_tensor_slices(dict(frame))
+    assert list(columns.element_spec) == ["x", "n"]
+    assert [s.dtype for s in columns.element_spec.values()] == [np.float64, np.int64]
+    assert values(columns) == [{"x": 1.5, "n": 1}, {"x": 2.5, "n": 2}]
     assert values(Dataset.from_tensor_slices(frame["x"])) == [1.5, 2.5]
 
 

@@ -64,7 +64,7 @@ def normalize(value):
     Leaves follow glassnet's (TensorFlow's) conversion: NumPy arrays keep their dtype, Python
     floats become float32 and ints int32; strings become bytes, as TensorFlow yields them. A
     pandas DataFrame is one array of its values, as TensorFlow converts it (``dict(frame)`` gives
-    a dict of columns); a list is a tuple when its items are structures, else one tensor.
+    a dict of columns); a list is one tensor (a list of tuples too), as TensorFlow converts it.
     """
     if isinstance(value, (Tensor, np.ndarray)):  # the usual leaf, first
         return to_array(value)
@@ -73,8 +73,9 @@ def normalize(value):
     if isinstance(value, tuple):
         items = [normalize(item) for item in value]
         return type(value)(*items) if hasattr(value, "_fields") else tuple(items)
-    if isinstance(value, list) and value and any(isinstance(item, (dict, tuple)) for item in value):
-        return tuple(normalize(item) for item in value)
+    if isinstance(value, list) and any(isinstance(item, dict) for item in value):
+        raise ValueError(f"A list of dicts cannot be one tensor: pass a dict of lists (one per key) or a tuple of "
+                        f"dicts. Received: {value!r:.200}")
     return to_array(value)
 
 

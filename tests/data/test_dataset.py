@@ -42,6 +42,10 @@ def test_a_list_is_one_tensor_and_a_tuple_is_structure():
     assert Dataset.from_tensor_slices([X, X]).element_spec.shape == (6, 2)
     spec = Dataset.from_tensor_slices((X, Y)).element_spec
     assert isinstance(spec, tuple) and [s.shape for s in spec] == [(2,), ()]
+    pairs = Dataset.from_tensor_slices([(1, 2), (3, 4)])  # TF 2.21: one (2, 2) int32 tensor, rows of shape (2,)
+    assert (pairs.element_spec.shape, pairs.element_spec.dtype) == ((2,), np.int32)
+    with pytest.raises(ValueError, match="A list of dicts cannot be one tensor"):  # ValueError in TF 2.21 too
+        Dataset.from_tensor_slices([{"a": 1}, {"a": 2}])
     first = next(iter(Dataset.from_tensor_slices(([1, 2], [3, 4]))))
     assert isinstance(first, tuple) and [int(t) for t in first] == [1, 3]
 

@@ -201,8 +201,12 @@ class DatasetIterator:
     """One pass over a Dataset, giving glassnet Tensors (``next(it)``, ``it.get_next()``)."""
 
     def __init__(self, dataset):
+        self._dataset = dataset
         self._elements = iter(dataset._elements())
-        self.element_spec = dataset.element_spec if hasattr(dataset, "_cached_spec") else None
+
+    @property
+    def element_spec(self):
+        return self._dataset.element_spec
 
     def __iter__(self):
         return self

@@ -26,21 +26,21 @@ class Batch(Dataset):
     def _elements(self):
         source = self.input._index_source()
         if source is not None:
-            for index in _batched_indices(self.input._index_chunks(), self.batch_size):
-                if len(index) == self.batch_size or not self.drop_remainder:
-                    yield arrays.rows(source.columns, index)
-            return
-        if hasattr(self.input, "_batches") and not self.padded:  # a reader that makes whole batches (CSV)
-            for batch in self.input._batches(self.batch_size):
-                if not self.drop_remainder or len(batch[0]) == self.batch_size:
-                    yield batch
-            return
+            batches = (arrays.rows(source.columns, index)
+                       for index in _batched_indices(self.input._index_chunks(), self.batch_size))
+        elif hasattr(self.input, "_batches") and not self.padded:  # a reader that makes whole batches (CSV)
+            batches = self.input._batches(self.batch_size)
+        else:
+            batches = self._stacked()
+        for batch in batches:
+            if not self.drop_remainder or len(flatten(batch)[0]) == self.batch_size:
+                yield batch
+
+    def _stacked(self):
+        """Elements stacked (or padded and stacked) `batch_size` at a time."""
         join = (lambda rows: arrays.padded_stack(rows, self.padding_values)) if self.padded else arrays.stack
         elements = iter(self.input._elements())
-        while True:
-            rows = list(itertools.islice(elements, self.batch_size))
-            if not rows or (len(rows) < self.batch_size and self.drop_remainder):
-                return
+        while rows := list(itertools.islice(elements, self.batch_size)):
             yield join(rows)
 
     def _cardinality(self):

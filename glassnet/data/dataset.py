@@ -97,8 +97,9 @@ class Dataset:
     @staticmethod
     def from_tensor_slices(tensors, name=None):
         """One element per row of `tensors` (an array, or a tuple or dict of arrays of one length;
-        a pandas DataFrame as a dict of its columns). NumPy dtypes are kept (float64 stays
-        float64); Python floats become float32 and ints int32, as TensorFlow."""
+        a pandas DataFrame as one array, ``dict(frame)`` as a dict of its columns, as TensorFlow).
+        NumPy dtypes are kept (float64 stays float64); Python floats become float32 and ints
+        int32, as TensorFlow."""
         return sources.TensorSlices(tensors)
 
     @staticmethod
@@ -200,8 +201,12 @@ class DatasetIterator:
     """One pass over a Dataset, giving glassnet Tensors (``next(it)``, ``it.get_next()``)."""
 
     def __init__(self, dataset):
+        self._dataset = dataset
         self._elements = iter(dataset._elements())
-        self.element_spec = dataset.element_spec if hasattr(dataset, "_cached_spec") else None
+
+    @property
+    def element_spec(self):
+        return self._dataset.element_spec
 
     def __iter__(self):
         return self

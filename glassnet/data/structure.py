@@ -63,20 +63,19 @@ def normalize(value):
 
     Leaves follow glassnet's (TensorFlow's) conversion: NumPy arrays keep their dtype, Python
     floats become float32 and ints int32; strings become bytes, as TensorFlow yields them. A
-    pandas DataFrame is a dict of its columns, as TensorFlow reads it; a list is a tuple when
-    its items are structures or tensors of different shapes, else one tensor.
+    pandas DataFrame is one array of its values, as TensorFlow converts it (``dict(frame)`` gives
+    a dict of columns); a list is one tensor (a list of tuples too), as TensorFlow converts it.
     """
     if isinstance(value, (Tensor, np.ndarray)):  # the usual leaf, first
         return to_array(value)
-    if _is_dataframe(value):
-        return {str(name): normalize(value[name]) for name in value.columns}
     if isinstance(value, dict):
         return type(value)((key, normalize(item)) for key, item in value.items())
     if isinstance(value, tuple):
         items = [normalize(item) for item in value]
         return type(value)(*items) if hasattr(value, "_fields") else tuple(items)
-    if isinstance(value, list) and value and any(isinstance(item, (dict, tuple)) for item in value):
-        return tuple(normalize(item) for item in value)
+    if isinstance(value, list) and any(isinstance(item, dict) for item in value):
+        raise ValueError(f"A list of dicts cannot be one tensor: pass a dict of lists (one per key) or a tuple of "
+                        f"dicts. Received: {value!r:.200}")
     return to_array(value)
 
 
@@ -84,7 +83,7 @@ def to_array(value):
     """One leaf as a NumPy array."""
     if isinstance(value, Tensor):
         return np.asarray(value.value)
-    if hasattr(value, "to_numpy") and not isinstance(value, np.ndarray):  # a pandas Series
+    if hasattr(value, "to_numpy") and not isinstance(value, np.ndarray):  # a pandas Series or DataFrame
         value = value.to_numpy()
     if isinstance(value, (np.ndarray, np.generic)):
         array = np.asarray(value)
@@ -102,10 +101,6 @@ def _holds_strings(items):
     while isinstance(first, list) and first:
         first = first[0]
     return isinstance(first, (str, bytes))
-
-
-def _is_dataframe(value):
-    return hasattr(value, "columns") and hasattr(value, "iloc")
 
 
 def to_tensors(element):

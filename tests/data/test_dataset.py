@@ -42,6 +42,10 @@ def test_a_list_is_one_tensor_and_a_tuple_is_structure():
     assert Dataset.from_tensor_slices([X, X]).element_spec.shape == (6, 2)
     spec = Dataset.from_tensor_slices((X, Y)).element_spec
     assert isinstance(spec, tuple) and [s.shape for s in spec] == [(2,), ()]
+    pairs = Dataset.from_tensor_slices([(1, 2), (3, 4)])  # TF 2.21: one (2, 2) int32 tensor, rows of shape (2,)
+    assert (pairs.element_spec.shape, pairs.element_spec.dtype) == ((2,), np.int32)
+    with pytest.raises(ValueError, match="A list of dicts cannot be one tensor"):  # ValueError in TF 2.21 too
+        Dataset.from_tensor_slices([{"a": 1}, {"a": 2}])
     first = next(iter(Dataset.from_tensor_slices(([1, 2], [3, 4]))))
     assert isinstance(first, tuple) and [int(t) for t in first] == [1, 3]
 
@@ -54,12 +58,18 @@ def test_dicts_and_nesting_keep_their_structure():
     assert values(Dataset.from_tensor_slices({"a": [1, 2]})) == [{"a": 1}, {"a": 2}]
 
 
-def test_a_dataframe_is_a_dict_of_its_columns():
+def test_a_dataframe_is_one_array_and_a_dict_of_it_a_dict_of_columns():
     pandas = pytest.importorskip("pandas")
     frame = pandas.DataFrame({"x": [1.5, 2.5], "n": [1, 2]})
+    # TF 2.21: from_tensor_slices(frame) slices np.asarray(frame), float64 rows of both columns;
+    # dict(frame) gives a dict of columns, float64 and int64
     ds = Dataset.from_tensor_slices(frame)
-    assert list(ds.element_spec) == ["x", "n"]
-    assert values(ds) == [{"x": 1.5, "n": 1}, {"x": 2.5, "n": 2}]
+    assert (ds.element_spec.shape, ds.element_spec.dtype) == ((2,), np.float64)
+    assert values(ds) == [[1.5, 1.0], [2.5, 2.0]]
+    columns = Dataset.from_tensor_slices(dict(frame))
+    assert list(columns.element_spec) == ["x", "n"]
+    assert [s.dtype for s in columns.element_spec.values()] == [np.float64, np.int64]
+    assert values(columns) == [{"x": 1.5, "n": 1}, {"x": 2.5, "n": 2}]
     assert values(Dataset.from_tensor_slices(frame["x"])) == [1.5, 2.5]
 
 

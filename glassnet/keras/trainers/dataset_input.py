@@ -1,7 +1,7 @@
 """fit, evaluate and predict given a glassnet.data.Dataset: the checks made before any work.
 
 A Dataset carries its own targets and weights and is batched already, as in Keras: ``y``,
-``sample_weight``, ``class_weight`` and ``validation_split`` are refused, ``batch_size`` is
+``sample_weight`` and ``validation_split`` are refused (``class_weight`` weighs each batch), ``batch_size`` is
 ignored with a warning (Keras ignores it silently) and ``shuffle`` is ignored (the dataset's
 own ``shuffle`` decides), as Keras.
 """
@@ -12,7 +12,7 @@ import numpy as np
 from glassnet.data import Dataset
 from glassnet.data import cardinality as counts
 from glassnet.data.structure import flatten
-from glassnet.keras.trainers.data import check_finite, check_same_length
+from glassnet.keras.trainers.data import check_finite, check_same_length, class_weight_to_sample_weight
 
 
 def is_dataset(data):
@@ -36,6 +36,17 @@ def check_arguments(method, y=None, sample_weight=None, class_weight=None, valid
     if batch_size is not None:
         warnings.warn(f"{method}(batch_size={batch_size}) is ignored: a Dataset is batched already (its own "
                       "`.batch()` sets the batch size). Keras ignores it silently.", UserWarning, stacklevel=3)
+
+
+def class_weights(y, sample_weight, class_weight):
+    """A batch's sample weights from `class_weight`, as Keras maps it over a dataset's elements."""
+    if sample_weight is not None:
+        raise ValueError("You cannot use `class_weight` and `sample_weight` at the same time: the dataset's elements "
+                         "hold sample weights (x, y, sample_weight).")
+    if not isinstance(y, np.ndarray):
+        raise ValueError("`class_weight` is only supported for models with a single output (as Keras): the "
+                         f"dataset's targets are a {type(y).__name__}. Put per-output weights in the elements instead.")
+    return class_weight_to_sample_weight(y, class_weight)
 
 
 def check_dataset(dataset, steps, steps_name):

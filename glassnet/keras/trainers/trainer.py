@@ -263,9 +263,10 @@ class Trainer(StepMethods):
             return x, y, sample_weight
         return StreamBatches(stream, prepare, steps)
 
-    def _dataset_batches(self, dataset, steps, steps_name, validate=True, prefix=""):
+    def _dataset_batches(self, dataset, steps, steps_name, validate=True, prefix="", class_weight=None):
         """Batches from a glassnet.data.Dataset; the first is checked as arrays are (labels against the
-        loss included), the rest of the same layout converted and checked for NaN and inf only."""
+        loss included), the rest of the same layout converted and checked for NaN and inf only.
+        `class_weight` gives each batch its sample weights, as Keras maps it over the dataset."""
         dataset_input.check_dataset(dataset, steps, steps_name)
         targets_checked = []
 
@@ -278,7 +279,10 @@ class Trainer(StepMethods):
         later_batches = dataset_input.LaterBatches(full_prepare, self.dtype)
 
         def prepare(batch):
-            return later_batches(*unpack_x_y_sample_weight(batch))
+            x, y, sample_weight = unpack_x_y_sample_weight(batch)
+            if class_weight is not None:
+                sample_weight = dataset_input.class_weights(y, sample_weight, class_weight)
+            return later_batches(x, y, sample_weight)
         return DatasetBatches(dataset, prepare, steps)
 
     # --- fit ---------------------------------------------------------------------------
@@ -313,8 +317,8 @@ class Trainer(StepMethods):
         validate = not self._overridden("train_step")
         first_fit = not self._compile_state.built
         if dataset_input.is_dataset(x):  # shuffle is the dataset's own, as Keras
-            dataset_input.check_arguments("fit", y, sample_weight, class_weight, validation_split, batch_size)
-            train = self._dataset_batches(x, steps_per_epoch, "steps_per_epoch", validate)
+            dataset_input.check_arguments("fit", y, sample_weight, None, validation_split, batch_size)
+            train = self._dataset_batches(x, steps_per_epoch, "steps_per_epoch", validate, class_weight=class_weight)
         elif is_batch_stream(x):
             _check_stream_arguments(y, sample_weight, class_weight, validation_split)
             train = self._stream_batches(x, steps_per_epoch, validate)

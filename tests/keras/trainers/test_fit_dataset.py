@@ -62,6 +62,24 @@ def test_fit_evaluate_predict_on_a_dataset_match_the_same_batches_as_arrays():
     assert by_dataset.predict(Dataset.from_tensor_slices((x, y)).batch(16), verbose=0).shape == (50, 1)
 
 
+def test_class_weight_weighs_a_datasets_batches_as_it_weighs_arrays():
+    x, y = _data()
+    labels = (y[:, 0] > 0).astype("float32")
+    weights = {0: 0.3, 1: 2.0}
+
+    def model():
+        keras.utils.set_random_seed(1)
+        net = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1, activation="sigmoid")])
+        net.compile("sgd", "binary_crossentropy")
+        return net
+    expected = model().fit(x, labels, batch_size=10, epochs=2, shuffle=False, class_weight=weights, verbose=0)
+    history = model().fit(Dataset.from_tensor_slices((x, labels)).batch(10), epochs=2, class_weight=weights,
+                          verbose=0)
+    assert history.history == expected.history
+    with pytest.raises(ValueError, match="`class_weight` and `sample_weight` at the same time"):
+        model().fit(Dataset.from_tensor_slices((x, labels, labels)).batch(10), class_weight=weights, verbose=0)
+
+
 def test_steps_per_epoch_carries_a_pass_across_epochs_and_warns_at_its_end_as_keras():
     x, y = _data()
     cases = [  # (dataset, epochs, steps_per_epoch) -> Keras 3.15.1's batches per epoch, warnings

@@ -153,3 +153,235 @@ def test_timeseries_weather_forecasting(tmp_path, monkeypatch, capsys):
     np.testing.assert_allclose(history.history["val_loss"][-1], mse, rtol=1e-4)
     history_, target, prediction = predictions[0]
     assert history_.shape == (120,) and target.shape == (1,) and prediction.shape == (1,)
+
+
+def mnist_like(n, seed):
+    """MNIST-shaped stand-in: uint8 28x28 images of 10 classes, each a noisy copy of a class prototype."""
+    rng = np.random.default_rng(seed)
+    prototypes = np.random.default_rng(0).integers(0, 256, size=(10, 28, 28))
+    labels = rng.integers(0, 10, size=n).astype(np.uint8)
+    images = np.clip(prototypes[labels] + rng.normal(scale=250, size=(n, 28, 28)), 0, 255).astype(np.uint8)
+    return images, labels
+
+
+# keras-io guides/training_with_built_in_methods.py ("Training & evaluation with the built-in
+# methods"): "Training & evaluation from tf.data Datasets", "Using a validation dataset", class and
+# sample weights (NumPy and Dataset), and the Dataset of a multi-input, multi-output model.
+def test_training_with_built_in_methods_tf_data(capsys):
+    import glassnet as tf  # SUBST: was `import tensorflow as tf`
+    from glassnet.keras import layers  # SUBST: was `from tensorflow.keras import layers`
+
+    keras.utils.set_random_seed(0)  # SUBST: added, so that the checks below are repeatable
+    # SUBST: keras.datasets.mnist.load_data(), 60,000 + 10,000 images; 3,000 + 640 here
+    (x_train, y_train), (x_test, y_test) = mnist_like(3000, 1), mnist_like(640, 2)
+
+    # Preprocess the data (these are NumPy arrays)
+    x_train = x_train.reshape(3000, 784).astype("float32") / 255  # SUBST: reshape(60000, 784)
+    x_test = x_test.reshape(640, 784).astype("float32") / 255  # SUBST: reshape(10000, 784)
+
+    y_train = y_train.astype("float32")
+    y_test = y_test.astype("float32")
+
+    # Reserve 10,000 samples for validation
+    x_val = x_train[-1000:]  # SUBST: 10000 here and below
+    y_val = y_train[-1000:]
+    x_train = x_train[:-1000]
+    y_train = y_train[:-1000]
+
+    def get_uncompiled_model():
+        inputs = keras.Input(shape=(784,), name="digits")
+        x = layers.Dense(64, activation="relu", name="dense_1")(inputs)
+        x = layers.Dense(64, activation="relu", name="dense_2")(x)
+        outputs = layers.Dense(10, activation="softmax", name="predictions")(x)
+        model = keras.Model(inputs=inputs, outputs=outputs)
+        return model
+
+    def get_compiled_model():
+        model = get_uncompiled_model()
+        model.compile(
+            optimizer="rmsprop",
+            loss="sparse_categorical_crossentropy",
+            metrics=["sparse_categorical_accuracy"],
+        )
+        return model
+
+    model = get_compiled_model()
+
+    # First, let's create a training Dataset instance.
+    # For the sake of our example, we'll use the same MNIST data as before.
+    train_dataset = tf.data.Dataset.from_tensor_slices((x_train, y_train))
+    # Shuffle and slice the dataset.
+    train_dataset = train_dataset.shuffle(buffer_size=1024).batch(64)
+
+    # Now we get a test dataset.
+    test_dataset = tf.data.Dataset.from_tensor_slices((x_test, y_test))
+    test_dataset = test_dataset.batch(64)
+
+    # Since the dataset already takes care of batching,
+    # we don't pass a `batch_size` argument.
+    model.fit(train_dataset, epochs=3)
+
+    # You can also evaluate or predict on a dataset.
+    print("Evaluate")
+    result = model.evaluate(test_dataset)
+    scores = dict(zip(model.metrics_names, result))
+
+    # The Dataset's evaluation is the arrays' one; the accuracy is the share of right argmaxes.
+    assert list(scores) == ["loss", "compile_metrics"]  # Keras 3's metrics_names, checked with Keras 3.15.1
+    np.testing.assert_allclose(result, model.evaluate(x_test, y_test, verbose=0), rtol=1e-5)
+    accuracy = np.mean(np.argmax(model.predict(test_dataset, verbose=0), axis=1) == y_test)
+    np.testing.assert_allclose(scores["compile_metrics"], accuracy, rtol=1e-6)
+    assert 0.5 < accuracy < 1
+    assert int(model.optimizer.iterations.numpy()) == 3 * 32  # 2,000 rows in batches of 64: 32 a pass
+
+    model = get_compiled_model()
+
+    # Prepare the training dataset
+    train_dataset = tf.data.Dataset.from_tensor_slices((x_train, y_train))
+    train_dataset = train_dataset.shuffle(buffer_size=1024).batch(64)
+
+    # Only use the 100 batches per epoch (that's 64 * 100 samples)
+    model.fit(train_dataset, epochs=3, steps_per_epoch=10)  # SUBST: steps_per_epoch=100 (of 782 batches)
+    assert int(model.optimizer.iterations.numpy()) == 30
+
+    model = get_compiled_model()
+
+    # Prepare the training dataset
+    train_dataset = tf.data.Dataset.from_tensor_slices((x_train, y_train))
+    train_dataset = train_dataset.shuffle(buffer_size=1024).batch(64)
+
+    # Prepare the validation dataset
+    val_dataset = tf.data.Dataset.from_tensor_slices((x_val, y_val))
+    val_dataset = val_dataset.batch(64)
+
+    history = model.fit(train_dataset, epochs=1, validation_data=val_dataset)
+    np.testing.assert_allclose([history.history["val_loss"][0], history.history["val_sparse_categorical_accuracy"][0]],
+                               model.evaluate(x_val, y_val, verbose=0), rtol=1e-5)
+
+    model = get_compiled_model()
+
+    # Prepare the training dataset
+    train_dataset = tf.data.Dataset.from_tensor_slices((x_train, y_train))
+    train_dataset = train_dataset.shuffle(buffer_size=1024).batch(64)
+
+    # Prepare the validation dataset
+    val_dataset = tf.data.Dataset.from_tensor_slices((x_val, y_val))
+    val_dataset = val_dataset.batch(64)
+
+    history = model.fit(
+        train_dataset,
+        epochs=1,
+        # Only run validation using the first 10 batches of the dataset
+        # using the `validation_steps` argument
+        validation_data=val_dataset,
+        validation_steps=10,
+    )
+    # Validation ran on the first 10 batches only: the first 640 rows.
+    np.testing.assert_allclose(history.history["val_loss"][0],
+                               model.evaluate(x_val[:640], y_val[:640], verbose=0)[0], rtol=1e-5)
+
+    class_weight = {
+        0: 1.0,
+        1: 1.0,
+        2: 1.0,
+        3: 1.0,
+        4: 1.0,
+        # Set weight "2" for class "5",
+        # making this class 2x more important
+        5: 2.0,
+        6: 1.0,
+        7: 1.0,
+        8: 1.0,
+        9: 1.0,
+    }
+
+    print("Fit with class weight")
+    model = get_compiled_model()
+    model.fit(x_train, y_train, class_weight=class_weight, batch_size=64, epochs=1)
+
+    sample_weight = np.ones(shape=(len(y_train),))
+    sample_weight[y_train == 5] = 2.0
+
+    print("Fit with sample weight")
+    model = get_compiled_model()
+    model.fit(x_train, y_train, sample_weight=sample_weight, batch_size=64, epochs=1)
+
+    sample_weight = np.ones(shape=(len(y_train),))
+    sample_weight[y_train == 5] = 2.0
+
+    # Create a Dataset that includes sample weights
+    # (3rd element in the return tuple).
+    train_dataset = tf.data.Dataset.from_tensor_slices((x_train, y_train, sample_weight))
+
+    # Shuffle and slice the dataset.
+    train_dataset = train_dataset.shuffle(buffer_size=1024).batch(64)
+
+    model = get_compiled_model()
+    model.fit(train_dataset, epochs=1)
+
+    # class_weight trains exactly as the sample weights it stands for (same seed, no shuffle).
+    trained = []
+    for weighting in (dict(class_weight=class_weight), dict(sample_weight=sample_weight)):
+        keras.utils.set_random_seed(1)
+        check_model = get_compiled_model()
+        check_model.fit(x_train, y_train, batch_size=64, epochs=1, shuffle=False, verbose=0, **weighting)
+        trained.append(check_model.get_weights())
+    for a, b in zip(*trained):
+        np.testing.assert_array_equal(a, b)
+
+    # A Dataset's third element weighs the samples as `sample_weight=` does, and as `class_weight` would.
+    weighted = tf.data.Dataset.from_tensor_slices((x_val, y_val, np.where(y_val == 5, 2.0, 1.0))).batch(64)
+    expected = model.evaluate(x_val, y_val, sample_weight=np.where(y_val == 5, 2.0, 1.0), verbose=0)
+    np.testing.assert_allclose(model.evaluate(weighted, verbose=0), expected, rtol=1e-5)
+    probabilities = model.predict(x_val, verbose=0)[np.arange(len(y_val)), y_val.astype(int)]
+    weights = np.where(y_val == 5, 2.0, 1.0)
+    np.testing.assert_allclose(expected[0], np.sum(-np.log(probabilities) * weights) / len(y_val), rtol=1e-4)
+
+    image_input = keras.Input(shape=(32, 32, 3), name="img_input")
+    timeseries_input = keras.Input(shape=(None, 10), name="ts_input")
+
+    x1 = layers.Conv2D(3, 3)(image_input)
+    x1 = layers.GlobalMaxPooling2D()(x1)
+
+    x2 = layers.Conv1D(3, 3)(timeseries_input)
+    x2 = layers.GlobalMaxPooling1D()(x2)
+
+    x = layers.concatenate([x1, x2])
+
+    score_output = layers.Dense(1, name="score_output")(x)
+    class_output = layers.Dense(5, name="class_output")(x)
+
+    model = keras.Model(
+        inputs=[image_input, timeseries_input], outputs=[score_output, class_output]
+    )
+    model.compile(
+        optimizer=keras.optimizers.RMSprop(1e-3),
+        loss=[keras.losses.MeanSquaredError(), keras.losses.CategoricalCrossentropy()],
+    )
+
+    # Generate dummy NumPy data
+    img_data = np.random.random_sample(size=(100, 32, 32, 3))
+    ts_data = np.random.random_sample(size=(100, 20, 10))
+    score_targets = np.random.random_sample(size=(100, 1))
+    class_targets = np.random.random_sample(size=(100, 5))
+
+    train_dataset = tf.data.Dataset.from_tensor_slices(
+        (
+            {"img_input": img_data, "ts_input": ts_data},
+            {"score_output": score_targets, "class_output": class_targets},
+        )
+    )
+    train_dataset = train_dataset.shuffle(buffer_size=1024).batch(64)
+
+    history = model.fit(train_dataset, epochs=1)
+    # The dict-fed loss is the sum of the two outputs' losses (Keras's unweighted total).
+    logs = model.evaluate(train_dataset, verbose=0, return_dict=True)
+    score, classes = model.predict({"img_input": img_data, "ts_input": ts_data}, verbose=0)
+    mse = np.mean((score - score_targets) ** 2)
+    # CategoricalCrossentropy() reads the (here raw) outputs as Keras does: scaled to sum 1, then clipped.
+    probabilities = np.clip(classes / classes.sum(axis=1, keepdims=True), 1e-7, 1 - 1e-7)
+    crossentropy = np.mean(-np.sum(class_targets * np.log(probabilities), axis=1))
+    np.testing.assert_allclose(logs["loss"], mse + crossentropy, rtol=1e-4)
+
+    out = capsys.readouterr().out
+    assert "Evaluate" in out and "Fit with class weight" in out and "Fit with sample weight" in out

@@ -385,3 +385,345 @@ def test_training_with_built_in_methods_tf_data(capsys):
 
     out = capsys.readouterr().out
     assert "Evaluate" in out and "Fit with class weight" in out and "Fit with sample weight" in out
+
+
+# keras-io guides/custom_train_step_in_tensorflow.py ("Customizing what happens in `fit()` with
+# TensorFlow"): every section, the GAN fed by a tf.data Dataset of MNIST digits. The `results[...]`
+# lines and the names history1..3 are added to keep what each section computed.
+def test_customizing_what_happens_in_fit(capsys):
+    import glassnet as tf  # SUBST: was `import tensorflow as tf`
+    from glassnet.keras import layers  # SUBST: was `from keras import layers`
+
+    keras.utils.set_random_seed(0)  # SUBST: added, so that the checks below are repeatable
+    results = {}
+    class CustomModel(keras.Model):
+        def train_step(self, data):
+            # Unpack the data. Its structure depends on your model and
+            # on what you pass to `fit()`.
+            x, y = data
+
+            with tf.GradientTape() as tape:
+                y_pred = self(x, training=True)  # Forward pass
+                # Compute the loss value
+                # (the loss function is configured in `compile()`)
+                loss = self.compute_loss(y=y, y_pred=y_pred)
+
+            # Compute gradients
+            trainable_vars = self.trainable_variables
+            gradients = tape.gradient(loss, trainable_vars)
+
+            # Update weights
+            self.optimizer.apply(gradients, trainable_vars)
+
+            # Update metrics (includes the metric that tracks the loss)
+            for metric in self.metrics:
+                if metric.name == "loss":
+                    metric.update_state(loss)
+                else:
+                    metric.update_state(y, y_pred)
+
+            # Return a dict mapping metric names to current value
+            return {m.name: m.result() for m in self.metrics}
+
+
+    # Construct and compile an instance of CustomModel
+    inputs = keras.Input(shape=(32,))
+    outputs = keras.layers.Dense(1)(inputs)
+    model = CustomModel(inputs, outputs)
+    model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+
+    # Just use `fit` as usual
+    x = np.random.random((1000, 32))
+    y = np.random.random((1000, 1))
+    history1 = model.fit(x, y, epochs=3)
+    results["first"] = (model, x, y, history1)
+
+
+    class CustomModel(keras.Model):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.loss_tracker = keras.metrics.Mean(name="loss")
+            self.mae_metric = keras.metrics.MeanAbsoluteError(name="mae")
+            self.loss_fn = keras.losses.MeanSquaredError()
+
+        def train_step(self, data):
+            x, y = data
+
+            with tf.GradientTape() as tape:
+                y_pred = self(x, training=True)  # Forward pass
+                # Compute our own loss
+                loss = self.loss_fn(y, y_pred)
+
+            # Compute gradients
+            trainable_vars = self.trainable_variables
+            gradients = tape.gradient(loss, trainable_vars)
+
+            # Update weights
+            self.optimizer.apply(gradients, trainable_vars)
+
+            # Compute our own metrics
+            self.loss_tracker.update_state(loss)
+            self.mae_metric.update_state(y, y_pred)
+            return {
+                "loss": self.loss_tracker.result(),
+                "mae": self.mae_metric.result(),
+            }
+
+        @property
+        def metrics(self):
+            # We list our `Metric` objects here so that `reset_states()` can be
+            # called automatically at the start of each epoch
+            # or at the start of `evaluate()`.
+            return [self.loss_tracker, self.mae_metric]
+
+
+    # Construct an instance of CustomModel
+    inputs = keras.Input(shape=(32,))
+    outputs = keras.layers.Dense(1)(inputs)
+    model = CustomModel(inputs, outputs)
+
+    # We don't pass a loss or metrics here.
+    model.compile(optimizer="adam")
+
+    # Just use `fit` as usual -- you can use callbacks, etc.
+    x = np.random.random((1000, 32))
+    y = np.random.random((1000, 1))
+    history2 = model.fit(x, y, epochs=5)
+    results["lower"] = (model, x, y, history2)
+
+
+    class CustomModel(keras.Model):
+        def train_step(self, data):
+            # Unpack the data. Its structure depends on your model and
+            # on what you pass to `fit()`.
+            if len(data) == 3:
+                x, y, sample_weight = data
+            else:
+                sample_weight = None
+                x, y = data
+
+            with tf.GradientTape() as tape:
+                y_pred = self(x, training=True)  # Forward pass
+                # Compute the loss value.
+                # The loss function is configured in `compile()`.
+                loss = self.compute_loss(
+                    y=y,
+                    y_pred=y_pred,
+                    sample_weight=sample_weight,
+                )
+
+            # Compute gradients
+            trainable_vars = self.trainable_variables
+            gradients = tape.gradient(loss, trainable_vars)
+
+            # Update weights
+            self.optimizer.apply(gradients, trainable_vars)
+
+            # Update the metrics.
+            # Metrics are configured in `compile()`.
+            for metric in self.metrics:
+                if metric.name == "loss":
+                    metric.update_state(loss)
+                else:
+                    metric.update_state(y, y_pred, sample_weight=sample_weight)
+
+            # Return a dict mapping metric names to current value.
+            # Note that it will include the loss (tracked in self.metrics).
+            return {m.name: m.result() for m in self.metrics}
+
+
+    # Construct and compile an instance of CustomModel
+    inputs = keras.Input(shape=(32,))
+    outputs = keras.layers.Dense(1)(inputs)
+    model = CustomModel(inputs, outputs)
+    model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+
+    # You can now use sample_weight argument
+    x = np.random.random((1000, 32))
+    y = np.random.random((1000, 1))
+    sw = np.random.random((1000, 1))
+    history3 = model.fit(x, y, sample_weight=sw, epochs=3)
+    results["weighted"] = (model, x, y, history3)
+    # Added: the same model fed by a Dataset of (x, y, sample_weight), as "data" arrives in train_step.
+    history3b = model.fit(tf.data.Dataset.from_tensor_slices((x, y, sw)).batch(32), epochs=1)
+    results["weighted_dataset"] = history3b
+
+
+    class CustomModel(keras.Model):
+        def test_step(self, data):
+            # Unpack the data
+            x, y = data
+            # Compute predictions
+            y_pred = self(x, training=False)
+            # Updates the metrics tracking the loss
+            loss = self.compute_loss(y=y, y_pred=y_pred)
+            # Update the metrics.
+            for metric in self.metrics:
+                if metric.name == "loss":
+                    metric.update_state(loss)
+                else:
+                    metric.update_state(y, y_pred)
+            # Return a dict mapping metric names to current value.
+            # Note that it will include the loss (tracked in self.metrics).
+            return {m.name: m.result() for m in self.metrics}
+
+
+    # Construct an instance of CustomModel
+    inputs = keras.Input(shape=(32,))
+    outputs = keras.layers.Dense(1)(inputs)
+    model = CustomModel(inputs, outputs)
+    model.compile(loss="mse", metrics=["mae"])
+
+    # Evaluate with our custom test_step
+    x = np.random.random((1000, 32))
+    y = np.random.random((1000, 1))
+    evaluation = model.evaluate(x, y)
+    results["evaluate"] = (model, x, y, evaluation)
+
+    # Keras 3.15.1 on TensorFlow 2.21, the same program: every history holds ["loss", "mae"] (the
+    # compiled metrics' dict is flattened), and evaluate returns [loss, mae].
+    for key in ("first", "lower", "weighted"):
+        model_, x_, y_, history = results[key]
+        assert sorted(history.history) == ["loss", "mae"]
+    assert sorted(results["weighted_dataset"].history) == ["loss", "mae"]
+    assert len(results["first"][3].history["loss"]) == 3 and len(results["lower"][3].history["loss"]) == 5
+    # The lower-level model's last-epoch logs: the mean of the epoch's batch losses and its MAE, which
+    # a pass over the same batches after training cannot give; check instead evaluate's custom step.
+    model_, x_, y_, evaluation = results["evaluate"]
+    predictions = model_.predict(x_, verbose=0)
+    batch_losses = [np.mean((predictions[i:i + 32] - y_[i:i + 32]) ** 2) for i in range(0, 1000, 32)]
+    np.testing.assert_allclose(evaluation, [np.mean(batch_losses), np.mean(np.abs(predictions - y_))], rtol=1e-5)
+
+    # Create the discriminator
+    discriminator = keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            layers.Conv2D(64, (3, 3), strides=(2, 2), padding="same"),
+            layers.LeakyReLU(negative_slope=0.2),
+            layers.Conv2D(128, (3, 3), strides=(2, 2), padding="same"),
+            layers.LeakyReLU(negative_slope=0.2),
+            layers.GlobalMaxPooling2D(),
+            layers.Dense(1),
+        ],
+        name="discriminator",
+    )
+
+    # Create the generator
+    latent_dim = 128
+    generator = keras.Sequential(
+        [
+            keras.Input(shape=(latent_dim,)),
+            # We want to generate 128 coefficients to reshape into a 7x7x128 map
+            layers.Dense(7 * 7 * 128),
+            layers.LeakyReLU(negative_slope=0.2),
+            layers.Reshape((7, 7, 128)),
+            layers.Conv2DTranspose(128, (4, 4), strides=(2, 2), padding="same"),
+            layers.LeakyReLU(negative_slope=0.2),
+            layers.Conv2DTranspose(128, (4, 4), strides=(2, 2), padding="same"),
+            layers.LeakyReLU(negative_slope=0.2),
+            layers.Conv2D(1, (7, 7), padding="same", activation="sigmoid"),
+        ],
+        name="generator",
+    )
+
+
+    class GAN(keras.Model):
+        def __init__(self, discriminator, generator, latent_dim):
+            super().__init__()
+            self.discriminator = discriminator
+            self.generator = generator
+            self.latent_dim = latent_dim
+            self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+            self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+            self.seed_generator = keras.random.SeedGenerator(1337)
+
+        @property
+        def metrics(self):
+            return [self.d_loss_tracker, self.g_loss_tracker]
+
+        def compile(self, d_optimizer, g_optimizer, loss_fn):
+            super().compile()
+            self.d_optimizer = d_optimizer
+            self.g_optimizer = g_optimizer
+            self.loss_fn = loss_fn
+
+        def train_step(self, real_images):
+            if isinstance(real_images, tuple):
+                real_images = real_images[0]
+            # Sample random points in the latent space
+            batch_size = tf.shape(real_images)[0]
+            random_latent_vectors = keras.random.normal(
+                shape=(batch_size, self.latent_dim), seed=self.seed_generator
+            )
+
+            # Decode them to fake images
+            generated_images = self.generator(random_latent_vectors)
+
+            # Combine them with real images
+            combined_images = tf.concat([generated_images, real_images], axis=0)
+
+            # Assemble labels discriminating real from fake images
+            labels = tf.concat(
+                [tf.ones((batch_size, 1)), tf.zeros((batch_size, 1))], axis=0
+            )
+            # Add random noise to the labels - important trick!
+            labels += 0.05 * keras.random.uniform(
+                tf.shape(labels), seed=self.seed_generator
+            )
+
+            # Train the discriminator
+            with tf.GradientTape() as tape:
+                predictions = self.discriminator(combined_images)
+                d_loss = self.loss_fn(labels, predictions)
+            grads = tape.gradient(d_loss, self.discriminator.trainable_weights)
+            self.d_optimizer.apply(grads, self.discriminator.trainable_weights)
+
+            # Sample random points in the latent space
+            random_latent_vectors = keras.random.normal(
+                shape=(batch_size, self.latent_dim), seed=self.seed_generator
+            )
+
+            # Assemble labels that say "all real images"
+            misleading_labels = tf.zeros((batch_size, 1))
+
+            # Train the generator (note that we should *not* update the weights
+            # of the discriminator)!
+            with tf.GradientTape() as tape:
+                predictions = self.discriminator(self.generator(random_latent_vectors))
+                g_loss = self.loss_fn(misleading_labels, predictions)
+            grads = tape.gradient(g_loss, self.generator.trainable_weights)
+            self.g_optimizer.apply(grads, self.generator.trainable_weights)
+
+            # Update metrics and return their value.
+            self.d_loss_tracker.update_state(d_loss)
+            self.g_loss_tracker.update_state(g_loss)
+            return {
+                "d_loss": self.d_loss_tracker.result(),
+                "g_loss": self.g_loss_tracker.result(),
+            }
+
+
+    # Prepare the dataset. We use both the training & test MNIST digits.
+    batch_size = 8  # SUBST: 64
+    (x_train, _), (x_test, _) = mnist_like(12, 1), mnist_like(4, 2)  # SUBST: keras.datasets.mnist.load_data()
+    all_digits = np.concatenate([x_train, x_test])
+    all_digits = all_digits.astype("float32") / 255.0
+    all_digits = np.reshape(all_digits, (-1, 28, 28, 1))
+    dataset = tf.data.Dataset.from_tensor_slices(all_digits)
+    dataset = dataset.shuffle(buffer_size=1024).batch(batch_size)
+
+    gan = GAN(discriminator=discriminator, generator=generator, latent_dim=latent_dim)
+    gan.compile(
+        d_optimizer=keras.optimizers.Adam(learning_rate=0.0003),
+        g_optimizer=keras.optimizers.Adam(learning_rate=0.0003),
+        loss_fn=keras.losses.BinaryCrossentropy(from_logits=True),
+    )
+
+    # To limit the execution time, we only train on 100 batches. You can train on
+    # the entire dataset. You will need about 20 epochs to get nice results.
+    gan_history = gan.fit(dataset.take(2), epochs=1)  # SUBST: take(100)
+
+    assert sorted(gan_history.history) == ["d_loss", "g_loss"]
+    assert int(gan.d_optimizer.iterations.numpy()) == 2 and int(gan.g_optimizer.iterations.numpy()) == 2
+    assert all(np.isfinite(gan_history.history["d_loss"])) and all(np.isfinite(gan_history.history["g_loss"]))
+    assert "d_loss:" in capsys.readouterr().out

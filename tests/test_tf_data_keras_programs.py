@@ -9,6 +9,7 @@ computation from the same arrays.
 """
 import numpy as np
 import pandas as pd
+import pytest
 
 from glassnet import keras  # SUBST: was `import keras` / `from tensorflow import keras`
 
@@ -727,3 +728,132 @@ def test_customizing_what_happens_in_fit(capsys):
     assert int(gan.d_optimizer.iterations.numpy()) == 2 and int(gan.g_optimizer.iterations.numpy()) == 2
     assert all(np.isfinite(gan_history.history["d_loss"])) and all(np.isfinite(gan_history.history["g_loss"]))
     assert "d_loss:" in capsys.readouterr().out
+
+
+# keras-io examples/vision/mnist_convnet.py ("Simple MNIST convnet"): keras.datasets.mnist,
+# keras.utils.to_categorical, fit with validation_split, evaluate.
+def test_mnist_convnet(capsys):
+    from glassnet.keras import layers  # SUBST: was `from tensorflow.keras import layers`
+
+    keras.utils.set_random_seed(0)  # SUBST: added, so that the checks below are repeatable
+    # Model / data parameters
+    num_classes = 10
+    input_shape = (28, 28, 1)
+
+    # Load the data and split it between train and test sets
+    # SUBST: keras.datasets.mnist.load_data() (60,000 + 10,000 images); 600 + 200 here
+    (x_train, y_train), (x_test, y_test) = mnist_like(600, 1), mnist_like(200, 2)
+
+    # Scale images to the [0, 1] range
+    x_train = x_train.astype("float32") / 255
+    x_test = x_test.astype("float32") / 255
+    # Make sure images have shape (28, 28, 1)
+    x_train = np.expand_dims(x_train, -1)
+    x_test = np.expand_dims(x_test, -1)
+    print("x_train shape:", x_train.shape)
+    print(x_train.shape[0], "train samples")
+    print(x_test.shape[0], "test samples")
+
+    labels_test = y_test  # SUBST: added, the integer labels for the check below
+    # convert class vectors to binary class matrices
+    y_train = keras.utils.to_categorical(y_train, num_classes)
+    y_test = keras.utils.to_categorical(y_test, num_classes)
+
+    model = keras.Sequential(
+        [
+            keras.Input(shape=input_shape),
+            layers.Conv2D(32, kernel_size=(3, 3), activation="relu"),
+            layers.MaxPooling2D(pool_size=(2, 2)),
+            layers.Conv2D(64, kernel_size=(3, 3), activation="relu"),
+            layers.MaxPooling2D(pool_size=(2, 2)),
+            layers.Flatten(),
+            layers.Dropout(0.5),
+            layers.Dense(num_classes, activation="softmax"),
+        ]
+    )
+
+    model.summary()
+
+    batch_size = 128
+    epochs = 2  # SUBST: 15
+
+    model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
+
+    history = model.fit(x_train, y_train, batch_size=batch_size, epochs=epochs, validation_split=0.1)
+
+    score = model.evaluate(x_test, y_test, verbose=0)
+    print("Test loss:", score[0])
+    print("Test accuracy:", score[1])
+
+    out = capsys.readouterr().out
+    assert "x_train shape: (600, 28, 28, 1)" in out and "600 train samples" in out and "200 test samples" in out
+    assert "Total params: 34,826" in out  # Keras's summary of this model
+    assert y_train.shape == (600, 10) and np.all(y_test.argmax(axis=1) == labels_test)
+    # validation_split=0.1: the last 60 rows, before shuffling.
+    assert history.history["val_accuracy"][-1] == pytest.approx(
+        np.mean(model.predict(x_train[-60:], verbose=0).argmax(axis=1) == y_train[-60:].argmax(axis=1)))
+    probabilities = model.predict(x_test, verbose=0)
+    crossentropy = np.mean(-np.log(np.clip(probabilities[np.arange(200), labels_test], 1e-7, 1)))
+    np.testing.assert_allclose(score, [crossentropy, np.mean(probabilities.argmax(axis=1) == labels_test)], rtol=1e-4)
+    assert f"Test accuracy: {score[1]}" in out
+
+
+def imdb_like(n, num_words, seed):
+    """keras.datasets.imdb-shaped stand-in: an object array of word-index lists (1 starts each review,
+    lengths 10 to 300) and 0/1 labels; the word 10 + label is frequent in a review of that label."""
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 2, size=n)
+    reviews = np.empty(n, dtype=object)
+    for i, label in enumerate(labels):
+        words = rng.integers(4, num_words, size=rng.integers(10, 300))
+        words[rng.random(len(words)) < 0.1] = 10 + label
+        reviews[i] = [1] + words.tolist()
+    return reviews, labels
+
+
+# keras-io examples/nlp/bidirectional_lstm_imdb.py ("Bidirectional LSTM on IMDB"):
+# keras.datasets.imdb, keras.preprocessing.sequence.pad_sequences, two Bidirectional LSTMs.
+def test_bidirectional_lstm_imdb(capsys):
+    from glassnet.keras import layers  # SUBST: was `from tensorflow.keras import layers`
+
+    keras.utils.set_random_seed(0)  # SUBST: added, so that the checks below are repeatable
+    max_features = 20000  # Only consider the top 20k words
+    maxlen = 40  # Only consider the first 200 words of each movie review  # SUBST: 200
+
+    # Input for variable-length sequences of integers
+    inputs = keras.Input(shape=(None,), dtype="int32")
+    # Embed each integer in a 128-dimensional vector
+    x = layers.Embedding(max_features, 128)(inputs)
+    # Add 2 bidirectional LSTMs
+    x = layers.Bidirectional(layers.LSTM(64, return_sequences=True))(x)
+    x = layers.Bidirectional(layers.LSTM(64))(x)
+    # Add a classifier
+    outputs = layers.Dense(1, activation="sigmoid")(x)
+    model = keras.Model(inputs, outputs)
+    model.summary()
+
+    # SUBST: keras.datasets.imdb.load_data(num_words=max_features) (25,000 + 25,000 reviews); 64 + 32 here
+    (x_train, y_train), (x_val, y_val) = imdb_like(64, max_features, 1), imdb_like(32, max_features, 2)
+    reviews_train = x_train  # SUBST: added, the lists for the check below
+    print(len(x_train), "Training sequences")
+    print(len(x_val), "Validation sequences")
+    # Use pad_sequence to standardize sequence length:
+    # this will truncate sequences longer than 200 words and zero-pad sequences shorter than 200 words.
+    x_train = keras.preprocessing.sequence.pad_sequences(x_train, maxlen=maxlen)
+    x_val = keras.preprocessing.sequence.pad_sequences(x_val, maxlen=maxlen)
+
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    history = model.fit(x_train, y_train, batch_size=32, epochs=2, validation_data=(x_val, y_val))
+
+    out = capsys.readouterr().out
+    assert "64 Training sequences" in out and "32 Validation sequences" in out
+    assert "Total params: 2,757,761" in out  # Keras's summary of this model
+    # pad_sequences keeps the last maxlen words (truncating="pre") and pads in front.
+    assert x_train.shape == (64, 40) and x_train.dtype == np.int32
+    for review, row in zip(reviews_train, x_train):
+        kept = review[-maxlen:]
+        np.testing.assert_array_equal(row, [0] * (maxlen - len(kept)) + kept)
+    probabilities = np.clip(model.predict(x_val, verbose=0)[:, 0], 1e-7, 1 - 1e-7)
+    crossentropy = np.mean(-(y_val * np.log(probabilities) + (1 - y_val) * np.log(1 - probabilities)))
+    np.testing.assert_allclose([history.history["val_loss"][-1], history.history["val_accuracy"][-1]],
+                               [crossentropy, np.mean((probabilities > 0.5) == y_val)], rtol=1e-4)

@@ -857,3 +857,61 @@ def test_bidirectional_lstm_imdb(capsys):
     crossentropy = np.mean(-(y_val * np.log(probabilities) + (1 - y_val) * np.log(1 - probabilities)))
     np.testing.assert_allclose([history.history["val_loss"][-1], history.history["val_accuracy"][-1]],
                                [crossentropy, np.mean((probabilities > 0.5) == y_val)], rtol=1e-4)
+
+
+# TensorFlow's tutorial "Load NumPy data" (tutorials/load_data/numpy): keras.utils.get_file of an
+# .npz file, Dataset.from_tensor_slices of its arrays, shuffle-batch, fit and evaluate on Datasets.
+def test_load_numpy_data(tmp_path, monkeypatch, capsys):
+    import glassnet as tf  # SUBST: was `import tensorflow as tf`
+
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))  # SUBST: get_file's cache in a temporary folder
+    (x_train, y_train), (x_test, y_test) = mnist_like(1000, 1), mnist_like(300, 2)  # SUBST: the file's arrays
+    np.savez(tmp_path / "mnist.npz", x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+    keras.utils.set_random_seed(0)  # SUBST: added, so that the checks below are repeatable
+
+    DATA_URL = (tmp_path / "mnist.npz").as_uri()  # SUBST: 'https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz'
+
+    path = tf.keras.utils.get_file('mnist.npz', DATA_URL)
+    with np.load(path) as data:
+        train_examples = data['x_train']
+        train_labels = data['y_train']
+        test_examples = data['x_test']
+        test_labels = data['y_test']
+
+    train_dataset = tf.data.Dataset.from_tensor_slices((train_examples, train_labels))
+    test_dataset = tf.data.Dataset.from_tensor_slices((test_examples, test_labels))
+
+    BATCH_SIZE = 64
+    SHUFFLE_BUFFER_SIZE = 100
+
+    train_dataset = train_dataset.shuffle(SHUFFLE_BUFFER_SIZE).batch(BATCH_SIZE)
+    test_dataset = test_dataset.batch(BATCH_SIZE)
+
+    model = tf.keras.Sequential([
+        tf.keras.layers.Flatten(input_shape=(28, 28)),
+        tf.keras.layers.Dense(128, activation='relu'),
+        tf.keras.layers.Dense(10)
+    ])
+
+    model.compile(optimizer=tf.keras.optimizers.RMSprop(),
+                  loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=['sparse_categorical_accuracy'])
+
+    history = model.fit(train_dataset, epochs=3)  # SUBST: epochs=10
+
+    result = model.evaluate(test_dataset)
+
+    # get_file put the file in Keras's cache; the arrays came back as saved.
+    assert path == str(tmp_path / "keras_home" / "datasets" / "mnist.npz")
+    np.testing.assert_array_equal(train_examples, x_train)
+    assert train_dataset.element_spec[0].shape.as_list() == [None, 28, 28]
+    assert len(train_dataset) == 16 and len(test_dataset) == 5
+    assert len(history.history["loss"]) == 3
+    # Each shuffled pass holds every row once: the batches' labels sum to the labels' sum.
+    assert sum(int(y.numpy().sum()) for _, y in train_dataset) == int(y_train.astype(int).sum())
+    logits = model.predict(test_examples, verbose=0)
+    log_softmax = logits - logits.max(axis=1, keepdims=True)
+    log_softmax -= np.log(np.exp(log_softmax).sum(axis=1, keepdims=True))
+    expected = [-np.mean(log_softmax[np.arange(300), test_labels]), np.mean(logits.argmax(axis=1) == test_labels)]
+    np.testing.assert_allclose(result, expected, rtol=1e-4)
+    assert "Downloading data from" in capsys.readouterr().out

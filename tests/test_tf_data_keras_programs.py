@@ -869,7 +869,8 @@ def test_load_numpy_data(tmp_path, monkeypatch, capsys):
     np.savez(tmp_path / "mnist.npz", x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
     keras.utils.set_random_seed(0)  # SUBST: added, so that the checks below are repeatable
 
-    DATA_URL = (tmp_path / "mnist.npz").as_uri()  # SUBST: 'https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz'
+    # SUBST: 'https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz'
+    DATA_URL = (tmp_path / "mnist.npz").as_uri()
 
     path = tf.keras.utils.get_file('mnist.npz', DATA_URL)
     with np.load(path) as data:
@@ -915,3 +916,224 @@ def test_load_numpy_data(tmp_path, monkeypatch, capsys):
     expected = [-np.mean(log_softmax[np.arange(300), test_labels]), np.mean(logits.argmax(axis=1) == test_labels)]
     np.testing.assert_allclose(result, expected, rtol=1e-4)
     assert "Downloading data from" in capsys.readouterr().out
+
+
+def write_auto_mpg(path, rows=398, seed=0):
+    """auto-mpg.data's layout: whitespace-separated numbers, '?' for 6 missing horsepowers, a tab,
+    then the quoted car name; MPG falls with weight and horsepower."""
+    rng = np.random.default_rng(seed)
+    cylinders = rng.choice([4, 6, 8], size=rows)
+    displacement = cylinders * 40 + rng.normal(0, 15, rows)
+    horsepower = displacement * 0.45 + rng.normal(0, 8, rows)
+    weight = 1500 + displacement * 6 + rng.normal(0, 150, rows)
+    acceleration = 20 - horsepower / 20 + rng.normal(0, 1, rows)
+    year = rng.integers(70, 83, rows)
+    origin = rng.choice([1, 2, 3], size=rows)
+    mpg = 60 - weight / 150 - horsepower / 20 + (year - 70) * 0.6 + rng.normal(0, 1.5, rows)
+    missing = set(rng.choice(rows, 6, replace=False).tolist())
+    with open(path, "w") as f:
+        for i in range(rows):
+            hp = "?" if i in missing else f"{horsepower[i]:.1f}"
+            f.write(f"{mpg[i]:.1f}   {cylinders[i]}   {displacement[i]:.1f}      {hp}      {weight[i]:.0f}.      "
+                    f"{acceleration[i]:.1f}   {year[i]}  {origin[i]}\t\"car {i}\"\n")
+
+
+# TensorFlow's tutorial "Basic regression: Predict fuel efficiency" (tutorials/keras/regression):
+# the Auto MPG CSV through pandas, Normalization.adapt, single- and multi-input linear and DNN
+# models fit with validation_split, evaluate, save and load_model. The plots are left out.
+def test_regression_auto_mpg(tmp_path, monkeypatch, capsys):
+    import glassnet as tf  # SUBST: was `import tensorflow as tf`
+    from glassnet.keras import layers  # SUBST: was `from tensorflow.keras import layers`
+
+    monkeypatch.chdir(tmp_path)  # SUBST: the model is saved to the working directory
+    keras.utils.set_random_seed(0)  # SUBST: added, so that the checks below are repeatable
+    write_auto_mpg(tmp_path / "auto-mpg.data")  # SUBST: the UCI file (398 cars), a stand-in of its layout
+    auto_mpg_path = str(tmp_path / "auto-mpg.data")
+    EPOCHS = 20  # SUBST: 100 in each fit
+
+    url = auto_mpg_path  # SUBST: 'http://archive.ics.uci.edu/ml/machine-learning-databases/auto-mpg/auto-mpg.data'
+    column_names = ['MPG', 'Cylinders', 'Displacement', 'Horsepower', 'Weight',
+                    'Acceleration', 'Model Year', 'Origin']
+
+    raw_dataset = pd.read_csv(url, names=column_names,
+                              na_values='?', comment='\t',
+                              sep=' ', skipinitialspace=True)
+
+    dataset = raw_dataset.copy()
+    dataset.tail()
+
+    dataset.isna().sum()
+
+    dataset = dataset.dropna()
+
+    dataset['Origin'] = dataset['Origin'].map({1: 'USA', 2: 'Europe', 3: 'Japan'})
+
+    # SUBST: `dtype=int` added. pandas 2 makes bool columns, and np.array(train_features) is then an
+    # object array: Keras 3.15.1 adapts to it and fits on the DataFrame, glassnet refuses both (reported).
+    dataset = pd.get_dummies(dataset, columns=['Origin'], prefix='', prefix_sep='', dtype=int)
+    dataset.tail()
+
+    train_dataset = dataset.sample(frac=0.8, random_state=0)
+    test_dataset = dataset.drop(train_dataset.index)
+
+    train_dataset.describe().transpose()
+
+    train_features = train_dataset.copy()
+    test_features = test_dataset.copy()
+
+    train_labels = train_features.pop('MPG')
+    test_labels = test_features.pop('MPG')
+
+    train_dataset.describe().transpose()[['mean', 'std']]
+
+    normalizer = tf.keras.layers.Normalization(axis=-1)
+
+    normalizer.adapt(np.array(train_features))
+
+    print(normalizer.mean.numpy())
+
+    first = np.array(train_features[:1])
+
+    with np.printoptions(precision=2, suppress=True):
+        print('First example:', first)
+        print()
+        print('Normalized:', normalizer(first).numpy())
+
+    horsepower = np.array(train_features['Horsepower'])
+
+    horsepower_normalizer = layers.Normalization(input_shape=[1,], axis=None)
+    horsepower_normalizer.adapt(horsepower)
+
+    horsepower_model = tf.keras.Sequential([
+        horsepower_normalizer,
+        layers.Dense(units=1)
+    ])
+
+    horsepower_model.summary()
+
+    horsepower_model.predict(horsepower[:10])
+
+    horsepower_model.compile(
+        optimizer=tf.keras.optimizers.Adam(learning_rate=0.1),
+        loss='mean_absolute_error')
+
+    history = horsepower_model.fit(
+        train_features['Horsepower'],
+        train_labels,
+        epochs=EPOCHS,  # SUBST: 100
+        # Suppress logging.
+        verbose=0,
+        # Calculate validation results on 20% of the training data.
+        validation_split = 0.2)
+
+    hist = pd.DataFrame(history.history)
+    hist['epoch'] = history.epoch
+    hist.tail()
+
+    test_results = {}
+
+    test_results['horsepower_model'] = horsepower_model.evaluate(
+        test_features['Horsepower'],
+        test_labels, verbose=0)
+
+    x = tf.linspace(0.0, 250, 251)
+    y = horsepower_model.predict(x)
+
+    linear_model = tf.keras.Sequential([
+        normalizer,
+        layers.Dense(units=1)
+    ])
+
+    linear_model.predict(train_features[:10])
+
+    linear_model.layers[1].kernel  # noqa: B018
+
+    linear_model.compile(
+        optimizer=tf.keras.optimizers.Adam(learning_rate=0.1),
+        loss='mean_absolute_error')
+
+    history = linear_model.fit(
+        train_features,
+        train_labels,
+        epochs=EPOCHS,  # SUBST: 100
+        # Suppress logging.
+        verbose=0,
+        # Calculate validation results on 20% of the training data.
+        validation_split = 0.2)
+
+    test_results['linear_model'] = linear_model.evaluate(
+        test_features, test_labels, verbose=0)
+
+
+    def build_and_compile_model(norm):
+        model = keras.Sequential([
+            norm,
+            layers.Dense(64, activation='relu'),
+            layers.Dense(64, activation='relu'),
+            layers.Dense(1)
+        ])
+
+        model.compile(loss='mean_absolute_error',
+                      optimizer=tf.keras.optimizers.Adam(0.001))
+        return model
+
+
+    dnn_horsepower_model = build_and_compile_model(horsepower_normalizer)
+
+    dnn_horsepower_model.summary()
+
+    history = dnn_horsepower_model.fit(
+        train_features['Horsepower'],
+        train_labels,
+        validation_split=0.2,
+        verbose=0, epochs=EPOCHS)  # SUBST: 100
+
+    x = tf.linspace(0.0, 250, 251)
+    y = dnn_horsepower_model.predict(x)
+
+    test_results['dnn_horsepower_model'] = dnn_horsepower_model.evaluate(
+        test_features['Horsepower'], test_labels,
+        verbose=0)
+
+    dnn_model = build_and_compile_model(normalizer)
+    dnn_model.summary()
+
+    history = dnn_model.fit(
+        train_features,
+        train_labels,
+        validation_split=0.2,
+        verbose=0, epochs=EPOCHS)  # SUBST: 100
+
+    test_results['dnn_model'] = dnn_model.evaluate(test_features, test_labels, verbose=0)
+
+    pd.DataFrame(test_results, index=['Mean absolute error [MPG]']).T  # noqa: B018
+
+    test_predictions = dnn_model.predict(test_features).flatten()
+
+    error = test_predictions - test_labels
+
+    dnn_model.save('dnn_model.keras')
+
+    reloaded = tf.keras.models.load_model('dnn_model.keras')
+
+    test_results['reloaded'] = reloaded.evaluate(
+        test_features, test_labels, verbose=0)
+
+    pd.DataFrame(test_results, index=['Mean absolute error [MPG]']).T  # noqa: B018
+
+    out = capsys.readouterr().out
+    features = np.array(train_features, dtype="float64")
+    assert features.shape[1] == 9 and len(dataset) == 392  # the 6 rows without horsepower dropped
+    np.testing.assert_allclose(np.ravel(normalizer.mean.numpy()), features.mean(axis=0), rtol=1e-5)
+    np.testing.assert_allclose(np.ravel(normalizer.variance.numpy()), features.var(axis=0), rtol=1e-4)
+    np.testing.assert_allclose(normalizer(first).numpy(), (first - features.mean(axis=0)) / features.std(axis=0),
+                               rtol=1e-4, atol=1e-5)
+    assert "First example:" in out and "Normalized:" in out
+    assert tuple(linear_model.layers[1].kernel.shape) == (9, 1) and y.shape == (251, 1)
+    assert list(hist["epoch"]) == list(range(EPOCHS)) and {"loss", "val_loss"} <= set(hist.columns)
+    # Each result is the mean absolute error of the model's predictions.
+    np.testing.assert_allclose(test_results["dnn_model"], np.mean(np.abs(error)), rtol=1e-5)
+    linear_error = linear_model.predict(test_features, verbose=0)[:, 0] - test_labels
+    np.testing.assert_allclose(test_results["linear_model"], np.mean(np.abs(linear_error)), rtol=1e-5)
+    assert test_results["reloaded"] == test_results["dnn_model"]
+    assert test_results["dnn_model"] < 0.5 * test_results["linear_model"]  # trained 20 of 100 epochs

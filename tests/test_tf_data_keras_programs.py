@@ -1137,3 +1137,144 @@ def test_regression_auto_mpg(tmp_path, monkeypatch, capsys):
     np.testing.assert_allclose(test_results["linear_model"], np.mean(np.abs(linear_error)), rtol=1e-5)
     assert test_results["reloaded"] == test_results["dnn_model"]
     assert test_results["dnn_model"] < 0.5 * test_results["linear_model"]  # trained 20 of 100 epochs
+
+
+# tensorflow/tensorboard docs/get_started.ipynb ("Get started with TensorBoard"), "Using TensorBoard
+# with other methods": the GradientTape loop over its tf.data pipeline, logging with tf.summary,
+# then the first section's Model.fit with the TensorBoard callback, fed the same Datasets.
+def test_tensorboard_get_started_with_tf_data(tmp_path, monkeypatch, capsys):
+    import datetime
+
+    import glassnet as tf  # SUBST: was `import tensorflow as tf`
+
+    pytest.importorskip("tensorboard")
+    from tensorboard.backend.event_processing import event_accumulator
+    from tensorboard.util import tensor_util
+
+    def read(folder):
+        """{tag: [(step, value)]} of every scalar summary in `folder`, by TensorBoard's own reader."""
+        accumulator = event_accumulator.EventAccumulator(str(folder), size_guidance={event_accumulator.TENSORS: 0})
+        accumulator.Reload()
+        values = {tag: [(e.step, tensor_util.make_ndarray(e.tensor_proto)) for e in accumulator.Tensors(tag)]
+                  for tag in accumulator.Tags()["tensors"]}
+        return {tag: [(step, float(value)) for step, value in points] for tag, points in values.items()
+                if all(value.shape == () and value.dtype.kind == "f" for _, value in points)}
+
+    monkeypatch.chdir(tmp_path)  # SUBST: the tutorial writes to ./logs
+    keras.utils.set_random_seed(0)  # SUBST: added, so that the checks below are repeatable
+    # SUBST: tf.keras.datasets.mnist.load_data(); 256 + 64 images here
+    (x_train, y_train), (x_test, y_test) = mnist_like(256, 1), mnist_like(64, 2)
+    x_train, x_test = x_train / 255.0, x_test / 255.0
+    test_images, test_labels = x_test, y_test  # SUBST: added; the loop below reuses the names
+
+    def create_model():
+        return tf.keras.models.Sequential([
+            tf.keras.layers.Flatten(input_shape=(28, 28)),
+            tf.keras.layers.Dense(512, activation='relu'),
+            tf.keras.layers.Dropout(0.2),
+            tf.keras.layers.Dense(10, activation='softmax')
+        ])
+
+    train_dataset = tf.data.Dataset.from_tensor_slices((x_train, y_train))
+    test_dataset = tf.data.Dataset.from_tensor_slices((x_test, y_test))
+
+    train_dataset = train_dataset.shuffle(60000).batch(64)
+    test_dataset = test_dataset.batch(64)
+
+    loss_object = tf.keras.losses.SparseCategoricalCrossentropy()
+    optimizer = tf.keras.optimizers.Adam()
+
+    # Define our metrics
+    train_loss = tf.keras.metrics.Mean('train_loss', dtype=tf.float32)
+    train_accuracy = tf.keras.metrics.SparseCategoricalAccuracy('train_accuracy')
+    test_loss = tf.keras.metrics.Mean('test_loss', dtype=tf.float32)
+    test_accuracy = tf.keras.metrics.SparseCategoricalAccuracy('test_accuracy')
+
+    def train_step(model, optimizer, x_train, y_train):
+        with tf.GradientTape() as tape:
+            predictions = model(x_train, training=True)
+            loss = loss_object(y_train, predictions)
+        grads = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+
+        train_loss(loss)
+        train_accuracy(y_train, predictions)
+
+    def test_step(model, x_test, y_test):
+        predictions = model(x_test)
+        loss = loss_object(y_test, predictions)
+
+        test_loss(loss)
+        test_accuracy(y_test, predictions)
+
+    current_time = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    train_log_dir = 'logs/gradient_tape/' + current_time + '/train'
+    test_log_dir = 'logs/gradient_tape/' + current_time + '/test'
+    train_summary_writer = tf.summary.create_file_writer(train_log_dir)
+    test_summary_writer = tf.summary.create_file_writer(test_log_dir)
+
+    model = create_model()  # reset our model
+
+    EPOCHS = 2  # SUBST: 5
+    logged = []  # SUBST: added, what the loop printed, to compare with the files
+
+    for epoch in range(EPOCHS):
+        for (x_train, y_train) in train_dataset:
+            train_step(model, optimizer, x_train, y_train)
+        with train_summary_writer.as_default():
+            tf.summary.scalar('loss', train_loss.result(), step=epoch)
+            tf.summary.scalar('accuracy', train_accuracy.result(), step=epoch)
+
+        for (x_test, y_test) in test_dataset:
+            test_step(model, x_test, y_test)
+        with test_summary_writer.as_default():
+            tf.summary.scalar('loss', test_loss.result(), step=epoch)
+            tf.summary.scalar('accuracy', test_accuracy.result(), step=epoch)
+
+        template = 'Epoch {}, Loss: {}, Accuracy: {}, Test Loss: {}, Test Accuracy: {}'
+        print(template.format(epoch + 1,
+                              train_loss.result(),
+                              train_accuracy.result() * 100,
+                              test_loss.result(),
+                              test_accuracy.result() * 100))
+        logged.append([float(m.result()) for m in (train_loss, train_accuracy, test_loss, test_accuracy)])
+
+        # Reset metrics every epoch
+        train_loss.reset_state()
+        test_loss.reset_state()
+        train_accuracy.reset_state()
+        test_accuracy.reset_state()
+
+    train, test = read(tmp_path / train_log_dir), read(tmp_path / test_log_dir)
+    assert [step for step, _ in train["loss"]] == [0, 1]
+    f32 = [[float(np.float32(v)) for v in row] for row in logged]
+    assert [v for _, v in train["loss"]] == [row[0] for row in f32]
+    assert [v for _, v in train["accuracy"]] == [row[1] for row in f32]
+    assert [v for _, v in test["loss"]] == [row[2] for row in f32]
+    # The test metrics are the model's on all 64 test images (the loop's last model, the last epoch).
+    probabilities = model(test_images).numpy()
+    accuracy = np.mean(np.argmax(probabilities, axis=1) == test_labels)
+    np.testing.assert_allclose(logged[-1][3], accuracy, rtol=1e-6)
+    crossentropy = -np.mean(np.log(np.clip(probabilities[np.arange(64), test_labels], 1e-7, 1)))
+    np.testing.assert_allclose(logged[-1][2], crossentropy, rtol=1e-5)
+    assert "Epoch 2, Loss:" in capsys.readouterr().out
+
+    # The first section's fit, with the TensorBoard callback, on the same Datasets.
+    model = create_model()
+    model.compile(optimizer='adam',
+                  loss='sparse_categorical_crossentropy',
+                  metrics=['accuracy'])
+
+    log_dir = "logs/fit/" + datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    tensorboard_callback = tf.keras.callbacks.TensorBoard(log_dir=log_dir, histogram_freq=1)
+
+    history = model.fit(train_dataset,  # SUBST: x=x_train, y=y_train
+                        epochs=2,  # SUBST: 5
+                        validation_data=test_dataset,  # SUBST: (x_test, y_test)
+                        callbacks=[tensorboard_callback])
+
+    train, validation = read(tmp_path / log_dir / "train"), read(tmp_path / log_dir / "validation")
+    for name in ("loss", "accuracy"):
+        assert [v for _, v in train[f"epoch_{name}"]] == [float(np.float32(v)) for v in history.history[name]]
+        assert [v for _, v in validation[f"epoch_{name}"]] == [
+            float(np.float32(v)) for v in history.history[f"val_{name}"]]

@@ -13,6 +13,7 @@ from glassnet.keras.utils.py_dataset import PyDataset, Sequence
 from glassnet.keras.utils.file_utils import get_file
 from glassnet.keras.utils.sequence_utils import pad_sequences
 from glassnet.keras.utils.timeseries_dataset import timeseries_dataset_from_array
+from glassnet.keras.utils.dataset_split import split_dataset
 
 
 def set_random_seed(seed):
@@ -42,3 +43,4 @@ __all__ = [
 ]
 __all__ += ["get_file", "pad_sequences"]
 __all__ += ["timeseries_dataset_from_array"]
+__all__ += ["split_dataset"]

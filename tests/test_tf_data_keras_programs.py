@@ -1278,3 +1278,161 @@ def test_tensorboard_get_started_with_tf_data(tmp_path, monkeypatch, capsys):
         assert [v for _, v in train[f"epoch_{name}"]] == [float(np.float32(v)) for v in history.history[name]]
         assert [v for _, v in validation[f"epoch_{name}"]] == [
             float(np.float32(v)) for v in history.history[f"val_{name}"]]
+
+
+def write_titanic_like(path, rows=40, seed=0):
+    """train.csv of TensorFlow's titanic data: survived,sex,age,n_siblings_spouses,parch,fare,class,deck,
+    embark_town,alone."""
+    rng = np.random.default_rng(seed)
+    lines = ["survived,sex,age,n_siblings_spouses,parch,fare,class,deck,embark_town,alone"]
+    for _ in range(rows):
+        lines.append(",".join([
+            str(rng.integers(0, 2)), rng.choice(["male", "female"]), f"{rng.uniform(1, 80):.1f}",
+            str(rng.integers(0, 4)), str(rng.integers(0, 3)), f"{rng.uniform(5, 100):.4f}",
+            rng.choice(["First", "Second", "Third"]), rng.choice(["unknown", "A", "B", "C"]),
+            rng.choice(["Southampton", "Cherbourg", "Queenstown"]), rng.choice(["y", "n"])]))
+    path.write_text("\n".join(lines) + "\n")
+
+
+# TensorFlow's tutorial "Load CSV data" (tutorials/load_data/csv): "In memory data" (abalone, with
+# Normalization.adapt), "From a single file" (get_file, make_csv_dataset, a gzipped CSV with
+# compression_type, cache) and "Lower level functions" (CsvDataset with header). Left out: the
+# titanic model and the "Mixed data types" section (StringLookup, CategoryEncoding: glassnet has no
+# such preprocessing layers) and the fonts section (hundreds of files).
+def test_load_csv_data(tmp_path, monkeypatch, capsys):
+    import gzip
+
+    import glassnet as tf  # SUBST: was `import tensorflow as tf`
+    from glassnet.keras import layers  # SUBST: was `from tensorflow.keras import layers`
+
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))  # SUBST: get_file's cache in a temporary folder
+    monkeypatch.chdir(tmp_path)  # SUBST: get_file(cache_dir='.') writes to the working directory
+    keras.utils.set_random_seed(0)  # SUBST: added, so that the checks below are repeatable
+    rng = np.random.default_rng(0)  # SUBST: the stand-in files, written here
+    abalone_rows = rng.uniform(0.05, 1.0, size=(300, 7))
+    abalone_csv = tmp_path / "abalone_train.csv"
+    abalone_csv.write_text("\n".join(",".join(f"{v:.3f}" for v in row) + f",{int(5 + 10 * row[0])}"
+                                     for row in abalone_rows) + "\n")
+    write_titanic_like(tmp_path / "titanic.csv")
+
+    abalone_train = pd.read_csv(
+        abalone_csv,  # SUBST: "https://storage.googleapis.com/download.tensorflow.org/data/abalone_train.csv"
+        names=["Length", "Diameter", "Height", "Whole weight", "Shucked weight",
+               "Viscera weight", "Shell weight", "Age"])
+
+    abalone_train.head()
+
+    abalone_features = abalone_train.copy()
+    abalone_labels = abalone_features.pop('Age')
+
+    abalone_features = np.array(abalone_features)
+    abalone_features  # noqa: B018
+
+    abalone_model = tf.keras.Sequential([
+        layers.Dense(64, activation='relu'),
+        layers.Dense(1)
+    ])
+
+    abalone_model.compile(loss=tf.keras.losses.MeanSquaredError(),
+                          optimizer=tf.keras.optimizers.Adam())
+
+    abalone_model.fit(abalone_features, abalone_labels, epochs=10)
+
+    normalize = layers.Normalization()
+
+    normalize.adapt(abalone_features)
+
+    norm_abalone_model = tf.keras.Sequential([
+        normalize,
+        layers.Dense(64, activation='relu'),
+        layers.Dense(1)
+    ])
+
+    norm_abalone_model.compile(loss=tf.keras.losses.MeanSquaredError(),
+                               optimizer=tf.keras.optimizers.Adam())
+
+    history = norm_abalone_model.fit(abalone_features, abalone_labels, epochs=10)
+
+    # "From a single file"
+    titanic_file_path = tf.keras.utils.get_file(
+        "train.csv",
+        (tmp_path / "titanic.csv").as_uri())  # SUBST: "https://storage.googleapis.com/tf-datasets/titanic/train.csv"
+
+    titanic_csv_ds = tf.data.experimental.make_csv_dataset(
+        titanic_file_path,
+        batch_size=5,  # Artificially small to make examples easier to show.
+        label_name='survived',
+        num_epochs=1,
+        ignore_errors=True,)
+
+    for batch, label in titanic_csv_ds.take(1):
+        for key, value in batch.items():
+            print(f"{key:20s}: {value}")
+        print()
+        print(f"{'label':20s}: {label}")
+
+    first_batch = {key: value.numpy() for key, value in batch.items()}  # SUBST: added, for the checks
+
+    # SUBST: get_file(..., "https://archive.ics.uci.edu/ml/machine-learning-databases/00492/
+    # Metro_Interstate_Traffic_Volume.csv.gz"); a gzipped stand-in with its columns
+    with gzip.open(tmp_path / "Metro_Interstate_Traffic_Volume.csv.gz", "wt") as f:
+        f.write("holiday,temp,rain_1h,snow_1h,clouds_all,weather_main,weather_description,date_time,traffic_volume\n")
+        for i in range(600):
+            f.write(f"None,{280 + i % 20}.5,0.0,0.0,{i % 100},Clouds,scattered clouds,"
+                    f"2012-10-02 {i % 24:02d}:00:00,{1000 + 7 * i}\n")
+    traffic_volume_csv_gz = tf.keras.utils.get_file(
+        'Metro_Interstate_Traffic_Volume.csv.gz',
+        (tmp_path / "Metro_Interstate_Traffic_Volume.csv.gz").as_uri(),
+        cache_dir='.', cache_subdir='traffic')
+
+    traffic_volume_csv_gz_ds = tf.data.experimental.make_csv_dataset(
+        traffic_volume_csv_gz,
+        batch_size=256,
+        label_name='traffic_volume',
+        num_epochs=1,
+        compression_type="GZIP")
+
+    for batch, label in traffic_volume_csv_gz_ds.take(1):
+        for key, value in batch.items():
+            print(f"{key:20s}: {value[:5]}")
+        print()
+        print(f"{'label':20s}: {label[:5]}")
+
+    traffic_batch, traffic_label = batch, label  # SUBST: added, for the checks
+
+    caching = traffic_volume_csv_gz_ds.cache().shuffle(1000)
+    # SUBST: `for i, (batch, label) in enumerate(caching): if i % 40 == 0: print('.', end='')`
+    cached_batches = sum(1 for _ in caching)
+
+    # "Lower level functions"
+    titanic_lines = open(titanic_file_path).readlines()  # SUBST: added, for the checks
+    titanic_types = [int(), str(), float(), int(), int(), float(), str(), str(), str(), str()]
+
+    simple_titanic = tf.data.experimental.CsvDataset(titanic_file_path,
+                                                     record_defaults=titanic_types,
+                                                     header=True)
+
+    for example in simple_titanic.take(1):
+        print([e.numpy() for e in example])
+
+    out = capsys.readouterr().out
+    # CsvDataset's first example is the file's first row, typed by record_defaults. (TensorFlow's
+    # .numpy() gives NumPy scalars and bytes, glassnet's 0-d arrays: compared by value.)
+    first_line = titanic_lines[1].strip().split(",")
+    values = [np.asarray(e.numpy()).item() for e in example]
+    assert values[:3] == [int(first_line[0]), first_line[1].encode(), float(np.float32(first_line[2]))]
+    assert (example[0].dtype.name, example[2].dtype.name) == ("int32", "float32")
+    assert values[-1] == first_line[-1].encode()
+    assert sorted(first_batch) == ["age", "alone", "class", "deck", "embark_town", "fare", "n_siblings_spouses",
+                                   "parch", "sex"]
+    assert first_batch["age"].dtype == np.float32 and first_batch["parch"].dtype == np.int32
+    assert len(first_batch["sex"]) == 5 and set(first_batch["sex"].tolist()) <= {b"male", b"female"}
+    assert "label               :" in out
+    # The gzipped file: 600 rows in batches of 256, shuffled (make_csv_dataset's shuffle=True default).
+    assert cached_batches == 3 and traffic_label.dtype == tf.int32 and len(traffic_label) == 256
+    assert set(traffic_label.numpy().tolist()) <= {1000 + 7 * i for i in range(600)}
+    assert traffic_batch["temp"].dtype == tf.float32
+    # Normalization.adapt learned the columns' means and variances.
+    np.testing.assert_allclose(np.ravel(normalize.mean.numpy()), abalone_features.mean(axis=0), rtol=1e-5)
+    np.testing.assert_allclose(np.ravel(normalize.variance.numpy()), abalone_features.var(axis=0), rtol=1e-4)
+    assert history.history["loss"][-1] < history.history["loss"][0]

@@ -12,6 +12,8 @@ from glassnet.keras.saving.object_registration import (
 from glassnet.keras.utils.py_dataset import PyDataset, Sequence
 from glassnet.keras.utils.file_utils import get_file
 from glassnet.keras.utils.sequence_utils import pad_sequences
+from glassnet.keras.utils.timeseries_dataset import timeseries_dataset_from_array
+from glassnet.keras.utils.dataset_split import split_dataset
 
 
 def set_random_seed(seed):
@@ -40,3 +42,5 @@ __all__ = [
     "set_random_seed", "to_categorical",
 ]
 __all__ += ["get_file", "pad_sequences"]
+__all__ += ["timeseries_dataset_from_array"]
+__all__ += ["split_dataset"]

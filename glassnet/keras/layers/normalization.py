@@ -1,8 +1,12 @@
 """Normalization: shift and scale features to zero mean and unit variance."""
+import itertools
+
 import numpy as np
 
 from glassnet.autodiff import convert_to_tensor
 from glassnet.keras.layers.layer import Layer
+from glassnet.keras.utils.py_dataset import PyDataset
+from glassnet.keras.trainers.data import numbers_of as _numbers_of
 
 
 class Normalization(Layer):
@@ -14,10 +18,14 @@ class Normalization(Layer):
         mean, variance: fixed statistics instead of adapt (give both or neither).
         invert: apply the inverse, ``mean + x * sqrt(variance)``.
 
+    `mean` and `variance` are the statistics shaped to broadcast against the input (``(1, F)``
+    for inputs ``(batch, F)`` and ``axis=-1``), as in Keras; the weights behind them,
+    `adapt_mean` and `adapt_variance`, have the kept axes' shape ``(F,)``.
+
     >>> norm = Normalization(axis=-1)
     >>> norm.adapt(np.array([[1.0], [2.0], [4.0]]))
-    >>> float(norm.mean.numpy()[0])   # population statistics, as Keras
-    2.3333332538604736
+    >>> norm.mean.numpy()   # population statistics, as Keras
+    array([[2.3333333]], dtype=float32)
     """
 
     supports_masking = True  # passes a mask on to its output, as in Keras
@@ -31,7 +39,8 @@ class Normalization(Layer):
             )
         self.axis = () if axis is None else (tuple(axis) if isinstance(axis, (list, tuple)) else (axis,))
         self.invert = invert
-        self.mean = self.variance = self.count = None
+        self.adapt_mean = self.adapt_variance = self.count = None
+        self._broadcast_shape = None
         self._fixed = None if mean is None else (np.asarray(mean, self.dtype), np.asarray(variance, self.dtype))
 
     def _kept_axes(self, ndim):
@@ -45,39 +54,78 @@ class Normalization(Layer):
                 f"Normalization needs a known size on axis {self.axis}. Received input_shape={tuple(input_shape)}"
             )
         shape = tuple(input_shape[a] for a in kept)
+        self._broadcast_shape = tuple(input_shape[a] if a in kept else 1 for a in range(ndim))
         if self._fixed is None:
-            self.mean = self.add_weight(shape=shape, initializer="zeros", name="mean", trainable=False)
-            self.variance = self.add_weight(shape=shape, initializer="ones", name="variance", trainable=False)
+            self.adapt_mean = self.add_weight(shape=shape, initializer="zeros", name="mean", trainable=False)
+            self.adapt_variance = self.add_weight(shape=shape, initializer="ones", name="variance",
+                                                  trainable=False)
             self.count = self.add_weight(shape=(), initializer="zeros", name="count", trainable=False, dtype="int32")
         self.built = True
 
-    def adapt(self, data):
-        """Set mean and variance from `data` (population variance, ddof=0, as Keras)."""
-        data = np.asarray(data)
-        if data.size == 0:
-            raise ValueError(f"Normalization.adapt needs data with at least one sample. Received shape {data.shape}")
-        if not np.issubdtype(data.dtype, np.number) or np.iscomplexobj(data):
-            raise TypeError(f"Normalization.adapt expects real numeric data. Received dtype {data.dtype}")
-        if not np.isfinite(data).all():  # one NaN makes the mean NaN, and then every output
-            bad = tuple(int(i) for i in np.argwhere(~np.isfinite(data))[0])
-            raise ValueError(
-                f"Normalization.adapt: `data` contains NaN or infinite values (first at index {bad}: {data[bad]}), "
-                "which would make the mean, the variance and every output NaN. Remove or impute them first."
-            )
-        if data.ndim == 1:
-            data = data.reshape(-1, 1)
+    @property
+    def mean(self):
+        """The mean, shaped to broadcast against the input (None before the layer is built)."""
+        return self._broadcast("adapt_mean", 0)
+
+    @property
+    def variance(self):
+        """The variance, shaped to broadcast against the input (None before the layer is built)."""
+        return self._broadcast("adapt_variance", 1)
+
+    def _broadcast(self, weight, fixed_index):
         if not self.built:
-            self._build_from_shape((None, *data.shape[1:]))
-        kept = self._kept_axes(data.ndim)
-        reduce_axes = tuple(a for a in range(data.ndim) if a not in kept)
-        self.mean.assign(np.mean(data, axis=reduce_axes))
-        self.variance.assign(np.var(data, axis=reduce_axes))
+            return None
+        ndim = len(self._broadcast_shape)
+        values = self._fixed[fixed_index] if self._fixed is not None else getattr(self, weight).value
+        return convert_to_tensor(self._shaped(values, ndim))
+
+    def adapt(self, data):
+        """Set mean and variance from `data` (population variance, ddof=0, as Keras).
+
+        `data` is an array, or batches: a glassnet.data.Dataset (elements of one sample are
+        batched by 128, as Keras does), a PyDataset, or any iterable of arrays. Batches are
+        combined as Keras combines them (a running mean, and the variance by the lack-of-fit
+        sum of squares).
+        """
+        if _is_batches(data):
+            batches = _adapt_batches(data)
+            first = next(batches, None)
+            if first is None:
+                raise ValueError("Normalization.adapt received no batches: expected at least one batch of samples.")
+            self._build_for(first)
+            mean, variance = _combined_statistics(itertools.chain([first], batches), self._reduce_axes(first.ndim))
+        else:
+            data = _checked_samples(data)
+            self._build_for(data)
+            reduce_axes = self._reduce_axes(data.ndim)
+            mean, variance = np.mean(data, axis=reduce_axes), np.var(data, axis=reduce_axes)
+        self.adapt_mean.assign(mean)
+        self.adapt_variance.assign(variance)
+
+    def _build_for(self, batch):
+        if not self.built:
+            self._build_from_shape((None, *batch.shape[1:]))
+            return
+        kept = self._kept_axes(batch.ndim) if batch.ndim == len(self._broadcast_shape) else None
+        if kept is None or any(batch.shape[a] != self._broadcast_shape[a] for a in kept):
+            raise ValueError(
+                f"The layer was built for inputs of shape {(None, *self._broadcast_shape[1:])} (the sizes on axis "
+                f"{self.axis} must match), but adapt() is being called with data of shape {batch.shape}."
+            )
+
+    def _reduce_axes(self, ndim):
+        kept = self._kept_axes(ndim)
+        return tuple(a for a in range(ndim) if a not in kept)
 
     def _statistics(self, ndim):
-        mean, variance = self._fixed if self._fixed is not None else (self.mean.value, self.variance.value)
+        mean, variance = self._fixed if self._fixed is not None else (self.adapt_mean.value, self.adapt_variance.value)
+        return self._shaped(mean, ndim), self._shaped(np.maximum(np.sqrt(variance), 1e-7).astype(self.dtype), ndim)
+
+    def _shaped(self, values, ndim):
+        """`values` (the kept axes' sizes, or a scalar) reshaped to broadcast against rank-`ndim` inputs."""
         kept = self._kept_axes(ndim)
-        shape = [mean.shape[kept.index(a)] if a in kept else 1 for a in range(ndim)] if mean.ndim else [1] * ndim
-        return mean.reshape(shape), np.maximum(np.sqrt(variance), 1e-7).astype(self.dtype).reshape(shape)
+        shape = [values.shape[kept.index(a)] if a in kept else 1 for a in range(ndim)] if values.ndim else [1] * ndim
+        return values.reshape(shape)
 
     def call(self, inputs, training=False):
         mean, std = self._statistics(inputs.ndim)
@@ -95,3 +143,67 @@ class Normalization(Layer):
         return {**super().get_config(), "axis": list(self.axis), "invert": self.invert,
                 "mean": None if fixed is None else fixed[0].tolist(),
                 "variance": None if fixed is None else fixed[1].tolist()}
+
+
+def _is_batches(data):
+    from glassnet.data import Dataset
+    if isinstance(data, (Dataset, PyDataset)):
+        return True
+    if isinstance(data, (list, tuple)):  # Keras: a list of arrays is a list of batches
+        return bool(data) and all(hasattr(batch, "shape") for batch in data)
+    return hasattr(data, "__iter__") and not hasattr(data, "__array__")
+
+
+def _adapt_batches(data):
+    """The batches of `data` as checked arrays: a Dataset's first part of each element (its x),
+    a Dataset of single samples batched by 128 as Keras does."""
+    from glassnet.data import Dataset
+    if isinstance(data, Dataset):
+        spec = data.element_spec
+        x_spec = spec[0] if isinstance(spec, tuple) else spec
+        if len(x_spec.shape) == 1:
+            data = data.batch(128)
+    elif isinstance(data, PyDataset):
+        data = (data[index] for index in range(len(data)))
+    for batch in data:
+        yield _checked_samples(batch[0] if isinstance(batch, tuple) else batch)
+
+
+def _combined_statistics(batches, reduce_axes):
+    """Keras's running combination: the mean weighted by counts, the variance by the lack-of-fit
+    sum of squares (both in float32, as Keras computes them)."""
+    total_mean = total_variance = None
+    total_count = 0
+    for batch in batches:
+        batch = batch.astype(np.float32)
+        batch_mean, batch_variance = np.mean(batch, axis=reduce_axes), np.var(batch, axis=reduce_axes)
+        count = int(np.prod([batch.shape[a] for a in reduce_axes])) if reduce_axes else 1
+        if total_mean is None:
+            total_mean, total_variance = np.zeros_like(batch_mean), np.zeros_like(batch_variance)
+        total_count += count
+        weight = np.float32(count / total_count)
+        new_mean = total_mean * (1 - weight) + batch_mean * weight
+        total_variance = ((total_variance + (total_mean - new_mean) ** 2) * (1 - weight)
+                          + (batch_variance + (batch_mean - new_mean) ** 2) * weight)
+        total_mean = new_mean
+    return total_mean, total_variance
+
+
+def _checked_samples(data):
+    """`data` as a real, finite NumPy array (a pandas frame of numbers and bools included)."""
+    data = np.asarray(getattr(data, "value", data))
+    if data.dtype == object:  # np.array of a DataFrame with bool and float columns
+        data = _numbers_of(data)
+    if data.size == 0:
+        raise ValueError(f"Normalization.adapt needs data with at least one sample. Received shape {data.shape}")
+    if not np.issubdtype(data.dtype, np.number) and data.dtype != bool or np.iscomplexobj(data):
+        raise TypeError(f"Normalization.adapt expects real numeric data. Received dtype {data.dtype}")
+    if data.dtype == bool:
+        data = data.astype(np.float32)
+    if not np.isfinite(data).all():  # one NaN makes the mean NaN, and then every output
+        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(data))[0])
+        raise ValueError(
+            f"Normalization.adapt: `data` contains NaN or infinite values (first at index {bad}: {data[bad]}), "
+            "which would make the mean, the variance and every output NaN. Remove or impute them first."
+        )
+    return data.reshape(-1, 1) if data.ndim == 1 else data

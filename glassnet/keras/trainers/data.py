@@ -23,6 +23,8 @@ def to_array(data, argument, dtype=None):
     except ValueError:
         array = np.empty(0, dtype=object)  # NumPy refuses ragged nested lists
     if array.dtype == object:
+        array = numbers_of(array)
+    if array.dtype == object:
         raise TypeError(
             f"`{argument}` must be numeric array-like data of one shape. Received an array of Python "
             f"objects (ragged lists or mixed types?), from {type(data).__name__}."
@@ -41,6 +43,18 @@ def to_array(data, argument, dtype=None):
         array = array.astype(dtype)
     if array.dtype.kind not in _NUMERIC_OR_BOOL:
         raise TypeError(f"`{argument}` must be numeric. Received dtype {array.dtype}")
+    return array
+
+
+_NUMBER_TYPES = (bool, int, float, np.bool_, np.integer, np.floating)
+
+
+def numbers_of(array):
+    """An object array that holds only numbers and bools (NumPy's array of a pandas DataFrame with
+    float and bool columns, as ``pd.get_dummies`` makes them) as float64, as TensorFlow converts
+    it; any other object array comes back as it is, for the caller to refuse."""
+    if array.size and all(isinstance(value, _NUMBER_TYPES) for value in array.flat):
+        return array.astype(np.float64)
     return array
 
 

@@ -49,8 +49,8 @@ def test_normalization_adapt_population_statistics():
     # keras-semantics §9: column [1, 2, 4] gives mean 2.3333333 and variance 1.5555556
     norm = layers.Normalization(axis=-1)
     norm.adapt(np.array([[1.0, 10.0], [2.0, 10.0], [4.0, 10.0]]))
-    np.testing.assert_allclose(norm.mean.numpy(), [2.3333333, 10.0], rtol=1e-6)
-    np.testing.assert_allclose(norm.variance.numpy(), [1.5555556, 0.0], rtol=1e-6)
+    np.testing.assert_allclose(norm.mean.numpy(), [[2.3333333, 10.0]], rtol=1e-6)
+    np.testing.assert_allclose(norm.variance.numpy(), [[1.5555556, 0.0]], rtol=1e-6)
     out = norm(np.array([[4.0, 10.0]])).numpy()
     np.testing.assert_allclose(out, [[(4 - 7 / 3) / np.sqrt(14 / 9), 0.0]], rtol=1e-5)
     assert [w.shape for w in norm.get_weights()] == [(2,), (2,), ()]

@@ -86,7 +86,7 @@ def test_sequential_layout_is_keras(tmp_path):
     assert sorted(listing(path)) == sorted(expected)
     with h5py.File(path, "r") as file:
         np.testing.assert_array_equal(file["layers/dense/vars/0"][()], model.layers[1].kernel.numpy())
-        np.testing.assert_array_equal(file["layers/normalization/vars/1"][()], model.layers[0].variance.numpy())
+        np.testing.assert_array_equal(file["layers/normalization/vars/1"][()], model.layers[0].adapt_variance.numpy())
         assert file["optimizer/vars/0"][()] == 4  # 32 samples in batches of 8
         velocity = model.optimizer.variables[2]
         np.testing.assert_array_equal(file["optimizer/vars/2"][()], velocity.numpy())

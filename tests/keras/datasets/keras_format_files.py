@@ -39,9 +39,14 @@ def mnist(home, rng, n_train=6, n_test=3, name="mnist.npz"):
               "y_train": rng.integers(0, 10, n_train).astype(np.uint8),
               "x_test": rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8),
               "y_test": rng.integers(0, 10, n_test).astype(np.uint8)}
+    return arrays, write_mnist(home, arrays, name)
+
+
+def write_mnist(home, arrays, name="mnist.npz"):
+    """`arrays` (x_train, y_train, x_test, y_test) as ``mnist.npz``; returns the file's SHA-256."""
     path = os.path.join(datasets(home), name)
     np.savez_compressed(path, **arrays)
-    return arrays, sha256(path)
+    return sha256(path)
 
 
 def fashion_mnist(home, rng, n_train=5, n_test=4):
@@ -173,9 +178,14 @@ def sequences(rng, n, vocabulary=60, longest=30):
 def imdb(home, rng, n_train=12, n_test=10, name="imdb.npz"):
     arrays = {"x_train": sequences(rng, n_train), "y_train": rng.integers(0, 2, n_train),
               "x_test": sequences(rng, n_test), "y_test": rng.integers(0, 2, n_test)}
+    return arrays, write_imdb(home, arrays, name)
+
+
+def write_imdb(home, arrays, name="imdb.npz"):
+    """`arrays` (object arrays of lists of word ranks, int64 labels) as ``imdb.npz``; returns its SHA-256."""
     path = os.path.join(datasets(home), name)
     np.savez(path, **arrays)
-    return arrays, sha256(path)
+    return sha256(path)
 
 
 def reuters(home, rng, n=20):

@@ -27,6 +27,16 @@ def test_imdb_loads_the_reviews_written_as_keras_shifts_them(keras_datasets):
     assert x_test.tolist() == [[1, 10]] and y_test.tolist() == [1]
 
 
+def test_cifar10_loads_the_images_written_in_kerass_layout(keras_datasets):
+    rng = np.random.default_rng(3)
+    train = rng.integers(0, 256, (12, 32, 32, 3), dtype=np.uint8), rng.integers(0, 10, (12, 1)).astype(np.uint8)
+    test = rng.integers(0, 256, (4, 32, 32, 3), dtype=np.uint8), rng.integers(0, 10, (4, 1)).astype(np.uint8)
+    keras_datasets.cifar10(train, test)
+    (x_train, y_train), (x_test, y_test) = keras.datasets.cifar10.load_data()
+    for got, written in zip((x_train, y_train, x_test, y_test), (*train, *test)):
+        assert got.dtype == np.uint8 and got.shape == written.shape and np.array_equal(got, written)
+
+
 def test_a_file_other_than_the_stand_in_is_still_refused(keras_datasets):
     rng = np.random.default_rng(1)
     keras_datasets.mnist(digits(rng, 4), digits(rng, 2))

@@ -639,7 +639,7 @@ def test_train_step_providing_your_own_evaluation_step():
     assert mae == pytest.approx(np.mean(np.abs(error)), rel=1e-5)
 
 
-def test_train_step_end_to_end_gan():
+def test_train_step_end_to_end_gan(keras_datasets):
     # Create the discriminator
     discriminator = keras.Sequential(
         [
@@ -747,9 +747,13 @@ def test_train_step_end_to_end_gan():
                 "g_loss": self.g_loss_tracker.result(),
             }
 
+    rng = np.random.default_rng(0)
+    keras_datasets.mnist(mnist_like(rng, 12), mnist_like(rng, 4))  # SUBST: 12 + 4 images, not 60,000 + 10,000
+
     # Prepare the dataset. We use both the training & test MNIST digits.
     batch_size = 8  # SUBST: 64 (a 28x28x128 input to the 7x7 Conv2D: its window matrix is 20 MB an image)
-    all_digits, _ = mnist_like(np.random.default_rng(0), 16)  # SUBST: MNIST (70,000 images)
+    (x_train, _), (x_test, _) = keras.datasets.mnist.load_data()
+    all_digits = np.concatenate([x_train, x_test])
     all_digits = all_digits.astype("float32") / 255.0
     all_digits = np.reshape(all_digits, (-1, 28, 28, 1))
 
@@ -1239,12 +1243,16 @@ def get_model():
 
 
 @pytest.fixture
-def loop_data():
+def loop_data(keras_datasets):
     """The guide's data preparation (no scaling: it trains on raw uint8 pixels) on random MNIST-shaped
     data; SUBST: 384 samples of which 128 for validation, and lists of batches for tf.data."""
+    rng = np.random.default_rng(0)
+    keras_datasets.mnist(mnist_like(rng, 384), mnist_like(rng, 32))
+    # Prepare the training dataset.
     batch_size = 32
-    x_train, y_train = mnist_like(np.random.default_rng(0), 384)
+    (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
     x_train = np.reshape(x_train, (-1, 784))
+    x_test = np.reshape(x_test, (-1, 784))
 
     # Reserve 128 samples for validation.
     x_val = x_train[-128:]

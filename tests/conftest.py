@@ -27,6 +27,14 @@ def fresh_session():
     backend.set_floatx("float32")
 
 
+@pytest.fixture
+def keras_datasets(tmp_path, monkeypatch):
+    """Keras's data-set loaders reading small stand-in files (tests/fixtures/keras_datasets.py)."""
+    from tests.fixtures.keras_datasets import StandInDatasets  # only the tests that ask for it load it
+
+    return StandInDatasets(tmp_path / "keras_home", monkeypatch)
+
+
 def pytest_terminal_summary(terminalreporter):
     """Say why tests were skipped (a missing Keras, matplotlib or course data) without needing -rs."""
     skipped = terminalreporter.stats.get("skipped", [])

@@ -5,10 +5,12 @@ The changes, each marked ``# SUBST`` where it is made:
 
 - ``import tensorflow as tf`` -> ``import glassnet as tf``; ``from tensorflow import keras`` ->
   ``from glassnet import keras``.
-- MNIST -> random arrays of MNIST's shape and dtype (fewer samples).
+- MNIST: loaded by the guide's own line, from a stand-in ``mnist.npz`` in Keras's format that the
+  ``keras_datasets`` fixture writes (random arrays of MNIST's shape and dtype, fewer samples).
 - ``model.save("path_to_my_model")`` (a TensorFlow SavedModel folder) -> ``"path_to_my_model.keras"``,
   the Keras 3 file; Keras 3 refuses a path without an extension too.
-- CIFAR-10 (a download) -> random images of its shape, with fewer samples and one short epoch.
+- CIFAR-10: loaded by the guide's own line, from a stand-in archive in Keras's format that the
+  ``keras_datasets`` fixture writes (random images of its shape, fewer samples); one short epoch.
 - The pretrained VGG19 (a download) -> the guide's MNIST model, for the same graph queries.
 """
 import numpy as np
@@ -36,14 +38,15 @@ def _mnist_model():
     return keras.Model(inputs=inputs, outputs=outputs, name="mnist_model")
 
 
-def test_introduction_training_evaluation_and_inference(capsys, tmp_path, monkeypatch):
+def test_introduction_training_evaluation_and_inference(capsys, tmp_path, monkeypatch, keras_datasets):
+    rng = np.random.default_rng(0)
+    keras_datasets.mnist(mnist_like(rng, 640), mnist_like(rng, 128))  # SUBST: 640 + 128 images
     model = _mnist_model()
     model.summary()
     summary = capsys.readouterr().out
     assert 'Model: "mnist_model"' in summary and "Total params: 55,050" in summary
 
-    rng = np.random.default_rng(0)
-    (x_train, y_train), (x_test, y_test) = mnist_like(rng, 640), mnist_like(rng, 128)  # SUBST: mnist.load_data()
+    (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
     x_train = x_train.reshape(640, 784).astype("float32") / 255  # SUBST: 60000 samples
     x_test = x_test.reshape(128, 784).astype("float32") / 255  # SUBST: 10000 samples
     model.compile(
@@ -401,7 +404,7 @@ def test_mix_and_match_api_styles(capsys):
     _ = rnn_model(tf.zeros((1, 10, 5)))
 
 
-def test_a_toy_resnet_model(capsys):
+def test_a_toy_resnet_model(capsys, keras_datasets):
     inputs = keras.Input(shape=(32, 32, 3), name="img")
     x = layers.Conv2D(32, 3, activation="relu")(inputs)
     x = layers.Conv2D(64, 3, activation="relu")(x)
@@ -427,9 +430,16 @@ def test_a_toy_resnet_model(capsys):
     assert 'Model: "toy_resnet"' in printed and "Total params: 223,242" in printed  # as Keras prints it
     assert "add (Add)" in printed
 
-    rng = np.random.default_rng(4)  # SUBST: keras.datasets.cifar10.load_data(), 50000 images
-    x_train = rng.integers(0, 256, (64, 32, 32, 3)).astype("float32") / 255.0
-    y_train = keras.utils.to_categorical(rng.integers(0, 10, (64, 1)), 10)
+    rng = np.random.default_rng(4)  # SUBST: 64 + 16 random images, not 50,000 + 10,000
+    keras_datasets.cifar10(
+        (rng.integers(0, 256, (64, 32, 32, 3)).astype("uint8"), rng.integers(0, 10, (64, 1)).astype("uint8")),
+        (rng.integers(0, 256, (16, 32, 32, 3)).astype("uint8"), rng.integers(0, 10, (16, 1)).astype("uint8")))
+    (x_train, y_train), (x_test, y_test) = keras.datasets.cifar10.load_data()
+
+    x_train = x_train.astype("float32") / 255.0
+    x_test = x_test.astype("float32") / 255.0
+    y_train = keras.utils.to_categorical(y_train, 10)
+    y_test = keras.utils.to_categorical(y_test, 10)
     model.compile(
         optimizer=keras.optimizers.RMSprop(1e-3),
         loss=keras.losses.CategoricalCrossentropy(from_logits=True),

@@ -17,8 +17,9 @@ The changes, each marked ``# SUBST`` where it is made:
 - ``import tensorflow as tf`` -> ``import glassnet as tf``; ``import keras`` / ``from tensorflow import
   keras`` -> ``from glassnet import keras``.
 - tf.keras 2's ``keras.backend.random_normal`` (gone from Keras 3) -> ``tf.random.normal``.
-- MNIST -> random arrays of the same per-sample shape and dtype, fewer samples; ``tf.data`` datasets
-  -> lists of batches or arrays.
+- MNIST: loaded by the guides' own ``keras.datasets.mnist.load_data()``, from a stand-in ``mnist.npz``
+  in Keras's format that the ``keras_datasets`` fixture writes (random arrays of the same per-sample
+  shape and dtype, fewer samples); ``tf.data`` datasets -> lists of batches or arrays.
 - The training-loop guide's GAN: its Conv2D / Conv2DTranspose / Reshape / GlobalMaxPooling2D stacks ->
   Dense stacks on flattened 28 * 28 images (the GAN code itself is unchanged). The train-step guide's
   GAN runs its real networks, on 16 images in batches of 8 rather than 64.
@@ -379,12 +380,14 @@ class VariationalAutoEncoder(keras.Model):
         return reconstructed
 
 
-def vae_data():
-    x_train, _ = mnist_like(np.random.default_rng(0), 192)  # SUBST: keras.datasets.mnist.load_data()
-    return x_train.reshape(192, 784).astype("float32") / 255
+def vae_data(keras_datasets):
+    rng = np.random.default_rng(0)
+    keras_datasets.mnist(mnist_like(rng, 192), mnist_like(rng, 16))  # SUBST: 192 + 16 images
+    (x_train, _), _ = keras.datasets.mnist.load_data()
+    return x_train.reshape(192, 784).astype("float32") / 255  # SUBST: 60000
 
 
-def test_subclassing_vae_custom_training_loop():
+def test_subclassing_vae_custom_training_loop(keras_datasets):
     original_dim = 784
     vae = VariationalAutoEncoder(original_dim, 64, 32)
 
@@ -393,7 +396,7 @@ def test_subclassing_vae_custom_training_loop():
 
     loss_metric = keras.metrics.Mean()
 
-    x_train = vae_data()
+    x_train = vae_data(keras_datasets)
     train_dataset = [x_train[i:i + 64] for i in range(0, len(x_train), 64)]  # SUBST: tf.data batches
 
     epochs = 2
@@ -417,8 +420,8 @@ def test_subclassing_vae_custom_training_loop():
     assert epoch_means[1] < epoch_means[0]  # the running mean falls as the model learns
 
 
-def test_subclassing_vae_fit():
-    x_train = vae_data()
+def test_subclassing_vae_fit(keras_datasets):
+    x_train = vae_data(keras_datasets)
     vae = VariationalAutoEncoder(784, 64, 32)
 
     optimizer = keras.optimizers.Adam(learning_rate=1e-3)
@@ -636,7 +639,7 @@ def test_train_step_providing_your_own_evaluation_step():
     assert mae == pytest.approx(np.mean(np.abs(error)), rel=1e-5)
 
 
-def test_train_step_end_to_end_gan():
+def test_train_step_end_to_end_gan(keras_datasets):
     # Create the discriminator
     discriminator = keras.Sequential(
         [
@@ -744,9 +747,13 @@ def test_train_step_end_to_end_gan():
                 "g_loss": self.g_loss_tracker.result(),
             }
 
+    rng = np.random.default_rng(0)
+    keras_datasets.mnist(mnist_like(rng, 12), mnist_like(rng, 4))  # SUBST: 12 + 4 images, not 60,000 + 10,000
+
     # Prepare the dataset. We use both the training & test MNIST digits.
     batch_size = 8  # SUBST: 64 (a 28x28x128 input to the 7x7 Conv2D: its window matrix is 20 MB an image)
-    all_digits, _ = mnist_like(np.random.default_rng(0), 16)  # SUBST: MNIST (70,000 images)
+    (x_train, _), (x_test, _) = keras.datasets.mnist.load_data()
+    all_digits = np.concatenate([x_train, x_test])
     all_digits = all_digits.astype("float32") / 255.0
     all_digits = np.reshape(all_digits, (-1, 28, 28, 1))
 
@@ -790,11 +797,12 @@ def get_compiled_model():
 
 
 @pytest.fixture
-def mnist():
-    """The guide's preprocessing, on random MNIST-shaped data (SUBST: 640 / 128 samples, not 60,000 /
-    10,000, and 128 for validation rather than 10,000)."""
+def mnist(keras_datasets):
+    """The guide's loading and preprocessing, on random MNIST-shaped data (SUBST: 640 / 128 samples,
+    not 60,000 / 10,000, and 128 for validation rather than 10,000)."""
     rng = np.random.default_rng(0)
-    (x_train, y_train), (x_test, y_test) = mnist_like(rng, 640), mnist_like(rng, 128)
+    keras_datasets.mnist(mnist_like(rng, 640), mnist_like(rng, 128))
+    (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
 
     # Preprocess the data (these are NumPy arrays)
     x_train = x_train.reshape(640, 784).astype("float32") / 255
@@ -1235,12 +1243,16 @@ def get_model():
 
 
 @pytest.fixture
-def loop_data():
+def loop_data(keras_datasets):
     """The guide's data preparation (no scaling: it trains on raw uint8 pixels) on random MNIST-shaped
     data; SUBST: 384 samples of which 128 for validation, and lists of batches for tf.data."""
+    rng = np.random.default_rng(0)
+    keras_datasets.mnist(mnist_like(rng, 384), mnist_like(rng, 32))
+    # Prepare the training dataset.
     batch_size = 32
-    x_train, y_train = mnist_like(np.random.default_rng(0), 384)
+    (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
     x_train = np.reshape(x_train, (-1, 784))
+    x_test = np.reshape(x_test, (-1, 784))
 
     # Reserve 128 samples for validation.
     x_val = x_train[-128:]
@@ -1807,10 +1819,11 @@ def get_callback_model():
 
 
 @pytest.fixture
-def callback_data():
-    # Load example MNIST data and pre-process it (SUBST: random data of MNIST's shape)
+def callback_data(keras_datasets):
     rng = np.random.default_rng(0)
-    (x_train, y_train), (x_test, y_test) = mnist_like(rng, 1000), mnist_like(rng, 1000)
+    keras_datasets.mnist(mnist_like(rng, 1000), mnist_like(rng, 1000))  # SUBST: random data of MNIST's shape
+    # Load example MNIST data and pre-process it
+    (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
     x_train = x_train.reshape(-1, 784).astype("float32") / 255.0
     x_test = x_test.reshape(-1, 784).astype("float32") / 255.0
 

@@ -6,9 +6,11 @@
 - keras-io "Timeseries classification from scratch" (Conv1D, BatchNormalization, ReLU,
   GlobalAveragePooling1D; ModelCheckpoint to an .h5 file, then load_model).
 
-Every change to the programs is marked ``# SUBST``: the data sets come from the internet, so each
-is replaced by data of the same shape and dtype that a model can learn (class prototypes plus
-noise), and the sizes and epochs are cut so that the programs run in seconds. The numbers the
+Every change to the programs is marked ``# SUBST``. MNIST and IMDB are loaded by the programs' own
+lines (``keras.datasets.mnist.load_data()``), from small stand-in files in Keras's formats that the
+``keras_datasets`` fixture writes into a fresh Keras cache (there is no network in the tests): data
+of the same shape and dtype that a model can learn (class prototypes plus noise), fewer rows. FordA
+is replaced in the program. The sizes and epochs are cut so that the programs run in seconds. The numbers the
 programs print (parameter counts, shapes) are checked against what Keras prints for them.
 """
 import numpy as np
@@ -39,11 +41,14 @@ def learnable_reviews(rng, n, length=40, words=1000):
     return tokens.astype("int32"), labels
 
 
-def test_simple_mnist_convnet(capsys):
+def test_simple_mnist_convnet(capsys, keras_datasets):
+    keras_datasets.mnist(*learnable_images(np.random.default_rng(0), 768, 128))  # SUBST: 768 + 128 images
+
+    # keras-io examples/vision/mnist_convnet.py from here
     num_classes = 10
     input_shape = (28, 28, 1)
-    rng = np.random.default_rng(0)
-    (x_train, y_train), (x_test, y_test) = learnable_images(rng, 768, 128)  # SUBST: mnist.load_data()
+    # Load the data and split it between train and test sets
+    (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
     x_train = x_train.astype("float32") / 255
     x_test = x_test.astype("float32") / 255
     x_train = np.expand_dims(x_train, -1)
@@ -79,12 +84,17 @@ def test_simple_mnist_convnet(capsys):
     assert score[1] > 0.5  # ten classes: chance is 0.1
 
 
-def test_quickstart_for_experts():
+def test_quickstart_for_experts(keras_datasets):
+    rng = np.random.default_rng(1)
+    keras_datasets.mnist(*learnable_images(rng, 256, 64))  # SUBST: 256 + 64 images
+
+    # TensorFlow's "quickstart for experts" from here
     from glassnet.keras import Model
     from glassnet.keras.layers import Conv2D, Dense, Flatten
 
-    rng = np.random.default_rng(1)
-    (x_train, y_train), (x_test, y_test) = learnable_images(rng, 256, 64)  # SUBST: mnist.load_data()
+    mnist = tf.keras.datasets.mnist
+
+    (x_train, y_train), (x_test, y_test) = mnist.load_data()
     x_train, x_test = x_train / 255.0, x_test / 255.0
     x_train = x_train[..., tf.newaxis].astype("float32")
     x_test = x_test[..., tf.newaxis].astype("float32")
@@ -151,9 +161,14 @@ def test_quickstart_for_experts():
     assert float(test_accuracy.result()) > 0.5
 
 
-def test_bidirectional_lstm_on_imdb(capsys):
-    max_features = 20000
-    maxlen = 200
+def test_bidirectional_lstm_on_imdb(capsys, keras_datasets):
+    rng = np.random.default_rng(2)
+    # SUBST: 256 + 64 reviews of 39 words (40 with the start mark the loader adds)
+    keras_datasets.imdb(learnable_reviews(rng, 256, length=39), learnable_reviews(rng, 64, length=39))
+
+    # keras-io examples/nlp/bidirectional_lstm_imdb.py from here
+    max_features = 20000  # Only consider the top 20k words
+    maxlen = 40  # SUBST: 200 (Only consider the first 200 words of each movie review)
 
     inputs = keras.Input(shape=(None,), dtype="int32")
     x = layers.Embedding(max_features, 128)(inputs)
@@ -164,11 +179,15 @@ def test_bidirectional_lstm_on_imdb(capsys):
     model.summary()
     assert "Total params: 2,757,761" in capsys.readouterr().out  # as Keras prints it
 
-    rng = np.random.default_rng(2)
-    # SUBST: keras.datasets.imdb.load_data(num_words=max_features) and pad_sequences(..., maxlen=200)
-    # -> reviews of 40 words already of one length
-    (x_train, y_train), (x_val, y_val) = learnable_reviews(rng, 256), learnable_reviews(rng, 64)
-    assert x_train.shape[1] <= maxlen
+    (x_train, y_train), (x_val, y_val) = keras.datasets.imdb.load_data(num_words=max_features)
+    print(len(x_train), "Training sequences")
+    print(len(x_val), "Validation sequences")
+    # Use pad_sequence to standardize sequence length:
+    # this will truncate sequences longer than 200 words and zero-pad sequences shorter than 200 words.
+    x_train = keras.utils.pad_sequences(x_train, maxlen=maxlen)
+    x_val = keras.utils.pad_sequences(x_val, maxlen=maxlen)
+    assert capsys.readouterr().out == "256 Training sequences\n64 Validation sequences\n"
+    assert x_train.shape == (256, maxlen) and x_train[:, 0].tolist() == [1] * 256  # the start mark, kept
     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
     history = model.fit(x_train, y_train, batch_size=32, epochs=2, validation_data=(x_val, y_val), verbose=0)
     assert history.history["loss"][-1] < history.history["loss"][0]

@@ -12,7 +12,9 @@ Sources:
   training with TensorBoard".
 
 The changes, each marked ``# SUBST``: ``import tensorflow as tf`` -> ``import glassnet as tf``; the
-HIGGS and MNIST data -> random arrays of the same per-sample shape, fewer samples, and the
+HIGGS and MNIST data -> random arrays of the same per-sample shape, fewer samples (TensorBoard's
+get-started loads its MNIST with its own ``mnist.load_data()``, from a stand-in ``mnist.npz`` in
+Keras's format that the ``keras_datasets`` fixture writes), and the
 ``tf.data`` pipelines -> arrays or lists of batches; ``tfdocs.modeling.EpochDots`` (from the
 tensorflow_docs package) -> a LambdaCallback printing a dot per epoch; far fewer epochs.
 """
@@ -143,10 +145,13 @@ def test_overfit_and_underfit_training_procedure(capsys):
 # ==================================================================================================
 # TensorBoard's "Get started": Model.fit with histograms, then a GradientTape loop with tf.summary
 # ==================================================================================================
-def test_tensorboard_get_started(tmp_path, monkeypatch):
+def test_tensorboard_get_started(tmp_path, monkeypatch, keras_datasets):
     monkeypatch.chdir(tmp_path)  # the tutorial writes to ./logs
     rng = np.random.default_rng(1)
-    (x_train, y_train), (x_test, y_test) = mnist_like(rng, 256), mnist_like(rng, 64)  # SUBST: mnist.load_data()
+    keras_datasets.mnist(mnist_like(rng, 256), mnist_like(rng, 64))  # SUBST: 256 + 64 images
+    mnist = tf.keras.datasets.mnist
+
+    (x_train, y_train), (x_test, y_test) = mnist.load_data()
     x_train, x_test = x_train / 255.0, x_test / 255.0
 
     def create_model():

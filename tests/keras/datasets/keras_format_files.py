@@ -39,9 +39,14 @@ def mnist(home, rng, n_train=6, n_test=3, name="mnist.npz"):
               "y_train": rng.integers(0, 10, n_train).astype(np.uint8),
               "x_test": rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8),
               "y_test": rng.integers(0, 10, n_test).astype(np.uint8)}
+    return arrays, write_mnist(home, arrays, name)
+
+
+def write_mnist(home, arrays, name="mnist.npz"):
+    """`arrays` (x_train, y_train, x_test, y_test) as ``mnist.npz``; returns the file's SHA-256."""
     path = os.path.join(datasets(home), name)
     np.savez_compressed(path, **arrays)
-    return arrays, sha256(path)
+    return sha256(path)
 
 
 def fashion_mnist(home, rng, n_train=5, n_test=4):
@@ -126,18 +131,24 @@ def cifar10(home, rng, per_batch=4, n_test=3, python2=False, sparse=False):
     `sparse` draws every 97th byte of each image (spread over the three colour planes) and leaves
     the rest 0, so that full-size batches compress and extract quickly.
     """
-    write = python2_cifar_batch if python2 else cifar_batch
-    batches, members = [], {}
-    for name, n in [(f"data_batch_{i}", per_batch) for i in range(1, 6)] + [("test_batch", n_test)]:
+    batches = []
+    for n in [per_batch] * 5 + [n_test]:
         data = np.zeros((n, 3072), np.uint8)
         drawn = data[:, ::97] if sparse else data
         drawn[...] = rng.integers(0, 256, drawn.shape, dtype=np.uint8)
-        labels = rng.integers(0, 10, n).tolist()
-        batches.append((data, labels))
-        members[f"cifar-10-batches-py/{name}"] = write(data, labels)
+        batches.append((data, rng.integers(0, 10, n).tolist()))
+    return batches, write_cifar10(home, batches, python2)
+
+
+def write_cifar10(home, batches, python2=False):
+    """Six ``(data, labels)`` batches (five training, then the test batch; data (n, 3072) uint8 in
+    channel planes, labels a list of ints) as ``cifar-10-batches-py-target_archive``; returns its SHA-256."""
+    write = python2_cifar_batch if python2 else cifar_batch
+    names = [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]
+    members = {f"cifar-10-batches-py/{name}": write(data, labels) for name, (data, labels) in zip(names, batches)}
     path = os.path.join(datasets(home), "cifar-10-batches-py-target_archive")
     write_tar(path, members)
-    return batches, sha256(path)
+    return sha256(path)
 
 
 def cifar100(home, rng, n_train=5, n_test=3):
@@ -173,9 +184,14 @@ def sequences(rng, n, vocabulary=60, longest=30):
 def imdb(home, rng, n_train=12, n_test=10, name="imdb.npz"):
     arrays = {"x_train": sequences(rng, n_train), "y_train": rng.integers(0, 2, n_train),
               "x_test": sequences(rng, n_test), "y_test": rng.integers(0, 2, n_test)}
+    return arrays, write_imdb(home, arrays, name)
+
+
+def write_imdb(home, arrays, name="imdb.npz"):
+    """`arrays` (object arrays of lists of word ranks, int64 labels) as ``imdb.npz``; returns its SHA-256."""
     path = os.path.join(datasets(home), name)
     np.savez(path, **arrays)
-    return arrays, sha256(path)
+    return sha256(path)
 
 
 def reuters(home, rng, n=20):

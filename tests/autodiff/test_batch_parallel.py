@@ -177,3 +177,23 @@ def test_training_with_split_batches_is_bit_identical_run_to_run(threads):
     first, second = _train_convnet(), _train_convnet()
     for a, b in zip(first, second):
         np.testing.assert_array_equal(a, b)
+
+
+def test_a_mid_sized_product_runs_on_one_blas_thread_and_others_as_set(monkeypatch):
+    if blas_threads._openblas() is None:
+        pytest.skip("this NumPy's BLAS is not an OpenBLAS beside it")
+    seen = []
+    monkeypatch.setattr(batch_parallel.np, "matmul", lambda a, b, out=None: seen.append(
+        blas_threads.blas_thread_count()) or a @ b)
+    low, high = batch_parallel.MID_SIZED_PRODUCT
+    with blas_threads.blas_threads(2):
+        for rows in (low // 16 - 1, low // 16, high // 16 - 1, high // 16):  # rows x 16 @ 16 x 1
+            batch_parallel.product(np.ones((rows, 16), np.float32), np.ones((16, 1), np.float32))
+        assert blas_threads.blas_thread_count() == 2
+    assert seen == [2, 1, 1, 2]
+
+
+def test_product_of_a_list_or_a_0d_operand_is_numpy_matmul_s():
+    np.testing.assert_array_equal(batch_parallel.product([[1.0, 2.0]], np.ones((2, 1))), [[3.0]])
+    with pytest.raises(ValueError):
+        batch_parallel.product(np.float32(2.0), np.ones(3))

@@ -18,10 +18,15 @@ import concurrent.futures
 import os
 import threading
 
-from glassnet.apps.blas_threads import blas_thread_count, set_blas_threads
+import numpy as np
+
+from glassnet.apps.blas_threads import blas_thread_count, blas_threads, set_blas_threads
 
 # Below this many elements of work per part, handing a part to a thread costs more than it saves.
 MIN_WORK_PER_PART = 1 << 16
+
+# Matrix products of this many multiply-adds (from, up to) run on one BLAS thread: see product.
+MID_SIZED_PRODUCT = (1 << 20, 1 << 23)
 
 _pool = None
 _pool_size = 0
@@ -61,6 +66,26 @@ def run(fn, items):
                 set_blas_threads(before)
     finally:
         _busy.release()
+
+
+def product(a, b, out=None):
+    """``np.matmul(a, b, out=out)``, on one BLAS thread when it is mid-sized (a convnet's
+    classifier: 128 x 1600 x 10 multiply-adds).
+
+    OpenBLAS shares out products from 262,144 multiply-adds. At this size the second thread gains
+    little, and after each product it shares, its thread polls for the next one for about 0.1 s,
+    taking a core from the batch parts of the convolutions around it. Outside that range (a
+    product small enough that setting the count would cost more than it saves, or large enough to
+    gain from two threads) nothing changes.
+    """
+    try:
+        multiply_adds = a.size * b.shape[-1]
+    except (AttributeError, IndexError):  # a list, or a 0-d operand (np.matmul says what is wrong)
+        multiply_adds = 0
+    if MID_SIZED_PRODUCT[0] <= multiply_adds < MID_SIZED_PRODUCT[1]:
+        with blas_threads(1):
+            return np.matmul(a, b, out=out)
+    return np.matmul(a, b, out=out)
 
 
 def _cores():

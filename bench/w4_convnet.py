@@ -60,6 +60,19 @@ step: computing relu after max pooling in one op (relu and max commute; the mask
 bookkeeping would then run on the 4x smaller pooled array, saving ~8 ms of full-size passes), which
 needs the layers fused (Conv2D(relu) followed by MaxPooling2D) so that a gradient asked for at the
 conv layer's output stays exact.
+
+At two threads (2026-12-02). OpenBLAS's two threads on the whole batch added only 24% (idle) and,
+on a machine whose other programs used 1.3-1.7 of its 2 cores, made the step 3-10x slower than
+one thread: OpenBLAS's second thread polls for work for ~0.1 s after each product, taking the core
+the first one needs. Now convolution and max pooling cut the batch into one part per BLAS thread,
+each run whole (window copies, products, relu, pooling) on its own thread with one BLAS thread
+(glassnet/autodiff/ops/batch_parallel.py); Dense's mid-sized products (the classifier here) run on
+one BLAS thread, so OpenBLAS's thread never polls beside them; and importing glassnet keeps the
+memory a step frees (glibc's malloc thresholds, glassnet/autodiff/memory.py), which took the step's
+~5,000 page faults to none. Measured only under that load (`bench.run --workloads w4`, three rounds
+alternating with main's checkout, others using 1.3-1.8 cores): glassnet at 2 threads a median
+1,038 samples/s against main's 274 (3.8x); glassnet / tf.keras in the same run a median 0.39x
+against main's 0.16x. The idle figures are the lead's benchmark to take.
 """
 import argparse
 import os

@@ -8,6 +8,7 @@ threadpoolctl does, through the functions OpenBLAS exports for it.
 """
 import contextlib
 import ctypes
+import functools
 import glob
 import os
 
@@ -18,6 +19,7 @@ _PREFIXES = ("scipy_openblas_", "openblas_", "openblas_")
 _SUFFIXES = ("64_", "64_", "")
 
 
+@functools.cache  # looked up once: ops ask for the count on every call
 def _openblas():
     """(get, set) of the thread count of the OpenBLAS beside NumPy, or None where there is none."""
     folder = os.path.join(os.path.dirname(np.__file__), os.pardir, "numpy.libs")
@@ -32,6 +34,13 @@ def _openblas():
             if get is not None and set_ is not None:
                 return get, set_
     return None
+
+
+def blas_thread_count():
+    """How many threads NumPy's matrix products use now (OPENBLAS_NUM_THREADS, or the count
+    set_blas_threads last set), or None where NumPy's BLAS is not an OpenBLAS found beside NumPy."""
+    functions = _openblas()
+    return None if functions is None else functions[0]()
 
 
 def set_blas_threads(count):

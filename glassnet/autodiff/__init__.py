@@ -9,6 +9,9 @@ from glassnet.autodiff.primitive import primitive, sum_to
 from glassnet.autodiff.tape import GradientTape
 from glassnet.autodiff.tensor import Tensor, TensorShape
 from glassnet.autodiff.variable import Variable
+from glassnet.autodiff import memory as _memory
+
+_memory.keep_freed_memory()  # a training step's large arrays reuse freed memory, not fresh pages (see memory.py)
 
 __all__ = [
     "GradientTape", "Tensor", "TensorShape", "Variable", "check_gradients", "convert_to_tensor",

@@ -7,6 +7,7 @@ they differ from the textbook expression. Under each op, its backward again on T
 import numpy as np
 
 from glassnet.autodiff import observe
+from glassnet.autodiff.ops import batch_parallel
 from glassnet.autodiff.ops.arithmetic import add, exp, matmul, where
 from glassnet.autodiff.ops.reduction import sum
 from glassnet.autodiff.ops.shape import reshape
@@ -151,7 +152,7 @@ def dense(x, kernel, bias, *, activation=None, input_gradient=True):
             layer never needs it, and it is the largest matrix product of the backward pass).
     """
     try:
-        z = x @ kernel
+        z = batch_parallel.product(x, kernel)
     except (ValueError, TypeError):  # say which input had no axis, rather than NumPy's matmul message
         require_an_axis("dense", x=x, kernel=kernel)
         raise
@@ -165,9 +166,9 @@ def dense(x, kernel, bias, *, activation=None, input_gradient=True):
         # `out` may name arrays to write the kernel and bias gradients into (fit's flat buffer).
         gz = g if activation_backward is None else activation_backward(g)
         rows = gz.reshape(-1, gz.shape[-1])
-        g_kernel = np.matmul(x.reshape(-1, x.shape[-1]).T, rows, out=out[0])
+        g_kernel = batch_parallel.product(x.reshape(-1, x.shape[-1]).T, rows, out=out[0])
         g_bias = None if bias is None else np.add.reduce(rows, axis=0, out=out[1])
-        return (gz @ kernel.T if input_gradient else None), g_kernel, g_bias
+        return (batch_parallel.product(gz, kernel.T) if input_gradient else None), g_kernel, g_bias
 
     return out, backward
 

@@ -8,11 +8,12 @@ sum by its count of real, unpadded elements, as Keras does.
 Both walk the window's taps: each tap is one strided slice over the whole batch, so the work is
 (window size) vectorised passes, not a loop over output positions. When the stride equals the
 pool size and there is no padding (MaxPooling2D's default), the windows tile the input and the
-max is a reshape and one reduction.
+max is a reshape and one reduction, and with more than one BLAS thread each part of the batch is
+pooled on its own thread (batch_parallel).
 """
 import numpy as np
 
-from glassnet.autodiff.ops import windows
+from glassnet.autodiff.ops import batch_parallel, windows
 from glassnet.autodiff.primitive import primitive
 
 
@@ -59,26 +60,45 @@ def max_pool(x, *, pool_size, strides=None, padding="valid"):
 
 def _max_pool_tiles(x, pool_size, out_shape):
     """Max pooling whose windows tile the input (stride == pool size, no padding): each tap is a
-    slice of one reshaped view, and each input element belongs to one window."""
-    tiles = _tiles(x, pool_size, out_shape)
+    slice of one reshaped view, and each input element belongs to one window. Each part of the
+    batch (one per BLAS thread; see batch_parallel) is pooled whole by one thread."""
     indices = [(slice(None), *(part for t in tap for part in (slice(None), t)), slice(None))
                for tap in windows.taps(pool_size)]
-    out = _max_of(tiles[index] for index in indices)
+    out = np.empty((x.shape[0], *out_shape, x.shape[-1]), dtype=x.dtype)
+    pieces = batch_parallel.parts(x.shape[0], x.size)
+
+    def forward_part(part):
+        tiles = _tiles(x[part], pool_size, out_shape)
+        _max_of((tiles[index] for index in indices), out=out[part])
+
+    batch_parallel.run(forward_part, pieces)
 
     def backward(g):
         whole = all(o * p == n for o, p, n in zip(out_shape, pool_size, x.shape[1:-1]))
         g_x = (np.empty if whole else np.zeros)(x.shape, dtype=g.dtype)
-        g_tiles = _tiles(g_x, pool_size, out_shape)  # every element of it is written once; a cropped edge stays 0
-        _first_winner_shares(g, out, [tiles[index] for index in indices], [g_tiles[index] for index in indices])
+
+        def backward_part(part):
+            tiles = _tiles(x[part], pool_size, out_shape)
+            # every element of g_tiles is written once; a cropped edge stays 0
+            g_tiles = _tiles(g_x[part], pool_size, out_shape)
+            _first_winner_shares(g[part], out[part], [tiles[index] for index in indices],
+                                 [g_tiles[index] for index in indices])
+
+        batch_parallel.run(backward_part, pieces)
         return g_x
 
     return out, backward
 
 
-def _max_of(slices):
-    out = None
-    for values in slices:
-        out = values.copy() if out is None else np.maximum(out, values, out=out)
+def _max_of(slices, out=None):
+    """The elementwise max of `slices` (an iterable of equal-shaped arrays), into `out` when given."""
+    for k, values in enumerate(slices):
+        if k > 0:
+            np.maximum(out, values, out=out)
+        elif out is None:
+            out = values.copy()
+        else:
+            np.copyto(out, values)
     return out
 
 

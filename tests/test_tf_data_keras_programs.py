@@ -968,9 +968,9 @@ def test_regression_auto_mpg(tmp_path, monkeypatch, capsys):
 
     dataset['Origin'] = dataset['Origin'].map({1: 'USA', 2: 'Europe', 3: 'Japan'})
 
-    # SUBST: `dtype=int` added. pandas 2 makes bool columns, and np.array(train_features) is then an
-    # object array: Keras 3.15.1 adapts to it and fits on the DataFrame, glassnet refuses both (reported).
-    dataset = pd.get_dummies(dataset, columns=['Origin'], prefix='', prefix_sep='', dtype=int)
+    # pandas 2 makes bool columns here, so np.array(train_features) is an object array of floats and
+    # bools: Normalization.adapt and fit take it as numbers, as Keras does.
+    dataset = pd.get_dummies(dataset, columns=['Origin'], prefix='', prefix_sep='')
     dataset.tail()
 
     train_dataset = dataset.sample(frac=0.8, random_state=0)
@@ -1126,7 +1126,8 @@ def test_regression_auto_mpg(tmp_path, monkeypatch, capsys):
     assert features.shape[1] == 9 and len(dataset) == 392  # the 6 rows without horsepower dropped
     np.testing.assert_allclose(np.ravel(normalizer.mean.numpy()), features.mean(axis=0), rtol=1e-5)
     np.testing.assert_allclose(np.ravel(normalizer.variance.numpy()), features.var(axis=0), rtol=1e-4)
-    np.testing.assert_allclose(normalizer(first).numpy(), (first - features.mean(axis=0)) / features.std(axis=0),
+    first_row = first.astype("float64")  # an object array of floats and bools, as the program made it
+    np.testing.assert_allclose(normalizer(first).numpy(), (first_row - features.mean(axis=0)) / features.std(axis=0),
                                rtol=1e-4, atol=1e-5)
     assert "First example:" in out and "Normalized:" in out
     assert tuple(linear_model.layers[1].kernel.shape) == (9, 1) and y.shape == (251, 1)

@@ -25,6 +25,7 @@ from glassnet.keras import constraints, initializers, naming, regularizers
 from glassnet.keras.keras_tensor import KerasTensor, holds_keras_tensor, map_structure
 from glassnet.keras.layers import auto_config, tracking
 from glassnet.keras.metrics.metric import Metric
+from glassnet.keras.trainers.data import numbers_of
 
 # Building happens once, even when several threads call an unbuilt model at the same time.
 build_lock = threading.RLock()
@@ -556,6 +557,8 @@ class Layer:
                 return {key: self._convert_input(value) for key, value in inputs.items()}
             return type(inputs)(self._convert_input(value) for value in inputs)
         array = np.asarray(inputs)
+        if array.dtype == object:  # numbers and bools (np.array of a DataFrame): floats, as TensorFlow
+            array = numbers_of(array)
         if array.dtype.kind == "f" and array.dtype != self.dtype and self.autocast:
             array = array.astype(self.dtype)
         return convert_to_tensor(array)

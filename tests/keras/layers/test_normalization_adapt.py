@@ -61,3 +61,17 @@ def test_adapt_refuses_data_of_another_width_once_built():
     norm.adapt(np.ones((4, 3)))
     with pytest.raises(ValueError, match=r"built for inputs of shape \(None, 3\).*shape \(4, 2\)"):
         norm.adapt(np.ones((4, 2)))
+
+
+def test_a_model_fits_and_predicts_on_an_object_array_of_numbers_and_bools():
+    from glassnet.keras import Input, Sequential
+    columns = np.empty((4, 2), dtype=object)
+    columns[:, 0], columns[:, 1] = [1.0, 2.0, 3.0, 4.0], [True, False, True, False]
+    model = Sequential([Input((2,)), layers.Dense(1, kernel_initializer="ones")])
+    model.compile(loss="mse")
+    np.testing.assert_allclose(model.predict(columns, verbose=0)[:, 0], [2.0, 2.0, 4.0, 4.0])
+    np.testing.assert_allclose(model(columns).numpy()[:, 0], [2.0, 2.0, 4.0, 4.0])
+    model.fit(columns, np.zeros(4), verbose=0)
+    words = np.array([["a", 1.0]], dtype=object)
+    with pytest.raises(TypeError, match="array of Python objects"):
+        model.predict(words, verbose=0)

@@ -1,4 +1,5 @@
 """The README's Python examples run as written."""
+import os
 import re
 from pathlib import Path
 
@@ -16,16 +17,22 @@ def _python_blocks():
 
 
 @pytest.fixture(scope="module")
-def namespaces():
-    """Each Python block run once, as written (the first trains for 100 epochs: both tests below use that run)."""
+def namespaces(tmp_path_factory):
+    """Each Python block run once, as written (the first trains for 100 epochs: both tests below use that run),
+    in a folder of its own: the examples write files (TensorBoard's logs)."""
     naming.reset()           # the autouse fresh_session's start: it runs after a module-scoped fixture
     random.set_seed(0)
     results = []
-    for block in _python_blocks():
-        namespace = {}
-        exec(compile(block, str(README), "exec"), namespace)  # noqa: S102 - running the docs is the test
-        results.append(namespace)
-    backend.set_floatx("float32")
+    folder, before = tmp_path_factory.mktemp("readme"), os.getcwd()
+    os.chdir(folder)
+    try:
+        for block in _python_blocks():
+            namespace = {"__folder__": folder}
+            exec(compile(block, str(README), "exec"), namespace)  # noqa: S102 - running the docs is the test
+            results.append(namespace)
+    finally:
+        os.chdir(before)
+        backend.set_floatx("float32")
     return results
 
 
@@ -60,3 +67,13 @@ def test_every_code_block_is_covered():
 def test_ci_runs_the_readme_test_command():
     ci = (README.parent / ".ci" / "run").read_text().splitlines(keepends=True)
     assert 'pip install -e ".[test]" && python -m pytest\n' in ci
+
+
+def test_readme_tf_data_example_logs_what_fit_reports(namespaces):
+    namespace = next(n for n in namespaces if "train" in n and "val" in n)
+    history = namespace["model"].history.history
+    assert {"loss", "precision", "auc", "val_loss", "val_precision", "val_auc"} <= set(history)
+    assert all(len(values) == 3 for values in history.values())
+    logs = namespace["__folder__"] / "logs"
+    for folder in ("train", "validation"):
+        assert list((logs / folder).glob("events.out.tfevents.*")), folder

@@ -11,6 +11,24 @@ def cardinality(dataset):
     return dataset.cardinality()
 
 
+def sample_from_datasets(datasets, weights=None, seed=None, stop_on_empty_dataset=False):
+    """``Dataset.sample_from_datasets``, by its older name."""
+    from glassnet.data.dataset import Dataset
+    return Dataset.sample_from_datasets(datasets, weights, seed, stop_on_empty_dataset)
+
+
+def choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset=True):
+    """``Dataset.choose_from_datasets``, by its older name."""
+    from glassnet.data.dataset import Dataset
+    return Dataset.choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset)
+
+
+def get_single_element(dataset):
+    """``dataset.get_single_element()``, by its older name."""
+    return dataset.get_single_element()
+
+
 __getattr__ = _attribute_error(__name__, "tf.data.experimental")
 
-__all__ = ["AUTOTUNE", "CsvDataset", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "cardinality", "make_csv_dataset"]
+__all__ = ["AUTOTUNE", "CsvDataset", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "cardinality",
+           "choose_from_datasets", "get_single_element", "make_csv_dataset", "sample_from_datasets"]

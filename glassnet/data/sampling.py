@@ -82,7 +82,9 @@ class SampleFrom(Dataset):
                 weights[i] = 0.0
 
     def _cardinality(self):
-        return counts.INFINITE_CARDINALITY if _all_infinite(self.datasets) else counts.UNKNOWN_CARDINALITY
+        # As TensorFlow counts it: one endless input makes the sample endless, stop_on_empty_dataset or not.
+        endless = any(d._cardinality() == counts.INFINITE_CARDINALITY for d in self.datasets)
+        return counts.INFINITE_CARDINALITY if endless else counts.UNKNOWN_CARDINALITY
 
     def _spec(self):
         return self.datasets[0].element_spec

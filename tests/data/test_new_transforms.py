@@ -123,4 +123,4 @@ def test_a_name_glassnet_lacks_names_the_public_class_and_the_docs():
         dataset.snapshot()
     assert not hasattr(dataset, "group_by_window") and getattr(dataset, "save", None) is None
     with pytest.raises(AttributeError, match="_private"):
-        dataset._private
+        getattr(dataset, "_private")  # noqa: B009

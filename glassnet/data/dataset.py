@@ -249,6 +249,11 @@ class Dataset:
         (the cardinality is unknown, as TensorFlow's)."""
         return slicing.Unknown(self)
 
+    def window(self, size, shift=None, stride=1, drop_remainder=False, name=None):
+        """Windows of `size` elements `stride` apart, one every `shift` (`size` when None) elements;
+        each window a Dataset (a structure of them for tuple or dict elements), as TensorFlow."""
+        return windowing.Window(self, size, shift, stride, drop_remainder)
+
     def repeat(self, count=None, name=None):
         """The elements `count` times over (forever when None or -1); each pass reads the input anew."""
         return slicing.Repeat(self, count)
@@ -324,4 +329,5 @@ def _arguments(element):
 
 # The dataset kinds subclass Dataset, so they are imported after it.
 from glassnet.data import (  # noqa: E402
-    batching, deduplication, flattening, sampling, scanning, shuffling, slicing, sources, text_files, transforms)
+    batching, deduplication, flattening, sampling, scanning, shuffling, slicing, sources, text_files, transforms,
+    windowing)

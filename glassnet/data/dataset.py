@@ -137,6 +137,11 @@ class Dataset:
         return sources.Range(args, output_type)
 
     @staticmethod
+    def counter(start=0, step=1, dtype=np.int64, name=None):
+        """``start, start + step, ...`` without end (int64 by default)."""
+        return sources.Counter(start, step, dtype)
+
+    @staticmethod
     def sample_from_datasets(datasets, weights=None, seed=None, stop_on_empty_dataset=False,
                              rerandomize_each_iteration=None):
         """Each element from one of `datasets` drawn at random with `weights` (uniform when None).

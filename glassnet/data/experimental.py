@@ -28,7 +28,28 @@ def get_single_element(dataset):
     return dataset.get_single_element()
 
 
+def unique():
+    """The transformation ``dataset.unique()``, for ``dataset.apply``."""
+    return lambda dataset: dataset.unique()
+
+
+def take_while(predicate):
+    """The transformation ``dataset.take_while(predicate)``, for ``dataset.apply``."""
+    return lambda dataset: dataset.take_while(predicate)
+
+
+def scan(initial_state, scan_func):
+    """The transformation ``dataset.scan(initial_state, scan_func)``, for ``dataset.apply``."""
+    return lambda dataset: dataset.scan(initial_state, scan_func)
+
+
+def ignore_errors(log_warning=False):
+    """The transformation ``dataset.ignore_errors()``, for ``dataset.apply``."""
+    return lambda dataset: dataset.ignore_errors(log_warning)
+
+
 __getattr__ = _attribute_error(__name__, "tf.data.experimental")
 
 __all__ = ["AUTOTUNE", "CsvDataset", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "cardinality",
-           "choose_from_datasets", "get_single_element", "make_csv_dataset", "sample_from_datasets"]
+           "choose_from_datasets", "get_single_element", "ignore_errors", "make_csv_dataset", "sample_from_datasets",
+           "scan", "take_while", "unique"]

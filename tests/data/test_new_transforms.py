@@ -124,3 +124,21 @@ def test_a_name_glassnet_lacks_names_the_public_class_and_the_docs():
     assert not hasattr(dataset, "group_by_window") and getattr(dataset, "save", None) is None
     with pytest.raises(AttributeError, match="_private"):
         getattr(dataset, "_private")  # noqa: B009
+
+
+def test_counter_is_endless():
+    dataset = Dataset.counter(5, 2)
+    assert values(dataset.take(3)) == [5, 7, 9] and int(dataset.cardinality()) == -1
+    assert dataset.element_spec == tf.TensorSpec((), np.int64)
+    assert Dataset.counter(dtype=tf.int32).element_spec == tf.TensorSpec((), tf.int32)
+    with pytest.raises(ValueError, match="step"):
+        Dataset.counter(step=0.5)
+
+
+def test_experimental_transformations_for_apply():
+    experimental = tf.data.experimental
+    dataset = Dataset.from_tensor_slices(np.array([3, 1, 3, 2, 7], np.int64))
+    assert values(dataset.apply(experimental.unique())) == [3, 1, 2, 7]
+    assert values(dataset.apply(experimental.take_while(lambda x: x < 7))) == [3, 1, 3, 2]
+    assert values(dataset.apply(experimental.scan(np.int64(0), lambda s, x: (s + x, s + x)))) == [3, 4, 7, 9, 16]
+    assert values(dataset.apply(experimental.ignore_errors())) == [3, 1, 3, 2, 7]

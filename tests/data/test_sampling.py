@@ -120,3 +120,23 @@ def test_random_is_endless_int64_and_seeded():
     assert all(0 <= v < 2**32 for v in first) and len(set(first)) == 100
     again = Dataset.random(seed=4, rerandomize_each_iteration=True)
     assert values(again.take(5)) != values(again.take(5))
+
+
+def test_the_imbalanced_data_tutorials_oversampling_runs():
+    # TensorFlow's imbalanced-data tutorial, "Oversampling" with tf.data: balanced batches from 5% positives.
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(2000, 4)).astype(np.float32)
+    y = (rng.random(2000) < 0.05).astype(np.int64)
+
+    def make_ds(features, labels):
+        return Dataset.from_tensor_slices((features, labels)).shuffle(1000, seed=1).repeat()
+
+    pos_ds, neg_ds = make_ds(x[y == 1], y[y == 1]), make_ds(x[y == 0], y[y == 0])
+    resampled = Dataset.sample_from_datasets([pos_ds, neg_ds], weights=[0.5, 0.5], seed=2).batch(128).prefetch(2)
+    assert int(resampled.cardinality()) == -1
+    means = [float(label.numpy().mean()) for _, label in resampled.take(10)]
+    assert 0.4 < np.mean(means) < 0.6
+    model = tf.keras.Sequential([tf.keras.Input((4,)), tf.keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    history = model.fit(resampled, epochs=2, steps_per_epoch=5, verbose=0)
+    assert len(history.history["loss"]) == 2

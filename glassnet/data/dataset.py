@@ -259,6 +259,22 @@ class Dataset:
         each window a Dataset (a structure of them for tuple or dict elements), as TensorFlow."""
         return windowing.Window(self, size, shift, stride, drop_remainder)
 
+    def group_by_window(self, key_func, reduce_func, window_size=None, window_size_func=None, name=None):
+        """Elements gathered by ``key_func(element)`` (an int64 scalar); a group that reaches `window_size`
+        elements (or ``window_size_func(key)``) is read out through ``reduce_func(key, window_dataset)``;
+        the groups left at the end follow in the order of their keys, as TensorFlow."""
+        return grouping.GroupByWindow(self, key_func, reduce_func, window_size, window_size_func)
+
+    def bucket_by_sequence_length(self, element_length_func, bucket_boundaries, bucket_batch_sizes,
+                                  padded_shapes=None, padding_values=None, pad_to_bucket_boundary=False,
+                                  no_padding=False, drop_remainder=False, name=None):
+        """Batches of elements of similar length: bucket ``i`` holds lengths below ``bucket_boundaries[i]``
+        (and at least the one before), batched by ``bucket_batch_sizes[i]`` and padded to the longest
+        element of each batch (unless `no_padding`). `pad_to_bucket_boundary` is not supported."""
+        return grouping.bucket_by_sequence_length(
+            self, element_length_func, bucket_boundaries, bucket_batch_sizes, padded_shapes, padding_values,
+            pad_to_bucket_boundary, no_padding, drop_remainder)
+
     def repeat(self, count=None, name=None):
         """The elements `count` times over (forever when None or -1); each pass reads the input anew."""
         return slicing.Repeat(self, count)
@@ -334,5 +350,5 @@ def _arguments(element):
 
 # The dataset kinds subclass Dataset, so they are imported after it.
 from glassnet.data import (  # noqa: E402
-    batching, deduplication, flattening, sampling, scanning, shuffling, slicing, sources, text_files, transforms,
-    windowing)
+    batching, deduplication, flattening, grouping, sampling, scanning, shuffling, slicing, sources, text_files,
+    transforms, windowing)

@@ -121,7 +121,7 @@ def test_a_name_glassnet_lacks_names_the_public_class_and_the_docs():
     dataset = Dataset.from_tensors(1)
     with pytest.raises(AttributeError, match=r"glassnet's Dataset does not offer 'snapshot'.*docs/data.md"):
         dataset.snapshot()
-    assert not hasattr(dataset, "group_by_window") and getattr(dataset, "save", None) is None
+    assert not hasattr(dataset, "rejection_resample") and getattr(dataset, "save", None) is None
     with pytest.raises(AttributeError, match="_private"):
         getattr(dataset, "_private")  # noqa: B009
 

@@ -147,13 +147,14 @@ class Dataset:
         """Each element from one of `datasets` drawn at random with `weights` (uniform when None).
         Without `stop_on_empty_dataset`, a dataset that runs out is left out and the others go on;
         with it, drawing an empty dataset ends the pass. The same `seed` gives the same order on every
-        pass and run; without one it is drawn from glassnet's global generator (``tf.random.set_seed``).
+        pass and run (a new order each pass with `rerandomize_each_iteration`); without one it is drawn
+        from glassnet's global generator (``tf.random.set_seed``).
 
         >>> a, b = Dataset.range(3), Dataset.range(10, 13)
         >>> sorted(int(x) for x in Dataset.sample_from_datasets([a, b], weights=[0.5, 0.5], seed=1))
         [0, 1, 2, 10, 11, 12]
         """
-        return sampling.SampleFrom(datasets, weights, seed, stop_on_empty_dataset)
+        return sampling.SampleFrom(datasets, weights, seed, stop_on_empty_dataset, rerandomize_each_iteration)
 
     @staticmethod
     def choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset=True):

@@ -43,6 +43,20 @@ def scan(initial_state, scan_func):
     return lambda dataset: dataset.scan(initial_state, scan_func)
 
 
+def group_by_window(key_func, reduce_func, window_size=None, window_size_func=None):
+    """The transformation ``dataset.group_by_window(...)``, for ``dataset.apply``."""
+    return lambda dataset: dataset.group_by_window(key_func, reduce_func, window_size, window_size_func)
+
+
+def bucket_by_sequence_length(element_length_func, bucket_boundaries, bucket_batch_sizes, padded_shapes=None,
+                              padding_values=None, pad_to_bucket_boundary=False, no_padding=False,
+                              drop_remainder=False):
+    """The transformation ``dataset.bucket_by_sequence_length(...)``, for ``dataset.apply``."""
+    return lambda dataset: dataset.bucket_by_sequence_length(
+        element_length_func, bucket_boundaries, bucket_batch_sizes, padded_shapes, padding_values,
+        pad_to_bucket_boundary, no_padding, drop_remainder)
+
+
 def ignore_errors(log_warning=False):
     """The transformation ``dataset.ignore_errors()``, for ``dataset.apply``."""
     return lambda dataset: dataset.ignore_errors(log_warning)
@@ -50,6 +64,6 @@ def ignore_errors(log_warning=False):
 
 __getattr__ = _attribute_error(__name__, "tf.data.experimental")
 
-__all__ = ["AUTOTUNE", "CsvDataset", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "cardinality",
-           "choose_from_datasets", "get_single_element", "ignore_errors", "make_csv_dataset", "sample_from_datasets",
-           "scan", "take_while", "unique"]
+__all__ = ["AUTOTUNE", "CsvDataset", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "bucket_by_sequence_length",
+           "cardinality", "choose_from_datasets", "get_single_element", "group_by_window", "ignore_errors",
+           "make_csv_dataset", "sample_from_datasets", "scan", "take_while", "unique"]

@@ -52,7 +52,7 @@ class SampleFrom(Dataset):
     others renormalized, until all are out; with it, the first draw of an empty dataset ends the pass.
     """
 
-    def __init__(self, datasets, weights, seed, stop_on_empty_dataset):
+    def __init__(self, datasets, weights, seed, stop_on_empty_dataset, rerandomize_each_iteration=None):
         owner = "sample_from_datasets"
         self.datasets = _checked_datasets(datasets, owner)
         if weights is None:
@@ -66,9 +66,11 @@ class SampleFrom(Dataset):
         self.weights = weights
         self.seed = _seed(seed, owner)
         self.stop = check.boolean("stop_on_empty_dataset", stop_on_empty_dataset, owner=owner)
+        self.rerandomize, self.passes = bool(rerandomize_each_iteration), 0
 
     def _elements(self):
-        rng = np.random.default_rng(self.seed)
+        self.passes += 1
+        rng = np.random.default_rng([self.seed, self.passes if self.rerandomize else 0])
         iterators = [iter(d._elements()) for d in self.datasets]
         weights = self.weights.copy()
         while weights.sum() > 0:

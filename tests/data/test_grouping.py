@@ -61,3 +61,13 @@ def test_bucket_by_sequence_length_errors():
         sequences().bucket_by_sequence_length(lambda x: tf.shape(x)[0], [3, 6], [2, 2])
     with pytest.raises(NotImplementedError, match="pad_to_bucket_boundary"):
         sequences().bucket_by_sequence_length(lambda x: tf.shape(x)[0], [3, 6], [2, 2, 2], pad_to_bucket_boundary=True)
+
+
+def test_experimental_transformations_for_apply():
+    grouped = Dataset.from_tensor_slices(NUMBERS).apply(tf.data.experimental.group_by_window(
+        lambda x: x % 3, lambda key, window: window.batch(2), window_size=2))
+    assert batches(grouped)[:2] == [[1, 7], [5, 2]]
+    bucketed = sequences().apply(tf.data.experimental.bucket_by_sequence_length(
+        lambda x: tf.shape(x)[0], [3, 6], [2, 2, 2], no_padding=True, drop_remainder=True))
+    with pytest.raises(ValueError, match="different shapes"):  # no padding: unequal lengths cannot be stacked
+        batches(bucketed)

@@ -140,3 +140,10 @@ def test_the_imbalanced_data_tutorials_oversampling_runs():
     model.compile(optimizer="adam", loss="binary_crossentropy")
     history = model.fit(resampled, epochs=2, steps_per_epoch=5, verbose=0)
     assert len(history.history["loss"]) == 2
+
+
+def test_sample_rerandomize_each_iteration_draws_a_new_order_per_pass():
+    dataset = Dataset.sample_from_datasets([Dataset.range(20), Dataset.range(100, 120)], seed=4,
+                                           rerandomize_each_iteration=True)
+    first, second = values(dataset), values(dataset)
+    assert first != second and sorted(first) == sorted(second)

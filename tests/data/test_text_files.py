@@ -60,3 +60,17 @@ def test_list_files_sorted_then_shuffled(folder):
     assert list(both.as_numpy_iterator()) == names
     with pytest.raises(ValueError, match="No files matched pattern"):
         Dataset.list_files(str(folder / "*.none"))
+
+
+def test_the_tf_data_guides_text_and_window_patterns(tmp_path):
+    # Patterns of TensorFlow's tf.data guide; the results were taken from TensorFlow 2.21 by hand.
+    (tmp_path / "a.txt").write_bytes(b"h\nl1\nl2\n")
+    (tmp_path / "b.txt").write_bytes(b"h\nm1\nm2\nm3\n")
+    files = Dataset.from_tensor_slices([str(tmp_path / "a.txt"), str(tmp_path / "b.txt")])
+    lines = files.interleave(tf.data.TextLineDataset, cycle_length=2)
+    assert list(lines.as_numpy_iterator()) == [b"h", b"h", b"l1", b"m1", b"l2", b"m2", b"m3"]
+    bodies = files.flat_map(lambda name: tf.data.TextLineDataset(name).skip(1))
+    assert list(bodies.as_numpy_iterator()) == [b"l1", b"l2", b"m1", b"m2", b"m3"]
+    windows = Dataset.range(10).window(5, shift=1, drop_remainder=True).flat_map(lambda w: w.batch(5))
+    assert [w.tolist() for w in windows.as_numpy_iterator()] == [list(range(i, i + 5)) for i in range(6)]
+    assert windows.element_spec == tf.TensorSpec((None,), np.int64)

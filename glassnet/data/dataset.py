@@ -90,6 +90,23 @@ class Dataset:
             state = to_tensors(normalize(reduce_func(state, *_arguments(element))))
         return state
 
+    def get_single_element(self, name=None):
+        """The dataset's only element (an error if it has none or more than one), as Tensors."""
+        elements = iter(self._elements())
+        element = next(elements, None)
+        if element is None:
+            raise ValueError("get_single_element: the dataset was empty; it must have exactly one element.")
+        if next(elements, None) is not None:
+            raise ValueError("get_single_element: the dataset had more than one element; it must have exactly one.")
+        return to_tensors(element)
+
+    def __getattr__(self, name):
+        # Only reached for names the class lacks: say it is tf.data's name glassnet does not offer.
+        if name.startswith("_"):
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        raise AttributeError(f"glassnet's Dataset does not offer {name!r} (tf.data.Dataset.{name}); the supported "
+                             "methods are listed in docs/data.md")
+
     def __repr__(self):
         return f"<{type(self).__name__.lstrip('_')}Dataset element_spec={self.element_spec}>"
 
@@ -118,6 +135,50 @@ class Dataset:
     def range(*args, output_type=np.int64, name=None):
         """``range(stop)``, ``range(start, stop[, step])`` as Python's range, int64 elements."""
         return sources.Range(args, output_type)
+
+    @staticmethod
+    def counter(start=0, step=1, dtype=np.int64, name=None):
+        """``start, start + step, ...`` without end (int64 by default)."""
+        return sources.Counter(start, step, dtype)
+
+    @staticmethod
+    def sample_from_datasets(datasets, weights=None, seed=None, stop_on_empty_dataset=False,
+                             rerandomize_each_iteration=None):
+        """Each element from one of `datasets` drawn at random with `weights` (uniform when None).
+        Without `stop_on_empty_dataset`, a dataset that runs out is left out and the others go on;
+        with it, drawing an empty dataset ends the pass. The same `seed` gives the same order on every
+        pass and run (a new order each pass with `rerandomize_each_iteration`); without one it is drawn
+        from glassnet's global generator (``tf.random.set_seed``).
+
+        >>> a, b = Dataset.range(3), Dataset.range(10, 13)
+        >>> sorted(int(x) for x in Dataset.sample_from_datasets([a, b], weights=[0.5, 0.5], seed=1))
+        [0, 1, 2, 10, 11, 12]
+        """
+        return sampling.SampleFrom(datasets, weights, seed, stop_on_empty_dataset, rerandomize_each_iteration)
+
+    @staticmethod
+    def choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset=True):
+        """Element ``k`` from ``datasets[c]``, ``c`` the k-th element of `choice_dataset` (scalar int64).
+        With `stop_on_empty_dataset`, choosing a dataset that has run out ends the pass; otherwise
+        that choice is skipped.
+
+        >>> ds = Dataset.choose_from_datasets([Dataset.range(3), Dataset.range(10, 13)], Dataset.range(2).repeat(2))
+        >>> [int(x) for x in ds]
+        [0, 10, 1, 11]
+        """
+        return sampling.ChooseFrom(datasets, choice_dataset, stop_on_empty_dataset)
+
+    @staticmethod
+    def random(seed=None, rerandomize_each_iteration=None, name=None):
+        """An endless stream of random int64 scalars in [0, 2**32); the same `seed` gives the same
+        numbers on every pass (a new stream each pass with `rerandomize_each_iteration`)."""
+        return sampling.RandomNumbers(seed, rerandomize_each_iteration)
+
+    @staticmethod
+    def list_files(file_pattern, shuffle=None, seed=None, name=None):
+        """The names (bytes) of the files matching `file_pattern` (a glob pattern or a list of them),
+        sorted, then shuffled unless `shuffle` is False (with `seed`, as ``shuffle``)."""
+        return text_files.list_files(file_pattern, shuffle, seed)
 
     @staticmethod
     def zip(*datasets, name=None):
@@ -158,6 +219,62 @@ class Dataset:
     def enumerate(self, start=0, name=None):
         """``(index, element)`` pairs, the index an int64 counting from `start`."""
         return Dataset.zip((Dataset.range(start, np.iinfo(np.int64).max), self))
+
+    def flat_map(self, map_func, name=None):
+        """The elements of the Dataset ``map_func(element)`` makes of each element, one after the other."""
+        return flattening.FlatMap(self, map_func)
+
+    def interleave(self, map_func, cycle_length=None, block_length=None, num_parallel_calls=None,
+                   deterministic=None, name=None):
+        """The Datasets ``map_func(element)`` makes, read `cycle_length` at a time (the number of CPU
+        cores when None, as TensorFlow), `block_length` (1) elements from each in turn: TensorFlow's
+        deterministic order. `num_parallel_calls` is accepted (calls run one at a time)."""
+        return flattening.Interleave(self, map_func, cycle_length, 1 if block_length is None else block_length)
+
+    def take_while(self, predicate, name=None):
+        """The elements before the first for which ``predicate(element)`` is False."""
+        return transforms.TakeWhile(self, predicate)
+
+    def scan(self, initial_state, scan_func, name=None):
+        """``state, output = scan_func(state, element)`` for each element, from `initial_state`; the outputs."""
+        return scanning.Scan(self, initial_state, scan_func)
+
+    def unique(self, name=None):
+        """Each distinct element once, where it first occurs (int32, int64 or string elements)."""
+        return deduplication.Unique(self)
+
+    def rebatch(self, batch_size, drop_remainder=False, name=None):
+        """Batches cut again into batches of `batch_size` (rows carry over between input batches)."""
+        if isinstance(batch_size, (list, tuple)) or np.ndim(getattr(batch_size, "value", batch_size)):
+            raise NotImplementedError(f"rebatch takes one batch size here; a list of sizes is not supported. "
+                                      f"Received: batch_size={batch_size!r}")
+        return self.unbatch().batch(batch_size, drop_remainder)
+
+    def ignore_errors(self, log_warning=False, name=None):
+        """Accepted for compatibility: an error while making an element is raised, not skipped
+        (the cardinality is unknown, as TensorFlow's)."""
+        return slicing.Unknown(self)
+
+    def window(self, size, shift=None, stride=1, drop_remainder=False, name=None):
+        """Windows of `size` elements `stride` apart, one every `shift` (`size` when None) elements;
+        each window a Dataset (a structure of them for tuple or dict elements), as TensorFlow."""
+        return windowing.Window(self, size, shift, stride, drop_remainder)
+
+    def group_by_window(self, key_func, reduce_func, window_size=None, window_size_func=None, name=None):
+        """Elements gathered by ``key_func(element)`` (an int64 scalar); a group that reaches `window_size`
+        elements (or ``window_size_func(key)``) is read out through ``reduce_func(key, window_dataset)``;
+        the groups left at the end follow in the order of their keys, as TensorFlow."""
+        return grouping.GroupByWindow(self, key_func, reduce_func, window_size, window_size_func)
+
+    def bucket_by_sequence_length(self, element_length_func, bucket_boundaries, bucket_batch_sizes,
+                                  padded_shapes=None, padding_values=None, pad_to_bucket_boundary=False,
+                                  no_padding=False, drop_remainder=False, name=None):
+        """Batches of elements of similar length: bucket ``i`` holds lengths below ``bucket_boundaries[i]``
+        (and at least the one before), batched by ``bucket_batch_sizes[i]`` and padded to the longest
+        element of each batch (unless `no_padding`). `pad_to_bucket_boundary` is not supported."""
+        return grouping.bucket_by_sequence_length(
+            self, element_length_func, bucket_boundaries, bucket_batch_sizes, padded_shapes, padding_values,
+            pad_to_bucket_boundary, no_padding, drop_remainder)
 
     def repeat(self, count=None, name=None):
         """The elements `count` times over (forever when None or -1); each pass reads the input anew."""
@@ -233,4 +350,6 @@ def _arguments(element):
 
 
 # The dataset kinds subclass Dataset, so they are imported after it.
-from glassnet.data import batching, shuffling, slicing, sources, transforms  # noqa: E402
+from glassnet.data import (  # noqa: E402
+    batching, deduplication, flattening, grouping, sampling, scanning, shuffling, slicing, sources, text_files,
+    transforms, windowing)

@@ -44,6 +44,13 @@ class PassThrough(_Following):
         return self.input._cardinality()
 
 
+class Unknown(PassThrough):
+    """ignore_errors: the same elements, of a cardinality TensorFlow does not know."""
+
+    def _cardinality(self):
+        return counts.UNKNOWN_CARDINALITY
+
+
 class Repeat(_Following):
     def __init__(self, dataset, count):
         self.input = dataset

@@ -81,6 +81,27 @@ class Range(Dataset):
         return TensorSpec((), self.dtype)
 
 
+class Counter(Dataset):
+    """``start, start + step, ...`` without end, as 0-d arrays of `dtype` (int64) (``Dataset.counter``)."""
+
+    def __init__(self, start, step, dtype):
+        self.start = check.integer("start", int(start) if hasattr(start, "numpy") else start, owner="counter")
+        self.step = check.integer("step", int(step) if hasattr(step, "numpy") else step, owner="counter")
+        self.dtype = np.dtype(dtype)
+
+    def _elements(self):
+        value = self.start
+        while True:
+            yield np.array(value, dtype=self.dtype)
+            value += self.step
+
+    def _cardinality(self):
+        return counts.INFINITE_CARDINALITY
+
+    def _spec(self):
+        return TensorSpec((), self.dtype)
+
+
 class Generator(Dataset):
     """Elements yielded by ``generator(*args)`` (``from_generator``), checked against the signature."""
 

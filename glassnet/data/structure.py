@@ -104,13 +104,24 @@ def _holds_strings(items):
 
 
 def to_tensors(element):
-    """An element as users see it: each leaf a glassnet Tensor."""
-    return map_structure(Tensor, element)
+    """An element as users see it: each leaf a glassnet Tensor (a window's Datasets stay Datasets)."""
+    return map_structure(_tensor, element)
+
+
+def _tensor(leaf):
+    return Tensor(leaf) if isinstance(leaf, np.ndarray) or not hasattr(leaf, "element_spec") else leaf
 
 
 def to_numpy(element):
     """An element as ``as_numpy_iterator`` gives it: NumPy scalars for 0-d leaves, as TensorFlow."""
-    return map_structure(lambda leaf: leaf[()] if leaf.ndim == 0 else leaf, element)
+    return map_structure(_numpy, element)
+
+
+def _numpy(leaf):
+    if not isinstance(leaf, np.ndarray):
+        raise TypeError(f"Dataset.as_numpy_iterator() is not supported for datasets that produce values of type "
+                        f"{type(leaf).__name__} (window's Datasets): iterate over them instead.")
+    return leaf[()] if leaf.ndim == 0 else leaf
 
 
 def describe(structure):

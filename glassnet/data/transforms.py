@@ -77,3 +77,24 @@ def _truth(value):
         raise ValueError(f"Invalid `predicate`. `predicate` must return a `tf.bool` scalar tensor, but it returned "
                          f"a value of dtype {array.dtype} and shape {array.shape}: {value!r}.")
     return bool(array)
+
+
+class TakeWhile(Dataset):
+    """The elements up to (not including) the first for which the predicate is False."""
+
+    def __init__(self, dataset, predicate):
+        if not callable(predicate):
+            raise TypeError(f"`predicate` must be callable. Received: predicate={predicate!r}")
+        self.input, self.predicate = dataset, predicate
+
+    def _elements(self):
+        for element in self.input._elements():
+            if not _truth(self.predicate(*_arguments(element))):
+                return
+            yield element
+
+    def _cardinality(self):
+        return counts.UNKNOWN_CARDINALITY  # as TensorFlow, even for an infinite input
+
+    def _spec(self):
+        return self.input.element_spec

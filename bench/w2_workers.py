@@ -1,0 +1,234 @@
+"""W2 on two MPI workers of one thread each, against one process at one and at two threads.
+
+    python -m bench.w2_workers [--rounds 3] [--mpiexec /path/to/mpiexec]
+
+Three arrangements of the 2 cores, each a fresh process (or pair), in rotation round after round:
+- 1 process x 1 thread: `OPENBLAS_NUM_THREADS=1 python ...`
+- 1 process x 2 threads: `OPENBLAS_NUM_THREADS=2 python ...`
+- 2 workers x 1 thread: `OPENBLAS_NUM_THREADS=1 mpiexec -n 2 python ...`, the model built and
+  compiled under `tf.distribute.MultiWorkerMirroredStrategy().scope()`, `fit` with the same global
+  batch of 128 (64 rows a worker).
+
+Each trains W2 (bench/README.md: 784-512-256-10, Adam, batch 128, 60,000 rows, 3 epochs) and
+reports samples/s over the epochs after the first (rank 0's clock, global samples). The two-worker
+job then times, in the same processes, `--allreduce-repeats` Allreduces of a float32 buffer of W2's
+gradient size (535,818 parameters, 2.1 MB) and reports their median: the communication a step
+needs. The table shows each arrangement's median over the rounds, its speed-up over one process at
+one thread, the scaling efficiency (speed-up / cores) and the Allreduce's share of a two-worker
+step. Target (issue 16): 2 workers reach at least 1.7x one process at one thread.
+
+Needs mpi4py and an mpiexec (`pip install "glassnet[mpi]"`); without `glassnet.distribute`, the
+two-worker row says so and only the Allreduce is timed.
+"""
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.run import glassnet_root
+
+REPO = Path(__file__).resolve().parents[1]
+GLOBAL_BATCH, PARAMETERS = 128, 535_818
+ARRANGEMENTS = ("1 process x 1 thread", "1 process x 2 threads", "2 workers x 1 thread")
+TARGET = 1.7
+MISSING_DISTRIBUTE = ("glassnet.distribute is not available in this checkout (issue 16: "
+                      "MultiWorkerMirroredStrategy); the two-worker fit cannot run")
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--samples", type=int, default=60_000)
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--allreduce-repeats", type=int, default=200)
+    parser.add_argument("--mpiexec", default=None, help="default: the mpiexec on PATH")
+    parser.add_argument("--glassnet", metavar="CHECKOUT", help="time the glassnet package of another checkout")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds a job may run")
+    parser.add_argument("--tiny", action="store_true", help="1,024 rows, 2 epochs, 1 round: the code paths only")
+    parser.add_argument("--job", choices=["single", "workers"], help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.tiny:
+        args.samples, args.epochs, args.rounds, args.allreduce_repeats = 1024, 2, 1, 10
+    for name, least in (("rounds", 1), ("samples", GLOBAL_BATCH), ("epochs", 2), ("allreduce_repeats", 1)):
+        if getattr(args, name) < least:
+            parser.error(f"--{name.replace('_', '-')} must be at least {least}; received {getattr(args, name)}")
+    if args.timeout <= 0:
+        parser.error(f"--timeout must be a positive number of seconds; received {args.timeout}")
+    return args
+
+
+# ---- the arithmetic of the report (pure) ----
+
+def step_ms(samples_per_s, batch=GLOBAL_BATCH):
+    """Milliseconds of one step of `batch` global rows at `samples_per_s`."""
+    return batch / samples_per_s * 1e3
+
+
+def scaling(samples_per_s, baseline_samples_per_s, cores):
+    """(speed-up over the baseline, scaling efficiency = speed-up / cores)."""
+    speedup = samples_per_s / baseline_samples_per_s
+    return speedup, speedup / cores
+
+
+def allreduce_share(allreduce_ms, samples_per_s, batch=GLOBAL_BATCH):
+    """The Allreduce's part of a step: its time over the step's time at `samples_per_s`."""
+    return allreduce_ms / step_ms(samples_per_s, batch)
+
+
+def medians(results):
+    """{arrangement: [job result or None, ...]} -> {arrangement: median of each number, or None}."""
+    out = {}
+    for name, runs in results.items():
+        done = [run for run in runs if run and "samples_per_s" in run]
+        out[name] = None if not done else {
+            key: statistics.median(run[key] for run in done)
+            for key in done[0] if isinstance(done[0][key], (int, float)) and all(key in run for run in done)}
+    return out
+
+
+def report(results):
+    """The markdown table and the target line from {arrangement: [job result, ...]}."""
+    summary = medians(results)
+    base = summary.get(ARRANGEMENTS[0])
+    cores = {ARRANGEMENTS[0]: 1, ARRANGEMENTS[1]: 2, ARRANGEMENTS[2]: 2}
+    lines = ["| Arrangement | Samples/s | Per CPU-s | × 1 process x 1 thread | Scaling efficiency | "
+             "Allreduce ms/step | Allreduce share of a step |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for name in ARRANGEMENTS:
+        row = summary.get(name)
+        notes = [run["error"] for run in results.get(name, []) if run and "error" in run]
+        if row is None:
+            lines.append(f"| {name} | not measured: {notes[0] if notes else 'no run'} | | | | | |")
+            continue
+        speed, eff = scaling(row["samples_per_s"], base["samples_per_s"], cores[name]) if base else (None, None)
+        ar = row.get("allreduce_ms")
+        lines.append(f"| {name} | {row['samples_per_s']:,.0f} | {row['samples_per_cpu_s']:,.0f} | "
+                     f"{_fmt(speed, '.2f')} | {_fmt(eff, '.0%')} | {_fmt(ar, '.3f')} | "
+                     f"{_fmt(ar and allreduce_share(ar, row['samples_per_s']), '.0%')} |")
+    workers = summary.get(ARRANGEMENTS[2])
+    if base and workers:
+        speedup = scaling(workers["samples_per_s"], base["samples_per_s"], 2)[0]
+        verdict = "holds" if speedup >= TARGET else "does not hold"
+        lines.append(f"\nTarget: 2 workers >= {TARGET}x one process at 1 thread: {speedup:.2f}x, {verdict}.")
+    else:
+        lines.append(f"\nTarget: 2 workers >= {TARGET}x one process at 1 thread: not measured.")
+    allreduce = [run["allreduce_ms"] for run in results.get(ARRANGEMENTS[2], []) if run and "allreduce_ms" in run]
+    if allreduce and not workers:
+        lines.append(f"Allreduce of W2's gradient ({PARAMETERS * 4:,} B) between the 2 workers: "
+                     f"{statistics.median(allreduce):.3f} ms (median over the rounds).")
+    return "\n".join(lines)
+
+
+def _fmt(value, spec):
+    return "–" if value is None else format(value, spec)
+
+
+# ---- the jobs (run in the timed processes) ----
+
+def _fit(tf, x, y, args, strategy=None):
+    from bench.frameworks.keras_api import _epoch_clock_callback, mnist_model
+    from bench.harness import EpochClock, steady_speed
+    tf.keras.utils.set_random_seed(0)
+    if strategy is None:
+        model = mnist_model(tf)
+    else:
+        with strategy.scope():
+            model = mnist_model(tf)
+    clock = EpochClock()
+    model.fit(x, y, batch_size=GLOBAL_BATCH, epochs=args.epochs, shuffle=True, verbose=0,
+              callbacks=[_epoch_clock_callback(tf, clock)])
+    return steady_speed(args.samples, clock)
+
+
+def _time_allreduce_ms(repeats):
+    import numpy as np
+    from mpi4py import MPI
+    comm, buffer = MPI.COMM_WORLD, np.ones(PARAMETERS, dtype=np.float32)
+    samples = []
+    for _ in range(repeats + 5):
+        buffer.fill(1)
+        comm.Barrier()
+        start = time.perf_counter()
+        comm.Allreduce(MPI.IN_PLACE, buffer, op=MPI.SUM)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples[5:]) * 1e3
+
+
+def run_job(args):
+    """One timed process (or one of the two workers): train, and print rank 0's result as JSON."""
+    import importlib
+
+    from bench import data
+    import glassnet as tf
+    x, y = data.mnist_like_data(args.samples, seed=0)
+    if args.job == "single":
+        print(json.dumps(_fit(tf, x, y, args)))
+        return
+    from mpi4py import MPI
+    comm = MPI.COMM_WORLD
+    result = {"workers": comm.size}
+    try:
+        distribute = importlib.import_module("glassnet.distribute")
+    except ImportError:
+        distribute = None
+    if not hasattr(distribute, "MultiWorkerMirroredStrategy"):
+        result["error"] = MISSING_DISTRIBUTE
+    else:
+        strategy = distribute.MultiWorkerMirroredStrategy()
+        result.update(_fit(tf, x, y, args, strategy))
+        result["samples_per_cpu_s"] /= comm.size  # each worker's process spends rank 0's CPU time
+    result["allreduce_ms"] = _time_allreduce_ms(args.allreduce_repeats)
+    if comm.rank == 0:
+        print(json.dumps(result))
+
+
+# ---- the driver ----
+
+def _command(name, args, mpiexec):
+    job = [sys.executable, "-m", "bench.w2_workers", "--samples", str(args.samples), "--epochs", str(args.epochs),
+           "--allreduce-repeats", str(args.allreduce_repeats)]
+    if name == ARRANGEMENTS[2]:
+        return [mpiexec, "-n", "2", *job, "--job", "workers"]
+    return [*job, "--job", "single"]
+
+
+def _run(name, args, mpiexec, root=REPO):
+    if name == ARRANGEMENTS[2] and mpiexec is None:
+        return {"error": "no mpiexec on PATH (pip install \"glassnet[mpi]\", or pass --mpiexec)"}
+    threads = "2" if name == ARRANGEMENTS[1] else "1"
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": threads, "OMP_NUM_THREADS": threads,
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
+    try:
+        done = subprocess.run(_command(name, args, mpiexec), cwd=root, env=env, capture_output=True, text=True,
+                              timeout=args.timeout)
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {args.timeout:g} s"}
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return {"error": f"exit status {done.returncode}: {tail}"}
+    return json.loads(lines[-1])
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.job:
+        return run_job(args)
+    mpiexec = args.mpiexec or shutil.which("mpiexec")
+    results = {name: [] for name in ARRANGEMENTS}
+    with tempfile.TemporaryDirectory() as scratch:
+        root = glassnet_root(args, scratch)
+        for round_ in range(args.rounds):
+            for name in ARRANGEMENTS:
+                results[name].append(_run(name, args, mpiexec, root))
+                print(f"round {round_ + 1}/{args.rounds}, {name}: {results[name][-1]}", file=sys.stderr)
+    print(report(results))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

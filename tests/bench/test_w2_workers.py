@@ -1,0 +1,63 @@
+"""bench/w2_workers.py's pure parts: its arguments and the arithmetic of its report. No timing runs here."""
+import pytest
+
+from bench import w2_workers as bench
+
+ONE, TWO_THREADS, WORKERS = bench.ARRANGEMENTS
+
+
+def test_ratio_arithmetic_by_hand():
+    assert bench.step_ms(32_000) == pytest.approx(4.0)            # 128 rows at 32,000 samples/s
+    assert bench.scaling(54_400, 32_000, 2) == pytest.approx((1.7, 0.85))
+    assert bench.allreduce_share(0.6, 54_400) == pytest.approx(0.6 / (128 / 54_400 * 1e3))  # 0.255
+
+
+def test_medians_take_each_number_over_the_rounds_and_skip_failed_runs():
+    results = {ONE: [{"samples_per_s": 10.0, "epoch_s": [1, 2]}, {"samples_per_s": 30.0}, {"samples_per_s": 20.0}],
+               WORKERS: [{"error": "boom", "allreduce_ms": 1.0}, None]}
+    summary = bench.medians(results)
+    assert summary[ONE] == {"samples_per_s": 20.0}
+    assert summary[WORKERS] is None
+
+
+def test_report_states_speedups_efficiency_and_the_target():
+    results = {ONE: [{"samples_per_s": 32_000.0, "samples_per_cpu_s": 32_000.0}],
+               TWO_THREADS: [{"samples_per_s": 40_000.0, "samples_per_cpu_s": 20_000.0}],
+               WORKERS: [{"samples_per_s": 56_000.0, "samples_per_cpu_s": 28_000.0, "allreduce_ms": 0.64}]}
+    text = bench.report(results)
+    assert "| 1 process x 2 threads | 40,000 | 20,000 | 1.25 | 62% |" in text
+    # 56,000 / 32,000 = 1.75x on 2 cores: 88%; a step of 128 rows takes 2.286 ms, 0.64 of it is 28%.
+    assert "| 2 workers x 1 thread | 56,000 | 28,000 | 1.75 | 88% | 0.640 | 28% |" in text
+    assert "1.75x, holds" in text
+
+
+def test_report_without_the_strategy_names_why_and_keeps_the_allreduce():
+    results = {ONE: [{"samples_per_s": 32_000.0, "samples_per_cpu_s": 32_000.0}], TWO_THREADS: [],
+               WORKERS: [{"error": bench.MISSING_DISTRIBUTE, "allreduce_ms": 0.7}]}
+    text = bench.report(results)
+    assert "not measured: glassnet.distribute is not available" in text
+    assert "Target: 2 workers >= 1.7x one process at 1 thread: not measured." in text
+    assert "0.700 ms" in text
+
+
+def test_commands_put_the_workers_under_mpiexec():
+    args = bench.parse_args(["--tiny"])
+    assert bench._command(WORKERS, args, "/x/mpiexec")[:3] == ["/x/mpiexec", "-n", "2"]
+    assert bench._command(ONE, args, "/x/mpiexec")[-2:] == ["--job", "single"]
+    assert bench._run(WORKERS, args, None) == {
+        "error": 'no mpiexec on PATH (pip install "glassnet[mpi]", or pass --mpiexec)'}
+
+
+def test_tiny_shrinks_every_size():
+    args = bench.parse_args(["--tiny"])
+    assert (args.samples, args.epochs, args.rounds, args.allreduce_repeats) == (1024, 2, 1, 10)
+
+
+@pytest.mark.parametrize("argv, needle", [(["--rounds", "0"], "--rounds must be at least 1; received 0"),
+                                          (["--epochs", "1"], "--epochs must be at least 2"),
+                                          (["--samples", "100"], "--samples must be at least 128"),
+                                          (["--timeout", "-1"], "--timeout must be a positive")])
+def test_bad_arguments_are_named(argv, needle, capsys):
+    with pytest.raises(SystemExit):
+        bench.parse_args(argv)
+    assert needle in capsys.readouterr().err

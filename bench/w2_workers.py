@@ -2,12 +2,14 @@
 
     python -m bench.w2_workers [--rounds 3] [--mpiexec /path/to/mpiexec]
 
-Three arrangements of the 2 cores, each a fresh process (or pair), in rotation round after round:
+Four arrangements of the 2 cores, each a fresh process (or pair), in rotation round after round:
 - 1 process x 1 thread: `OPENBLAS_NUM_THREADS=1 python ...`
 - 1 process x 2 threads: `OPENBLAS_NUM_THREADS=2 python ...`
 - 2 workers x 1 thread: `OPENBLAS_NUM_THREADS=1 mpiexec -n 2 python ...`, the model built and
   compiled under `tf.distribute.MultiWorkerMirroredStrategy().scope()`, `fit` with the same global
-  batch of 128 (64 rows a worker).
+  batch of 128 (64 rows a worker: strong scaling).
+- the same with a global batch of 256: 128 rows a worker, each worker's step W2's own (weak
+  scaling; the batch a user passes to keep each worker's work when adding workers).
 
 Each trains W2 (bench/README.md: 784-512-256-10, Adam, batch 128, 60,000 rows, 3 epochs) and
 reports samples/s over the epochs after the first (rank 0's clock, global samples). The two-worker
@@ -35,7 +37,11 @@ from bench.run import glassnet_root
 
 REPO = Path(__file__).resolve().parents[1]
 GLOBAL_BATCH, PARAMETERS = 128, 535_818
-ARRANGEMENTS = ("1 process x 1 thread", "1 process x 2 threads", "2 workers x 1 thread")
+ARRANGEMENTS = ("1 process x 1 thread", "1 process x 2 threads", "2 workers x 1 thread",
+                "2 workers x 1 thread, global batch 256")
+CORES = dict(zip(ARRANGEMENTS, (1, 2, 2, 2)))
+BATCH = dict(zip(ARRANGEMENTS, (GLOBAL_BATCH, GLOBAL_BATCH, GLOBAL_BATCH, 2 * GLOBAL_BATCH)))
+WORKERS = ARRANGEMENTS[2:]
 TARGET = 1.7
 MISSING_DISTRIBUTE = ("glassnet.distribute is not available in this checkout (issue 16: "
                       "MultiWorkerMirroredStrategy); the two-worker fit cannot run")
@@ -52,6 +58,7 @@ def parse_args(argv=None):
     parser.add_argument("--timeout", type=float, default=600, help="seconds a job may run")
     parser.add_argument("--tiny", action="store_true", help="1,024 rows, 2 epochs, 1 round: the code paths only")
     parser.add_argument("--job", choices=["single", "workers"], help=argparse.SUPPRESS)
+    parser.add_argument("--batch", type=int, default=GLOBAL_BATCH, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.tiny:
         args.samples, args.epochs, args.rounds, args.allreduce_repeats = 1024, 2, 1, 10
@@ -96,7 +103,6 @@ def report(results):
     """The markdown table and the target line from {arrangement: [job result, ...]}."""
     summary = medians(results)
     base = summary.get(ARRANGEMENTS[0])
-    cores = {ARRANGEMENTS[0]: 1, ARRANGEMENTS[1]: 2, ARRANGEMENTS[2]: 2}
     lines = ["| Arrangement | Samples/s | Per CPU-s | × 1 process x 1 thread | Scaling efficiency | "
              "Allreduce ms/step | Allreduce share of a step |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for name in ARRANGEMENTS:
@@ -105,20 +111,23 @@ def report(results):
         if row is None:
             lines.append(f"| {name} | not measured: {notes[0] if notes else 'no run'} | | | | | |")
             continue
-        speed, eff = scaling(row["samples_per_s"], base["samples_per_s"], cores[name]) if base else (None, None)
+        speed, eff = scaling(row["samples_per_s"], base["samples_per_s"], CORES[name]) if base else (None, None)
         ar = row.get("allreduce_ms")
         lines.append(f"| {name} | {row['samples_per_s']:,.0f} | {row['samples_per_cpu_s']:,.0f} | "
                      f"{_fmt(speed, '.2f')} | {_fmt(eff, '.0%')} | {_fmt(ar, '.3f')} | "
-                     f"{_fmt(ar and allreduce_share(ar, row['samples_per_s']), '.0%')} |")
-    workers = summary.get(ARRANGEMENTS[2])
-    if base and workers:
-        speedup = scaling(workers["samples_per_s"], base["samples_per_s"], 2)[0]
-        verdict = "holds" if speedup >= TARGET else "does not hold"
-        lines.append(f"\nTarget: 2 workers >= {TARGET}x one process at 1 thread: {speedup:.2f}x, {verdict}.")
-    else:
-        lines.append(f"\nTarget: 2 workers >= {TARGET}x one process at 1 thread: not measured.")
-    allreduce = [run["allreduce_ms"] for run in results.get(ARRANGEMENTS[2], []) if run and "allreduce_ms" in run]
-    if allreduce and not workers:
+                     f"{_fmt(ar and allreduce_share(ar, row['samples_per_s'], BATCH[name]), '.0%')} |")
+    lines.append("")
+    for name in WORKERS:
+        workers = summary.get(name)
+        if base and workers:
+            speedup = scaling(workers["samples_per_s"], base["samples_per_s"], 2)[0]
+            verdict = "holds" if speedup >= TARGET else "does not hold"
+            lines.append(f"Target: {name} >= {TARGET}x one process at 1 thread: {speedup:.2f}x, {verdict}.")
+        else:
+            lines.append(f"Target: {name} >= {TARGET}x one process at 1 thread: not measured.")
+    allreduce = [run["allreduce_ms"] for name in WORKERS for run in results.get(name, [])
+                 if run and "allreduce_ms" in run]
+    if allreduce and not any(summary.get(name) for name in WORKERS):
         lines.append(f"Allreduce of W2's gradient ({PARAMETERS * 4:,} B) between the 2 workers: "
                      f"{statistics.median(allreduce):.3f} ms (median over the rounds).")
     return "\n".join(lines)
@@ -140,7 +149,7 @@ def _fit(tf, x, y, args, strategy=None):
         with strategy.scope():
             model = mnist_model(tf)
     clock = EpochClock()
-    model.fit(x, y, batch_size=GLOBAL_BATCH, epochs=args.epochs, shuffle=True, verbose=0,
+    model.fit(x, y, batch_size=args.batch, epochs=args.epochs, shuffle=True, verbose=0,
               callbacks=[_epoch_clock_callback(tf, clock)])
     return steady_speed(args.samples, clock)
 
@@ -192,13 +201,14 @@ def run_job(args):
 def _command(name, args, mpiexec):
     job = [sys.executable, "-m", "bench.w2_workers", "--samples", str(args.samples), "--epochs", str(args.epochs),
            "--allreduce-repeats", str(args.allreduce_repeats)]
-    if name == ARRANGEMENTS[2]:
+    job += ["--batch", str(BATCH[name])]
+    if name in WORKERS:
         return [mpiexec, "-n", "2", *job, "--job", "workers"]
     return [*job, "--job", "single"]
 
 
 def _run(name, args, mpiexec, root=REPO):
-    if name == ARRANGEMENTS[2] and mpiexec is None:
+    if name in WORKERS and mpiexec is None:
         return {"error": "no mpiexec on PATH (pip install \"glassnet[mpi]\", or pass --mpiexec)"}
     threads = "2" if name == ARRANGEMENTS[1] else "1"
     env = {**os.environ, "OPENBLAS_NUM_THREADS": threads, "OMP_NUM_THREADS": threads,

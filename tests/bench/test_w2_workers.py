@@ -3,7 +3,7 @@ import pytest
 
 from bench import w2_workers as bench
 
-ONE, TWO_THREADS, WORKERS = bench.ARRANGEMENTS
+ONE, TWO_THREADS, WORKERS, WEAK = bench.ARRANGEMENTS
 
 
 def test_ratio_arithmetic_by_hand():
@@ -23,12 +23,16 @@ def test_medians_take_each_number_over_the_rounds_and_skip_failed_runs():
 def test_report_states_speedups_efficiency_and_the_target():
     results = {ONE: [{"samples_per_s": 32_000.0, "samples_per_cpu_s": 32_000.0}],
                TWO_THREADS: [{"samples_per_s": 40_000.0, "samples_per_cpu_s": 20_000.0}],
-               WORKERS: [{"samples_per_s": 56_000.0, "samples_per_cpu_s": 28_000.0, "allreduce_ms": 0.64}]}
+               WORKERS: [{"samples_per_s": 56_000.0, "samples_per_cpu_s": 28_000.0, "allreduce_ms": 0.64}],
+               WEAK: [{"samples_per_s": 51_200.0, "samples_per_cpu_s": 25_600.0, "allreduce_ms": 0.64}]}
     text = bench.report(results)
     assert "| 1 process x 2 threads | 40,000 | 20,000 | 1.25 | 62% |" in text
     # 56,000 / 32,000 = 1.75x on 2 cores: 88%; a step of 128 rows takes 2.286 ms, 0.64 of it is 28%.
     assert "| 2 workers x 1 thread | 56,000 | 28,000 | 1.75 | 88% | 0.640 | 28% |" in text
-    assert "1.75x, holds" in text
+    assert "Target: 2 workers x 1 thread >= 1.7x one process at 1 thread: 1.75x, holds." in text
+    # Global batch 256 at 51,200 samples/s: a step takes 5 ms, 0.64 of it is 13%; 1.6x does not hold.
+    assert "| 2 workers x 1 thread, global batch 256 | 51,200 | 25,600 | 1.60 | 80% | 0.640 | 13% |" in text
+    assert "global batch 256 >= 1.7x one process at 1 thread: 1.60x, does not hold." in text
 
 
 def test_report_without_the_strategy_names_why_and_keeps_the_allreduce():
@@ -36,14 +40,15 @@ def test_report_without_the_strategy_names_why_and_keeps_the_allreduce():
                WORKERS: [{"error": bench.MISSING_DISTRIBUTE, "allreduce_ms": 0.7}]}
     text = bench.report(results)
     assert "not measured: glassnet.distribute is not available" in text
-    assert "Target: 2 workers >= 1.7x one process at 1 thread: not measured." in text
+    assert "Target: 2 workers x 1 thread >= 1.7x one process at 1 thread: not measured." in text
     assert "0.700 ms" in text
 
 
 def test_commands_put_the_workers_under_mpiexec():
     args = bench.parse_args(["--tiny"])
     assert bench._command(WORKERS, args, "/x/mpiexec")[:3] == ["/x/mpiexec", "-n", "2"]
-    assert bench._command(ONE, args, "/x/mpiexec")[-2:] == ["--job", "single"]
+    assert bench._command(ONE, args, "/x/mpiexec")[-4:] == ["--batch", "128", "--job", "single"]
+    assert bench._command(WEAK, args, "/x/mpiexec")[-3:] == ["256", "--job", "workers"]
     assert bench._run(WORKERS, args, None) == {
         "error": 'no mpiexec on PATH (pip install "glassnet[mpi]", or pass --mpiexec)'}
 

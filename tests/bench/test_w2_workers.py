@@ -9,6 +9,7 @@ ONE, TWO_THREADS, WORKERS, WEAK = bench.ARRANGEMENTS
 def test_ratio_arithmetic_by_hand():
     assert bench.step_ms(32_000) == pytest.approx(4.0)            # 128 rows at 32,000 samples/s
     assert bench.scaling(54_400, 32_000, 2) == pytest.approx((1.7, 0.85))
+    assert bench.cpu_speedup(15_000, 20_000, 2) == pytest.approx(1.5)
     assert bench.allreduce_share(0.6, 54_400) == pytest.approx(0.6 / (128 / 54_400 * 1e3))  # 0.255
 
 
@@ -26,12 +27,12 @@ def test_report_states_speedups_efficiency_and_the_target():
                WORKERS: [{"samples_per_s": 56_000.0, "samples_per_cpu_s": 28_000.0, "allreduce_ms": 0.64}],
                WEAK: [{"samples_per_s": 51_200.0, "samples_per_cpu_s": 25_600.0, "allreduce_ms": 0.64}]}
     text = bench.report(results)
-    assert "| 1 process x 2 threads | 40,000 | 20,000 | 1.25 | 62% |" in text
+    assert "| 1 process x 2 threads | 40,000 | 20,000 | 1.25 | 62% | 1.25 | – | – |" in text
     # 56,000 / 32,000 = 1.75x on 2 cores: 88%; a step of 128 rows takes 2.286 ms, 0.64 of it is 28%.
-    assert "| 2 workers x 1 thread | 56,000 | 28,000 | 1.75 | 88% | 0.640 | 28% |" in text
+    assert "| 2 workers x 1 thread | 56,000 | 28,000 | 1.75 | 88% | 1.75 | 0.640 | 28% |" in text
     assert "Target: 2 workers x 1 thread >= 1.7x one process at 1 thread: 1.75x, holds." in text
     # Global batch 256 at 51,200 samples/s: a step takes 5 ms, 0.64 of it is 13%; 1.6x does not hold.
-    assert "| 2 workers x 1 thread, global batch 256 | 51,200 | 25,600 | 1.60 | 80% | 0.640 | 13% |" in text
+    assert "| 2 workers x 1 thread, global batch 256 | 51,200 | 25,600 | 1.60 | 80% | 1.60 | 0.640 | 13% |" in text
     assert "global batch 256 >= 1.7x one process at 1 thread: 1.60x, does not hold." in text
 
 

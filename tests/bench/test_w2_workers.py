@@ -24,15 +24,16 @@ def test_medians_take_each_number_over_the_rounds_and_skip_failed_runs():
 def test_report_states_speedups_efficiency_and_the_target():
     results = {ONE: [{"samples_per_s": 32_000.0, "samples_per_cpu_s": 32_000.0}],
                TWO_THREADS: [{"samples_per_s": 40_000.0, "samples_per_cpu_s": 20_000.0}],
-               WORKERS: [{"samples_per_s": 56_000.0, "samples_per_cpu_s": 28_000.0, "allreduce_ms": 0.64}],
+               WORKERS: [{"samples_per_s": 56_000.0, "samples_per_cpu_s": 28_000.0, "allreduce_ms": 0.64,
+                          "fit_allreduce_ms": 0.7}],
                WEAK: [{"samples_per_s": 51_200.0, "samples_per_cpu_s": 25_600.0, "allreduce_ms": 0.64}]}
     text = bench.report(results)
-    assert "| 1 process x 2 threads | 40,000 | 20,000 | 1.25 | 62% | 1.25 | – | – |" in text
+    assert "| 1 process x 2 threads | 40,000 | 20,000 | 1.25 | 62% | 1.25 | – | – | – |" in text
     # 56,000 / 32,000 = 1.75x on 2 cores: 88%; a step of 128 rows takes 2.286 ms, 0.64 of it is 28%.
-    assert "| 2 workers x 1 thread | 56,000 | 28,000 | 1.75 | 88% | 1.75 | 0.640 | 28% |" in text
+    assert "| 2 workers x 1 thread | 56,000 | 28,000 | 1.75 | 88% | 1.75 | 0.640 | 28% | 0.700 |" in text
     assert "Target: 2 workers x 1 thread >= 1.7x one process at 1 thread: 1.75x, holds." in text
     # Global batch 256 at 51,200 samples/s: a step takes 5 ms, 0.64 of it is 13%; 1.6x does not hold.
-    assert "| 2 workers x 1 thread, global batch 256 | 51,200 | 25,600 | 1.60 | 80% | 1.60 | 0.640 | 13% |" in text
+    assert "| 2 workers x 1 thread, global batch 256 | 51,200 | 25,600 | 1.60 | 80% | 1.60 | 0.640 | 13% | – |" in text
     assert "global batch 256 >= 1.7x one process at 1 thread: 1.60x, does not hold." in text
 
 
@@ -67,3 +68,16 @@ def test_bad_arguments_are_named(argv, needle, capsys):
     with pytest.raises(SystemExit):
         bench.parse_args(argv)
     assert needle in capsys.readouterr().err
+
+
+def test_fit_allreduce_time_is_read_from_the_communicator_when_it_counts_it():
+    class Comm:
+        allreduce_seconds, allreduce_calls = 0.094, 94
+
+    class Strategy:
+        _communicator = Comm()
+
+    args = bench.parse_args(["--samples", "6000", "--epochs", "2", "--batch", "128"])
+    # 2 epochs of ceil(6000 / 128) = 47 steps: 94 ms over 94 steps is 1 ms a step.
+    assert bench._fit_allreduce_ms(Strategy(), args) == {"fit_allreduce_ms": pytest.approx(1.0)}
+    assert bench._fit_allreduce_ms(object(), args) == {}

@@ -6,7 +6,7 @@ import pytest
 
 from glassnet.autodiff import ops as gops
 from glassnet.autodiff.gradcheck import check_gradients
-from glassnet.autodiff.ops.convolution import conv
+from glassnet.autodiff.ops.convolution import conv, where_positive
 from glassnet.autodiff.ops.pooling import average_pool, max_pool
 from glassnet.autodiff.tape import GradientTape
 from glassnet.autodiff.tensor import Tensor
@@ -75,6 +75,21 @@ def test_conv_with_a_fused_activation_has_its_gradient(activation):
     np.testing.assert_allclose(conv(x, kernel, None, padding="same", activation=activation).numpy(),
                                activation(plain).numpy())
     check_gradients(lambda a, k: conv(a, k, None, padding="same", activation=activation), x, kernel)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_where_positive_is_the_relu_mask_product_bit_for_bit(dtype):
+    # the fused relu's backward: equal to g * (out > 0), signs of zero and NaN included
+    rng = np.random.default_rng(5)
+    out = np.maximum(rng.normal(size=(4, 6, 5)), 0).astype(np.float32)
+    g = rng.normal(size=out.shape).astype(dtype)
+    g[0, 0, :] = [np.nan, -np.inf, np.inf, -0.0, 0.0]
+    out[0, 0, :] = [0, 0, 0, 1, 0]
+    got = where_positive(g, out)
+    want = g * (out > 0)
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(np.signbit(got), np.signbit(want))
 
 
 def test_conv_without_input_gradient_still_gives_the_kernel_gradient():

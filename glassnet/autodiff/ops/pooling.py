@@ -48,7 +48,7 @@ def max_pool(x, *, pool_size, strides=None, padding="valid"):
         return _max_pool_tiles(x, pool_size, out_shape)
     padded = windows.pad(x, spatial_pads, value=-np.inf)
     indices = [windows.tap_slice(tap, strides, ones, out_shape) for tap in windows.taps(pool_size)]
-    out = _max_of(padded[index] for index in indices)
+    out = _max_of([padded[index] for index in indices])
 
     def backward(g):
         g_padded = np.zeros(padded.shape, dtype=g.dtype)
@@ -70,7 +70,7 @@ def _max_pool_tiles(x, pool_size, out_shape):
 
     def forward_part(part):
         tiles = _tiles(x[part], pool_size, out_shape)
-        _max_of((tiles[index] for index in indices), out=out[part])
+        _max_of([tiles[index] for index in indices], out=out[part])
 
     batch_parallel.run(forward_part, pieces)
 
@@ -92,14 +92,17 @@ def _max_pool_tiles(x, pool_size, out_shape):
 
 
 def _max_of(slices, out=None):
-    """The elementwise max of `slices` (an iterable of equal-shaped arrays), into `out` when given."""
-    for k, values in enumerate(slices):
-        if k > 0:
-            np.maximum(out, values, out=out)
-        elif out is None:
-            out = values.copy()
-        else:
-            np.copyto(out, values)
+    """The elementwise max of `slices` (a sequence of equal-shaped arrays), into `out` when given.
+
+    The first two go straight into one np.maximum: no copy of the first (a strided slice) to start from."""
+    if len(slices) == 1:
+        if out is None:
+            return slices[0].copy()
+        np.copyto(out, slices[0])
+        return out
+    out = np.maximum(slices[0], slices[1], out=out)
+    for values in slices[2:]:
+        np.maximum(out, values, out=out)
     return out
 
 

@@ -73,6 +73,23 @@ memory a step frees (glibc's malloc thresholds, glassnet/autodiff/memory.py), wh
 alternating with main's checkout, others using 1.3-1.8 cores): glassnet at 2 threads a median
 1,038 samples/s against main's 274 (3.8x); glassnet / tf.keras in the same run a median 0.39x
 against main's 0.16x. The idle figures are the lead's benchmark to take.
+
+Per core (2026-12-02 01:00-01:30 UTC, others using 1.3-1.8 of the 2 cores). Re-profiled at one
+thread (cProfile, CPU clock, ~80 ms a step): conv forward ~16 ms a step and conv2's three
+products ~8 ms each run at OpenBLAS's ceiling (~85 GFLOPS); the rest is NumPy passes whose runs
+are one pixel's channels (32 numbers), where each run costs more than its arithmetic: max-pool
+backward ~14, relu masks ~6.5, col2im ~6, max-pool forward ~4.5, window matrices ~4.5. Two
+changes: the fused relu's backward multiplies by a mask written in the gradient's dtype (a bool
+mask is cast chunk by chunk: 3.9 -> 2.3 ms on conv1's output alone), and tiled max pooling's
+backward compares each tap once and does the rest on contiguous arrays, writing the gradient in
+one transposed copy (pool1 backward 8-10 -> 6-7.7 ms alone). The step at one thread, interleaved
+with main's: 73.7-84.7 ms against 86.6-87.8. In `bench.run --workloads w4` (three rounds against
+main, alternating, one spoiled by a test run beside it) the gain was within the noise: glassnet
+per CPU-s 1,672 and 1,815 (1 thread) and 1,701 and 1,790 (2 threads) against main's 1,604-1,722
+and 1,670-2,128; tf.keras 2,600-3,800. Still to try: a tap-major copy of max pooling's input kept
+from the forward (all its passes contiguous; no gain measured in a step), and relu after max
+pooling in one fused Conv2D + MaxPooling2D op (the mask and the pool bookkeeping on the 4x smaller
+array).
 """
 import argparse
 import os

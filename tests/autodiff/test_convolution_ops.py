@@ -6,7 +6,7 @@ import pytest
 
 from glassnet.autodiff import ops as gops
 from glassnet.autodiff.gradcheck import check_gradients
-from glassnet.autodiff.ops.convolution import conv
+from glassnet.autodiff.ops.convolution import conv, where_positive
 from glassnet.autodiff.ops.pooling import average_pool, max_pool
 from glassnet.autodiff.tape import GradientTape
 from glassnet.autodiff.tensor import Tensor
@@ -77,6 +77,21 @@ def test_conv_with_a_fused_activation_has_its_gradient(activation):
     check_gradients(lambda a, k: conv(a, k, None, padding="same", activation=activation), x, kernel)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_where_positive_is_the_relu_mask_product_bit_for_bit(dtype):
+    # the fused relu's backward: equal to g * (out > 0), signs of zero and NaN included
+    rng = np.random.default_rng(5)
+    out = np.maximum(rng.normal(size=(4, 6, 5)), 0).astype(np.float32)
+    g = rng.normal(size=out.shape).astype(dtype)
+    g[0, 0, :] = [np.nan, -np.inf, np.inf, -0.0, 0.0]
+    out[0, 0, :] = [0, 0, 0, 1, 0]
+    got = where_positive(g, out)
+    want = g * (out > 0)
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(np.signbit(got), np.signbit(want))
+
+
 def test_conv_without_input_gradient_still_gives_the_kernel_gradient():
     rng = np.random.default_rng(4)
     x, kernel = Tensor(rng.normal(size=(2, 6, 6, 1))), Tensor(rng.normal(size=(3, 3, 1, 4)))
@@ -135,6 +150,36 @@ def test_max_pool_gives_a_tied_window_gradient_to_its_first_element(strides, pad
     else:  # stride 1: each position is the first element of its own window
         expected = np.ones((4, 4))
     np.testing.assert_array_equal(g, expected)
+
+
+@pytest.mark.parametrize("spatial,pool", [((6, 6), (2, 2)), ((7, 5), (2, 2)), ((6,), (3,)), ((4, 6, 4), (2, 3, 2)),
+                                          ((5, 5), (1, 1))])
+def test_tiled_max_pool_sends_each_window_gradient_to_its_first_maximum(spatial, pool):
+    # stride == pool size, no padding: the tiled path; values on a coarse grid tie often, anywhere in a window
+    rng = np.random.default_rng(6)
+    x = np.maximum(np.round(rng.normal(size=(3, *spatial, 4)) * 2), 0).astype(np.float32)
+    weights = rng.normal(size=_direct_pool(x, pool, pool, "valid", np.max).shape).astype(np.float32)
+    x_tensor = Tensor(x)
+    with GradientTape() as tape:
+        tape.watch(x_tensor)
+        out = max_pool(x_tensor, pool_size=pool) * Tensor(weights)
+    g = tape.gradient(out, x_tensor).numpy()
+    expected = np.zeros_like(x)
+    for position in itertools.product(*(range(n // p) for n, p in zip(spatial, pool))):
+        corner = [o * p for o, p in zip(position, pool)]
+        window = tuple(slice(c, c + p) for c, p in zip(corner, pool))
+        for b, c in itertools.product(range(x.shape[0]), range(x.shape[-1])):
+            first = np.unravel_index(np.argmax(x[(b, *window, c)]), pool)  # np.argmax: the first maximum
+            expected[(b, *(c0 + f for c0, f in zip(corner, first)), c)] = weights[(b, *position, c)]
+    np.testing.assert_array_equal(g, expected)
+
+
+def test_tiled_max_pool_sends_a_nan_window_gradient_to_its_last_element():
+    x = Tensor(np.array([[np.nan, 1.0], [2.0, 0.5]], dtype=np.float32).reshape(1, 2, 2, 1))
+    with GradientTape() as tape:
+        tape.watch(x)
+        out = max_pool(x, pool_size=2)
+    np.testing.assert_array_equal(tape.gradient(out, x).numpy().ravel(), [0, 0, 0, 1])
 
 
 def test_average_pool_same_divides_by_the_real_elements_only():

@@ -78,7 +78,7 @@ def conv_transpose(x, kernel, bias=None, *, strides=1, padding="valid", output_p
         z += bias  # z is this op's own array
     if activation is relu:  # in place, as conv: out > 0 exactly where z > 0
         out = np.maximum(z, 0, out=z)
-        activation_backward = lambda g: g * (out > 0)  # noqa: E731
+        activation_backward = lambda g: convolution.where_positive(np.asarray(g), out)  # noqa: E731
     else:
         out, activation_backward = (z, None) if activation is None else activation.forward(z)
 

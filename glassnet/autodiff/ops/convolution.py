@@ -108,7 +108,7 @@ def conv(x, kernel, bias=None, *, strides=1, padding="valid", dilation_rate=1, a
         def backward_part(index):
             part = pieces[index]
             cols, padded_shape = columns[index]
-            gz_part = gz[part] * (out[part] > 0) if fused_relu else gz[part]
+            gz_part = where_positive(gz[part], out[part]) if fused_relu else gz[part]
             rows = gz_part.reshape(-1, filters)
             if input_gradient:
                 scatter_windows(rows, kernel, padded_shape, spatial_pads, strides, dilation_rate, out_shape,
@@ -153,6 +153,16 @@ def _col2im(g_taps, padded_shape, spatial_pads, kernel_size, strides, dilation_r
         out[...] = g_x
         return out
     return g_x
+
+
+def where_positive(g, out):
+    """``g * (out > 0)``, the same values and signs of zero: the relu's gradient from its output.
+
+    The comparison is written straight as g's dtype and multiplied by: multiplying by a bool array
+    casts it chunk by chunk, and on W4's first convolution that measured 1.7x slower."""
+    mask = np.empty(np.broadcast_shapes(g.shape, out.shape), dtype=g.dtype)
+    np.greater(out, 0, out=mask, casting="unsafe")
+    return np.multiply(g, mask, out=mask)
 
 
 def per_axis(value, rank):

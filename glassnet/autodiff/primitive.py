@@ -39,7 +39,7 @@ def primitive(forward):
     def op(*inputs, **settings):
         arrays = [x._value if isinstance(x, Tensor) else x for x in inputs]
         if _NUMPY_1:
-            arrays = _python_numbers_as_float_arrays(arrays)
+            arrays = _python_numbers_as_array_dtypes(arrays)
         value, backward = forward(*arrays, **settings)
         value = np.asarray(value)  # full reductions give NumPy scalars; a Tensor always holds an array
         if _NUMPY_1 and "dtype" not in settings:
@@ -98,12 +98,16 @@ def _as_dtype_of(grad, array):
     return grad.astype(array.dtype) if grad.dtype.kind == "f" and grad.dtype != array.dtype else grad
 
 
-def _python_numbers_as_float_arrays(arrays):
-    """Python numbers cast to the dtype of the first float array among `arrays`, as NumPy 2 does."""
-    dtype = next((a.dtype for a in arrays if isinstance(a, np.ndarray) and a.dtype.kind == "f"), None)
-    if dtype is None:
+def _python_numbers_as_array_dtypes(arrays):
+    """Python numbers take the dtype of the arrays they meet, as NumPy 2 does: the first float
+    array's, else (for Python ints) the first integer array's, so 0-d int32 + 1 stays int32."""
+    floating = next((a.dtype for a in arrays if isinstance(a, np.ndarray) and a.dtype.kind == "f"), None)
+    if floating is not None:
+        return [np.asarray(a, floating) if type(a) in (int, float) else a for a in arrays]
+    integer = next((a.dtype for a in arrays if isinstance(a, np.ndarray) and a.dtype.kind in "iu"), None)
+    if integer is None:
         return arrays
-    return [np.asarray(a, dtype) if type(a) in (int, float) else a for a in arrays]
+    return [np.asarray(a, integer) if type(a) is int else a for a in arrays]
 
 
 def sum_to(grad, shape):

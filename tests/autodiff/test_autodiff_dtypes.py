@@ -79,3 +79,12 @@ def test_variable_defaults_to_float32_and_gradient_is_float32():
     with GradientTape() as tape:
         y = ops.sum(ops.square(w)) * 0.5
     assert tape.gradient(y, w).dtype == np.float32
+
+
+@pytest.mark.parametrize("dtype", ["int32", "int64", "uint8", "float32"])
+def test_a_0d_tensor_meeting_a_python_number_keeps_its_dtype_on_every_numpy(dtype):
+    # NumPy 2 (NEP 50) keeps the array's dtype; NumPy 1 widened a 0-d int32 + 1 to int64
+    scalar = Tensor(np.array(3, dtype=dtype))
+    for result in (ops.add(scalar, 1), ops.multiply(2, scalar), ops.subtract(scalar, 1)):
+        assert result.dtype == np.dtype(dtype)
+    assert ops.add(Tensor(np.array(3, dtype="int32")), 0.5).dtype == np.float64  # an int meeting a float: float64

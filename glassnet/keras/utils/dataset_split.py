@@ -34,8 +34,8 @@ def split_dataset(dataset, left_size=None, right_size=None, shuffle=False, seed=
         Two ``glassnet.data.Dataset`` objects, batched like the input if its last step was ``batch``.
 
     >>> left, right = split_dataset(np.arange(10.0), left_size=0.8)
-    >>> len(left), len(right), list(right.as_numpy_iterator())
-    (8, 2, [np.float64(8.0), np.float64(9.0)])
+    >>> len(left), len(right), [float(x) for x in right.as_numpy_iterator()]
+    (8, 2, [8.0, 9.0])
     """
     if preferred_backend not in (None, "tensorflow"):
         raise ValueError('`preferred_backend` must be None or "tensorflow" (glassnet returns glassnet.data.Dataset '

@@ -1,0 +1,60 @@
+"""The training script the MPI tests launch: ``mpiexec -n 2 python mpi_worker.py SCENARIO OUT_DIR``.
+
+Run without mpiexec it is one worker: the reference the tests compare the workers with.
+Each worker saves its weights, history and evaluate result to OUT_DIR/rank<N>.npz.
+"""
+import json
+import sys
+
+import numpy as np
+
+import glassnet as tf
+
+
+def data():
+    rng = np.random.default_rng(0)
+    x = rng.random((200, 5), dtype=np.float32)  # 200 rows in batches of 64: the last batch has 8
+    y = (x @ np.arange(5.0, dtype=np.float32) > 5).astype("float32")[:, None]
+    return x, y
+
+
+def build(units=8):
+    model = tf.keras.Sequential([tf.keras.Input((5,)), tf.keras.layers.Dense(units, activation="relu"),
+                                 tf.keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(tf.keras.optimizers.Adam(0.01), "binary_crossentropy", metrics=["accuracy"])
+    return model
+
+
+class RaiseOnWorker(tf.keras.callbacks.Callback):
+    def __init__(self, rank):
+        super().__init__()
+        self.rank = rank
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.rank == 1 and epoch == 1:
+            raise RuntimeError("deliberate failure in the test callback")
+
+
+def main(scenario, out_dir):
+    strategy = tf.distribute.MultiWorkerMirroredStrategy()
+    rank = strategy.cluster_resolver.task_id
+    tf.keras.utils.set_random_seed(1)
+    x, y = data()
+    with strategy.scope():
+        model = build(units=9 if scenario == "mismatch" and rank == 1 else 8)
+    callbacks = [RaiseOnWorker(rank)] if scenario == "raise" else []
+    if scenario == "dataset":
+        # 37 rows a batch: split 19/18 and the last (15 rows) 8/7, uneven between the workers
+        train = tf.data.Dataset.from_tensor_slices((x, y)).batch(37)
+        history = model.fit(train, epochs=3, verbose=0)
+    else:
+        history = model.fit(x, y, batch_size=64, epochs=3, verbose=0, validation_data=(x[:50], y[:50]),
+                            callbacks=callbacks)
+    result = model.evaluate(x, y, batch_size=64, verbose=0, return_dict=True)
+    weights = np.concatenate([w.reshape(-1) for w in model.get_weights()])
+    np.savez(f"{out_dir}/rank{rank}.npz", weights=weights, history=json.dumps(history.history),
+             evaluate=json.dumps(result), replicas=strategy.num_replicas_in_sync)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])

@@ -28,9 +28,9 @@ def _mpiexec():
     return found
 
 
-def _run(scenario, out_dir, workers):
+def _run(scenario, out_dir, workers, timeout="60"):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-           "GLASSNET_DISTRIBUTE_TIMEOUT": "60", "OMP_NUM_THREADS": "1"}
+           "GLASSNET_DISTRIBUTE_TIMEOUT": timeout, "OMP_NUM_THREADS": "1"}
     command = [sys.executable, str(WORKER), scenario, str(out_dir)]
     if workers > 1:
         command = [_mpiexec(), "-n", str(workers), *command]
@@ -51,7 +51,12 @@ def fit_runs(tmp_path_factory):
             done = _run(scenario, out_dir, workers)
             assert done.returncode == 0, done.stderr[-3000:]
         runs[scenario] = _load(one / "rank0.npz"), _load(two / "rank0.npz"), _load(two / "rank1.npz")
+        runs[scenario + " logs"] = sorted(path.name for path in two.glob("log*.csv"))
     return runs
+
+
+def test_only_worker_0_writes_files(fit_runs):
+    assert fit_runs["fit logs"] == ["log0.csv"]  # the CSVLogger of worker 1 was left out
 
 
 @pytest.mark.parametrize("scenario", ["fit", "dataset"])
@@ -85,3 +90,15 @@ def test_workers_with_different_models_are_refused_naming_the_worker(tmp_path):
     done = _run("mismatch", tmp_path, 2)
     assert done.returncode != 0
     assert "Worker 1 holds a different model from worker 0" in done.stderr
+
+
+def test_workers_with_different_numbers_of_steps_are_refused_naming_the_worker(tmp_path):
+    done = _run("rows", tmp_path, 2)
+    assert done.returncode != 0
+    assert "Worker 1 trains with {'batches per epoch': 3" in done.stderr
+
+
+def test_a_worker_that_stops_answering_is_an_error_not_a_hang(tmp_path):
+    done = _run("late", tmp_path, 2, timeout="3")
+    assert done.returncode != 0
+    assert "Worker 0 waited more than 3 s (GLASSNET_DISTRIBUTE_TIMEOUT)" in done.stderr

@@ -554,8 +554,9 @@ class Trainer(StepMethods):
             else:
                 logs = self._default_test_step(*batch)
             callback_list.on_test_batch_end(step, logs)
-        if self._distributed is not None and not custom:  # the logs of every worker's rows
-            logs = self._distributed.global_logs(self._logs)
+        distributed = getattr(self, "_distributed", None)
+        if distributed is not None and not custom:  # the logs of every worker's rows
+            logs = distributed.global_logs(self._logs)
         callback_list.on_test_end(logs)
         return logs
 

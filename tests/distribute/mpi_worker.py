@@ -27,13 +27,22 @@ def build(units=8):
 
 
 class RaiseOnWorker(tf.keras.callbacks.Callback):
-    def __init__(self, rank):
+    def __init__(self, rank, ranks=(1,)):
         super().__init__()
-        self.rank = rank
+        self.rank, self.ranks = rank, ranks
 
     def on_epoch_end(self, epoch, logs=None):
-        if self.rank == 1 and epoch == 1:
+        if self.rank in self.ranks and epoch == 1:
             raise RuntimeError("deliberate failure in the test callback")
+
+
+def callbacks_for(scenario, rank, out_dir):
+    if scenario == "raise":
+        return [RaiseOnWorker(rank)]
+    if scenario.startswith("backup"):  # "backup-interrupted" stops after epoch 2; "backup" resumes from there
+        backup = tf.keras.callbacks.BackupAndRestore(f"{out_dir}/backup")
+        return [backup] + ([RaiseOnWorker(rank, ranks=(0, 1))] if scenario == "backup-interrupted" else [])
+    return [tf.keras.callbacks.CSVLogger(f"{out_dir}/log{rank}.csv")]  # written by worker 0 only
 
 
 def main(scenario, out_dir):
@@ -47,8 +56,7 @@ def main(scenario, out_dir):
         time.sleep(20)  # past the test's GLASSNET_DISTRIBUTE_TIMEOUT: worker 0 must not wait for ever
     with strategy.scope():
         model = build(units=9 if scenario == "mismatch" and rank == 1 else 8)
-    csv_logger = tf.keras.callbacks.CSVLogger(f"{out_dir}/log{rank}.csv")  # written by worker 0 only
-    callbacks = [RaiseOnWorker(rank)] if scenario == "raise" else [csv_logger]
+    callbacks = callbacks_for(scenario, rank, out_dir)
     if scenario == "dataset":
         # 37 rows a batch: split 19/18 and the last (15 rows) 8/7, uneven between the workers
         train = tf.data.Dataset.from_tensor_slices((x, y)).batch(37)

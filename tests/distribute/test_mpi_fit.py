@@ -102,3 +102,19 @@ def test_a_worker_that_stops_answering_is_an_error_not_a_hang(tmp_path):
     done = _run("late", tmp_path, 2, timeout="3")
     assert done.returncode != 0
     assert "Worker 0 waited more than 3 s (GLASSNET_DISTRIBUTE_TIMEOUT)" in done.stderr
+
+
+def test_backup_and_restore_resumes_every_worker(tmp_path):
+    """Interrupted after its second epoch, then restarted: both workers resume from worker 0's
+    backup and end as a run that was never interrupted."""
+    pytest.importorskip("h5py")
+    interrupted, uninterrupted = tmp_path / "interrupted", tmp_path / "uninterrupted"
+    interrupted.mkdir(), uninterrupted.mkdir()
+    assert _run("backup-interrupted", interrupted, 2).returncode != 0
+    assert (interrupted / "backup").is_dir()
+    resumed = _run("backup", interrupted, 2)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert _run("backup", uninterrupted, 2).returncode == 0
+    reference = _load(uninterrupted / "rank0.npz")[0]
+    for rank in (0, 1):
+        assert _load(interrupted / f"rank{rank}.npz")[0].tobytes() == reference.tobytes()

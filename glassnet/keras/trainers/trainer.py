@@ -380,6 +380,8 @@ class Trainer(StepMethods):
         self.stop_training = False
         callback_list.on_train_begin()
         initial_epoch, done_steps = self._resume_point(initial_epoch)
+        if distributed is not None:  # BackupAndRestore restored every worker to the same point
+            distributed.check_agreement({"first epoch": initial_epoch, "steps already trained": done_steps})
         logs = {}
         try:
             with interrupts.holding():  # one Ctrl-C handler for every step; it still waits for a step's end

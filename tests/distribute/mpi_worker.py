@@ -67,7 +67,8 @@ def main(scenario, out_dir):
     result = model.evaluate(x, y, batch_size=64, verbose=0, return_dict=True)
     weights = np.concatenate([w.reshape(-1) for w in model.get_weights()])
     np.savez(f"{out_dir}/rank{rank}.npz", weights=weights, history=json.dumps(history.history),
-             evaluate=json.dumps(result), replicas=strategy.num_replicas_in_sync)
+             evaluate=json.dumps(result), replicas=strategy.num_replicas_in_sync,
+             predictions=model.predict(x, batch_size=37, verbose=0))
 
 
 if __name__ == "__main__":

@@ -39,7 +39,8 @@ def _run(scenario, out_dir, workers, timeout="60"):
 
 def _load(path):
     saved = np.load(path)
-    return saved["weights"], json.loads(str(saved["history"])), json.loads(str(saved["evaluate"]))
+    return (saved["weights"], json.loads(str(saved["history"])), json.loads(str(saved["evaluate"])),
+            saved["predictions"])
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +65,7 @@ def test_workers_end_bit_identical(fit_runs, scenario):
     _, worker0, worker1 = fit_runs[scenario]
     assert worker0[0].tobytes() == worker1[0].tobytes()
     assert worker0[1] == worker1[1] and worker0[2] == worker1[2]
+    assert worker0[3].tobytes() == worker1[3].tobytes()  # predict gathers every worker's rows, in order
 
 
 @pytest.mark.parametrize("scenario", ["fit", "dataset"])
@@ -77,6 +79,8 @@ def test_two_workers_train_as_one_process(fit_runs, scenario):
         np.testing.assert_allclose(worker0[1][key], single[1][key], rtol=1e-4, atol=1e-5)
     for key in single[2]:
         np.testing.assert_allclose(worker0[2][key], single[2][key], rtol=1e-4, atol=1e-5)
+    assert worker0[3].shape == single[3].shape == (200, 1)
+    np.testing.assert_allclose(worker0[3], single[3], rtol=1e-4, atol=1e-5)
 
 
 def test_a_worker_that_raises_ends_every_worker_with_its_name(tmp_path):

@@ -139,9 +139,11 @@ class Distributed:
             for v, saved in zip(variables, local):
                 v.value[...] = saved
 
-    def gather_rows(self, array):
-        """The workers' outputs for their rows, joined in worker order (the global batch's order)."""
-        return np.concatenate(self.comm.allgather_object(np.asarray(array)))
+    def gather_batches(self, outputs):
+        """For each batch, the list of every worker's `outputs` for it, in worker order (the order of
+        the rows in the global batch): one collective for the whole predict."""
+        every = self.comm.allgather_object(outputs)
+        return [[worker[i] for worker in every] for i in range(len(outputs))]
 
     # --- callbacks and failures -------------------------------------------------------------
     def worker_callbacks(self, callbacks, verbose):

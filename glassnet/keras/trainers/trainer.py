@@ -594,8 +594,25 @@ class Trainer(StepMethods):
             batches = StreamBatches(x, lambda batch: (self._prepare_x(unpack_x_y_sample_weight(batch)[0]),), steps)
         else:
             batches = ArrayBatches(self._prepare_x(x), batch_size=batch_size, steps=steps)
+        distributed = distribution.for_model(self)
+        if distributed is not None:
+            distributed.check_agreement({"predict batches": batches.num_batches})
+            batches = distributed.sharded(batches)
+            callbacks, verbose = distributed.worker_callbacks(callbacks, verbose)
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                                      epochs=1, steps=batches.num_batches)
+        try:
+            outputs = self._predict_batches(batches, callback_list)
+        except BaseException as error:  # noqa: B036 - the other workers must not wait for this one
+            if distributed is not None:
+                distributed.fail(error)
+            raise
+        if distributed is not None:  # every worker's rows of each batch, in order: one gather
+            outputs = [_concatenate(parts) for parts in distributed.gather_batches(outputs)]
+        return _concatenate(outputs)
+
+    def _predict_batches(self, batches, callback_list):
+        """The outputs of each batch, as a list."""
         callback_list.on_predict_begin()
         custom = self._overridden("predict_step")
         outputs = []
@@ -607,7 +624,7 @@ class Trainer(StepMethods):
                 outputs.append(_to_numpy(self(data.as_model_input(batch[0]), training=False)))
             callback_list.on_predict_batch_end(step, {"outputs": outputs[-1]})
         callback_list.on_predict_end()
-        return _concatenate(outputs)
+        return outputs
 
     def _prepare_x(self, x):
         x = self._x_to_arrays(x, "x")

@@ -65,8 +65,10 @@ class Strategy:
 
     # --- custom training loops -------------------------------------------------------
     def run(self, fn, args=(), kwargs=None, options=None):
-        """``fn(*args, **kwargs)`` on this worker's replica (one per process), inside the scope."""
-        with self.scope():
+        """``fn(*args, **kwargs)`` on this worker's replica (one per process), inside the scope; an
+        optimizer's apply_gradients within it sums the gradients over the replicas, as TensorFlow's."""
+        from glassnet.distribute.replica import summing_gradients
+        with self.scope(), summing_gradients(self._communicator):
             return fn(*args, **(kwargs or {}))
 
     def reduce(self, reduce_op, value, axis=None):

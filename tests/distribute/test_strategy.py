@@ -91,3 +91,30 @@ def test_timeout_variable_is_checked(monkeypatch):
         timeout_seconds()
     monkeypatch.setenv("GLASSNET_DISTRIBUTE_TIMEOUT", "2.5")
     assert timeout_seconds() == 2.5
+
+
+def test_compute_average_loss_divides_by_the_global_batch():
+    per_example = np.array([1.0, 2.0, 3.0, 4.0], dtype="float32")
+    assert float(tf.nn.compute_average_loss(per_example, global_batch_size=8).numpy()) == 1.25
+    assert float(tf.nn.compute_average_loss(per_example).numpy()) == 2.5  # one replica: the local mean
+    weighted = tf.nn.compute_average_loss(per_example, sample_weight=np.array([1, 0, 0, 1.0]), global_batch_size=4)
+    assert float(weighted.numpy()) == 1.25
+    with pytest.raises(ValueError, match="global_batch_size"):
+        tf.nn.compute_average_loss(per_example, global_batch_size=0)
+    assert float(tf.nn.scale_regularization_loss(3.0).numpy()) == 3.0
+
+
+def test_run_keeps_a_one_worker_optimizer_as_is():
+    strategy = tf.distribute.MirroredStrategy()
+    with strategy.scope():
+        variable = tf.Variable([1.0, 2.0])
+        optimizer = tf.keras.optimizers.SGD(0.5)
+    strategy.run(lambda: optimizer.apply_gradients([(np.array([2.0, 2.0], dtype="float32"), variable)]))
+    np.testing.assert_array_equal(variable.numpy(), [0.0, 1.0])
+
+
+def test_distributed_dataset_of_one_worker_is_the_dataset():
+    strategy = tf.distribute.MirroredStrategy()
+    dataset = tf.data.Dataset.from_tensor_slices(np.arange(10.0)).batch(4)
+    batches = [np.asarray(b) for b in strategy.experimental_distribute_dataset(dataset)]
+    assert [b.tolist() for b in batches] == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]

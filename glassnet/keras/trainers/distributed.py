@@ -25,6 +25,7 @@ import numpy as np
 
 from glassnet.distribute import strategy as strategies
 from glassnet.keras.callbacks import Callback
+from glassnet.distribute.replica import sum_over_workers
 from glassnet.distribute.sharding import shard, shard_span
 
 
@@ -88,16 +89,7 @@ class Distributed:
     # --- gradients ---------------------------------------------------------------------------
     def reduce_arrays(self, arrays):
         """The arrays (gradients) times this worker's share, summed over the workers: one Allreduce."""
-        present = [i for i, a in enumerate(arrays) if a is not None]
-        values = [np.asarray(getattr(arrays[i], "value", arrays[i])) for i in present]
-        buffer = np.concatenate([v.reshape(-1) for v in values]) if values else np.zeros(0)
-        buffer *= buffer.dtype.type(self.scale)
-        self.comm.allreduce_sum(buffer)
-        result, offset = list(arrays), 0
-        for i, v in zip(present, values):
-            result[i] = buffer[offset:offset + v.size].reshape(v.shape)
-            offset += v.size
-        return result
+        return sum_over_workers(arrays, self.comm, self.scale)
 
     def hooked_optimizer(self):
         """Make the optimizer sum the gradients over the workers before each update (undone by unhook)."""

@@ -33,6 +33,10 @@ def timeout_seconds():
     return seconds
 
 
+# How long a collective is polled without pausing: a step's Allreduce completes well within this.
+_SPIN_SECONDS = 0.05
+
+
 class DistributeTimeoutError(RuntimeError):
     """A collective call did not complete before its deadline: another worker failed or stopped."""
 
@@ -41,6 +45,7 @@ class LocalCommunicator:
     """One worker: every collective is the identity, at no cost."""
 
     rank, size = 0, 1
+    allreduce_seconds, allreduce_calls = 0.0, 0
 
     def allreduce_sum(self, array):
         return array
@@ -63,23 +68,29 @@ class MPICommunicator:
         self._mpi = MPI
         self._comm = MPI.COMM_WORLD
         self.rank, self.size = self._comm.Get_rank(), self._comm.Get_size()
+        # the time spent in Allreduce calls (waiting for the others included) and their count, for benchmarks
+        self.allreduce_seconds, self.allreduce_calls = 0.0, 0
 
     def _wait(self, request, what):
         """Poll `request` until it completes; past the deadline raise, naming what was awaited."""
-        deadline = time.monotonic() + timeout_seconds()
-        pause = 0.0
-        while not request.Test():
-            if time.monotonic() > deadline:
+        start = time.monotonic()
+        deadline = start + timeout_seconds()
+        while not request.Test():  # each Test also drives MPI's progress: a pause between them slows the call
+            now = time.monotonic()
+            if now > deadline:
                 raise DistributeTimeoutError(
                     f"Worker {self.rank} waited more than {timeout_seconds():g} s (GLASSNET_DISTRIBUTE_TIMEOUT) for "
                     f"{what} with the other {self.size - 1} worker(s): one of them failed, stopped, or runs a "
                     "different number of steps.")
-            time.sleep(pause)
-            pause = min(pause * 2 or 1e-6, 1e-3)  # spin first: a step's Allreduce is usually done in a ms
+            if now - start > _SPIN_SECONDS:  # a long wait (a slower worker, an evaluation): stop burning a core
+                time.sleep(1e-3)
 
     def allreduce_sum(self, array):
         """The elementwise sum of `array` over all workers, in place (a contiguous NumPy array)."""
+        start = time.perf_counter()
         self._wait(self._comm.Iallreduce(self._mpi.IN_PLACE, array, op=self._mpi.SUM), "an Allreduce")
+        self.allreduce_seconds += time.perf_counter() - start
+        self.allreduce_calls += 1
         return array
 
     def broadcast(self, array, root=0):

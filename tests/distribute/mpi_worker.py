@@ -19,9 +19,9 @@ def data():
     return x, y
 
 
-def build(units=8):
-    model = tf.keras.Sequential([tf.keras.Input((5,)), tf.keras.layers.Dense(units, activation="relu"),
-                                 tf.keras.layers.Dense(1, activation="sigmoid")])
+def build(units=8, built=True):
+    layers = [tf.keras.layers.Dense(units, activation="relu"), tf.keras.layers.Dense(1, activation="sigmoid")]
+    model = tf.keras.Sequential(([tf.keras.Input((5,))] if built else []) + layers)
     model.compile(tf.keras.optimizers.Adam(0.01), "binary_crossentropy", metrics=["accuracy"])
     return model
 
@@ -71,19 +71,19 @@ def custom_loop(strategy, model, x, y):
 def main(scenario, out_dir):
     strategy = tf.distribute.MultiWorkerMirroredStrategy()
     rank = strategy.cluster_resolver.task_id
-    tf.keras.utils.set_random_seed(1)
+    tf.keras.utils.set_random_seed(1 + (rank if scenario == "unbuilt" else 0))  # "unbuilt": worker 0's weights win
     x, y = data()
     if scenario == "rows" and rank == 1:
         x, y = x[:150], y[:150]  # fewer batches than worker 0
     if scenario == "late" and rank == 1:
         time.sleep(20)  # past the test's GLASSNET_DISTRIBUTE_TIMEOUT: worker 0 must not wait for ever
     with strategy.scope():
-        model = build(units=9 if scenario == "mismatch" and rank == 1 else 8)
+        model = build(units=9 if scenario == "mismatch" and rank == 1 else 8, built=scenario != "unbuilt")
     callbacks = callbacks_for(scenario, rank, out_dir)
     if scenario == "custom":
         history = tf.keras.callbacks.History()
         history.history = custom_loop(strategy, model, x, y)
-    elif scenario == "dataset":
+    elif scenario in ("dataset", "unbuilt"):
         # 37 rows a batch: split 19/18 and the last (15 rows) 8/7, uneven between the workers
         train = tf.data.Dataset.from_tensor_slices((x, y)).batch(37)
         history = model.fit(train, epochs=3, verbose=0)

@@ -46,7 +46,7 @@ def _load(path):
 @pytest.fixture(scope="module")
 def fit_runs(tmp_path_factory):
     runs = {}
-    for scenario in ("fit", "dataset", "custom"):
+    for scenario in ("fit", "dataset", "custom", "unbuilt"):
         one, two = tmp_path_factory.mktemp(scenario + "1"), tmp_path_factory.mktemp(scenario + "2")
         for out_dir, workers in ((one, 1), (two, 2)):
             done = _run(scenario, out_dir, workers)
@@ -60,7 +60,7 @@ def test_only_worker_0_writes_files(fit_runs):
     assert fit_runs["fit logs"] == ["log0.csv"]  # the CSVLogger of worker 1 was left out
 
 
-@pytest.mark.parametrize("scenario", ["fit", "dataset", "custom"])
+@pytest.mark.parametrize("scenario", ["fit", "dataset", "custom", "unbuilt"])
 def test_workers_end_bit_identical(fit_runs, scenario):
     _, worker0, worker1 = fit_runs[scenario]
     assert worker0[0].tobytes() == worker1[0].tobytes()
@@ -68,7 +68,7 @@ def test_workers_end_bit_identical(fit_runs, scenario):
     assert worker0[3].tobytes() == worker1[3].tobytes()  # predict gathers every worker's rows, in order
 
 
-@pytest.mark.parametrize("scenario", ["fit", "dataset", "custom"])
+@pytest.mark.parametrize("scenario", ["fit", "dataset", "custom", "unbuilt"])
 def test_two_workers_train_as_one_process(fit_runs, scenario):
     """The same global batches (the last one uneven: 8 rows) give the same weights and logs; only
     the order of the gradient's summation differs."""

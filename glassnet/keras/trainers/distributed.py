@@ -57,6 +57,7 @@ class Distributed:
         self.model, self.comm = model, communicator
         self.rank, self.size = communicator.rank, communicator.size
         self.scale = 1.0
+        self.weights_synced = True  # fit's broadcast_start clears it
 
     # --- agreement and the start ----------------------------------------------------------
     def check_agreement(self, what):
@@ -74,13 +75,22 @@ class Distributed:
                                  "numbers of steps.")
 
     def broadcast_start(self):
-        """Worker 0's weights and NumPy random state on every worker."""
+        """Worker 0's NumPy random state (the shuffles) and weights on every worker; the weights of a
+        model built by its first batch (a Dataset, no Input) go when that batch arrives."""
+        np.random.set_state(self.comm.allgather_object(np.random.get_state())[0])
+        self.weights_synced = False
+        self.sync_weights()
+
+    def sync_weights(self):
+        """Worker 0's weights on every worker, once the model is built (once per fit)."""
+        if self.weights_synced or not self.model.built:
+            return
+        self.check_agreement("the built model")
         for weight in self.model.weights:
             value = np.ascontiguousarray(weight.value)
             self.comm.broadcast(value)
             weight.value[...] = value
-        state = self.comm.allgather_object(np.random.get_state())[0]
-        np.random.set_state(state)
+        self.weights_synced = True
 
     # --- data ------------------------------------------------------------------------------
     def sharded(self, batches):
@@ -170,6 +180,7 @@ class ShardedBatches:
                 raise ValueError(f"A global batch of {rows} rows cannot be split over {size} workers: each worker "
                                  "needs at least one row. Use a larger batch_size, or drop the last batch.")
             self._distributed.scale = (stop - start) / rows
+            self._distributed.sync_weights()  # the first batch may have built the model
             yield step, tuple(shard(part, size, rank) for part in batch)
 
 

@@ -367,7 +367,6 @@ class Trainer(StepMethods):
         if validation_data is not None:
             val = self._validation_batches(validation_data, validation_batch_size or batch_size, validation_steps)
         if distributed is not None:
-            self.optimizer._ensure_built(self.trainable_weights)
             distributed.check_agreement({"batches per epoch": train.num_batches, "epochs": epochs,
                                          "validation batches": None if val is None else val.num_batches})
             distributed.broadcast_start()

@@ -16,6 +16,17 @@ As TensorFlow's MultiWorkerMirroredStrategy:
 - Only worker 0 prints progress and writes files; the other workers keep BackupAndRestore's
   restore only.
 - A worker that raises prints its error, naming itself, and aborts every worker (MPI_Abort).
+  Before training, the workers check that they hold the same model (the shapes of its weights)
+  and the same numbers of batches and epochs, and every collective has a deadline
+  (``GLASSNET_DISTRIBUTE_TIMEOUT``): a worker that stops answering is an error, not a hang.
+- evaluate shards its batches as fit does and sums the metrics; predict shards them too and
+  gathers every worker's rows of each batch, in order (one collective for the whole call).
+- Every worker reads all the data (the arrays, each Dataset pass) and keeps its share of each
+  batch, so a global batch needs at least one row per worker.
+
+Not covered: BackupAndRestore with an int ``save_freq`` (a backup in the middle of an epoch)
+restores worker 0's running metric values on every worker, so that resumed epoch's logs count
+worker 0's rows twice until the epoch ends; the weights are unaffected.
 """
 import hashlib
 import sys

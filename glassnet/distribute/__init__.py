@@ -1,9 +1,12 @@
 """glassnet.distribute: TensorFlow's tf.distribute strategies, data-parallel over MPI processes.
 
->>> strategy = MultiWorkerMirroredStrategy()   # under `mpiexec -n 2 python train.py`: 2 workers
->>> with strategy.scope():
-...     model = make_model(); model.compile(...)
->>> model.fit(x, y, batch_size=64)             # 64 is the global batch: 32 rows per worker
+Under ``mpiexec -n 2 python train.py``, with two workers::
+
+    strategy = MultiWorkerMirroredStrategy()
+    with strategy.scope():
+        model = make_model()
+        model.compile(...)
+    model.fit(x, y, batch_size=64)  # 64 is the global batch: 32 rows per worker
 """
 from glassnet.distribute.communicator import DistributeTimeoutError
 from glassnet.distribute.strategy import (

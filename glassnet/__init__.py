@@ -32,6 +32,7 @@ from glassnet.math import (
 from glassnet.missing import attribute_error as _attribute_error
 from glassnet import data  # noqa: E402 - after keras, whose checks it uses
 from glassnet.tensor_spec import TensorSpec
+from glassnet import distribute  # noqa: E402
 
 __version__ = "0.1.0"
 

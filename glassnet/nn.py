@@ -15,6 +15,7 @@ import numpy as np
 from glassnet import tensor_args as args
 from glassnet.array_ops import top_k  # noqa: F401 - tf.nn.top_k is tf.math.top_k
 from glassnet.autodiff import convert_to_tensor, ops
+from glassnet.distribute.losses import compute_average_loss, scale_regularization_loss  # noqa: F401
 from glassnet.keras import activations
 from glassnet.missing import attribute_error as _attribute_error
 from glassnet.keras.losses import targets

@@ -65,6 +65,8 @@ NN = {
         lambda x: nn.sigmoid_cross_entropy_with_logits(labels=0.25, logits=x),
         lambda x: -0.25 * math.log(_sigmoid(x)) - 0.75 * math.log(1 - _sigmoid(x)), POINTS,
     ),
+    "compute_average_loss": (lambda x: nn.compute_average_loss(x, global_batch_size=2), lambda x: x / 2, POINTS),
+    "scale_regularization_loss": (None, lambda x: x, POINTS),  # one replica: the penalty itself
 }
 ACTIVATIONS = {
     **SHARED,

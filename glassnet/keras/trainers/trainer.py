@@ -21,6 +21,8 @@ from glassnet.keras import optimizers
 from glassnet.keras.optimizers import interrupts
 from glassnet.keras.callbacks import CallbackList
 from glassnet.keras.trainers import data
+from glassnet.keras.trainers import distributed as distribution
+from glassnet.distribute import strategy as strategies
 from glassnet.keras.trainers import dataset_input
 from glassnet.keras.trainers.batch_sources import ArrayBatches, DatasetBatches, StreamBatches, is_batch_stream
 from glassnet.keras.trainers.compile_state import CompileMetrics, CompileState
@@ -38,6 +40,9 @@ class Trainer(StepMethods):
         self.history = None
         self.steps_per_execution = 1
         self._compile_state = None
+        # tf.distribute: the strategy whose scope the model was created in (None: the default one)
+        self._distribute_strategy = strategies.get_strategy() if strategies.has_strategy() else None
+        self._distributed = None
 
     # --- compile ---------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
@@ -299,6 +304,29 @@ class Trainer(StepMethods):
         ``val_`` versions) to one value per epoch.
         """
         self._assert_compiled(training=True)
+        distributed = distribution.for_model(self)
+        if distributed is None:
+            return self._fit(x, y, batch_size, epochs, verbose, callbacks, validation_split, validation_data, shuffle,
+                             class_weight, sample_weight, initial_epoch, steps_per_epoch, validation_steps,
+                             validation_batch_size, validation_freq)
+        self._distributed = distributed
+        distributed.hooked_optimizer()
+        try:
+            return self._fit(x, y, batch_size, epochs, verbose, callbacks, validation_split, validation_data, shuffle,
+                             class_weight, sample_weight, initial_epoch, steps_per_epoch, validation_steps,
+                             validation_batch_size, validation_freq)
+        except BaseException as error:  # noqa: B036 - a Ctrl-C too: the other workers must not wait for this one
+            distributed.fail(error)
+            raise
+        finally:
+            distributed.unhook_optimizer()
+            self._distributed = None
+
+    def _fit(self, x, y, batch_size, epochs, verbose, callbacks, validation_split, validation_data, shuffle,
+             class_weight, sample_weight, initial_epoch, steps_per_epoch, validation_steps, validation_batch_size,
+             validation_freq):
+        """fit's work, after fit has set up a distributed strategy's hooks (self._distributed)."""
+        distributed = self._distributed
         batch_size = check.optional(check.integer, "batch_size", batch_size, minimum=1)
         validation_batch_size = check.optional(check.integer, "validation_batch_size", validation_batch_size,
                                                minimum=1)
@@ -338,12 +366,21 @@ class Trainer(StepMethods):
         val = None
         if validation_data is not None:
             val = self._validation_batches(validation_data, validation_batch_size or batch_size, validation_steps)
+        if distributed is not None:
+            distributed.check_agreement({"batches per epoch": train.num_batches, "epochs": epochs,
+                                         "validation batches": None if val is None else val.num_batches})
+            distributed.broadcast_start()
+            train = distributed.sharded(train)
+            val = None if val is None else distributed.sharded(val)
+            callbacks, verbose = distributed.worker_callbacks(callbacks, verbose)
         callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                                      verbose=verbose, epochs=epochs, steps=train.num_batches)
         _hand_over_training_data(callback_list.callbacks, train)
         self.stop_training = False
         callback_list.on_train_begin()
         initial_epoch, done_steps = self._resume_point(initial_epoch)
+        if distributed is not None:  # BackupAndRestore restored every worker to the same point
+            distributed.check_agreement({"first epoch": initial_epoch, "steps already trained": done_steps})
         logs = {}
         try:
             with interrupts.holding():  # one Ctrl-C handler for every step; it still waits for a step's end
@@ -355,6 +392,8 @@ class Trainer(StepMethods):
                         done_steps = 0
                     else:
                         epoch_logs = self._run_epoch(train, callback_list)
+                    if distributed is not None and epoch_logs:
+                        epoch_logs = distributed.global_logs(self._logs)
                     if train.exhausted and not epoch_logs:
                         break
                     logs = epoch_logs
@@ -485,9 +524,22 @@ class Trainer(StepMethods):
             batches = self._stream_batches(x, steps, validate)
         else:
             batches = self._array_batches(x, y, sample_weight, batch_size, steps=steps, validate=validate)
+        distributed = distribution.for_model(self)
+        if distributed is not None:
+            distributed.check_agreement({"evaluate batches": batches.num_batches})
+            batches = distributed.sharded(batches)
+            callbacks, verbose = distributed.worker_callbacks(callbacks, verbose)
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                                      epochs=1, steps=batches.num_batches)
-        logs = self._evaluate_batches(batches, callback_list)
+        self._distributed = distributed
+        try:
+            logs = self._evaluate_batches(batches, callback_list)
+        except BaseException as error:  # noqa: B036 - the other workers must not wait for this one
+            if distributed is not None:
+                distributed.fail(error)
+            raise
+        finally:
+            self._distributed = None
         return self._format_results(logs, return_dict)
 
     def _evaluate_batches(self, batches, callback_list):
@@ -503,6 +555,9 @@ class Trainer(StepMethods):
             else:
                 logs = self._default_test_step(*batch)
             callback_list.on_test_batch_end(step, logs)
+        distributed = getattr(self, "_distributed", None)
+        if distributed is not None and not custom:  # the logs of every worker's rows
+            logs = distributed.global_logs(self._logs)
         callback_list.on_test_end(logs)
         return logs
 
@@ -538,8 +593,25 @@ class Trainer(StepMethods):
             batches = StreamBatches(x, lambda batch: (self._prepare_x(unpack_x_y_sample_weight(batch)[0]),), steps)
         else:
             batches = ArrayBatches(self._prepare_x(x), batch_size=batch_size, steps=steps)
+        distributed = distribution.for_model(self)
+        if distributed is not None:
+            distributed.check_agreement({"predict batches": batches.num_batches})
+            batches = distributed.sharded(batches)
+            callbacks, verbose = distributed.worker_callbacks(callbacks, verbose)
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                                      epochs=1, steps=batches.num_batches)
+        try:
+            outputs = self._predict_batches(batches, callback_list)
+        except BaseException as error:  # noqa: B036 - the other workers must not wait for this one
+            if distributed is not None:
+                distributed.fail(error)
+            raise
+        if distributed is not None:  # every worker's rows of each batch, in order: one gather
+            outputs = [_concatenate(parts) for parts in distributed.gather_batches(outputs)]
+        return _concatenate(outputs)
+
+    def _predict_batches(self, batches, callback_list):
+        """The outputs of each batch, as a list."""
         callback_list.on_predict_begin()
         custom = self._overridden("predict_step")
         outputs = []
@@ -551,7 +623,7 @@ class Trainer(StepMethods):
                 outputs.append(_to_numpy(self(data.as_model_input(batch[0]), training=False)))
             callback_list.on_predict_batch_end(step, {"outputs": outputs[-1]})
         callback_list.on_predict_end()
-        return _concatenate(outputs)
+        return outputs
 
     def _prepare_x(self, x):
         x = self._x_to_arrays(x, "x")

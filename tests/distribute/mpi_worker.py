@@ -1,0 +1,101 @@
+"""The training script the MPI tests launch: ``mpiexec -n 2 python mpi_worker.py SCENARIO OUT_DIR``.
+
+Run without mpiexec it is one worker: the reference the tests compare the workers with.
+Each worker saves its weights, history and evaluate result to OUT_DIR/rank<N>.npz.
+"""
+import json
+import sys
+import time
+
+import numpy as np
+
+import glassnet as tf
+
+
+def data():
+    rng = np.random.default_rng(0)
+    x = rng.random((200, 5), dtype=np.float32)  # 200 rows in batches of 64: the last batch has 8
+    y = (x @ np.arange(5.0, dtype=np.float32) > 5).astype("float32")[:, None]
+    return x, y
+
+
+def build(units=8, built=True):
+    layers = [tf.keras.layers.Dense(units, activation="relu"), tf.keras.layers.Dense(1, activation="sigmoid")]
+    model = tf.keras.Sequential(([tf.keras.Input((5,))] if built else []) + layers)
+    model.compile(tf.keras.optimizers.Adam(0.01), "binary_crossentropy", metrics=["accuracy"])
+    return model
+
+
+class RaiseOnWorker(tf.keras.callbacks.Callback):
+    def __init__(self, rank, ranks=(1,)):
+        super().__init__()
+        self.rank, self.ranks = rank, ranks
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.rank in self.ranks and epoch == 1:
+            raise RuntimeError("deliberate failure in the test callback")
+
+
+def callbacks_for(scenario, rank, out_dir):
+    if scenario == "raise":
+        return [RaiseOnWorker(rank)]
+    if scenario.startswith("backup"):  # "backup-interrupted" stops after epoch 2; "backup" resumes from there
+        backup = tf.keras.callbacks.BackupAndRestore(f"{out_dir}/backup")
+        return [backup] + ([RaiseOnWorker(rank, ranks=(0, 1))] if scenario == "backup-interrupted" else [])
+    return [tf.keras.callbacks.CSVLogger(f"{out_dir}/log{rank}.csv")]  # written by worker 0 only
+
+
+def custom_loop(strategy, model, x, y):
+    """TensorFlow's custom training loop under a strategy: strategy.run, compute_average_loss, reduce."""
+    loss_fn = tf.keras.losses.BinaryCrossentropy(reduction=None)
+    dataset = strategy.experimental_distribute_dataset(tf.data.Dataset.from_tensor_slices((x, y)).batch(37))
+    losses = []
+
+    def step(inputs):
+        x_batch, y_batch = inputs
+        global_rows = int(strategy.reduce("SUM", np.array(len(x_batch)), axis=None))
+        with tf.GradientTape() as tape:
+            per_example = loss_fn(y_batch, model(x_batch, training=True))
+            loss = tf.nn.compute_average_loss(per_example, global_batch_size=global_rows)
+        grads = tape.gradient(loss, model.trainable_variables)
+        model.optimizer.apply_gradients(zip(grads, model.trainable_variables))
+        return loss
+
+    for _ in range(2):
+        for batch in dataset:
+            losses.append(float(strategy.reduce(tf.distribute.ReduceOp.SUM, strategy.run(step, args=(batch,)),
+                                                axis=None)))
+    return {"loss": losses}
+
+
+def main(scenario, out_dir):
+    strategy = tf.distribute.MultiWorkerMirroredStrategy()
+    rank = strategy.cluster_resolver.task_id
+    tf.keras.utils.set_random_seed(1 + (rank if scenario == "unbuilt" else 0))  # "unbuilt": worker 0's weights win
+    x, y = data()
+    if scenario == "rows" and rank == 1:
+        x, y = x[:150], y[:150]  # fewer batches than worker 0
+    if scenario == "late" and rank == 1:
+        time.sleep(20)  # past the test's GLASSNET_DISTRIBUTE_TIMEOUT: worker 0 must not wait for ever
+    with strategy.scope():
+        model = build(units=9 if scenario == "mismatch" and rank == 1 else 8, built=scenario != "unbuilt")
+    callbacks = callbacks_for(scenario, rank, out_dir)
+    if scenario == "custom":
+        history = tf.keras.callbacks.History()
+        history.history = custom_loop(strategy, model, x, y)
+    elif scenario in ("dataset", "unbuilt"):
+        # 37 rows a batch: split 19/18 and the last (15 rows) 8/7, uneven between the workers
+        train = tf.data.Dataset.from_tensor_slices((x, y)).batch(37)
+        history = model.fit(train, epochs=3, verbose=0)
+    else:
+        history = model.fit(x, y, batch_size=64, epochs=3, verbose=0, validation_data=(x[:50], y[:50]),
+                            callbacks=callbacks)
+    result = model.evaluate(x, y, batch_size=64, verbose=0, return_dict=True)
+    weights = np.concatenate([w.reshape(-1) for w in model.get_weights()])
+    np.savez(f"{out_dir}/rank{rank}.npz", weights=weights, history=json.dumps(history.history),
+             evaluate=json.dumps(result), replicas=strategy.num_replicas_in_sync,
+             predictions=model.predict(x, batch_size=37, verbose=0))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])

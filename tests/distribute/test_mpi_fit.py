@@ -1,0 +1,124 @@
+"""fit under ``mpiexec -n 2``: the workers train as one process on the same global batches.
+
+Needs mpi4py and an mpiexec (the `mpi` extra, in the `test` extra too): skipped without mpi4py,
+failed when mpi4py is there but no mpiexec is found. Every launch runs under a timeout.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("mpi4py")
+
+WORKER = Path(__file__).with_name("mpi_worker.py")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _mpiexec():
+    found = os.environ.get("GLASSNET_MPIEXEC") or shutil.which("mpiexec")
+    beside_python = Path(sys.executable).parent / "mpiexec"
+    found = found or (str(beside_python) if beside_python.exists() else None)
+    if found is None:
+        pytest.fail("mpi4py is installed but no mpiexec was found (install the `mpich` wheel, or set GLASSNET_MPIEXEC)")
+    return found
+
+
+def _run(scenario, out_dir, workers, timeout="60"):
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+           "GLASSNET_DISTRIBUTE_TIMEOUT": timeout, "OMP_NUM_THREADS": "1"}
+    command = [sys.executable, str(WORKER), scenario, str(out_dir)]
+    if workers > 1:
+        command = [_mpiexec(), "-n", str(workers), *command]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+
+
+def _load(path):
+    saved = np.load(path)
+    return (saved["weights"], json.loads(str(saved["history"])), json.loads(str(saved["evaluate"])),
+            saved["predictions"])
+
+
+@pytest.fixture(scope="module")
+def fit_runs(tmp_path_factory):
+    runs = {}
+    for scenario in ("fit", "dataset", "custom", "unbuilt"):
+        one, two = tmp_path_factory.mktemp(scenario + "1"), tmp_path_factory.mktemp(scenario + "2")
+        for out_dir, workers in ((one, 1), (two, 2)):
+            done = _run(scenario, out_dir, workers)
+            assert done.returncode == 0, done.stderr[-3000:]
+        runs[scenario] = _load(one / "rank0.npz"), _load(two / "rank0.npz"), _load(two / "rank1.npz")
+        runs[scenario + " logs"] = sorted(path.name for path in two.glob("log*.csv"))
+    return runs
+
+
+def test_only_worker_0_writes_files(fit_runs):
+    assert fit_runs["fit logs"] == ["log0.csv"]  # the CSVLogger of worker 1 was left out
+
+
+@pytest.mark.parametrize("scenario", ["fit", "dataset", "custom", "unbuilt"])
+def test_workers_end_bit_identical(fit_runs, scenario):
+    _, worker0, worker1 = fit_runs[scenario]
+    assert worker0[0].tobytes() == worker1[0].tobytes()
+    assert worker0[1] == worker1[1] and worker0[2] == worker1[2]
+    assert worker0[3].tobytes() == worker1[3].tobytes()  # predict gathers every worker's rows, in order
+
+
+@pytest.mark.parametrize("scenario", ["fit", "dataset", "custom", "unbuilt"])
+def test_two_workers_train_as_one_process(fit_runs, scenario):
+    """The same global batches (the last one uneven: 8 rows) give the same weights and logs; only
+    the order of the gradient's summation differs."""
+    single, worker0, _ = fit_runs[scenario]
+    np.testing.assert_allclose(worker0[0], single[0], rtol=1e-4, atol=1e-5)
+    assert worker0[1].keys() == single[1].keys()
+    for key in single[1]:
+        np.testing.assert_allclose(worker0[1][key], single[1][key], rtol=1e-4, atol=1e-5)
+    for key in single[2]:
+        np.testing.assert_allclose(worker0[2][key], single[2][key], rtol=1e-4, atol=1e-5)
+    assert worker0[3].shape == single[3].shape == (200, 1)
+    np.testing.assert_allclose(worker0[3], single[3], rtol=1e-4, atol=1e-5)
+
+
+def test_a_worker_that_raises_ends_every_worker_with_its_name(tmp_path):
+    done = _run("raise", tmp_path, 2)
+    assert done.returncode != 0
+    assert "worker 1 of 2 failed with RuntimeError: deliberate failure" in done.stderr
+    assert not list(tmp_path.glob("rank*.npz"))  # no worker went on to finish
+
+
+def test_workers_with_different_models_are_refused_naming_the_worker(tmp_path):
+    done = _run("mismatch", tmp_path, 2)
+    assert done.returncode != 0
+    assert "Worker 1 holds a different model from worker 0" in done.stderr
+
+
+def test_workers_with_different_numbers_of_steps_are_refused_naming_the_worker(tmp_path):
+    done = _run("rows", tmp_path, 2)
+    assert done.returncode != 0
+    assert "Worker 1 trains with {'batches per epoch': 3" in done.stderr
+
+
+def test_a_worker_that_stops_answering_is_an_error_not_a_hang(tmp_path):
+    done = _run("late", tmp_path, 2, timeout="3")
+    assert done.returncode != 0
+    assert "Worker 0 waited more than 3 s (GLASSNET_DISTRIBUTE_TIMEOUT)" in done.stderr
+
+
+def test_backup_and_restore_resumes_every_worker(tmp_path):
+    """Interrupted after its second epoch, then restarted: both workers resume from worker 0's
+    backup and end as a run that was never interrupted."""
+    pytest.importorskip("h5py")
+    interrupted, uninterrupted = tmp_path / "interrupted", tmp_path / "uninterrupted"
+    interrupted.mkdir(), uninterrupted.mkdir()
+    assert _run("backup-interrupted", interrupted, 2).returncode != 0
+    assert (interrupted / "backup").is_dir()
+    resumed = _run("backup", interrupted, 2)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert _run("backup", uninterrupted, 2).returncode == 0
+    reference = _load(uninterrupted / "rank0.npz")[0]
+    for rank in (0, 1):
+        assert _load(interrupted / f"rank{rank}.npz")[0].tobytes() == reference.tobytes()

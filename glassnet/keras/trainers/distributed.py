@@ -28,6 +28,7 @@ Not covered: BackupAndRestore with an int ``save_freq`` (a backup in the middle 
 restores worker 0's running metric values on every worker, so that resumed epoch's logs count
 worker 0's rows twice until the epoch ends; the weights are unaffected.
 """
+import contextlib
 import hashlib
 import sys
 import traceback
@@ -59,6 +60,18 @@ def for_model(model):
     if strategy is None or strategy.num_replicas_in_sync == 1:
         return None
     return Distributed(model, strategy._communicator)
+
+
+@contextlib.contextmanager
+def failing_together(distributed):
+    """Run the block; an error in it (a Ctrl-C too) is first passed to the other workers, which would
+    otherwise wait for this one, then raised. Without a `distributed` run, nothing is added."""
+    try:
+        yield
+    except BaseException as error:  # noqa: B036 - the other workers must not wait for this one
+        if distributed is not None:
+            distributed.fail(error)
+        raise
 
 
 class Distributed:

@@ -312,12 +312,10 @@ class Trainer(StepMethods):
         self._distributed = distributed
         distributed.hooked_optimizer()
         try:
-            return self._fit(x, y, batch_size, epochs, verbose, callbacks, validation_split, validation_data, shuffle,
-                             class_weight, sample_weight, initial_epoch, steps_per_epoch, validation_steps,
-                             validation_batch_size, validation_freq)
-        except BaseException as error:  # noqa: B036 - a Ctrl-C too: the other workers must not wait for this one
-            distributed.fail(error)
-            raise
+            with distribution.failing_together(distributed):
+                return self._fit(x, y, batch_size, epochs, verbose, callbacks, validation_split, validation_data,
+                                 shuffle, class_weight, sample_weight, initial_epoch, steps_per_epoch,
+                                 validation_steps, validation_batch_size, validation_freq)
         finally:
             distributed.unhook_optimizer()
             self._distributed = None
@@ -533,11 +531,8 @@ class Trainer(StepMethods):
                                      epochs=1, steps=batches.num_batches)
         self._distributed = distributed
         try:
-            logs = self._evaluate_batches(batches, callback_list)
-        except BaseException as error:  # noqa: B036 - the other workers must not wait for this one
-            if distributed is not None:
-                distributed.fail(error)
-            raise
+            with distribution.failing_together(distributed):
+                logs = self._evaluate_batches(batches, callback_list)
         finally:
             self._distributed = None
         return self._format_results(logs, return_dict)
@@ -600,12 +595,8 @@ class Trainer(StepMethods):
             callbacks, verbose = distributed.worker_callbacks(callbacks, verbose)
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                                      epochs=1, steps=batches.num_batches)
-        try:
+        with distribution.failing_together(distributed):
             outputs = self._predict_batches(batches, callback_list)
-        except BaseException as error:  # noqa: B036 - the other workers must not wait for this one
-            if distributed is not None:
-                distributed.fail(error)
-            raise
         if distributed is not None:  # every worker's rows of each batch, in order: one gather
             outputs = [_concatenate(parts) for parts in distributed.gather_batches(outputs)]
         return _concatenate(outputs)

@@ -33,8 +33,11 @@ def timeout_seconds():
     return seconds
 
 
-# How long a collective is polled without pausing: a step's Allreduce completes well within this.
-_SPIN_SECONDS = 0.05
+# How a waiting worker polls a collective: without pause for the first millisecond (a step's
+# collectives complete within it), then giving its core to any other runnable process between
+# polls (on a machine with more processes than cores, that may be the worker it waits for), and
+# after 50 ms pausing a millisecond between polls (a slower worker, an evaluation).
+_SPIN_SECONDS, _YIELD_SECONDS = 1e-3, 0.05
 
 
 class DistributeTimeoutError(RuntimeError):
@@ -68,6 +71,7 @@ class MPICommunicator:
         self._mpi = MPI
         self._comm = MPI.COMM_WORLD
         self.rank, self.size = self._comm.Get_rank(), self._comm.Get_size()
+        self._machine = None  # the workers on this worker's machine (see machine()), once asked for
         # the time spent in Allreduce calls (waiting for the others included) and their count, for benchmarks
         self.allreduce_seconds, self.allreduce_calls = 0.0, 0
 
@@ -82,8 +86,10 @@ class MPICommunicator:
                     f"Worker {self.rank} waited more than {timeout_seconds():g} s (GLASSNET_DISTRIBUTE_TIMEOUT) for "
                     f"{what} with the other {self.size - 1} worker(s): one of them failed, stopped, or runs a "
                     "different number of steps.")
-            if now - start > _SPIN_SECONDS:  # a long wait (a slower worker, an evaluation): stop burning a core
+            if now - start > _YIELD_SECONDS:
                 time.sleep(1e-3)
+            elif now - start > _SPIN_SECONDS:
+                os.sched_yield()
 
     def allreduce_sum(self, array):
         """The elementwise sum of `array` over all workers, in place (a contiguous NumPy array)."""
@@ -92,6 +98,20 @@ class MPICommunicator:
         self.allreduce_seconds += time.perf_counter() - start
         self.allreduce_calls += 1
         return array
+
+    def barrier(self, what, comm=None):
+        """Wait until every worker (of `comm`, by default all) has called barrier; `what` names the wait."""
+        self._wait((comm or self._comm).Ibarrier(), what)
+
+    def machine(self):
+        """The MPI communicator of the workers on this worker's machine (those that can share memory)."""
+        if self._machine is None:
+            self._machine = self._comm.Split_type(self._mpi.COMM_TYPE_SHARED)
+        return self._machine
+
+    def on_one_machine(self):
+        """Whether every worker runs on this worker's machine."""
+        return self.machine().Get_size() == self.size
 
     def broadcast(self, array, root=0):
         """`root`'s values of `array` on every worker, in place."""

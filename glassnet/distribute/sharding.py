@@ -19,3 +19,23 @@ def shard(array, size, rank):
         return None
     start, stop = shard_span(len(array), size, rank)
     return array[start:stop]
+
+
+class BatchShares:
+    """Each worker's share of the current global batch (its rows / the batch's rows), as fit splits it:
+    the weights of the workers' gradients in their sum."""
+
+    def __init__(self, size, rank):
+        self.size, self.rank = size, rank
+        self._shares = [1.0 / size] * size
+
+    def split(self, rows):
+        """Set the shares for a global batch of `rows` rows."""
+        self._shares = [(stop - start) / rows for start, stop in (shard_span(rows, self.size, k)
+                                                                   for k in range(self.size))]
+
+    def all(self):
+        return self._shares
+
+    def own(self):
+        return self._shares[self.rank]

@@ -19,11 +19,29 @@ def data():
     return x, y
 
 
-def build(units=8, built=True):
+OPTIMIZERS = {  # scenario: the optimizer (the others train with Adam(0.01))
+    "adamw": lambda: tf.keras.optimizers.AdamW(0.01, weight_decay=0.1),  # decay on each worker's span
+    "clipped": lambda: tf.keras.optimizers.SGD(0.05, momentum=0.9, global_clipnorm=0.5),  # the Allreduce's path
+}
+
+
+def build(units=8, built=True, scenario="fit"):
     layers = [tf.keras.layers.Dense(units, activation="relu"), tf.keras.layers.Dense(1, activation="sigmoid")]
     model = tf.keras.Sequential(([tf.keras.Input((5,))] if built else []) + layers)
-    model.compile(tf.keras.optimizers.Adam(0.01), "binary_crossentropy", metrics=["accuracy"])
+    optimizer = OPTIMIZERS.get(scenario, lambda: tf.keras.optimizers.Adam(0.01))()
+    model.compile(optimizer, "binary_crossentropy", metrics=["accuracy"])
     return model
+
+
+class UpdateKind(tf.keras.callbacks.Callback):
+    """Which of glassnet.distribute.updates' classes sums the gradients during fit (None: one process)."""
+
+    def __init__(self):
+        super().__init__()
+        self.kinds = set()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.kinds.add(type(self.model.optimizer._workers).__name__)
 
 
 class RaiseOnWorker(tf.keras.callbacks.Callback):
@@ -42,7 +60,7 @@ def callbacks_for(scenario, rank, out_dir):
     if scenario.startswith("backup"):  # "backup-interrupted" stops after epoch 2; "backup" resumes from there
         backup = tf.keras.callbacks.BackupAndRestore(f"{out_dir}/backup")
         return [backup] + ([RaiseOnWorker(rank, ranks=(0, 1))] if scenario == "backup-interrupted" else [])
-    return [tf.keras.callbacks.CSVLogger(f"{out_dir}/log{rank}.csv")]  # written by worker 0 only
+    return [tf.keras.callbacks.CSVLogger(f"{out_dir}/log{rank}.csv"), UpdateKind()]  # the log: worker 0's only
 
 
 def custom_loop(strategy, model, x, y):
@@ -78,8 +96,11 @@ def main(scenario, out_dir):
     if scenario == "late" and rank == 1:
         time.sleep(20)  # past the test's GLASSNET_DISTRIBUTE_TIMEOUT: worker 0 must not wait for ever
     with strategy.scope():
-        model = build(units=9 if scenario == "mismatch" and rank == 1 else 8, built=scenario != "unbuilt")
+        # "adamw": 280,001 weights, so that each worker's span of the update runs in several blocks
+        units = {"adamw": 40_000, "mismatch": 9 if rank == 1 else 8}.get(scenario, 8)
+        model = build(units=units, built=scenario != "unbuilt", scenario=scenario)
     callbacks = callbacks_for(scenario, rank, out_dir)
+    kinds = [c for c in callbacks if isinstance(c, UpdateKind)]
     if scenario == "custom":
         history = tf.keras.callbacks.History()
         history.history = custom_loop(strategy, model, x, y)
@@ -87,6 +108,9 @@ def main(scenario, out_dir):
         # 37 rows a batch: split 19/18 and the last (15 rows) 8/7, uneven between the workers
         train = tf.data.Dataset.from_tensor_slices((x, y)).batch(37)
         history = model.fit(train, epochs=3, verbose=0)
+    elif scenario in ("adamw", "clipped"):  # two fits: the second starts from where the first left the weights
+        model.fit(x, y, batch_size=64, epochs=2, verbose=0, callbacks=callbacks)
+        history = model.fit(x, y, batch_size=64, epochs=1, verbose=0, callbacks=callbacks)
     else:
         history = model.fit(x, y, batch_size=64, epochs=3, verbose=0, validation_data=(x[:50], y[:50]),
                             callbacks=callbacks)
@@ -94,7 +118,10 @@ def main(scenario, out_dir):
     weights = np.concatenate([w.reshape(-1) for w in model.get_weights()])
     np.savez(f"{out_dir}/rank{rank}.npz", weights=weights, history=json.dumps(history.history),
              evaluate=json.dumps(result), replicas=strategy.num_replicas_in_sync,
-             predictions=model.predict(x, batch_size=37, verbose=0))
+             predictions=model.predict(x, batch_size=37, verbose=0),
+             updates=json.dumps(sorted(kinds[0].kinds) if kinds else None),
+             # after fit, each worker's weights are its own again (not in memory the workers share)
+             private=all(w.value.base is None or w.value.base is model.optimizer._flat[0] for w in model.weights))
 
 
 if __name__ == "__main__":

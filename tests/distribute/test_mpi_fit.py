@@ -28,9 +28,17 @@ def _mpiexec():
     return found
 
 
+# Scenarios of mpi_worker.py, each run as one process and as two workers. "fit (allreduce)" is "fit"
+# with the weights kept private to each worker: the Allreduce's path instead of shared memory.
+SCENARIOS = ("fit", "fit (allreduce)", "dataset", "custom", "unbuilt", "adamw", "clipped")
+PRIVATE_WEIGHTS = {"GLASSNET_DISTRIBUTE_SHARED_MEMORY": "0"}
+
+
 def _run(scenario, out_dir, workers, timeout="60"):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
            "GLASSNET_DISTRIBUTE_TIMEOUT": timeout, "OMP_NUM_THREADS": "1"}
+    if scenario.endswith(" (allreduce)"):
+        scenario, env = scenario.removesuffix(" (allreduce)"), {**env, **PRIVATE_WEIGHTS}
     command = [sys.executable, str(WORKER), scenario, str(out_dir)]
     if workers > 1:
         command = [_mpiexec(), "-n", str(workers), *command]
@@ -40,14 +48,15 @@ def _run(scenario, out_dir, workers, timeout="60"):
 def _load(path):
     saved = np.load(path)
     return (saved["weights"], json.loads(str(saved["history"])), json.loads(str(saved["evaluate"])),
-            saved["predictions"])
+            saved["predictions"], json.loads(str(saved["updates"])), bool(saved["private"]))
 
 
 @pytest.fixture(scope="module")
 def fit_runs(tmp_path_factory):
     runs = {}
-    for scenario in ("fit", "dataset", "custom", "unbuilt"):
-        one, two = tmp_path_factory.mktemp(scenario + "1"), tmp_path_factory.mktemp(scenario + "2")
+    for scenario in SCENARIOS:
+        folder = scenario.replace(" ", "-").replace("(", "").replace(")", "")
+        one, two = tmp_path_factory.mktemp(folder + "1"), tmp_path_factory.mktemp(folder + "2")
         for out_dir, workers in ((one, 1), (two, 2)):
             done = _run(scenario, out_dir, workers)
             assert done.returncode == 0, done.stderr[-3000:]
@@ -60,7 +69,7 @@ def test_only_worker_0_writes_files(fit_runs):
     assert fit_runs["fit logs"] == ["log0.csv"]  # the CSVLogger of worker 1 was left out
 
 
-@pytest.mark.parametrize("scenario", ["fit", "dataset", "custom", "unbuilt"])
+@pytest.mark.parametrize("scenario", SCENARIOS)
 def test_workers_end_bit_identical(fit_runs, scenario):
     _, worker0, worker1 = fit_runs[scenario]
     assert worker0[0].tobytes() == worker1[0].tobytes()
@@ -68,7 +77,7 @@ def test_workers_end_bit_identical(fit_runs, scenario):
     assert worker0[3].tobytes() == worker1[3].tobytes()  # predict gathers every worker's rows, in order
 
 
-@pytest.mark.parametrize("scenario", ["fit", "dataset", "custom", "unbuilt"])
+@pytest.mark.parametrize("scenario", SCENARIOS)
 def test_two_workers_train_as_one_process(fit_runs, scenario):
     """The same global batches (the last one uneven: 8 rows) give the same weights and logs; only
     the order of the gradient's summation differs."""
@@ -81,6 +90,23 @@ def test_two_workers_train_as_one_process(fit_runs, scenario):
         np.testing.assert_allclose(worker0[2][key], single[2][key], rtol=1e-4, atol=1e-5)
     assert worker0[3].shape == single[3].shape == (200, 1)
     np.testing.assert_allclose(worker0[3], single[3], rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("scenario, expected", [
+    ("fit", ["SharedUpdate"]),  # one machine, Adam: the weights in shared memory, the update split
+    ("adamw", ["SharedUpdate"]),  # weight decay too, each worker decaying its own span
+    ("fit (allreduce)", ["AllreducedUpdate"]),  # GLASSNET_DISTRIBUTE_SHARED_MEMORY=0
+    ("clipped", ["AllreducedUpdate"]),  # clipping needs the whole gradient on every worker
+])
+def test_each_fit_sums_the_gradients_as_expected(fit_runs, scenario, expected):
+    single, worker0, worker1 = fit_runs[scenario]
+    assert single[4] == ["NoneType"]  # one process: nothing to sum
+    assert worker0[4] == worker1[4] == expected
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_after_fit_each_worker_owns_its_weights(fit_runs, scenario):
+    assert all(run[5] for run in fit_runs[scenario])
 
 
 def test_a_worker_that_raises_ends_every_worker_with_its_name(tmp_path):

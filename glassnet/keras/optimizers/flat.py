@@ -15,23 +15,28 @@ REUSE_FROM_BYTES = 1 << 17
 _per_thread = threading.local()
 
 
-def pack(variables):
-    """Move the values of `variables` (one dtype) into one new buffer; rebind each to its view."""
+def pack(variables, into=None):
+    """Move the values of `variables` (one dtype) into one new buffer (or into the buffer `into`);
+    rebind each to its view."""
     dtype = variables[0].dtype
-    flat = np.empty(sum(v.value.size for v in variables), dtype=dtype)
-    offset = 0
-    for variable in variables:
-        size = variable.value.size
-        view = flat[offset:offset + size].reshape(variable.value.shape)
+    flat = np.empty(sum(v.value.size for v in variables), dtype=dtype) if into is None else into
+    for variable, view in zip(variables, views(flat, variables), strict=True):
         view[...] = variable.value
-        variable._value = view
-        offset += size
+    rebind(variables, flat)
     return flat
+
+
+def rebind(variables, flat):
+    """Make each of `variables` a view into `flat`, laid out as :func:`pack` lays them out: the
+    values are the buffer's (another process may have written them, see glassnet.distribute)."""
+    for variable, view in zip(variables, views(flat, variables), strict=True):
+        variable._value = view
 
 
 def still_packed(variables, flat):
     """True while every variable still lives in `flat` (nothing re-created its array)."""
-    return all(v._value.base is flat for v in variables)
+    owner = flat if flat.base is None else flat.base  # NumPy gives a view of a view its first owner as base
+    return all(v._value.base is owner for v in variables)
 
 
 def gather(arrays, out):

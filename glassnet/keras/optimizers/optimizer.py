@@ -91,6 +91,9 @@ class Optimizer(SlotsMixin, AveragingMixin, AtomicStepMixin):
         self._variables = []
         self._slot_groups = {}  # slot name -> one slot Variable per trainable variable
         self._flat = None  # (flat weights, {slot name: flat slots}, flat gradient) once packed
+        # During a distributed fit: how each step's gradients are summed over the workers
+        # (glassnet.distribute.updates). None: this process trains alone.
+        self._workers = None
         self._excluded_from_decay, self._excluded_names = {}, None
         self._iterations = self.add_variable((), initializer="zeros", dtype="int32", name="iteration")
         self._learning_rate = learning_rate
@@ -224,30 +227,43 @@ class Optimizer(SlotsMixin, AveragingMixin, AtomicStepMixin):
         if observe.watchers:  # inspect.step records the gradients and the weights before the update
             observe.watchers[-1].before_update(grads, updated)
         self._ensure_built(variables)
+        workers = self._workers
+        if workers is not None and not self._can_apply_packed(updated):
+            # summed first, so that clipping and accumulation see the global batch's gradient
+            grads, workers = workers.sum_gradients(grads), None
         grads, accumulated, learning_rate = self._unscaled(grads, updated), [], None
         if self.gradient_accumulation_steps:
             grads, accumulated = self._accumulated(grads, updated)
         if grads is not None:  # None: an apply that only accumulates
             learning_rate = self._current_learning_rate()
             grads = clip_gradients(grads, self.clipnorm, self.global_clipnorm, self.clipvalue)
-        self._write_step(lambda: self._step(grads, updated, learning_rate, accumulated))
+        self._write_step(lambda: self._step(grads, updated, learning_rate, accumulated, workers))
 
-    def _step(self, grads, variables, learning_rate, accumulated):
+    def _step(self, grads, variables, learning_rate, accumulated, workers=None):
         """Every write of one apply, in Keras's order."""
         if grads is not None:
-            self._update_variables(grads, variables, learning_rate)
+            self._update_variables(grads, variables, learning_rate, workers)
         self._finish_step(variables, accumulated)
 
-    def _update_variables(self, grads, variables, learning_rate):
+    def _update_variables(self, grads, variables, learning_rate, workers=None):
         """Weight decay, then the update of each variable (or of the flat buffer at once)."""
-        self._apply_weight_decay(variables, learning_rate)
         if self._can_update_flat(variables):
-            weights, slots, flat_grad = self._flat
-            flat.update_in_blocks(self._update, flat.gather(grads, flat_grad), weights, slots,
-                                    learning_rate.astype(weights.dtype))
-        else:
-            for grad, variable in zip(grads, variables, strict=True):
-                self.update_step(grad, variable, learning_rate.astype(variable.dtype))
+            self._update_flat(flat.gather(grads, self._flat[2]), learning_rate, workers)
+            return
+        self._apply_weight_decay(variables, learning_rate)
+        for grad, variable in zip(grads, variables, strict=True):
+            self.update_step(grad, variable, learning_rate.astype(variable.dtype))
+
+    def _update_flat(self, gradient, learning_rate, workers=None):
+        """Weight decay, then the update of the flat buffers from the flat `gradient`; during a
+        distributed fit, `workers` (glassnet.distribute.updates) first sums it over the workers."""
+        weights, slots, _ = self._flat
+        learning_rate = learning_rate.astype(weights.dtype)
+        if workers is not None:
+            workers.update(self, gradient, learning_rate)
+            return
+        self._apply_weight_decay(self._trainable_variables, learning_rate)
+        flat.update_in_blocks(self._update, gradient, weights, slots, learning_rate)
 
     def _finish_step(self, variables, accumulated=()):
         """What follows the update on every apply, in Keras's order: the accumulators, the
@@ -299,14 +315,11 @@ class Optimizer(SlotsMixin, AveragingMixin, AtomicStepMixin):
 
     def _apply_packed(self):
         """apply() for a gradient already written into the flat gradient buffer (the fast training step)."""
-        weights, slots, flat_gradient = self._flat
-        variables = self._trainable_variables
-        learning_rate = self._current_learning_rate().astype(weights.dtype)
+        learning_rate = self._current_learning_rate()
 
         def write():
-            self._apply_weight_decay(variables, learning_rate)
-            flat.update_in_blocks(self._update, flat_gradient, weights, slots, learning_rate)
-            self._finish_step(variables)
+            self._update_flat(self._flat[2], learning_rate, self._workers)
+            self._finish_step(self._trainable_variables)
 
         self._write_step(write)
 
@@ -350,10 +363,13 @@ class Optimizer(SlotsMixin, AveragingMixin, AtomicStepMixin):
             return
         for variable in variables:
             if self._use_weight_decay(variable):
-                w = variable.value
-                decay = w * self.weight_decay
-                decay *= learning_rate.astype(w.dtype)
-                w -= decay
+                self._decay(variable.value, learning_rate)
+
+    def _decay(self, w, learning_rate):
+        """``w -= w * weight_decay * lr`` on the array `w`, in place and in its precision."""
+        decay = w * self.weight_decay
+        decay *= learning_rate.astype(w.dtype)
+        w -= decay
 
     def _use_weight_decay(self, variable):
         if id(variable) in self._excluded_from_decay:

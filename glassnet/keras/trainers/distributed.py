@@ -6,10 +6,11 @@ As TensorFlow's MultiWorkerMirroredStrategy:
   random state is broadcast at the start of fit) and takes its contiguous share of the rows of
   each global batch (distribute/sharding.py); a Dataset's or generator's batches are global
   batches split the same way (TensorFlow's auto-shard policy DATA).
-- Each worker's gradient is that of its rows' mean loss, scaled by its share of the global
-  batch (rows here / rows in the global batch), so the sum over the workers, one Allreduce of
-  the flat gradient buffer per step, is the gradient of the global batch's mean loss. Every
-  worker applies that same update; worker 0's initial weights are broadcast first.
+- Each worker's gradient is that of its rows' mean loss, weighted by its share of the global
+  batch (rows here / rows in the global batch), so their sum over the workers is the gradient of
+  the global batch's mean loss; the optimizer's update sums them (distribute/updates.py: one
+  Allreduce, or, with every worker on one machine, weights shared in memory and the update split
+  between the workers). Worker 0's initial weights are broadcast first.
 - The metrics' state variables are summed over the workers (one Allreduce) before the epoch's
   and evaluate's logs are read, so those logs are the global ones. The per-batch logs a progress
   bar shows during an epoch are worker 0's own rows.
@@ -37,8 +38,8 @@ import numpy as np
 
 from glassnet.distribute import strategy as strategies
 from glassnet.keras.callbacks import Callback
-from glassnet.distribute.replica import sum_over_workers
-from glassnet.distribute.sharding import shard, shard_span
+from glassnet.distribute import updates
+from glassnet.distribute.sharding import BatchShares, shard, shard_span
 
 
 def strategy_for(model):
@@ -80,8 +81,9 @@ class Distributed:
     def __init__(self, model, communicator):
         self.model, self.comm = model, communicator
         self.rank, self.size = communicator.rank, communicator.size
-        self.scale = 1.0
+        self.shares = BatchShares(self.size, self.rank)  # of the current global batch
         self.weights_synced = True  # fit's broadcast_start clears it
+        self.training, self.updates = False, None  # fit's start_updates sets them
 
     # --- agreement and the start ----------------------------------------------------------
     def check_agreement(self, what):
@@ -120,31 +122,22 @@ class Distributed:
     def sharded(self, batches):
         return ShardedBatches(batches, self)
 
-    # --- gradients ---------------------------------------------------------------------------
-    def reduce_arrays(self, arrays):
-        """The arrays (gradients) times this worker's share, summed over the workers: one Allreduce."""
-        return sum_over_workers(arrays, self.comm, self.scale)
+    # --- updates ---------------------------------------------------------------------------
+    def start_updates(self):
+        """From now on (fit, after the callbacks' on_train_begin) every update of the optimizer sums the
+        workers' gradients (distribute/updates.py); for a model its first batch builds, from that batch."""
+        self.training = True
+        if self.updates is None and self.model.built:
+            self.updates = updates.for_fit(self.comm, self.shares, self.model)
+            self.model.optimizer._workers = self.updates
 
-    def hooked_optimizer(self):
-        """Make the optimizer sum the gradients over the workers before each update (undone by unhook)."""
-        optimizer = self.model.optimizer
-        apply, apply_packed = optimizer.apply, optimizer._apply_packed
-
-        def distributed_apply(grads, trainable_variables=None):
-            return apply(self.reduce_arrays(list(grads)), trainable_variables)
-
-        def distributed_apply_packed():
-            gradient = optimizer._flat[2]  # the flat gradient buffer the compiled step wrote
-            gradient *= gradient.dtype.type(self.scale)
-            self.comm.allreduce_sum(gradient)
-            return apply_packed()
-
-        optimizer.apply, optimizer._apply_packed = distributed_apply, distributed_apply_packed
-        return optimizer
-
-    def unhook_optimizer(self):
-        for name in ("apply", "_apply_packed"):
-            self.model.optimizer.__dict__.pop(name, None)
+    def finish_updates(self):
+        """The end of fit: the optimizer updates this process alone again."""
+        self.training = False
+        if self.updates is not None:
+            self.updates.release(self.model.optimizer)
+            self.updates = None
+            self.model.optimizer._workers = None
 
     # --- logs ----------------------------------------------------------------------------------
     def global_logs(self, read_logs):
@@ -203,8 +196,10 @@ class ShardedBatches:
             if stop == start:
                 raise ValueError(f"A global batch of {rows} rows cannot be split over {size} workers: each worker "
                                  "needs at least one row. Use a larger batch_size, or drop the last batch.")
-            self._distributed.scale = (stop - start) / rows
+            self._distributed.shares.split(rows)
             self._distributed.sync_weights()  # the first batch may have built the model
+            if self._distributed.training:
+                self._distributed.start_updates()
             yield step, tuple(shard(part, size, rank) for part in batch)
 
 

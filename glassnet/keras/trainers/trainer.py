@@ -310,14 +310,13 @@ class Trainer(StepMethods):
                              class_weight, sample_weight, initial_epoch, steps_per_epoch, validation_steps,
                              validation_batch_size, validation_freq)
         self._distributed = distributed
-        distributed.hooked_optimizer()
         try:
             with distribution.failing_together(distributed):
                 return self._fit(x, y, batch_size, epochs, verbose, callbacks, validation_split, validation_data,
                                  shuffle, class_weight, sample_weight, initial_epoch, steps_per_epoch,
                                  validation_steps, validation_batch_size, validation_freq)
         finally:
-            distributed.unhook_optimizer()
+            distributed.finish_updates()
             self._distributed = None
 
     def _fit(self, x, y, batch_size, epochs, verbose, callbacks, validation_split, validation_data, shuffle,
@@ -379,6 +378,7 @@ class Trainer(StepMethods):
         initial_epoch, done_steps = self._resume_point(initial_epoch)
         if distributed is not None:  # BackupAndRestore restored every worker to the same point
             distributed.check_agreement({"first epoch": initial_epoch, "steps already trained": done_steps})
+            distributed.start_updates()
         logs = {}
         try:
             with interrupts.holding():  # one Ctrl-C handler for every step; it still waits for a step's end

@@ -2,24 +2,29 @@
 
     python -m bench.w2_workers [--rounds 3] [--mpiexec /path/to/mpiexec]
 
-Four arrangements of the 2 cores, each a fresh process (or pair), in rotation round after round:
+Five arrangements of the 2 cores, each a fresh process (or pair), in rotation round after round:
 - 1 process x 1 thread: `OPENBLAS_NUM_THREADS=1 python ...`
 - 1 process x 2 threads: `OPENBLAS_NUM_THREADS=2 python ...`
 - 2 workers x 1 thread: `OPENBLAS_NUM_THREADS=1 mpiexec -n 2 python ...`, the model built and
   compiled under `tf.distribute.MultiWorkerMirroredStrategy().scope()`, `fit` with the same global
-  batch of 128 (64 rows a worker: strong scaling).
-- the same with a global batch of 256: 128 rows a worker, each worker's step W2's own (weak
-  scaling; the batch a user passes to keep each worker's work when adding workers).
+  batch of 128 (64 rows a worker: strong scaling). On one machine the workers share the weights
+  and the optimizer's slots in memory and each updates its half (glassnet/distribute/updates.py).
+- the same with the weights private to each worker (`GLASSNET_DISTRIBUTE_SHARED_MEMORY=0`): one
+  Allreduce of the gradient a step, and every worker runs the whole update, as across machines.
+- 2 workers with a global batch of 256: 128 rows a worker, each worker's step W2's own (weak
+  scaling: TensorFlow's guides scale the global batch with the workers,
+  `global_batch_size = per_worker_batch_size * num_workers`).
 
 Each trains W2 (bench/README.md: 784-512-256-10, Adam, batch 128, 60,000 rows, 3 epochs) and
 reports samples/s over the epochs after the first (rank 0's clock, global samples). The two-worker
 job then times, in the same processes, `--allreduce-repeats` Allreduces of a float32 buffer of W2's
 gradient size (535,818 parameters, 2.1 MB) and reports their median: the communication a step
-needs; where the strategy's communicator counts the time its Allreduces took inside `fit`, their
-total per step is shown too (waiting for the slower worker included). The table shows each
-arrangement's median over the rounds, its speed-up over one process at one thread, the scaling
-efficiency (speed-up / cores), the speed-up by CPU time, and the Allreduce's share of a
-two-worker step. Target (issue 16): 2 workers reach at least 1.7x one process at one thread.
+needs without shared memory; where the strategy's communicator counts the time its collective calls
+took inside `fit` (the Allreduce, or the shared memory's two barriers a step), their total per step
+is shown too (waiting for the slower worker included). The table shows each arrangement's median
+over the rounds, its speed-up over one process at one thread, the scaling efficiency (speed-up /
+cores), the speed-up by CPU time, and the Allreduce's share of a two-worker step. Target (issue
+16): 2 workers reach at least 1.7x one process at one thread.
 
 Needs mpi4py and an mpiexec (`pip install "glassnet[mpi]"`); without `glassnet.distribute`, the
 two-worker row says so and only the Allreduce is timed.
@@ -40,10 +45,13 @@ from bench.run import glassnet_root
 REPO = Path(__file__).resolve().parents[1]
 GLOBAL_BATCH, PARAMETERS = 128, 535_818
 ARRANGEMENTS = ("1 process x 1 thread", "1 process x 2 threads", "2 workers x 1 thread",
-                "2 workers x 1 thread, global batch 256")
-CORES = dict(zip(ARRANGEMENTS, (1, 2, 2, 2)))
-BATCH = dict(zip(ARRANGEMENTS, (GLOBAL_BATCH, GLOBAL_BATCH, GLOBAL_BATCH, 2 * GLOBAL_BATCH)))
+                "2 workers x 1 thread, private weights (Allreduce)", "2 workers x 1 thread, global batch 256")
+CORES = dict(zip(ARRANGEMENTS, (1, 2, 2, 2, 2)))
+BATCH = dict(zip(ARRANGEMENTS, (GLOBAL_BATCH, GLOBAL_BATCH, GLOBAL_BATCH, GLOBAL_BATCH, 2 * GLOBAL_BATCH)))
 WORKERS = ARRANGEMENTS[2:]
+# The arrangement whose workers keep their own weights and sum gradients with an Allreduce
+# (glassnet.distribute.updates); the others share the weights in memory, as fit does by default on one machine.
+PRIVATE = ARRANGEMENTS[3]
 TARGET = 1.7
 MISSING_DISTRIBUTE = ("glassnet.distribute is not available in this checkout (issue 16: "
                       "MultiWorkerMirroredStrategy); the two-worker fit cannot run")
@@ -116,7 +124,7 @@ def report(results):
     summary = medians(results)
     base = summary.get(ARRANGEMENTS[0])
     lines = ["| Arrangement | Samples/s | Per CPU-s | × 1 process x 1 thread | Scaling efficiency | "
-             "× by CPU time | Allreduce ms/step | Allreduce share of a step | In fit: Allreduce ms/step |",
+             "× by CPU time | Allreduce ms/step | Allreduce share of a step | In fit: collectives ms/step |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for name in ARRANGEMENTS:
         row = summary.get(name)
@@ -130,7 +138,7 @@ def report(results):
         lines.append(f"| {name} | {row['samples_per_s']:,.0f} | {row['samples_per_cpu_s']:,.0f} | "
                      f"{_fmt(speed, '.2f')} | {_fmt(eff, '.0%')} | {_fmt(by_cpu, '.2f')} | {_fmt(ar, '.3f')} | "
                      f"{_fmt(ar and allreduce_share(ar, row['samples_per_s'], BATCH[name]), '.0%')} | "
-                     f"{_fmt(row.get('fit_allreduce_ms'), '.3f')} |")
+                     f"{_fmt(row.get('fit_collectives_ms'), '.3f')} |")
     lines.append("")
     for name in WORKERS:
         workers = summary.get(name)
@@ -183,15 +191,16 @@ def _time_allreduce_ms(repeats):
     return statistics.median(samples[5:]) * 1e3
 
 
-def _fit_allreduce_ms(strategy, args):
-    """The mean time a step of `fit` spent in its Allreduce (waiting for the other worker included),
-    where the strategy's communicator counts it (glassnet's does, for benchmarks; not a public API)."""
+def _fit_collectives_ms(strategy, args):
+    """The mean time a step of `fit` spent in collective calls (the Allreduce, or the shared memory's
+    barriers; waiting for the other worker included), where the strategy's communicator counts it
+    (glassnet's does, for benchmarks; not a public API)."""
     comm = getattr(strategy, "_communicator", None)
-    seconds, calls = getattr(comm, "allreduce_seconds", None), getattr(comm, "allreduce_calls", 0)
+    seconds, calls = getattr(comm, "collective_seconds", None), getattr(comm, "collective_calls", 0)
     if seconds is None or not calls:
         return {}
     steps = args.epochs * -(-args.samples // args.batch)
-    return {"fit_allreduce_ms": seconds / steps * 1e3}
+    return {"fit_collectives_ms": seconds / steps * 1e3}
 
 
 def run_job(args):
@@ -216,7 +225,7 @@ def run_job(args):
     else:
         strategy = distribute.MultiWorkerMirroredStrategy()
         result.update(_fit(tf, x, y, args, strategy))
-        result.update(_fit_allreduce_ms(strategy, args))
+        result.update(_fit_collectives_ms(strategy, args))
         result["samples_per_cpu_s"] /= comm.size  # each worker's process spends rank 0's CPU time
     result["allreduce_ms"] = _time_allreduce_ms(args.allreduce_repeats)
     if comm.rank == 0:
@@ -239,6 +248,7 @@ def _run(name, args, mpiexec, root=REPO):
         return {"error": "no mpiexec on PATH (pip install \"glassnet[mpi]\", or pass --mpiexec)"}
     threads = "2" if name == ARRANGEMENTS[1] else "1"
     env = {**os.environ, "OPENBLAS_NUM_THREADS": threads, "OMP_NUM_THREADS": threads,
+           "GLASSNET_DISTRIBUTE_SHARED_MEMORY": "0" if name == PRIVATE else "1",
            "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
     try:
         done = subprocess.run(_command(name, args, mpiexec), cwd=root, env=env, capture_output=True, text=True,

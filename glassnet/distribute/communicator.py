@@ -48,7 +48,7 @@ class LocalCommunicator:
     """One worker: every collective is the identity, at no cost."""
 
     rank, size = 0, 1
-    allreduce_seconds, allreduce_calls = 0.0, 0
+    collective_seconds, collective_calls = 0.0, 0
 
     def allreduce_sum(self, array):
         return array
@@ -72,12 +72,17 @@ class MPICommunicator:
         self._comm = MPI.COMM_WORLD
         self.rank, self.size = self._comm.Get_rank(), self._comm.Get_size()
         self._machine = None  # the workers on this worker's machine (see machine()), once asked for
-        # the time spent in Allreduce calls (waiting for the others included) and their count, for benchmarks
-        self.allreduce_seconds, self.allreduce_calls = 0.0, 0
+        # the time spent in collective calls (waiting for the others included) and their count, for benchmarks
+        self.collective_seconds, self.collective_calls = 0.0, 0
 
     def _wait(self, request, what):
         """Poll `request` until it completes; past the deadline raise, naming what was awaited."""
         start = time.monotonic()
+        self._poll(request, what, start)
+        self.collective_seconds += time.monotonic() - start
+        self.collective_calls += 1
+
+    def _poll(self, request, what, start):
         deadline = start + timeout_seconds()
         while not request.Test():  # each Test also drives MPI's progress: a pause between them slows the call
             now = time.monotonic()
@@ -93,10 +98,7 @@ class MPICommunicator:
 
     def allreduce_sum(self, array):
         """The elementwise sum of `array` over all workers, in place (a contiguous NumPy array)."""
-        start = time.perf_counter()
         self._wait(self._comm.Iallreduce(self._mpi.IN_PLACE, array, op=self._mpi.SUM), "an Allreduce")
-        self.allreduce_seconds += time.perf_counter() - start
-        self.allreduce_calls += 1
         return array
 
     def barrier(self, what, comm=None):

@@ -3,7 +3,7 @@ import pytest
 
 from bench import w2_workers as bench
 
-ONE, TWO_THREADS, WORKERS, WEAK = bench.ARRANGEMENTS
+ONE, TWO_THREADS, WORKERS, PRIVATE, WEAK = bench.ARRANGEMENTS
 
 
 def test_ratio_arithmetic_by_hand():
@@ -25,7 +25,7 @@ def test_report_states_speedups_efficiency_and_the_target():
     results = {ONE: [{"samples_per_s": 32_000.0, "samples_per_cpu_s": 32_000.0}],
                TWO_THREADS: [{"samples_per_s": 40_000.0, "samples_per_cpu_s": 20_000.0}],
                WORKERS: [{"samples_per_s": 56_000.0, "samples_per_cpu_s": 28_000.0, "allreduce_ms": 0.64,
-                          "fit_allreduce_ms": 0.7}],
+                          "fit_collectives_ms": 0.7}],
                WEAK: [{"samples_per_s": 51_200.0, "samples_per_cpu_s": 25_600.0, "allreduce_ms": 0.64}]}
     text = bench.report(results)
     assert "| 1 process x 2 threads | 40,000 | 20,000 | 1.25 | 62% | 1.25 | – | – | – |" in text
@@ -51,6 +51,7 @@ def test_commands_put_the_workers_under_mpiexec():
     assert bench._command(WORKERS, args, "/x/mpiexec")[:3] == ["/x/mpiexec", "-n", "2"]
     assert bench._command(ONE, args, "/x/mpiexec")[-4:] == ["--batch", "128", "--job", "single"]
     assert bench._command(WEAK, args, "/x/mpiexec")[-3:] == ["256", "--job", "workers"]
+    assert bench._command(PRIVATE, args, "/x/mpiexec")[-3:] == ["128", "--job", "workers"]
     assert bench._run(WORKERS, args, None) == {
         "error": 'no mpiexec on PATH (pip install "glassnet[mpi]", or pass --mpiexec)'}
 
@@ -70,14 +71,27 @@ def test_bad_arguments_are_named(argv, needle, capsys):
     assert needle in capsys.readouterr().err
 
 
-def test_fit_allreduce_time_is_read_from_the_communicator_when_it_counts_it():
+def test_fit_collective_time_is_read_from_the_communicator_when_it_counts_it():
     class Comm:
-        allreduce_seconds, allreduce_calls = 0.094, 94
+        collective_seconds, collective_calls = 0.094, 94
 
     class Strategy:
         _communicator = Comm()
 
     args = bench.parse_args(["--samples", "6000", "--epochs", "2", "--batch", "128"])
     # 2 epochs of ceil(6000 / 128) = 47 steps: 94 ms over 94 steps is 1 ms a step.
-    assert bench._fit_allreduce_ms(Strategy(), args) == {"fit_allreduce_ms": pytest.approx(1.0)}
-    assert bench._fit_allreduce_ms(object(), args) == {}
+    assert bench._fit_collectives_ms(Strategy(), args) == {"fit_collectives_ms": pytest.approx(1.0)}
+    assert bench._fit_collectives_ms(object(), args) == {}
+
+
+@pytest.mark.parametrize("name, shared", [(WORKERS, "1"), (PRIVATE, "0"), (WEAK, "1")])
+def test_only_the_private_arrangement_turns_shared_memory_off(monkeypatch, name, shared):
+    seen = {}
+
+    def run(command, env, **kwargs):
+        seen.update(env)
+        raise bench.subprocess.TimeoutExpired(command, 1)
+
+    monkeypatch.setattr(bench.subprocess, "run", run)
+    assert "error" in bench._run(name, bench.parse_args(["--tiny"]), "/x/mpiexec")
+    assert seen["GLASSNET_DISTRIBUTE_SHARED_MEMORY"] == shared and seen["OPENBLAS_NUM_THREADS"] == "1"

@@ -109,6 +109,22 @@ def test_after_fit_each_worker_owns_its_weights(fit_runs, scenario):
     assert all(run[5] for run in fit_runs[scenario])
 
 
+def test_moving_statistics_end_each_epoch_as_their_mean_over_the_workers(tmp_path):
+    """BatchNormalization's moving statistics move with each worker's rows; fit averages them after
+    each epoch (TensorFlow's ON_READ/MEAN), so the workers end identical and differ from one process's
+    only as much as the halves' statistics differ from the whole batch's."""
+    single, two = tmp_path / "one", tmp_path / "two"
+    single.mkdir(), two.mkdir()
+    for out_dir, workers in ((single, 1), (two, 2)):
+        done = _run("batchnorm", out_dir, workers)
+        assert done.returncode == 0, done.stderr[-3000:]
+    alone, worker0, worker1 = (_load(path) for path in (single / "rank0.npz", two / "rank0.npz", two / "rank1.npz"))
+    assert worker0[0].tobytes() == worker1[0].tobytes()
+    assert worker0[3].tobytes() == worker1[3].tobytes()
+    assert not np.array_equal(worker0[0], alone[0])  # each worker normalized by its own rows' statistics
+    np.testing.assert_allclose(worker0[0], alone[0], rtol=0.05, atol=0.05)
+
+
 def test_a_worker_that_raises_ends_every_worker_with_its_name(tmp_path):
     done = _run("raise", tmp_path, 2)
     assert done.returncode != 0

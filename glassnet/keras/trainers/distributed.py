@@ -11,6 +11,8 @@ As TensorFlow's MultiWorkerMirroredStrategy:
   the global batch's mean loss; the optimizer's update sums them (distribute/updates.py: one
   Allreduce, or, with every worker on one machine, weights shared in memory and the update split
   between the workers). Worker 0's initial weights are broadcast first.
+- After each epoch, the non-trainable weights that differ between the workers (BatchNormalization's
+  moving statistics) are averaged over them, as TensorFlow reads them (ON_READ, MEAN).
 - The metrics' state variables are summed over the workers (one Allreduce) before the epoch's
   and evaluate's logs are read, so those logs are the global ones. The per-batch logs a progress
   bar shows during an epoch are worker 0's own rows.
@@ -138,6 +140,26 @@ class Distributed:
             self.updates.release(self.model.optimizer)
             self.updates = None
             self.model.optimizer._workers = None
+
+    def average_moving_statistics(self):
+        """The non-trainable float weights that differ between the workers (BatchNormalization's moving
+        statistics, which each worker moves with its own rows) become their mean over the workers, the
+        value TensorFlow reads from such variables (synchronization ON_READ, aggregation MEAN). fit calls
+        it after each epoch, before validation, the logs and the callbacks see the weights. Weights that
+        are the same everywhere are left as they are (a mean of p equal numbers can round)."""
+        weights = [w for w in self.model.non_trainable_weights if np.issubdtype(w.dtype, np.floating)]
+        digests = [hashlib.sha256(np.ascontiguousarray(w.value).tobytes()).hexdigest() for w in weights]
+        views = self.comm.allgather_object(digests)
+        differing = [w for i, w in enumerate(weights) if len({view[i] for view in views}) > 1]
+        if not differing:
+            return
+        buffer = np.concatenate([np.asarray(w.value, dtype=np.float64).reshape(-1) for w in differing])
+        self.comm.allreduce_sum(buffer)
+        buffer /= self.size
+        offset = 0
+        for w in differing:
+            w.value[...] = buffer[offset:offset + w.value.size].reshape(w.value.shape)
+            offset += w.value.size
 
     # --- logs ----------------------------------------------------------------------------------
     def global_logs(self, read_logs):

@@ -392,6 +392,7 @@ class Trainer(StepMethods):
                         epoch_logs = self._run_epoch(train, callback_list)
                     if distributed is not None and epoch_logs:
                         epoch_logs = distributed.global_logs(self._logs)
+                        distributed.average_moving_statistics()
                     if train.exhausted and not epoch_logs:
                         break
                     logs = epoch_logs

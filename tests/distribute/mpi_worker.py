@@ -28,7 +28,7 @@ OPTIMIZERS = {  # scenario: the optimizer (the others train with Adam(0.01))
 def build(units=8, built=True, scenario="fit"):
     layers = [tf.keras.layers.Dense(units, activation="relu"), tf.keras.layers.Dense(1, activation="sigmoid")]
     if scenario == "batchnorm":  # moving statistics: each worker moves them with its own rows
-        layers.insert(1, tf.keras.layers.BatchNormalization())
+        layers.insert(1, tf.keras.layers.BatchNormalization(synchronized=True))  # not synchronized: a warning
     model = tf.keras.Sequential(([tf.keras.Input((5,))] if built else []) + layers)
     optimizer = OPTIMIZERS.get(scenario, lambda: tf.keras.optimizers.Adam(0.01))()
     model.compile(optimizer, "binary_crossentropy", metrics=["accuracy"])

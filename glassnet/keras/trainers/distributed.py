@@ -35,6 +35,7 @@ import contextlib
 import hashlib
 import sys
 import traceback
+import warnings
 
 import numpy as np
 
@@ -128,6 +129,8 @@ class Distributed:
     def start_updates(self):
         """From now on (fit, after the callbacks' on_train_begin) every update of the optimizer sums the
         workers' gradients (distribute/updates.py); for a model its first batch builds, from that batch."""
+        if not self.training:
+            _warn_unsynchronized_batch_statistics(self.model)
         self.training = True
         if self.updates is None and self.model.built:
             self.updates = updates.for_fit(self.comm, self.shares, self.model)
@@ -223,6 +226,14 @@ class ShardedBatches:
             if self._distributed.training:
                 self._distributed.start_updates()
             yield step, tuple(shard(part, size, rank) for part in batch)
+
+
+def _warn_unsynchronized_batch_statistics(model):
+    names = [layer.name for layer in model._flatten_layers() if getattr(layer, "synchronized", False)]
+    if names:
+        warnings.warn(f"BatchNormalization layers {names} have synchronized=True, but glassnet does not synchronize "
+                      "batch statistics between workers: each worker normalizes its rows by their own statistics "
+                      "(the moving statistics are averaged over the workers after each epoch).", stacklevel=5)
 
 
 def _metric_leaves(model):

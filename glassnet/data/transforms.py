@@ -12,9 +12,7 @@ class Map(Dataset):
     """``map_func(*element)`` for a tuple element, ``map_func(element)`` otherwise, as TensorFlow calls it."""
 
     def __init__(self, dataset, map_func):
-        if not callable(map_func):
-            raise TypeError(f"`map_func` must be callable. Received: map_func={map_func!r}")
-        self.input, self.map_func = dataset, map_func
+        self.input, self.map_func = dataset, _callable("map_func", map_func)
 
     def _elements(self):
         for element in self.input._elements():
@@ -36,6 +34,13 @@ class Map(Dataset):
             (None, *leaf.shape[1:]) if leaf.ndim and leaf.shape[0] == batch else leaf.shape, leaf.dtype), result)
 
 
+def _callable(name, function):
+    """`function`, checked to be callable (TensorFlow's TypeError otherwise)."""
+    if not callable(function):
+        raise TypeError(f"`{name}` must be callable. Received: {name}={function!r}")
+    return function
+
+
 def _unknown_batch_size(spec, element):
     """The first dimension of the element where the spec leaves it unknown, else None."""
     for leaf_spec, leaf in zip(flatten(spec), flatten(element)):
@@ -55,9 +60,7 @@ class Filter(Dataset):
     """The elements for which the predicate returns a True boolean scalar."""
 
     def __init__(self, dataset, predicate):
-        if not callable(predicate):
-            raise TypeError(f"`predicate` must be callable. Received: predicate={predicate!r}")
-        self.input, self.predicate = dataset, predicate
+        self.input, self.predicate = dataset, _callable("predicate", predicate)
 
     def _elements(self):
         for element in self.input._elements():
@@ -83,9 +86,7 @@ class TakeWhile(Dataset):
     """The elements up to (not including) the first for which the predicate is False."""
 
     def __init__(self, dataset, predicate):
-        if not callable(predicate):
-            raise TypeError(f"`predicate` must be callable. Received: predicate={predicate!r}")
-        self.input, self.predicate = dataset, predicate
+        self.input, self.predicate = dataset, _callable("predicate", predicate)
 
     def _elements(self):
         for element in self.input._elements():

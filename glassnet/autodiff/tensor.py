@@ -71,7 +71,8 @@ class Tensor:
         return self._value
 
     def numpy(self):
-        return self._value
+        """The value as a NumPy array; a 0-d value as a NumPy scalar (``np.float32(0.5)``), as TensorFlow."""
+        return self._value[()] if self._value.ndim == 0 else self._value
 
     def __array__(self, dtype=None, copy=None):
         if copy:

@@ -33,8 +33,9 @@ class Variable(Tensor):
         self.constraint = constraint
 
     def numpy(self):
-        """A copy of the value: later updates of the variable do not change it (as in TF and Keras)."""
-        return self._value.copy()
+        """A copy of the value: later updates of the variable do not change it (as in TF and Keras); a 0-d
+        value as a NumPy scalar, as TensorFlow."""
+        return self._value[()] if self._value.ndim == 0 else self._value.copy()
 
     def __array__(self, dtype=None, copy=None):
         if copy is False:  # NumPy's "never copy": the live array, which fit may replace

@@ -239,3 +239,21 @@ def test_functions_that_need_an_axis_refuse_a_zero_d_input_clearly(fn, kind):
     # either the op's own check or the loss's target check speaks first; both name the scalar
     with pytest.raises(ValueError, match=r"at least 1 dimension.*shape \(\)|received a scalar"):
         fn(KINDS[kind](0.5))
+
+
+def test_numpy_of_a_0d_tensor_or_variable_is_a_numpy_scalar_as_in_tensorflow():
+    """TensorFlow: tf.constant(3).numpy() is np.int32(3), printed as 3, not array(3, dtype=int32)."""
+    import glassnet as tf
+    for value, expected in ((tf.constant(3), np.int32(3)), (tf.Variable(2.5), np.float32(2.5)),
+                            (tf.reduce_sum(tf.constant([1.0, 2.0])), np.float32(3.0))):
+        result = value.numpy()
+        assert type(result) is type(expected) and result == expected
+    assert isinstance(tf.constant([1, 2]).numpy(), np.ndarray)  # rank 1 and above: arrays
+
+
+def test_a_variables_0d_numpy_value_does_not_follow_later_updates():
+    import glassnet as tf
+    v = tf.Variable(1.0)
+    seen = v.numpy()
+    v.assign(5.0)
+    assert seen == 1.0

@@ -35,6 +35,17 @@ def build(units=8, built=True, scenario="fit"):
     return model
 
 
+class BatchLogs(tf.keras.callbacks.Callback):
+    """The running logs after each batch, as a progress bar reads them."""
+
+    def __init__(self):
+        super().__init__()
+        self.logs = []
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.logs.append(dict(logs))
+
+
 class UpdateKind(tf.keras.callbacks.Callback):
     """Which of glassnet.distribute.updates' classes sums the gradients during fit (None: one process)."""
 
@@ -62,7 +73,8 @@ def callbacks_for(scenario, rank, out_dir):
     if scenario.startswith("backup"):  # "backup-interrupted" stops after epoch 2; "backup" resumes from there
         backup = tf.keras.callbacks.BackupAndRestore(f"{out_dir}/backup")
         return [backup] + ([RaiseOnWorker(rank, ranks=(0, 1))] if scenario == "backup-interrupted" else [])
-    return [tf.keras.callbacks.CSVLogger(f"{out_dir}/log{rank}.csv"), UpdateKind()]  # the log: worker 0's only
+    extra = [BatchLogs()] if rank == 0 else []  # only worker 0 reads the batch logs: all must sum them
+    return [tf.keras.callbacks.CSVLogger(f"{out_dir}/log{rank}.csv"), UpdateKind(), *extra]  # the log: worker 0's
 
 
 def custom_loop(strategy, model, x, y):
@@ -103,6 +115,7 @@ def main(scenario, out_dir):
         model = build(units=units, built=scenario != "unbuilt", scenario=scenario)
     callbacks = callbacks_for(scenario, rank, out_dir)
     kinds = [c for c in callbacks if isinstance(c, UpdateKind)]
+    batch_logs = [c for c in callbacks if isinstance(c, BatchLogs)]
     if scenario == "custom":
         history = tf.keras.callbacks.History()
         history.history = custom_loop(strategy, model, x, y)
@@ -122,6 +135,7 @@ def main(scenario, out_dir):
              evaluate=json.dumps(result), replicas=strategy.num_replicas_in_sync,
              predictions=model.predict(x, batch_size=37, verbose=0),
              updates=json.dumps(sorted(kinds[0].kinds) if kinds else None),
+             batch_logs=json.dumps(batch_logs[0].logs if batch_logs else None),
              # after fit, each worker's weights are its own again (not in memory the workers share)
              private=all(w.value.base is None or w.value.base is model.optimizer._flat[0] for w in model.weights))
 

@@ -61,6 +61,7 @@ def fit_runs(tmp_path_factory):
             done = _run(scenario, out_dir, workers)
             assert done.returncode == 0, done.stderr[-3000:]
         runs[scenario] = _load(one / "rank0.npz"), _load(two / "rank0.npz"), _load(two / "rank1.npz")
+        runs[scenario + " files"] = one / "rank0.npz", two / "rank0.npz", two / "rank1.npz"
         runs[scenario + " logs"] = sorted(path.name for path in two.glob("log*.csv"))
     return runs
 
@@ -90,6 +91,18 @@ def test_two_workers_train_as_one_process(fit_runs, scenario):
         np.testing.assert_allclose(worker0[2][key], single[2][key], rtol=1e-4, atol=1e-5)
     assert worker0[3].shape == single[3].shape == (200, 1)
     np.testing.assert_allclose(worker0[3], single[3], rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("scenario", ["fit", "fit (allreduce)", "adamw"])
+def test_worker_0s_batch_logs_count_every_workers_rows(fit_runs, scenario):
+    """Worker 0's progress bar reads the logs after each batch (worker 1 does not): they are the
+    running logs of one process on the same global batches."""
+    single, worker0, _ = (json.loads(str(np.load(path)["batch_logs"])) for path in fit_runs[scenario + " files"])
+    assert len(worker0) == len(single) > 3
+    for logs, expected in zip(worker0, single):
+        assert logs.keys() == expected.keys()
+        for key in expected:
+            np.testing.assert_allclose(logs[key], expected[key], rtol=1e-4, atol=1e-5)
 
 
 @pytest.mark.parametrize("scenario, expected", [

@@ -14,8 +14,9 @@ As TensorFlow's MultiWorkerMirroredStrategy:
 - After each epoch, the non-trainable weights that differ between the workers (BatchNormalization's
   moving statistics) are averaged over them, as TensorFlow reads them (ON_READ, MEAN).
 - The metrics' state variables are summed over the workers (one Allreduce) before the epoch's
-  and evaluate's logs are read, so those logs are the global ones. The per-batch logs a progress
-  bar shows during an epoch are worker 0's own rows.
+  and evaluate's logs are read, so those logs are the global ones; so are the per-batch logs of
+  fit where worker 0 reads them (its progress bar): then every worker sums its metrics after each
+  batch. evaluate's per-batch logs are worker 0's own rows.
 - Only worker 0 prints progress and writes files; the other workers keep BackupAndRestore's
   restore only.
 - A worker that raises prints its error, naming itself, and aborts every worker (MPI_Abort).
@@ -87,6 +88,7 @@ class Distributed:
         self.shares = BatchShares(self.size, self.rank)  # of the current global batch
         self.weights_synced = True  # fit's broadcast_start clears it
         self.training, self.updates = False, None  # fit's start_updates sets them
+        self.batch_logs = False  # whether worker 0 reads the logs after each batch (share_batch_logs)
 
     # --- agreement and the start ----------------------------------------------------------
     def check_agreement(self, what):
@@ -167,6 +169,11 @@ class Distributed:
             offset += w.value.size
 
     # --- logs ----------------------------------------------------------------------------------
+    def share_batch_logs(self, wanted_here):
+        """Every worker learns whether worker 0 reads the running logs after each batch (its progress
+        bar, a callback): then all of them sum their metrics for it, batch after batch."""
+        self.batch_logs = bool(self.comm.allgather_object(bool(wanted_here))[0])
+
     def global_logs(self, read_logs):
         """`read_logs()` with every metric's state summed over the workers; the local states are kept."""
         variables = [v for metric in _metric_leaves(self.model) for v in metric.variables]

@@ -373,6 +373,8 @@ class Trainer(StepMethods):
         callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                                      verbose=verbose, epochs=epochs, steps=train.num_batches)
         _hand_over_training_data(callback_list.callbacks, train)
+        if distributed is not None:  # worker 0's progress bar shows every worker's rows
+            distributed.share_batch_logs(callback_list.wants("on_train_batch_end"))
         self.stop_training = False
         callback_list.on_train_begin()
         initial_epoch, done_steps = self._resume_point(initial_epoch)
@@ -439,6 +441,7 @@ class Trainer(StepMethods):
             return self._run_custom_epoch(batches, callback_list)
         state = None
         report_batches = callback_list.wants("on_train_batch_end")  # the running logs cost a dict per step
+        read_batch_logs = self._batch_logs_reader(report_batches)
         announce_batches = callback_list.wants("on_train_batch_begin")
         group = self.steps_per_execution
         train_step = None
@@ -450,11 +453,22 @@ class Trainer(StepMethods):
                 callback_list.on_train_batch_begin(step)
             loss, y_pred = train_step(x, y, sample_weight)
             state.update_metrics(y, y_pred, len(x), loss, sample_weight)
-            if report_batches and (step + 1) % group == 0:
-                callback_list.on_train_batch_end(step, self._logs())
+            if read_batch_logs is not None and (step + 1) % group == 0:
+                logs = read_batch_logs()
+                if report_batches:
+                    callback_list.on_train_batch_end(step, logs)
             if self.stop_training:
                 break
         return {} if train_step is None else self._logs()
+
+    def _batch_logs_reader(self, wanted):
+        """How the running logs are read after a batch; None where nobody reads them. In a distributed
+        fit where worker 0 reads them (its progress bar), every worker reads them over all the workers'
+        rows, joining the collective that needs."""
+        distributed = self._distributed
+        if distributed is not None and distributed.batch_logs:
+            return lambda: distributed.global_logs(self._logs)
+        return self._logs if wanted else None
 
     def _run_custom_epoch(self, batches, callback_list):
         logs = {}

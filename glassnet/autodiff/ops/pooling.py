@@ -29,7 +29,7 @@ def _geometry(x, pool_size, strides, padding, op):
     return pool_size, strides, spatial_pads, out_shape
 
 
-def _tiles(x, pool_size, out_shape):
+def tiles(x, pool_size, out_shape):
     """`x` cropped to whole tiles and reshaped to (batch, o1, p1, o2, p2, ..., C): a view."""
     crop = (slice(None), *(slice(0, o * p) for o, p in zip(out_shape, pool_size)), slice(None))
     shape = [x.shape[0]]
@@ -48,7 +48,7 @@ def max_pool(x, *, pool_size, strides=None, padding="valid"):
         return _max_pool_tiles(x, pool_size, out_shape)
     padded = windows.pad(x, spatial_pads, value=-np.inf)
     indices = [windows.tap_slice(tap, strides, ones, out_shape) for tap in windows.taps(pool_size)]
-    out = _max_of([padded[index] for index in indices])
+    out = max_of([padded[index] for index in indices])
 
     def backward(g):
         g_padded = np.zeros(padded.shape, dtype=g.dtype)
@@ -63,35 +63,48 @@ def _max_pool_tiles(x, pool_size, out_shape):
     """Max pooling whose windows tile the input (stride == pool size, no padding): each tap is a
     slice of one reshaped view, and each input element belongs to one window. Each part of the
     batch (one per BLAS thread; see batch_parallel) is pooled whole by one thread."""
-    indices = [(slice(None), *(part for t in tap for part in (slice(None), t)), slice(None))
-               for tap in windows.taps(pool_size)]
     out = np.empty((x.shape[0], *out_shape, x.shape[-1]), dtype=x.dtype)
     pieces = batch_parallel.parts(x.shape[0], x.size)
-
-    def forward_part(part):
-        tiles = _tiles(x[part], pool_size, out_shape)
-        _max_of([tiles[index] for index in indices], out=out[part])
-
-    batch_parallel.run(forward_part, pieces)
+    batch_parallel.run(lambda part: tiled_max(x[part], pool_size, out=out[part]), pieces)
 
     def backward(g):
-        whole = all(o * p == n for o, p, n in zip(out_shape, pool_size, x.shape[1:-1]))
-        g_x = (np.empty if whole else np.zeros)(x.shape, dtype=g.dtype)
-
-        def backward_part(part):
-            tiles = _tiles(x[part], pool_size, out_shape)
-            shares = _first_winner_masks(out[part], [tiles[index] for index in indices], g_x.dtype)
-            np.multiply(shares, g[part], out=shares)
-            # every element of g_tiles is written once; a cropped edge stays 0
-            _copy_tap_major(shares, _tiles(g_x[part], pool_size, out_shape))
-
-        batch_parallel.run(backward_part, pieces)
+        g_x = tiled_gradient_buffer(x.shape, pool_size, out_shape, g.dtype)
+        batch_parallel.run(lambda part: tiled_max_gradient(x[part], out[part], g[part], pool_size, g_x[part]),
+                           pieces)
         return g_x
 
     return out, backward
 
 
-def _max_of(slices, out=None):
+def tiled_max(x, pool_size, out):
+    """Each tile's max of `x` into `out` (batch, *out_spatial, C)."""
+    view = tiles(x, pool_size, out.shape[1:-1])
+    max_of([view[index] for index in _tile_taps(pool_size)], out=out)
+
+
+def tiled_gradient_buffer(shape, pool_size, out_shape, dtype):
+    """The input gradient's array: zeros where the tiles leave a cropped edge (it gets none)."""
+    whole = all(o * p == n for o, p, n in zip(out_shape, pool_size, shape[1:-1]))
+    return (np.empty if whole else np.zeros)(shape, dtype=dtype)
+
+
+def tiled_max_gradient(x, out, g, pool_size, g_x):
+    """Write into `g_x` the gradient of tiled max pooling (`out` from `x`) given the output's `g`:
+    each tile's first largest element takes g, the others 0."""
+    view = tiles(x, pool_size, out.shape[1:-1])
+    shares = first_winner_masks(out, [view[index] for index in _tile_taps(pool_size)], g_x.dtype)
+    np.multiply(shares, g, out=shares)
+    # every element of g_x's tiles is written once; a cropped edge stays 0
+    copy_tap_major(shares, tiles(g_x, pool_size, out.shape[1:-1]))
+
+
+def _tile_taps(pool_size):
+    """Each tap's index into the view `tiles` returns, in row-major order."""
+    return [(slice(None), *(part for t in tap for part in (slice(None), t)), slice(None))
+            for tap in windows.taps(pool_size)]
+
+
+def max_of(slices, out=None):
     """The elementwise max of `slices` (a sequence of equal-shaped arrays), into `out` when given.
 
     The first two go straight into one np.maximum: no copy of the first (a strided slice) to start from."""
@@ -106,7 +119,7 @@ def _max_of(slices, out=None):
     return out
 
 
-def _first_winner_masks(out, taps, dtype):
+def first_winner_masks(out, taps, dtype):
     """(taps, *out.shape) of 1 and 0 as `dtype`: 1 where a tap holds its window's max and no
     earlier tap does (a tie goes to the first tap, as JAX and TF do; where none does, a NaN, the
     last tap).
@@ -126,7 +139,7 @@ def _first_winner_masks(out, taps, dtype):
     return masks
 
 
-def _copy_tap_major(shares, g_tiles):
+def copy_tap_major(shares, g_tiles):
     """Write `shares` (taps, batch, *out, C), taps in row-major order, into `g_tiles` (batch, o1, p1,
     o2, p2, ..., C) in one copy."""
     rank = (g_tiles.ndim - 2) // 2

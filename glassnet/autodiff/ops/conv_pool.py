@@ -1,0 +1,73 @@
+"""A relu convolution followed by max pooling of tiling windows, as one op: what Keras's
+``Conv2D(..., activation="relu")`` then ``MaxPooling2D()`` compute, bit for bit.
+
+relu is monotonic, so ``max_pool(relu(z)) == relu(max_pool(z))``: this op pools the
+convolution's output ``z`` first and rectifies the pooled array, 4x smaller for 2x2 windows,
+so neither the relu nor its mask in the backward pass runs on the full-size output.
+
+The gradients are the same numbers too. Where a window's max ``p`` is positive, the element
+that takes the gradient is the first one equal to ``p``, in ``z`` as in ``relu(z)`` (they are
+equal exactly there), and relu's mask there is 1. Where ``p <= 0``, relu's gradient (0 at 0, as
+Keras) zeroes the whole window in both orders. Each zero keeps the sign of the output gradient,
+as in the two separate ops (both multiply by masks of 0 and 1). The forward values agree even
+for signed zeros, because a matrix product never yields -0 (its sums start from +0). One case
+differs: a NaN in ``z`` (the separate ops send the gradient to the window's last element when
+its relu is positive; here relu's mask at the NaN max is 0), after which the loss is NaN anyway.
+
+Each part of the batch (one per BLAS thread; see batch_parallel) runs the convolution, pooling
+and relu, and backward the pooling's and the convolution's gradients, whole on one thread.
+"""
+import numpy as np
+
+from glassnet.autodiff.ops import batch_parallel, pooling, windows
+from glassnet.autodiff.ops.convolution import Convolution, per_axis, where_positive
+from glassnet.autodiff.primitive import primitive
+
+
+@primitive
+def conv_max_pool(x, kernel, bias=None, *, pool_size, strides=1, padding="valid", dilation_rate=1,
+                  input_gradient=True):
+    """``max_pool(relu(conv(x, kernel) + bias), pool_size)``, channels_last, the pooling windows
+    tiling the convolution's output (strides = pool_size, 'valid' padding; a ragged edge is
+    dropped, as there).
+
+    Args:
+        x, kernel, bias, strides, padding, dilation_rate, input_gradient: as in ``conv``.
+        pool_size: an int or one per spatial axis.
+
+    Returns ``(batch, *pooled_spatial, filters)``.
+    """
+    windows.require_spatial("conv_max_pool", x)
+    linear = Convolution(np.asarray(x), kernel, bias, strides, padding, dilation_rate)
+    z = linear.z
+    pool_size = per_axis(pool_size, kernel.ndim - 2)
+    pooled_shape = tuple(n // p for n, p in zip(linear.out_shape, pool_size))
+    if not all(pooled_shape):
+        raise ValueError(f"Invalid pool_size for conv_max_pool: each window must fit in the convolution's "
+                         f"output {linear.out_shape}. Received: pool_size={pool_size}")
+    peaks = np.empty((z.shape[0], *pooled_shape, z.shape[-1]), dtype=z.dtype)  # each window's max of z
+    out = np.empty_like(peaks)
+
+    def forward_part(index):
+        saved = linear.forward_part(index)
+        part = linear.pieces[index]
+        pooling.tiled_max(z[part], pool_size, out=peaks[part])
+        np.maximum(peaks[part], 0, out=out[part])
+        return saved
+
+    columns = batch_parallel.run(forward_part, range(len(linear.pieces)))
+
+    def backward(g):
+        g = np.asarray(g)
+        gz = pooling.tiled_gradient_buffer(z.shape, pool_size, pooled_shape, g.dtype)
+        g_x = linear.input_gradient_buffer(gz.dtype) if input_gradient else None
+
+        def backward_part(index):
+            part = linear.pieces[index]
+            g_peaks = where_positive(g[part], out[part])  # relu's mask, on the pooled array
+            pooling.tiled_max_gradient(z[part], peaks[part], g_peaks, pool_size, gz[part])
+            return linear.backward_part(index, columns[index], gz[part], g_x)
+
+        return (g_x, *linear.parameter_gradients(batch_parallel.run(backward_part, range(len(linear.pieces)))))
+
+    return out, backward

@@ -109,3 +109,13 @@ def test_conv_max_pool_gradients_match_finite_differences(case):
 def test_conv_max_pool_refuses_a_window_larger_than_the_convolution_output():
     with pytest.raises(ValueError, match=r"pool_size.*Received: pool_size=\(5, 5\)"):
         ops.conv_max_pool(np.ones((1, 6, 6, 1)), np.ones((3, 3, 1, 1)), pool_size=5)
+
+
+def test_conv_max_pool_backward_gives_the_same_twice():
+    rng = np.random.default_rng(8)
+    x, kernel, bias = _inputs(rng, (10, 10), (3, 3), channels=2, filters=3, dtype=np.float32)
+    out, backward = ops.conv_max_pool.forward(x, kernel, bias, pool_size=2)
+    g = rng.normal(size=out.shape).astype(np.float32)
+    first = backward(g)
+    for got, expected in zip(backward(g), first):
+        _assert_identical(got, expected)

@@ -67,11 +67,11 @@ def conv(x, kernel, bias=None, *, strides=1, padding="valid", dilation_rate=1, a
     """
     windows.require_spatial("conv", x)
     linear = Convolution(np.asarray(x), kernel, bias, strides, padding, dilation_rate)
-    z = linear.z
+    z = np.empty(linear.shape, dtype=linear.dtype)
     fused_relu = activation is relu
 
     def forward_part(index):
-        cols = linear.forward_part(index)
+        cols = linear.forward_part(index, z)
         if fused_relu:  # in place: z is this op's own buffer, and out > 0 exactly where z > 0
             part = linear.pieces[index]
             np.maximum(z[part], 0, out=z[part])
@@ -98,7 +98,7 @@ def conv(x, kernel, bias=None, *, strides=1, padding="valid", dilation_rate=1, a
 
 
 class Convolution:
-    """One convolution's geometry, its output buffer ``z = conv(x, kernel) + bias`` and its batch
+    """One convolution's geometry, the shape and dtype of ``z = conv(x, kernel) + bias``, and its batch
     parts (one per BLAS thread; see batch_parallel), each part computed whole by one thread: the
     forward and backward of one part, shared by conv and the ops that fuse more around it."""
 
@@ -118,16 +118,23 @@ class Convolution:
         # The bias rides in the matrix product as a last row of the kernel against a column of ones: that
         # saves a pass over the output (and, backward, the bias gradient comes out of the kernel's product).
         self.weights = self.k2 if bias is None else np.concatenate([self.k2, np.reshape(bias, (1, filters))])
-        self.z = np.empty((x.shape[0], *self.out_shape, filters), dtype=np.result_type(x, self.weights))
-        self.pieces = batch_parallel.parts(x.shape[0], self.z.size // filters * len(self.weights))  # window matrix
+        self.shape = (x.shape[0], *self.out_shape, filters)  # z's
+        self.dtype = np.result_type(x, self.weights)
+        self.pieces = batch_parallel.parts(x.shape[0], math.prod(self.shape[:-1]) * len(self.weights))  # window matrix
 
-    def forward_part(self, index):
-        """Write part `index` of z; returns what its backward needs (the window matrix, the padded shape)."""
+    def forward_part(self, index, z, first=0):
+        """Write part `index` of z into `z`, whose first image is image `first` of the batch; returns
+        what its backward needs (the window matrix, the padded shape)."""
+        saved = self.window_part(index)
         part = self.pieces[index]
-        padded = windows.pad(self.x[part], self.spatial_pads)
+        np.matmul(saved[0], self.weights, out=z[part.start - first:part.stop - first].reshape(-1, self.shape[-1]))
+        return saved
+
+    def window_part(self, index):
+        """Part `index`'s window matrix (a row per output position, image by image) and padded shape."""
+        padded = windows.pad(self.x[self.pieces[index]], self.spatial_pads)
         cols = window_matrix(padded, self.kernel_size, self.strides, self.dilation_rate, self.out_shape,
                              ones=self.bias is not None)
-        np.matmul(cols, self.weights, out=self.z[part].reshape(-1, self.kernel.shape[-1]))
         return cols, padded.shape
 
     def input_gradient_buffer(self, g_dtype):

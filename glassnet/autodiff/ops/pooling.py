@@ -77,9 +77,8 @@ def _max_pool_tiles(x, pool_size, out_shape):
 
 
 def tiled_max(x, pool_size, out):
-    """Each tile's max of `x` into `out` (batch, *out_spatial, C)."""
-    view = tiles(x, pool_size, out.shape[1:-1])
-    max_of([view[index] for index in _tile_taps(pool_size)], out=out)
+    """Each tile's max of `x` into `out` (batch, *out_spatial, C); returns `out`."""
+    return max_of(tile_slices(x, pool_size, out.shape[1:-1]), out=out)
 
 
 def tiled_gradient_buffer(shape, pool_size, out_shape, dtype):
@@ -96,6 +95,19 @@ def tiled_max_gradient(x, out, g, pool_size, g_x):
     np.multiply(shares, g, out=shares)
     # every element of g_x's tiles is written once; a cropped edge stays 0
     copy_tap_major(shares, tiles(g_x, pool_size, out.shape[1:-1]))
+
+
+def tile_slices(x, pool_size, out_shape):
+    """Each window tap's values, one strided view per tap (row-major order), of tiling windows."""
+    view = tiles(x, pool_size, out_shape)
+    return [view[index] for index in _tile_taps(pool_size)]
+
+
+def scatter_tiles(masks, g, pool_size, g_x):
+    """``masks * g`` (masks: (taps, *g.shape)) written to `g_x` window by window, tap k of each
+    window getting masks[k] * g: one pass."""
+    tap_major = _tap_major(tiles(g_x, pool_size, g.shape[1:-1]))
+    np.multiply(masks.reshape(tap_major.shape), g, out=tap_major)
 
 
 def _tile_taps(pool_size):
@@ -119,17 +131,20 @@ def max_of(slices, out=None):
     return out
 
 
-def first_winner_masks(out, taps, dtype):
-    """(taps, *out.shape) of 1 and 0 as `dtype`: 1 where a tap holds its window's max and no
-    earlier tap does (a tie goes to the first tap, as JAX and TF do; where none does, a NaN, the
-    last tap).
+def first_winner_masks(out, taps, dtype, masks=None, taken=None):
+    """(taps, *out.shape) of 1 and 0 as `dtype` (into `masks` when given): 1 where a tap holds its
+    window's max and no earlier tap does (a tie goes to the first tap, as JAX and TF do; where none
+    does, a NaN, the last tap). `taken`, a bool array of out's shape, marks windows whose taps all
+    get 0 (it is overwritten).
 
     The taps are strided slices (runs of `channels` numbers), and NumPy pays for every run: so they
     are read once each, to compare, and all else works on contiguous arrays. Against a multiply,
     subtract and compare per tap on the slices this took a quarter off the backward of W4's first
     pooling (8-10 ms down to 6-7.7, one thread)."""
-    masks = np.empty((len(taps), *out.shape), dtype=dtype)
-    taken = np.zeros(out.shape, dtype=bool)
+    if masks is None:
+        masks = np.empty((len(taps), *out.shape), dtype=dtype)
+    if taken is None:
+        taken = np.zeros(out.shape, dtype=bool)
     equal = np.empty(out.shape, dtype=bool)
     for k, values in enumerate(taps[:-1]):
         np.equal(values, out, out=equal)
@@ -142,11 +157,16 @@ def first_winner_masks(out, taps, dtype):
 def copy_tap_major(shares, g_tiles):
     """Write `shares` (taps, batch, *out, C), taps in row-major order, into `g_tiles` (batch, o1, p1,
     o2, p2, ..., C) in one copy."""
+    tap_major = _tap_major(g_tiles)
+    np.copyto(tap_major, shares.reshape(tap_major.shape))
+
+
+def _tap_major(g_tiles):
+    """(batch, o1, p1, o2, p2, ..., C) seen as (p1, p2, ..., batch, o1, o2, ..., C)."""
     rank = (g_tiles.ndim - 2) // 2
     pool_axes = [2 + 2 * i for i in range(rank)]
     keep_axes = [0, *(1 + 2 * i for i in range(rank)), g_tiles.ndim - 1]
-    tap_major = g_tiles.transpose(*pool_axes, *keep_axes)
-    np.copyto(tap_major, shares.reshape(tap_major.shape))
+    return g_tiles.transpose(*pool_axes, *keep_axes)
 
 
 def _first_winner_shares(g, out, taps):

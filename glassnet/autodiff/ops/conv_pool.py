@@ -66,12 +66,13 @@ def conv_max_pool(x, kernel, bias=None, *, pool_size, strides=1, padding="valid"
 
     def backward(g):
         g = np.asarray(g)
-        gz = pooling.tiled_gradient_buffer(linear.shape, pool_size, pooled_shape, np.result_type(g, masks))
+        gz = np.empty(linear.shape, dtype=np.result_type(g, masks))
         g_x = linear.input_gradient_buffer(gz.dtype) if input_gradient else None
 
         def backward_part(index):
             part = linear.pieces[index]
             pooling.scatter_tiles(masks[:, part], g[part], pool_size, gz[part])
+            pooling.clear_ragged_edge(gz[part], pool_size, pooled_shape)  # here, on this part's thread
             return linear.backward_part(index, columns[index], gz[part], g_x)
 
         return (g_x, *linear.parameter_gradients(batch_parallel.run(backward_part, range(len(linear.pieces)))))

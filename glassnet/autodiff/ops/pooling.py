@@ -87,6 +87,13 @@ def tiled_gradient_buffer(shape, pool_size, out_shape, dtype):
     return (np.empty if whole else np.zeros)(shape, dtype=dtype)
 
 
+def clear_ragged_edge(g_x, pool_size, out_shape):
+    """Zero the elements of `g_x` past the last whole tile on each spatial axis: no window reads them."""
+    for axis, (o, p) in enumerate(zip(out_shape, pool_size), start=1):
+        if o * p < g_x.shape[axis]:
+            g_x[(slice(None),) * axis + (slice(o * p, None),)] = 0
+
+
 def tiled_max_gradient(x, out, g, pool_size, g_x):
     """Write into `g_x` the gradient of tiled max pooling (`out` from `x`) given the output's `g`:
     each tile's first largest element takes g, the others 0."""

@@ -6,7 +6,7 @@ import pytest
 from glassnet.apps.blas_threads import blas_thread_count, blas_threads
 from glassnet.autodiff import ops
 from glassnet.autodiff.gradcheck import check_gradients
-from glassnet.autodiff.ops import batch_parallel
+from glassnet.autodiff.ops import batch_parallel, conv_pool
 from glassnet.autodiff.tape import GradientTape
 from glassnet.autodiff.tensor import Tensor
 
@@ -54,13 +54,15 @@ def _assert_identical(got, expected):
     np.testing.assert_array_equal(got.view(np.uint8), expected.view(np.uint8))
 
 
+@pytest.mark.parametrize("chunk", [conv_pool.CHUNK, 1])
 @pytest.mark.parametrize("threads", [1, 2])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("case", range(len(CASES)))
-def test_conv_max_pool_is_the_separate_ops_bit_for_bit(case, dtype, threads, monkeypatch):
+def test_conv_max_pool_is_the_separate_ops_bit_for_bit(case, dtype, threads, chunk, monkeypatch):
     if threads > 1 and not blas_thread_count():
         pytest.skip("NumPy's BLAS is not an OpenBLAS glassnet can set: the batch is not split")
     monkeypatch.setattr(batch_parallel, "MIN_WORK_PER_PART", 1)  # split even these small batches
+    monkeypatch.setattr(conv_pool, "CHUNK", chunk)  # 1: an image at a time
     spatial, kernel_size, settings, pool_size = CASES[case]
     rng = np.random.default_rng(case)
     x, kernel, bias = _inputs(rng, spatial, kernel_size, channels=1 + case % 3, filters=5, dtype=dtype)

@@ -30,6 +30,11 @@ from glassnet.autodiff.ops import batch_parallel, pooling, windows
 from glassnet.autodiff.ops.convolution import Convolution, per_axis
 from glassnet.autodiff.primitive import primitive
 
+# Elements of z computed and pooled at a time: z stays in a core's cache between the product that
+# writes it and the passes that read it (W4's first convolution, one thread: its forward pass
+# 6.3 -> 4.5 ms, with the window taps gathered contiguous; no change on the second).
+CHUNK = 1 << 17
+
 
 @primitive
 def conv_max_pool(x, kernel, bias=None, *, pool_size, strides=1, padding="valid", dilation_rate=1,
@@ -56,10 +61,15 @@ def conv_max_pool(x, kernel, bias=None, *, pool_size, strides=1, padding="valid"
     masks = np.empty((math.prod(pool_size), *out.shape), dtype=linear.dtype)
 
     def forward_part(index):
-        part = linear.pieces[index]
-        z = np.empty((part.stop - part.start, *linear.shape[1:]), dtype=linear.dtype)
-        saved = linear.forward_part(index, z, first=part.start)
-        _pool(z, pool_size, out[part], masks[:, part])
+        saved = linear.window_part(index)
+        part, rows = linear.pieces[index], math.prod(linear.out_shape)
+        step = max(1, CHUNK // (rows * linear.shape[-1]))
+        for start in range(part.start, part.stop, step):  # a few images at a time, z staying in cache
+            images = slice(start, min(start + step, part.stop))
+            z = np.empty((images.stop - start, *linear.shape[1:]), dtype=linear.dtype)
+            np.matmul(saved[0][(start - part.start) * rows:(images.stop - part.start) * rows], linear.weights,
+                      out=z.reshape(-1, linear.shape[-1]))
+            _pool(z, pool_size, out[images], masks[:, images])
         return saved
 
     columns = batch_parallel.run(forward_part, range(len(linear.pieces)))
@@ -84,8 +94,8 @@ def _pool(z, pool_size, out, masks):
     """relu of each window's max of `z` into `out`, and into `masks` 1 for the taps that take the
     gradient: each window's first max, where that max is positive (relu's gradient is 0 at 0 too,
     as Keras's). Done here, while z is fresh, the backward pass need not read z again."""
-    peaks = pooling.tiled_max(z, pool_size, out=np.empty_like(out))
+    taps = list(pooling.gather_tiles(z, pool_size, out.shape[1:-1]))
+    peaks = pooling.max_of(taps, out=np.empty_like(out))
     np.maximum(peaks, 0, out=out)
     dead = np.logical_not(np.greater(peaks, 0))
-    pooling.first_winner_masks(peaks, pooling.tile_slices(z, pool_size, out.shape[1:-1]), masks.dtype,
-                               masks=masks, taken=dead)
+    pooling.first_winner_masks(peaks, taps, masks.dtype, masks=masks, taken=dead)

@@ -12,6 +12,8 @@ max is a reshape and one reduction, and with more than one BLAS thread each part
 pooled on its own thread (batch_parallel). Its backward builds each tap's 0/1 mask contiguous and
 writes the input's gradient in one copy; a zero it gives a losing element may carry g's sign.
 """
+import math
+
 import numpy as np
 
 from glassnet.autodiff.ops import batch_parallel, windows
@@ -108,6 +110,17 @@ def tile_slices(x, pool_size, out_shape):
     """Each window tap's values, one strided view per tap (row-major order), of tiling windows."""
     view = tiles(x, pool_size, out_shape)
     return [view[index] for index in _tile_taps(pool_size)]
+
+
+def gather_tiles(x, pool_size, out_shape):
+    """(taps, batch, *out_shape, C): each window tap's values of tiling windows, tap by tap, contiguous.
+
+    One strided copy, after which the passes over the taps run on contiguous arrays: for W4's first
+    pooling, on data in cache, a third less time than ufuncs reading the strided taps."""
+    tap_major = _tap_major(tiles(x, pool_size, out_shape))
+    gathered = np.empty((math.prod(pool_size), x.shape[0], *out_shape, x.shape[-1]), dtype=x.dtype)
+    np.copyto(gathered.reshape(tap_major.shape), tap_major)
+    return gathered
 
 
 def scatter_tiles(masks, g, pool_size, g_x):

@@ -63,12 +63,10 @@ def conv_max_pool(x, kernel, bias=None, *, pool_size, strides=1, padding="valid"
     def forward_part(index):
         saved = linear.window_part(index)
         part, rows = linear.pieces[index], math.prod(linear.out_shape)
-        step = max(1, CHUNK // (rows * linear.shape[-1]))
-        for start in range(part.start, part.stop, step):  # a few images at a time, z staying in cache
-            images = slice(start, min(start + step, part.stop))
-            z = np.empty((images.stop - start, *linear.shape[1:]), dtype=linear.dtype)
-            np.matmul(saved[0][(start - part.start) * rows:(images.stop - part.start) * rows], linear.weights,
-                      out=z.reshape(-1, linear.shape[-1]))
+        for images in _chunks(part, linear.shape):  # a few images at a time, z staying in cache
+            z = np.empty((images.stop - images.start, *linear.shape[1:]), dtype=linear.dtype)
+            np.matmul(saved[0][(images.start - part.start) * rows:(images.stop - part.start) * rows],
+                      linear.weights, out=z.reshape(-1, linear.shape[-1]))
             _pool(z, pool_size, out[images], masks[:, images])
         return saved
 
@@ -81,13 +79,20 @@ def conv_max_pool(x, kernel, bias=None, *, pool_size, strides=1, padding="valid"
 
         def backward_part(index):
             part = linear.pieces[index]
-            pooling.scatter_tiles(masks[:, part], g[part], pool_size, gz[part])
+            for images in _chunks(part, linear.shape):
+                pooling.scatter_tiles(masks[:, images], g[images], pool_size, gz[images])
             pooling.clear_ragged_edge(gz[part], pool_size, pooled_shape)  # here, on this part's thread
             return linear.backward_part(index, columns[index], gz[part], g_x)
 
         return (g_x, *linear.parameter_gradients(batch_parallel.run(backward_part, range(len(linear.pieces)))))
 
     return out, backward
+
+
+def _chunks(part, shape):
+    """The images of `part` in slices of about CHUNK elements of z (of `shape`), at least one image each."""
+    step = max(1, CHUNK // math.prod(shape[1:]))
+    return [slice(start, min(start + step, part.stop)) for start in range(part.start, part.stop, step)]
 
 
 def _pool(z, pool_size, out, masks):

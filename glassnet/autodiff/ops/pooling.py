@@ -125,9 +125,9 @@ def gather_tiles(x, pool_size, out_shape):
 
 def scatter_tiles(masks, g, pool_size, g_x):
     """``masks * g`` (masks: (taps, *g.shape)) written to `g_x` window by window, tap k of each
-    window getting masks[k] * g: one pass."""
-    tap_major = _tap_major(tiles(g_x, pool_size, g.shape[1:-1]))
-    np.multiply(masks.reshape(tap_major.shape), g, out=tap_major)
+    window getting masks[k] * g: a contiguous multiply, then one strided copy (for W4's first
+    pooling, a few images at a time, a quarter faster than one multiply writing the strided taps)."""
+    copy_tap_major(np.multiply(masks, g), tiles(g_x, pool_size, g.shape[1:-1]))
 
 
 def _tile_taps(pool_size):

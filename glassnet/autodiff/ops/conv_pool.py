@@ -32,7 +32,10 @@ from glassnet.autodiff.primitive import primitive
 
 # Elements of z computed and pooled at a time: z stays in a core's cache between the product that
 # writes it and the passes that read it (W4's first convolution, one thread: its forward pass
-# 6.3 -> 4.5 ms, with the window taps gathered contiguous; no change on the second).
+# 6.3 -> 4.5 ms, with the window taps gathered contiguous; no change on the second). A product's
+# row does not depend on the rows computed with it (OpenBLAS's kernels sum each one the same way;
+# tests/autodiff/test_conv_pool_ops.py checks it down to one image a product), so z is the
+# convolution's own, bit for bit.
 CHUNK = 1 << 17
 
 

@@ -80,10 +80,10 @@ def test_fused_training_is_the_layers_one_by_one_bit_for_bit(functional, conv1d,
     np.testing.assert_array_equal(predictions, expected_predictions)
 
 
-def test_a_traced_step_sees_the_conv_output_and_trains_as_fit(fused_calls):
+def test_a_traced_step_runs_the_layers_one_by_one_with_the_loss_of_the_fused_step(fused_calls):
     model = _convnet()
     x, y = _data((28, 28, 1))
-    trace = inspect.step(model, x[:32], y[:32])
+    trace = inspect.step(model, x[:32], y[:32])  # puts the model and the random state back afterwards
     assert fused_calls[0] == 0
     conv = trace.layer(model.layers[0].name)
     assert conv.a.shape == (32, 26, 26, 8) and conv.a.min() == 0
@@ -92,6 +92,8 @@ def test_a_traced_step_sees_the_conv_output_and_trains_as_fit(fused_calls):
     assert fused_calls[0] == 0  # layers called alone
     model(x[:32])
     assert fused_calls[0] == 2
+    assert model.train_on_batch(x[:32], y[:32])[0] == trace.loss  # [loss, accuracy]
+    assert fused_calls[0] == 4
 
 
 @pytest.mark.parametrize("second", [

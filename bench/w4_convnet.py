@@ -90,6 +90,32 @@ and 1,670-2,128; tf.keras 2,600-3,800. Still to try: a tap-major copy of max poo
 from the forward (all its passes contiguous; no gain measured in a step), and relu after max
 pooling in one fused Conv2D + MaxPooling2D op (the mask and the pool bookkeeping on the 4x smaller
 array).
+
+The fused pair (2026-12-02 03:00-03:45 UTC, others using 1-3 of the 2 cores throughout). Where a
+step went before it, one thread, cProfile with a CPU clock, bench's MNIST-like data, per step:
+matrix products 35 ms (kernel gradients 13, forward 12, conv2's input gradient 10); the rest 30:
+max-pool backward 12 (winner masks 7, multiply 2, transposed copy 3), col2im 5, window matrices 4.4,
+max-pool forward 3.4, relu (in place forward, mask backward) ~3, Dropout 1.3, and Dense, softmax
+crossentropy, Adam, the tape and fit's loop together under 3. At two threads (cProfile's wall
+clock on the calling thread, 43.5 ms a step) the batch-parallel conv and pool ops took 37 ms and
+the serial rest (Dropout, Dense, loss, Adam, tape) ~6.5. Now a Sequential or functional model runs
+each relu Conv2D and the MaxPooling2D after it as one op, glassnet.autodiff.ops.conv_max_pool
+(models/fused_layers.py; the layers one by one wherever their output is read): relu on the pooled
+array, the winners found in the forward pass a few images at a time while z is in cache (taps
+gathered contiguous), z not kept, and the backward one multiply and one copy. The same numbers bit
+for bit (tests/keras/models/test_fused_layers.py). `python -m bench.w4_ops`: the ops' total 48.4 ->
+38.4 ms. In one process, fused and unfused alternating (25 steps a round, 8-15 rounds, min and
+median ms a step): one thread 46.7 / 49.4 against 51.1 / 59.7, and 43.7 / 46.0 against 46.5 / 48.3
+for the first fused version (relu alone moved); two threads 38.1 / 40.8 against 39.1 / 43.3 when
+a core was free. `bench.run --workloads w4`, main (3548b03) and this branch alternating, one round
+each, three times: glassnet at one thread 1,755-2,747 samples/s against main's 1,797-2,412 (the
+runs beside the least load: 2,747 against 2,412), at two threads 2,005-3,080 against 1,443-3,495,
+swung by which job the other programs met; tf.keras in the same runs 2,307-3,333 (at two threads
+glassnet 3,000 and 3,080 with no other program busy, tf.keras 3,288 and 3,333 beside 0.0-0.3 busy
+cores: 0.92x). In these runs two threads spent ~60% more CPU per step than one (71 ms against ~45,
+counted per thread; each core slower with the other busy: float32 matmul 148 GFLOP/s on one
+thread, 239 on two), and the second thread cut the step by 15% to 45% as the other programs came
+and went: the idle-machine figure is the lead's benchmark to take.
 """
 import argparse
 import os

@@ -1,5 +1,6 @@
 """W4's ops one at a time: CPU milliseconds of each layer's forward and backward at the MNIST
-convnet's shapes (batch 128), one thread, best of `--repeats`.
+convnet's shapes (batch 128), one thread, best of `--repeats`; then each (conv, relu, max pooling)
+pair as the one op a Sequential model runs it as (glassnet/keras/models/fused_layers.py).
 
     python -m bench.w4_ops
 
@@ -18,6 +19,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 
 from glassnet.autodiff.ops import relu  # noqa: E402
+from glassnet.autodiff.ops.conv_pool import conv_max_pool  # noqa: E402
 from glassnet.autodiff.ops.convolution import conv  # noqa: E402
 from glassnet.autodiff.ops.nn import dense, softmax  # noqa: E402
 from glassnet.autodiff.ops.pooling import max_pool  # noqa: E402
@@ -53,20 +55,34 @@ def cases(rng):
     ]
 
 
+def fused_cases(rng):
+    """The two (conv, relu, max pooling) pairs as the one op a model runs them as (models/fused_layers.py)."""
+    first, _, second, *_ = cases(rng)
+    return [
+        ("conv1 + pool1 fused", conv_max_pool, first[2], dict(pool_size=2, input_gradient=False)),
+        ("conv2 + pool2 fused", conv_max_pool, second[2], dict(pool_size=2)),
+    ]
+
+
+def run(name, op, inputs, settings, rng, repeats):
+    """Print and return the forward and backward CPU milliseconds of one op."""
+    out, backward = op.forward(*inputs, **settings)
+    g = rng.random(out.shape, dtype=np.float32)
+    forward_ms = best_ms(lambda: op.forward(*inputs, **settings), repeats)
+    backward_ms = best_ms(lambda: backward(g), repeats)
+    print(f"{name:>26}: forward {forward_ms:5.1f} ms, backward {backward_ms:5.1f} ms")
+    return forward_ms + backward_ms
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=20)
     args = parser.parse_args(argv)
     rng = np.random.default_rng(0)
-    total = 0.0
-    for name, op, inputs, settings in cases(rng):
-        out, backward = op.forward(*inputs, **settings)
-        g = rng.random(out.shape, dtype=np.float32)
-        forward_ms = best_ms(lambda: op.forward(*inputs, **settings), args.repeats)  # noqa: B023 - used at once
-        backward_ms = best_ms(lambda: backward(g), args.repeats)  # noqa: B023
-        total += forward_ms + backward_ms
-        print(f"{name:>26}: forward {forward_ms:5.1f} ms, backward {backward_ms:5.1f} ms")
-    print(f"{'total':>26}: {total:5.1f} ms")
+    times = [run(*step, rng, args.repeats) for step in cases(rng)]
+    print(f"{'total':>26}: {sum(times):5.1f} ms")
+    fused = sum(run(*step, rng, args.repeats) for step in fused_cases(rng))
+    print(f"{'total, the pairs fused':>26}: {fused + times[-1]:5.1f} ms")  # the dense layer's as above
 
 
 if __name__ == "__main__":

@@ -143,6 +143,7 @@ NEEDS_AN_AXIS = {
     "ops": {"softmax": ops.softmax, "log_softmax": ops.log_softmax, "matmul": lambda x: ops.matmul(x, x),
             "dense": lambda x: ops.dense(x, x, None), "concatenate": lambda x: ops.concatenate(x, x),
             "conv": lambda x: ops.conv(x, x), "conv_transpose": lambda x: ops.conv_transpose(x, x),
+            "conv_max_pool": lambda x: ops.conv_max_pool(x, x, pool_size=1),
             "max_pool": lambda x: ops.max_pool(x, pool_size=1),
             "average_pool": lambda x: ops.average_pool(x, pool_size=1)},
     "math": {"cumsum": tf_math.cumsum},

@@ -9,6 +9,7 @@ from glassnet.autodiff.ops.nn import (
     dense, elu, leaky_relu, log_sigmoid, log_softmax, relu, sigmoid, softmax, softplus, tanh,
 )
 from glassnet.autodiff.ops.convolution import conv
+from glassnet.autodiff.ops.conv_pool import conv_max_pool
 from glassnet.autodiff.ops.conv_transpose import conv_transpose
 from glassnet.autodiff.ops.pooling import average_pool, max_pool
 from glassnet.autodiff.ops.reduction import logsumexp, max, mean, min, sum

@@ -66,35 +66,18 @@ def conv(x, kernel, bias=None, *, strides=1, padding="valid", dilation_rate=1, a
     Returns ``(batch, *out_spatial, filters)``.
     """
     windows.require_spatial("conv", x)
-    x = np.asarray(x)
-    rank = kernel.ndim - 2
-    kernel_size = kernel.shape[:rank]
-    strides = per_axis(strides, rank)
-    dilation_rate = per_axis(dilation_rate, rank)
-    spatial_pads = windows.pads(x.shape[1:-1], kernel_size, strides, dilation_rate, padding)
-    out_shape = tuple(
-        windows.output_size(n + before + after, k, s, d, "valid")
-        for n, (before, after), k, s, d in zip(x.shape[1:-1], spatial_pads, kernel_size, strides, dilation_rate)
-    )
-    filters = kernel.shape[-1]
-    k2 = kernel.reshape(-1, filters)
-    # The bias rides in the matrix product as a last row of the kernel against a column of ones: that
-    # saves a pass over the output (and, backward, the bias gradient comes out of the kernel's product).
-    weights = k2 if bias is None else np.concatenate([k2, np.reshape(bias, (1, filters))])
-    z = np.empty((x.shape[0], *out_shape, filters), dtype=np.result_type(x, weights))
+    linear = Convolution(np.asarray(x), kernel, bias, strides, padding, dilation_rate)
+    z = np.empty(linear.shape, dtype=linear.dtype)
     fused_relu = activation is relu
-    # Each part of the batch (one per BLAS thread; see batch_parallel) is convolved whole by one thread.
-    pieces = batch_parallel.parts(x.shape[0], z.size // filters * len(weights))  # the window matrix's size
 
-    def forward_part(part):
-        padded = windows.pad(x[part], spatial_pads)
-        cols = window_matrix(padded, kernel_size, strides, dilation_rate, out_shape, ones=bias is not None)
-        np.matmul(cols, weights, out=z[part].reshape(-1, filters))
+    def forward_part(index):
+        cols = linear.forward_part(index, z)
         if fused_relu:  # in place: z is this op's own buffer, and out > 0 exactly where z > 0
+            part = linear.pieces[index]
             np.maximum(z[part], 0, out=z[part])
-        return cols, padded.shape
+        return cols
 
-    columns = batch_parallel.run(forward_part, pieces)
+    columns = batch_parallel.run(forward_part, range(len(linear.pieces)))
     if fused_relu or activation is None:
         out, activation_backward = z, None
     else:
@@ -102,27 +85,79 @@ def conv(x, kernel, bias=None, *, strides=1, padding="valid", dilation_rate=1, a
 
     def backward(g):
         gz = g if activation_backward is None else activation_backward(g)
-        g_dtype = np.result_type(gz.dtype, kernel.dtype)
-        g_x = np.empty(x.shape, dtype=g_dtype) if input_gradient else None
+        g_x = linear.input_gradient_buffer(gz.dtype) if input_gradient else None
 
         def backward_part(index):
-            part = pieces[index]
-            cols, padded_shape = columns[index]
+            part = linear.pieces[index]
             gz_part = where_positive(gz[part], out[part]) if fused_relu else gz[part]
-            rows = gz_part.reshape(-1, filters)
-            if input_gradient:
-                scatter_windows(rows, kernel, padded_shape, spatial_pads, strides, dilation_rate, out_shape,
-                                out=g_x[part])
-            return cols.T @ rows  # its last row, against the ones, is the bias gradient
+            return linear.backward_part(index, columns[index], gz_part, g_x)
 
-        g_weights, *rest = batch_parallel.run(backward_part, range(len(pieces)))
-        for more in rest:  # in part order: the same sums on every run
-            g_weights = g_weights + more
-        g_kernel = g_weights[:len(k2)].reshape(kernel.shape)
-        g_bias = None if bias is None else g_weights[len(k2)]
-        return g_x, g_kernel, g_bias
+        return (g_x, *linear.parameter_gradients(batch_parallel.run(backward_part, range(len(linear.pieces)))))
 
     return out, backward
+
+
+class Convolution:
+    """One convolution's geometry, the shape and dtype of ``z = conv(x, kernel) + bias``, and its batch
+    parts (one per BLAS thread; see batch_parallel), each part computed whole by one thread: the
+    forward and backward of one part, shared by conv and the ops that fuse more around it."""
+
+    def __init__(self, x, kernel, bias, strides, padding, dilation_rate):
+        self.x, self.kernel, self.bias = x, kernel, bias
+        rank = kernel.ndim - 2
+        self.kernel_size = kernel.shape[:rank]
+        self.strides = per_axis(strides, rank)
+        self.dilation_rate = per_axis(dilation_rate, rank)
+        self.spatial_pads = windows.pads(x.shape[1:-1], self.kernel_size, self.strides, self.dilation_rate, padding)
+        self.out_shape = tuple(
+            windows.output_size(n + before + after, k, s, d, "valid")
+            for n, (before, after), k, s, d in zip(x.shape[1:-1], self.spatial_pads, self.kernel_size, self.strides,
+                                                  self.dilation_rate))
+        filters = kernel.shape[-1]
+        self.k2 = kernel.reshape(-1, filters)
+        # The bias rides in the matrix product as a last row of the kernel against a column of ones: that
+        # saves a pass over the output (and, backward, the bias gradient comes out of the kernel's product).
+        self.weights = self.k2 if bias is None else np.concatenate([self.k2, np.reshape(bias, (1, filters))])
+        self.shape = (x.shape[0], *self.out_shape, filters)  # z's
+        self.dtype = np.result_type(x, self.weights)
+        self.pieces = batch_parallel.parts(x.shape[0], math.prod(self.shape[:-1]) * len(self.weights))  # window matrix
+
+    def forward_part(self, index, z, first=0):
+        """Write part `index` of z into `z`, whose first image is image `first` of the batch; returns
+        what its backward needs (the window matrix, the padded shape)."""
+        saved = self.window_part(index)
+        part = self.pieces[index]
+        np.matmul(saved[0], self.weights, out=z[part.start - first:part.stop - first].reshape(-1, self.shape[-1]))
+        return saved
+
+    def window_part(self, index):
+        """Part `index`'s window matrix (a row per output position, image by image) and padded shape."""
+        padded = windows.pad(self.x[self.pieces[index]], self.spatial_pads)
+        cols = window_matrix(padded, self.kernel_size, self.strides, self.dilation_rate, self.out_shape,
+                             ones=self.bias is not None)
+        return cols, padded.shape
+
+    def input_gradient_buffer(self, g_dtype):
+        return np.empty(self.x.shape, dtype=np.result_type(g_dtype, self.kernel.dtype))
+
+    def backward_part(self, index, saved, gz_part, g_x=None):
+        """Part `index` of the input gradient, into `g_x` when given; returns the part's gradient of
+        the weights (the kernel's rows, then the bias's)."""
+        cols, padded_shape = saved
+        rows = gz_part.reshape(-1, self.kernel.shape[-1])
+        if g_x is not None:
+            scatter_windows(rows, self.kernel, padded_shape, self.spatial_pads, self.strides, self.dilation_rate,
+                            self.out_shape, out=g_x[self.pieces[index]])
+        return cols.T @ rows  # its last row, against the ones, is the bias gradient
+
+    def parameter_gradients(self, part_gradients):
+        """(kernel gradient, bias gradient or None) from the parts' weight gradients, added in part
+        order: the same sums on every run."""
+        g_weights, *rest = part_gradients
+        for more in rest:
+            g_weights = g_weights + more
+        g_kernel = g_weights[:len(self.k2)].reshape(self.kernel.shape)
+        return g_kernel, None if self.bias is None else g_weights[len(self.k2)]
 
 
 def scatter_windows(rows, kernel, padded_shape, spatial_pads, strides, dilation_rate, out_shape, out=None):

@@ -10,7 +10,7 @@ import inspect
 from glassnet.autodiff import Tensor, ops
 from glassnet.keras.keras_tensor import KerasTensor, flatten, map_structure
 from glassnet.keras.layers.layer import Layer
-from glassnet.keras.models import graph
+from glassnet.keras.models import fused_layers, graph
 from glassnet.keras.models.model import Model
 from glassnet.keras.trainers import data
 from glassnet.keras.trainers.trainer import Trainer
@@ -62,7 +62,17 @@ class Functional(Model):
         values = {id(tensor): value for tensor, value in zip(self.inputs, flat)}
         def value_of(x):
             return values[id(x)] if isinstance(x, KerasTensor) else x
-        for node in self._graph_nodes:
+        nodes = self._graph_nodes
+        fused, done = fused_layers.graph_pairs(nodes, self.outputs), set()  # a conv and its pooling as one op
+        for i, node in enumerate(nodes):
+            if i in done:
+                continue
+            if i in fused:
+                outputs = fused_layers.run_pair(node.layer, nodes[fused[i]].layer, value_of(node.arguments))
+                if outputs is not None:  # the pooling's node gets its value; the conv's is never read
+                    values[id(nodes[fused[i]].output_tensors[0])] = outputs
+                    done.add(fused[i])
+                    continue
             arguments, args, kwargs = map_structure(value_of, (node.arguments, list(node.args), dict(node.kwargs)))
             node_training = kwargs.pop("training", training)
             outputs = node.layer(arguments, *args, training=node_training, **kwargs)

@@ -4,6 +4,7 @@ from glassnet.keras.keras_tensor import KerasTensor
 from glassnet.keras.layers import layer as layer_module
 from glassnet.keras.layers.input_layer import InputLayer
 from glassnet.keras.layers.layer import Layer, _as_shape
+from glassnet.keras.models import fused_layers
 from glassnet.keras.models.model import Model
 
 
@@ -164,9 +165,7 @@ class Sequential(Model):
         return self.output
 
     def call(self, inputs, training=None):
-        for layer in self._stack:
-            inputs = layer(inputs, training=training)
-        return inputs
+        return fused_layers.run_stack(self._stack, inputs, training)  # each layer in turn; see fused_layers
 
     def _adjust_input_rank(self, x):
         """Keras's rule for an input one rank off the model's: a missing trailing axis of size 1

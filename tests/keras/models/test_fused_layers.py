@@ -1,0 +1,144 @@
+"""A relu Conv and the MaxPooling after it, run by a model as one op (models/fused_layers.py): the same
+training, bit for bit, as the layers one by one, and the layers one by one wherever their output is read."""
+import numpy as np
+import pytest
+
+import glassnet as tf
+from glassnet import inspect
+from glassnet.apps.blas_threads import blas_thread_count, blas_threads
+from glassnet.autodiff import ops
+from glassnet.keras.models import fused_layers
+
+layers = tf.keras.layers
+
+
+@pytest.fixture
+def fused_calls(monkeypatch):
+    """The number of conv_max_pool calls made so far, as a one-item list."""
+    calls = [0]
+    op = ops.conv_max_pool
+
+    def counted(*args, **kwargs):
+        calls[0] += 1
+        return op(*args, **kwargs)
+
+    monkeypatch.setattr(ops, "conv_max_pool", counted)
+    return calls
+
+
+def _convnet(functional=False, conv1d=False):
+    """Keras's MNIST convnet (W4), smaller; or its Conv1D cousin."""
+    tf.keras.utils.set_random_seed(0)
+    if conv1d:
+        stack = [tf.keras.Input((21, 3)), layers.Conv1D(8, 3, activation="relu"), layers.MaxPooling1D(2),
+                 layers.Conv1D(16, 2, padding="causal", activation="relu"), layers.MaxPooling1D(3)]
+    else:
+        stack = [tf.keras.Input((28, 28, 1)), layers.Conv2D(8, 3, activation="relu"), layers.MaxPooling2D(2),
+                 layers.Conv2D(16, 3, activation="relu"), layers.MaxPooling2D(2)]
+    stack += [layers.Flatten(), layers.Dropout(0.5), layers.Dense(10, activation="softmax")]
+    if functional:
+        x = stack[0]
+        for layer in stack[1:]:
+            x = layer(x)
+        model = tf.keras.Model(stack[0], x)
+    else:
+        model = tf.keras.Sequential(stack)
+    model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
+    return model
+
+
+def _data(shape, seed=1):
+    rng = np.random.default_rng(seed)
+    x = rng.random((96, *shape), dtype=np.float32)
+    x[:, :shape[0] // 2] = 0  # blank rows, as in MNIST: windows of exact ties
+    return x, np.eye(10, dtype=np.float32)[rng.integers(0, 10, size=96)]
+
+
+def _train(functional, conv1d, enabled, threads, monkeypatch):
+    monkeypatch.setattr(fused_layers, "ENABLED", enabled)
+    model = _convnet(functional, conv1d)
+    x, y = _data((21, 3) if conv1d else (28, 28, 1))
+    with blas_threads(threads):
+        history = model.fit(x, y, batch_size=32, epochs=3, verbose=0).history
+        predictions = model.predict(x, verbose=0)
+    return history, model.get_weights(), predictions
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("functional, conv1d", [(False, False), (True, False), (False, True)])
+def test_fused_training_is_the_layers_one_by_one_bit_for_bit(functional, conv1d, threads, monkeypatch, fused_calls):
+    if threads > 1 and not blas_thread_count():
+        pytest.skip("NumPy's BLAS is not an OpenBLAS glassnet can set: one thread only")
+    history, weights, predictions = _train(functional, conv1d, True, threads, monkeypatch)
+    assert fused_calls[0] > 0
+    calls = fused_calls[0]
+    expected_history, expected_weights, expected_predictions = _train(functional, conv1d, False, threads, monkeypatch)
+    assert fused_calls[0] == calls  # the second run took the layers one by one
+    assert history == expected_history
+    for got, expected in zip(weights, expected_weights):
+        np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(predictions, expected_predictions)
+
+
+def test_a_traced_step_runs_the_layers_one_by_one_with_the_loss_of_the_fused_step(fused_calls):
+    model = _convnet()
+    x, y = _data((28, 28, 1))
+    trace = inspect.step(model, x[:32], y[:32])  # puts the model and the random state back afterwards
+    assert fused_calls[0] == 0
+    conv = trace.layer(model.layers[0].name)
+    assert conv.a.shape == (32, 26, 26, 8) and conv.a.min() == 0
+    pooled = trace.layer(model.layers[1].name).a
+    np.testing.assert_array_equal(model.layers[1](model.layers[0](x[:32])).numpy(), pooled)
+    assert fused_calls[0] == 0  # layers called alone
+    model(x[:32])
+    assert fused_calls[0] == 2
+    assert model.train_on_batch(x[:32], y[:32])[0] == trace.loss  # [loss, accuracy]
+    assert fused_calls[0] == 4
+
+
+@pytest.mark.parametrize("second", [
+    layers.MaxPooling2D(2, strides=1),          # overlapping windows
+    layers.MaxPooling2D(2, padding="same"),
+    layers.AveragePooling2D(2),
+])
+def test_other_poolings_run_on_their_own(second, fused_calls):
+    model = tf.keras.Sequential([tf.keras.Input((9, 9, 2)), layers.Conv2D(3, 3, activation="relu"), second])
+    x = np.random.default_rng(0).normal(size=(4, 9, 9, 2)).astype(np.float32)
+    expected = second(model.layers[0](x))
+    np.testing.assert_array_equal(model(x).numpy(), expected.numpy())
+    assert fused_calls[0] == 0
+
+
+@pytest.mark.parametrize("conv", [
+    lambda: layers.Conv2D(3, 3, activation="tanh"),
+    lambda: layers.Conv2D(3, 3),
+    lambda: layers.Conv2D(3, 3, activation="relu", activity_regularizer="l2"),
+])
+def test_other_convolutions_run_on_their_own(conv, fused_calls):
+    model = tf.keras.Sequential([tf.keras.Input((9, 9, 2)), conv(), layers.MaxPooling2D()])
+    model(np.ones((2, 9, 9, 2), np.float32))
+    assert fused_calls[0] == 0
+
+
+def test_a_conv_output_read_elsewhere_in_a_graph_is_computed(fused_calls):
+    inputs = tf.keras.Input((10, 10, 1))
+    conv = layers.Conv2D(4, 3, activation="relu")(inputs)
+    pooled = layers.MaxPooling2D()(conv)
+    branch = layers.GlobalAveragePooling2D()(conv)  # a second reader of the conv's output
+    model = tf.keras.Model(inputs, [layers.Flatten()(pooled), branch])
+    shown = tf.keras.Model(inputs, [pooled, conv])  # the conv's output is a model output
+    x = np.random.default_rng(0).normal(size=(2, 10, 10, 1)).astype(np.float32)
+    model(x)
+    shown(x)
+    assert fused_calls[0] == 0
+    single = tf.keras.Model(inputs, layers.Flatten()(pooled))
+    np.testing.assert_array_equal(single(x).numpy(), model(x)[0].numpy())
+    assert fused_calls[0] == 1
+
+
+def test_the_fused_pair_raises_the_layers_errors():
+    model = _convnet()
+    with pytest.raises(ValueError, match="expected axis -1 of input shape to have value 1"):
+        model.layers[0](np.ones((2, 28, 28, 3), np.float32))
+    with pytest.raises(ValueError, match="incompatible"):
+        model(np.ones((2, 28, 28, 3), np.float32))

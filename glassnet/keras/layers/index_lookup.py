@@ -39,8 +39,10 @@ class IndexLookup(Layer):
         self.sparse, self.pad_to_max_tokens = False, pad_to_max_tokens
         self.vocabulary_dtype, self.oov_method, self.salt = vocabulary_dtype, oov_method, salt
         self._frozen_vocab_size = frozen_size
-        self.input_vocabulary = vocabulary if not isinstance(vocabulary, str) else None
-        self.input_idf_weights = idf_weights
+        # an adapted vocabulary restored from a config is still an adapted one
+        given = has_input_vocabulary and not isinstance(vocabulary, str)
+        self.input_vocabulary = vocabulary if given else None
+        self.input_idf_weights = idf_weights if given else None
         self._has_input_vocabulary = has_input_vocabulary
         self._tokens, self._index, self.idf_weights = [], {}, None
         if output_mode == "tf_idf" and has_input_vocabulary and idf_weights is None:
@@ -226,7 +228,14 @@ class IndexLookup(Layer):
     def get_config(self):
         idf = self.input_idf_weights
         vocabulary = self.input_vocabulary
-        return {**super().get_config(), "invert": self.invert, "max_tokens": self.max_tokens,
+        adapted = {}
+        if vocabulary is None and self._tokens:
+            # Keras keeps an adapted vocabulary in the .keras file's assets; glassnet's files have no
+            # assets, so it travels here, marked as adapted (Keras's own from_config accepts the key)
+            vocabulary, adapted = self.get_vocabulary(), {"has_input_vocabulary": False}
+            if self.output_mode == "tf_idf":
+                idf = self.idf_weights[:self.vocabulary_size()]
+        return {**adapted, **super().get_config(), "invert": self.invert, "max_tokens": self.max_tokens,
                 "num_oov_indices": self.num_oov_indices, "oov_token": self.oov_token,
                 "mask_token": self.mask_token, "output_mode": self.output_mode, "sparse": self.sparse,
                 "pad_to_max_tokens": self.pad_to_max_tokens, "vocabulary_dtype": self.vocabulary_dtype,

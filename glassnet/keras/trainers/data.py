@@ -24,7 +24,7 @@ def to_array(data, argument, dtype=None):
         array = np.empty(0, dtype=object)  # NumPy refuses ragged nested lists
     if array.dtype == object:
         array = numbers_of(array)
-    if array.dtype == object:
+    if array.dtype == object and not is_text(array):
         raise TypeError(
             f"`{argument}` must be numeric array-like data of one shape. Received an array of Python "
             f"objects (ragged lists or mixed types?), from {type(data).__name__}."
@@ -41,9 +41,16 @@ def to_array(data, argument, dtype=None):
         )
     if dtype is not None and array.dtype != dtype and array.dtype.kind in _NUMERIC_OR_BOOL:
         array = array.astype(dtype)
-    if array.dtype.kind not in _NUMERIC_OR_BOOL:
+    if array.dtype.kind not in _NUMERIC_OR_BOOL and not is_text(array):
         raise TypeError(f"`{argument}` must be numeric. Received dtype {array.dtype}")
     return array
+
+
+def is_text(array):
+    """Strings (str or bytes, as NumPy holds them): the input of a StringLookup, passed as they are."""
+    if array.dtype.kind in "US":
+        return True
+    return array.dtype == object and array.size > 0 and all(isinstance(v, (str, bytes)) for v in array.flat)
 
 
 _NUMBER_TYPES = (bool, int, float, np.bool_, np.integer, np.floating)

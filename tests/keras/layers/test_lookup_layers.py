@@ -156,9 +156,23 @@ def test_symbolic_outputs_and_config():
     layer = L.StringLookup()
     layer.adapt(np.array(["x", "y", "y"]))
     config = layer.get_config()
+    # Keras: "vocabulary": None (the adapted one goes to the file's assets); glassnet keeps it here
     assert {key: config[key] for key in ("vocabulary", "vocabulary_size", "oov_token", "encoding")} == \
-        {"vocabulary": None, "vocabulary_size": 3, "oov_token": "[UNK]", "encoding": "utf-8"}
+        {"vocabulary": ["[UNK]", "y", "x"], "vocabulary_size": 3, "oov_token": "[UNK]", "encoding": "utf-8"}
     assert "vocabulary_dtype" not in config
+    restored = L.StringLookup.from_config(config)
+    assert restored.get_vocabulary() == ["[UNK]", "y", "x"] and restored.get_config() == config
+    restored.adapt(np.array(["z"]))  # still an adapted layer: it can adapt again
+    assert restored.get_vocabulary() == ["[UNK]", "z"]
+
+
+def test_tf_idf_config_round_trip():
+    layer = L.StringLookup(output_mode="tf_idf", mask_token="", pad_to_max_tokens=True, max_tokens=6)
+    layer.adapt(np.array([["a", "a", "c"], ["b", "c", "c"]]))
+    restored = L.StringLookup.from_config(layer.get_config())
+    inputs = np.array([["a", "b", "q"], ["c", "", "c"]])
+    np.testing.assert_allclose(restored(inputs).numpy(), layer(inputs).numpy())
+    assert restored(inputs).shape == (2, 6)
 
 
 def test_discretization_adapt_quantiles():

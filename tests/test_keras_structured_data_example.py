@@ -113,3 +113,33 @@ def test_structured_data_example_runs_saves_and_loads(tmp_path):
     restored = [layer for layer in loaded.layers if isinstance(layer, StringLookup)][0]
     assert restored.get_vocabulary() == original.get_vocabulary()
     assert sorted(original.get_vocabulary()) == ["[UNK]", "fixed", "normal", "reversible"]
+
+
+def test_load_csv_titanic_preprocessing_head():
+    """TensorFlow's "Load CSV data" titanic model: StringLookup then CategoryEncoding per string column,
+    inside a functional model (dtype "string" for tf.string, which glassnet does not have)."""
+    import glassnet as tf
+    from glassnet.keras import layers
+    features = {"sex": np.array(["male", "female", "female", "male"]), "age": np.array([22.0, 38.0, 26.0, 35.0]),
+                "class": np.array(["Third", "First", "Third", "First"])}
+    inputs = {name: tf.keras.Input(shape=(1,), name=name, dtype="float32" if column.dtype.kind == "f" else "string")
+              for name, column in features.items()}
+    preprocessed = [inputs["age"]]
+    for name, input in inputs.items():
+        if input.dtype == tf.float32:
+            continue
+        lookup = layers.StringLookup(vocabulary=np.unique(features[name]))
+        one_hot = layers.CategoryEncoding(num_tokens=lookup.vocabulary_size())
+        preprocessed.append(one_hot(lookup(input)))
+    head = tf.keras.Model(inputs, layers.Concatenate()(preprocessed))
+    sample = {name: column[:2, None] for name, column in features.items()}
+    # sex vocabulary [UNK], female, male; class vocabulary [UNK], First, Third
+    np.testing.assert_array_equal(head(sample).numpy(), [[22, 0, 0, 1, 0, 0, 1], [38, 0, 1, 0, 0, 1, 0]])
+
+
+def test_sequential_with_integer_lookup_and_category_encoding():
+    from glassnet import keras
+    model = keras.Sequential([keras.Input(shape=(2,), dtype="int64"),
+                              keras.layers.IntegerLookup(vocabulary=[7, 9], output_mode="multi_hot"),
+                              keras.layers.Dense(1, kernel_initializer="ones")])
+    np.testing.assert_allclose(model.predict(np.array([[7, 9], [5, 5]]), verbose=0), [[2.0], [1.0]])

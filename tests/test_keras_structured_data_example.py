@@ -125,7 +125,7 @@ def test_load_csv_titanic_preprocessing_head():
     inputs = {name: tf.keras.Input(shape=(1,), name=name, dtype="float32" if column.dtype.kind == "f" else "string")
               for name, column in features.items()}
     preprocessed = [inputs["age"]]
-    for name, input in inputs.items():
+    for name, input in inputs.items():  # noqa: A001 - the tutorial's code
         if input.dtype == tf.float32:
             continue
         lookup = layers.StringLookup(vocabulary=np.unique(features[name]))

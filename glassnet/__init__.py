@@ -21,7 +21,7 @@ from glassnet.autodiff import GradientTape, Tensor, TensorShape, Variable, conve
 from glassnet.creation_ops import (
     cast, constant, fill, linspace, ones, ones_like, range, rank, shape, size, zeros, zeros_like,  # noqa: A004
 )
-from glassnet.dtypes import bool, float16, float32, float64, int32, int64, uint8  # noqa: A004
+from glassnet.dtypes import bool, float16, float32, float64, int32, int64, string, uint8  # noqa: A004
 from glassnet.linalg import matmul, norm
 from glassnet.logging_utils import get_logger
 from glassnet.math import (
@@ -61,7 +61,8 @@ __all__ = [
     "ones_initializer", "ones_like", "pad", "plot", "pow", "random", "random_normal_initializer",
     "random_uniform_initializer", "range", "rank", "reduce_all", "reduce_any", "reduce_logsumexp", "reduce_max",
     "reduce_mean", "reduce_min", "reduce_prod", "reduce_std", "reduce_sum", "reduce_variance", "reshape", "round",
-    "shape", "sigmoid", "sign", "size", "sort", "sqrt", "square", "squeeze", "stack", "subtract", "tanh", "tile",
+    "shape", "sigmoid", "sign", "size", "sort", "sqrt", "square", "squeeze", "stack", "string", "subtract", "tanh",
+    "tile",
     "top_k", "transpose", "uint8", "unstack", "utils", "where", "zeros", "zeros_initializer", "zeros_like",
 ]
 __all__ += ["TensorSpec", "data"]

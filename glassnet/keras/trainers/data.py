@@ -102,7 +102,8 @@ class InputArrays:
 
 def input_arrays(x, names, argument, dtype=None, keyed=False):
     """`x` (a list or tuple of arrays in the order of the model's inputs, or a dict keyed by their
-    `names`) as checked InputArrays of one length (`keyed`: given to the model as a dict)."""
+    `names`) as checked InputArrays of one length (`keyed`: given to the model as a dict). `dtype`
+    is one dtype for every input or a list of one per input (None: as given)."""
     if isinstance(x, InputArrays):  # already checked (a validation split of checked arrays)
         return x
     if isinstance(x, dict):
@@ -116,7 +117,9 @@ def input_arrays(x, names, argument, dtype=None, keyed=False):
         raise ValueError(f"The model has {len(names)} inputs ({', '.join(names)}), so `{argument}` must be a list of "
                          f"{len(names)} arrays in that order, or a dict keyed by those names. Received "
                          f"{count} array(s) ({type(x).__name__}).")
-    arrays = [to_array(part, f"{argument}['{name}']", dtype=dtype) for part, name in zip(x, names)]
+    dtypes = dtype if isinstance(dtype, list) else [dtype] * len(names)  # one per input, or one for all
+    arrays = [to_array(part, f"{argument}['{name}']", dtype=part_dtype)
+              for part, name, part_dtype in zip(x, names, dtypes)]
     check_same_length({f"{argument}['{name}']": array for name, array in zip(names, arrays)})
     return InputArrays(arrays, names, keyed)
 

@@ -38,6 +38,7 @@ from glassnet.keras.layers.rnn import RNN
 from glassnet.keras.layers.simple_rnn import SimpleRNN, SimpleRNNCell
 from glassnet.keras.layers.string_lookup import StringLookup
 from glassnet.keras.layers.spatial_dropout import SpatialDropout1D, SpatialDropout2D
+from glassnet.keras.layers.text_vectorization import TextVectorization
 from glassnet.keras.layers.unit_normalization import UnitNormalization
 from glassnet.keras.layers.up_sampling import UpSampling1D, UpSampling2D
 from glassnet.keras.layers.zero_padding import ZeroPadding1D, ZeroPadding2D
@@ -65,7 +66,7 @@ __all__ = [
     "InputLayer", "IntegerLookup", "LSTM", "LSTMCell", "Lambda", "Layer", "LayerNormalization", "LeakyReLU",
     "Masking", "MaxPool1D", "MaxPool2D", "MaxPooling1D", "MaxPooling2D", "Maximum", "Minimum", "Multiply",
     "Normalization", "Permute", "RNN", "ReLU", "RepeatVector", "Rescaling", "Reshape", "SimpleRNN", "SimpleRNNCell",
-    "Softmax", "SpatialDropout1D", "SpatialDropout2D", "StringLookup", "Subtract", "UnitNormalization",
-    "UpSampling1D", "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D", "add", "average", "concatenate", "deserialize",
-    "dot", "maximum", "minimum", "multiply", "serialize", "subtract",
+    "Softmax", "SpatialDropout1D", "SpatialDropout2D", "StringLookup", "Subtract", "TextVectorization",
+    "UnitNormalization", "UpSampling1D", "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D", "add", "average",
+    "concatenate", "deserialize", "dot", "maximum", "minimum", "multiply", "serialize", "subtract",
 ]

@@ -126,15 +126,20 @@ class IndexLookup(Layer):
         if self._has_input_vocabulary:
             raise ValueError(f"Cannot adapt layer '{self.name}' after setting a static vocabulary via "
                              "`vocabulary` argument or `set_vocabulary()` method.")
-        counts, document_counts, documents = collections.Counter(), collections.Counter(), 0
         single = _is_single(data)
-        for batch in adapt_batches(data, steps):
-            rows = _documents(self._as_tokens(batch, argument="data"), single)
-            counts.update(_counted(rows.ravel()))
-            if self.output_mode == "tf_idf":
-                for row in rows:
-                    document_counts.update(set(self._plain(v) for v in row))
-                documents += len(rows)
+        self.adapt_documents(_documents(self._as_tokens(batch, argument="data"), single)
+                             for batch in adapt_batches(data, steps))
+
+    def adapt_documents(self, batches):
+        """Learn the vocabulary from `batches`, each a sequence of documents (rows of tokens, of any
+        lengths: TextVectorization's split strings)."""
+        counts, document_counts, documents = collections.Counter(), collections.Counter(), 0
+        for rows in batches:
+            for row in rows:  # tokens already plain or NumPy scalars, which hash and compare as plain ones
+                counts.update(row.tolist() if hasattr(row, "tolist") else row)
+                if self.output_mode == "tf_idf":
+                    document_counts.update(set(row))
+            documents += len(rows)
         if not counts:
             self._record_vocabulary_size()
             return
@@ -268,11 +273,6 @@ def _check_arguments(layer, max_tokens, num_oov_indices, pad_to_max_tokens, outp
     if idf_weights is not None and output_mode != "tf_idf":
         raise ValueError("`idf_weights` should only be set if `output_mode` is `'tf_idf'`. "
                          f"Received: idf_weights={idf_weights} and output_mode={output_mode}")
-
-
-def _counted(values):
-    unique, counts = np.unique(values, return_counts=True)
-    return {(u.item() if hasattr(u, "item") else u): int(c) for u, c in zip(unique, counts)}
 
 
 def _is_single(data):

@@ -230,6 +230,20 @@ class IndexLookup(Layer):
             return input_shape + (depth,)
         return input_shape[:-1] + (depth,)
 
+    def load_assets(self, files):
+        """The vocabulary of a Keras file: ``vocabulary.txt`` (one token a line, the special tokens
+        first) in the layer's ``assets/`` folder, written by Keras for an adapted layer."""
+        if self.input_vocabulary is not None or "vocabulary.txt" not in files:
+            return
+        if self.output_mode == "tf_idf":  # Keras keeps the weights apart, in the weights file
+            raise NotImplementedError(
+                f"Layer '{self.name}': glassnet cannot load an adapted output_mode='tf_idf' vocabulary from a Keras "
+                "file (its idf weights). Save the layer with a vocabulary and idf_weights instead.")
+        lines = files["vocabulary.txt"].decode("utf-8").splitlines()
+        while lines and lines[-1] == "":
+            lines.pop()
+        self.set_vocabulary([self._token_of_line(line) for line in lines])
+
     def get_config(self):
         idf = self.input_idf_weights
         vocabulary = self.input_vocabulary

@@ -136,6 +136,10 @@ class TextVectorization(Layer):
         lookup = self._lookup_layer
         return (*batch, lookup.max_tokens if lookup.pad_to_max_tokens else lookup._frozen_vocab_size)
 
+    def load_assets(self, files):
+        """A Keras file's adapted vocabulary (see IndexLookup.load_assets)."""
+        self._lookup_layer.load_assets(files)
+
     # --- config ----------------------------------------------------------------------------
     def get_config(self):
         lookup = self._lookup_layer.get_config()  # an adapted vocabulary travels in it (see IndexLookup)

@@ -8,7 +8,7 @@ Code written for TensorFlow runs by changing its import::
 The tensor functions (``tf.reduce_sum``, ``tf.gather_nd``...) are listed in docs/api.md; a name
 glassnet does not have raises an AttributeError that says so.
 """
-from glassnet import autograph, dtypes, inspect, keras, linalg, math, nn, plot, random, utils
+from glassnet import autograph, dtypes, inspect, keras, linalg, math, nn, plot, random, strings, utils
 from glassnet.array_ops import (
     argsort, clip_by_value, concat, expand_dims, gather, gather_nd, newaxis, one_hot, pad, reshape, sort,
     squeeze, stack, tile, top_k, transpose, unstack, where,
@@ -21,8 +21,9 @@ from glassnet.autodiff import GradientTape, Tensor, TensorShape, Variable, conve
 from glassnet.creation_ops import (
     cast, constant, fill, linspace, ones, ones_like, range, rank, shape, size, zeros, zeros_like,  # noqa: A004
 )
-from glassnet.dtypes import bool, float16, float32, float64, int32, int64, uint8  # noqa: A004
+from glassnet.dtypes import bool, float16, float32, float64, int32, int64, string, uint8  # noqa: A004
 from glassnet.linalg import matmul, norm
+from glassnet.keras import losses, metrics  # tf.losses, tf.metrics: TensorFlow 2's aliases of Keras's
 from glassnet.logging_utils import get_logger
 from glassnet.math import (
     abs, add, add_n, argmax, argmin, cumsum, divide, exp, log, maximum, minimum, multiply, negative, pow,  # noqa: A004
@@ -55,13 +56,14 @@ __all__ = [
     "GradientTape", "Tensor", "TensorShape", "Variable", "abs", "add", "add_n", "argmax", "argmin", "argsort",
     "autograph", "bool", "cast", "clip_by_value", "concat", "constant", "constant_initializer", "convert_to_tensor",
     "cumsum", "divide", "dtypes", "equal", "exp", "expand_dims", "fill", "float16", "float32", "float64", "floor",
-    "function", "gather", "gather_nd", "get_logger", "greater", "greater_equal", "inspect", "int32", "int64",
-    "keras", "less", "less_equal", "linalg", "linspace", "log", "logical_and", "logical_not", "logical_or", "math",
-    "matmul", "maximum", "minimum", "multiply", "negative", "newaxis", "nn", "norm", "not_equal", "one_hot", "ones",
-    "ones_initializer", "ones_like", "pad", "plot", "pow", "random", "random_normal_initializer",
+    "function", "gather", "gather_nd", "get_logger", "greater", "greater_equal", "inspect", "int32", "int64", "keras",
+    "less", "less_equal", "linalg", "linspace", "log", "logical_and", "logical_not", "logical_or", "losses", "math",
+    "matmul", "maximum", "metrics", "minimum", "multiply", "negative", "newaxis", "nn", "norm", "not_equal",
+    "one_hot", "ones", "ones_initializer", "ones_like", "pad", "plot", "pow", "random", "random_normal_initializer",
     "random_uniform_initializer", "range", "rank", "reduce_all", "reduce_any", "reduce_logsumexp", "reduce_max",
     "reduce_mean", "reduce_min", "reduce_prod", "reduce_std", "reduce_sum", "reduce_variance", "reshape", "round",
-    "shape", "sigmoid", "sign", "size", "sort", "sqrt", "square", "squeeze", "stack", "subtract", "tanh", "tile",
-    "top_k", "transpose", "uint8", "unstack", "utils", "where", "zeros", "zeros_initializer", "zeros_like",
+    "shape", "sigmoid", "sign", "size", "sort", "sqrt", "square", "squeeze", "stack", "string", "strings", "subtract",
+    "tanh", "tile", "top_k", "transpose", "uint8", "unstack", "utils", "where", "zeros", "zeros_initializer",
+    "zeros_like",
 ]
 __all__ += ["TensorSpec", "data"]

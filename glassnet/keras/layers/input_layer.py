@@ -30,7 +30,10 @@ class InputLayer(Layer):
         if batch_shape is None:
             batch_shape = (batch_size, *_as_shape(shape, "shape"))
         batch_shape = _as_shape(batch_shape, "batch_shape")
-        super().__init__(name=name, dtype=dtype, **kwargs)
+        strings = dtype in ("string", "str", object)  # Keras's "string": NumPy arrays of str here
+        super().__init__(name=name, dtype=None if strings else dtype, **kwargs)
+        if strings:
+            self.dtype = "string"
         self.batch_shape = tuple(batch_shape)
         self.built = True
         self.output = KerasTensor(self.batch_shape, self.dtype, name=self.name, history=(self, None))

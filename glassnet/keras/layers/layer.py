@@ -473,7 +473,9 @@ class Layer:
             output_shape = self._probe_output_shape(shapes, args, kwargs)
         else:
             output_shape = self.compute_output_shape(shapes)
-        outputs = map_shapes(lambda shape: KerasTensor(shape, self.dtype, name=self.name, history=(self, inputs)),
+        # a layer whose outputs are not of its dtype (a lookup's int64 indices) names theirs
+        dtype = getattr(self, "_symbolic_output_dtype", None) or self.dtype
+        outputs = map_shapes(lambda shape: KerasTensor(shape, dtype, name=self.name, history=(self, inputs)),
                              output_shape)
         Node(self, inputs, outputs, kwargs, args=args)
         if self.output is None:

@@ -132,7 +132,7 @@ class Functional(Model):
     def _adjust_input_rank(self, x):
         """Keras's rule, input by input: a missing trailing axis of size 1 is added, an extra one dropped."""
         if isinstance(x, data.InputArrays):
-            return data.InputArrays([_adjust_rank(a, ref) for a, ref in zip(x.arrays, self.inputs)], x.names)
+            return data.InputArrays([_adjust_rank(a, ref) for a, ref in zip(x.arrays, self.inputs)], x.names, x.keyed)
         if isinstance(x, (list, tuple)) and len(x) == len(self.inputs) and len(self.inputs) > 1:
             return type(x)(_adjust_rank(value, ref) for value, ref in zip(x, self.inputs))
         if isinstance(x, dict):
@@ -145,6 +145,8 @@ class Functional(Model):
     def _ensure_built(self, shape):
         """The trainer's check of its data: one shape, or a shape per input (data.InputArrays)."""
         if len(self.inputs) > 1:
+            if isinstance(shape, dict):  # keyed InputArrays: the shapes by input name
+                shape = [shape[tensor.name] for tensor in self.inputs]
             for position, (part, expected) in enumerate(zip(shape, self.inputs)):
                 self._check_one_input(position, expected, tuple(part))
         else:
@@ -155,7 +157,16 @@ class Functional(Model):
             if isinstance(x, dict) and self.inputs[0].name in x:
                 x = x[self.inputs[0].name]
             return Trainer._x_to_arrays(self, x, argument)  # one array, checked as a Sequential's
-        return data.input_arrays(x, [tensor.name for tensor in self.inputs], argument, dtype=self.dtype)
+        return data.input_arrays(x, [tensor.name for tensor in self.inputs], argument,
+                                 dtype=[self._input_dtype(tensor) for tensor in self.inputs],
+                                 keyed=isinstance(self._inputs_struct, dict))
+
+    def _input_dtype(self, tensor):
+        """What fit converts an input's data to: integer and string Inputs keep theirs (an
+        IntegerLookup's ids, a StringLookup's strings), as Keras converts to each Input's dtype."""
+        if tensor.dtype == "string":
+            return None
+        return tensor.dtype if tensor.dtype in ("int32", "int64") else self.dtype
 
     def _training_output_names(self):
         """The names compile's dicts and the logs use: the output layers' names, or the keys of a dict of

@@ -1,8 +1,9 @@
 """The ``.keras`` file: a zip of ``metadata.json``, ``config.json`` and ``model.weights.h5``,
 members stored uncompressed and in that order, as Keras 3 writes it.
 
-Reading takes only those members, into memory: nothing is extracted, no member name reaches
-the file system, and a file that is not such a zip is refused with the reason.
+Reading takes only those members, and the files of Keras's ``assets/`` folder (an adapted
+StringLookup's vocabulary), into memory: nothing is extracted, no member name reaches the file
+system, and a file that is not such a zip is refused with the reason.
 """
 import datetime
 import io
@@ -13,6 +14,7 @@ from glassnet.keras.saving import atomic, serialization_lib
 
 KERAS_VERSION = "3.15.1"  # the Keras whose layout these files follow
 METADATA, CONFIG, WEIGHTS = "metadata.json", "config.json", "model.weights.h5"
+ASSETS = "assets/"
 _LARGEST_CONFIG = 64 << 20  # bytes: a config larger than this is not one a model needs
 
 
@@ -40,8 +42,26 @@ def read(filepath, custom_objects=None, compile=True):  # noqa: A002 - Keras's a
     if not compile:
         config = {key: value for key, value in config.items() if key != "compile_config"}
     model = serialization_lib.deserialize_keras_object(config, custom_objects)
+    _read_assets(model, filepath)
     _read_weights(model, filepath, weights)
     return model
+
+
+def _read_assets(model, filepath):
+    """Hand each layer that has ``load_assets`` its files under ``assets/<its path>/``, as Keras does
+    (an adapted StringLookup's ``vocabulary.txt``). glassnet writes none: its layers keep such
+    state in their configs."""
+    from glassnet.keras.saving.saveables import saveables
+    with zipfile.ZipFile(filepath) as archive:
+        names = [name for name in archive.namelist() if name.startswith(ASSETS)]
+        if not names:
+            return
+        for path, saveable in saveables(model):
+            prefix = f"{ASSETS}{path}/" if path else ASSETS
+            files = {name[len(prefix):]: archive.read(name) for name in names
+                     if name.startswith(prefix) and "/" not in name[len(prefix):]}
+            if files and hasattr(saveable, "load_assets"):
+                saveable.load_assets(files)
 
 
 def read_weights_into(model, filepath, skip_mismatch=False):

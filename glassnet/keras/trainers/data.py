@@ -24,7 +24,7 @@ def to_array(data, argument, dtype=None):
         array = np.empty(0, dtype=object)  # NumPy refuses ragged nested lists
     if array.dtype == object:
         array = numbers_of(array)
-    if array.dtype == object:
+    if array.dtype == object and not is_text(array):
         raise TypeError(
             f"`{argument}` must be numeric array-like data of one shape. Received an array of Python "
             f"objects (ragged lists or mixed types?), from {type(data).__name__}."
@@ -41,9 +41,16 @@ def to_array(data, argument, dtype=None):
         )
     if dtype is not None and array.dtype != dtype and array.dtype.kind in _NUMERIC_OR_BOOL:
         array = array.astype(dtype)
-    if array.dtype.kind not in _NUMERIC_OR_BOOL:
+    if array.dtype.kind not in _NUMERIC_OR_BOOL and not is_text(array):
         raise TypeError(f"`{argument}` must be numeric. Received dtype {array.dtype}")
     return array
+
+
+def is_text(array):
+    """Strings (str or bytes, as NumPy holds them): the input of a StringLookup, passed as they are."""
+    if array.dtype.kind in "US":
+        return True
+    return array.dtype == object and array.size > 0 and all(isinstance(v, (str, bytes)) for v in array.flat)
 
 
 _NUMBER_TYPES = (bool, int, float, np.bool_, np.integer, np.floating)
@@ -95,7 +102,8 @@ class InputArrays:
 
 def input_arrays(x, names, argument, dtype=None, keyed=False):
     """`x` (a list or tuple of arrays in the order of the model's inputs, or a dict keyed by their
-    `names`) as checked InputArrays of one length (`keyed`: given to the model as a dict)."""
+    `names`) as checked InputArrays of one length (`keyed`: given to the model as a dict). `dtype`
+    is one dtype for every input or a list of one per input (None: as given)."""
     if isinstance(x, InputArrays):  # already checked (a validation split of checked arrays)
         return x
     if isinstance(x, dict):
@@ -109,7 +117,9 @@ def input_arrays(x, names, argument, dtype=None, keyed=False):
         raise ValueError(f"The model has {len(names)} inputs ({', '.join(names)}), so `{argument}` must be a list of "
                          f"{len(names)} arrays in that order, or a dict keyed by those names. Received "
                          f"{count} array(s) ({type(x).__name__}).")
-    arrays = [to_array(part, f"{argument}['{name}']", dtype=dtype) for part, name in zip(x, names)]
+    dtypes = dtype if isinstance(dtype, list) else [dtype] * len(names)  # one per input, or one for all
+    arrays = [to_array(part, f"{argument}['{name}']", dtype=part_dtype)
+              for part, name, part_dtype in zip(x, names, dtypes)]
     check_same_length({f"{argument}['{name}']": array for name, array in zip(names, arrays)})
     return InputArrays(arrays, names, keyed)
 

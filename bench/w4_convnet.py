@@ -116,6 +116,14 @@ cores: 0.92x). In these runs two threads spent ~60% more CPU per step than one (
 counted per thread; each core slower with the other busy: float32 matmul 148 GFLOP/s on one
 thread, 239 on two), and the second thread cut the step by 15% to 45% as the other programs came
 and went: the idle-machine figure is the lead's benchmark to take.
+
+Idle machine, 2026-12-02 04:27 UTC (`bench.run --workloads w4 --repeats 2`, medians of 2 interleaved
+rounds, bench/results/2026-12-02-w4-*.md): glassnet 2,403 samples/s at one thread (1,915 before the
+fusion, idle, 01:40 UTC): 1.26x PyTorch's 1,909; at two threads 2,804 (2,767 before): 0.70x
+tf.keras's 3,979 (3,279 at 01:40: the machine's own pace moved too), 0.87x PyTorch's 3,217. The
+fusion cut the one-thread step by a fifth; the second thread adds only 17% (53 -> 46 ms a step).
+Not yet measured why; the suspects are the batch-parallel parts' many small NumPy calls, whose
+Python between them takes turns on the GIL, and the serial rest (~6.5 ms), which waits for both.
 """
 import argparse
 import os

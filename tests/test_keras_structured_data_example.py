@@ -6,6 +6,7 @@ model saved to .keras and loaded, with the same predictions.
 The tutorials' code is kept as they write it (`input` as a name, `dtype == object`)."""
 # ruff: noqa: A001, E721
 import numpy as np
+import pytest
 
 
 def test_structured_data_example_runs_saves_and_loads(tmp_path):
@@ -123,7 +124,7 @@ def test_load_csv_titanic_model(tmp_path):
     import changed: a dict of Inputs (tf.string for object columns), StringLookup then CategoryEncoding
     per string column, fit on a dict of arrays, saved and reloaded. The stand-in frame has the
     tutorial's columns (random values; object columns, as pandas < 3 reads the CSV)."""
-    import pandas as pd
+    pd = pytest.importorskip("pandas", reason="the tutorial reads its data with pandas")
 
     import glassnet as tf
     from glassnet.keras import layers

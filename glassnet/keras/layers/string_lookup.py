@@ -31,6 +31,8 @@ class StringLookup(IndexLookup):
            [0, 2]])
     """
 
+    _takes_text = True  # fit passes string data to a model with this layer (trainer.py)
+
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token="[UNK]", vocabulary=None,
                  idf_weights=None, invert=False, output_mode="int", pad_to_max_tokens=False, sparse=False,
                  encoding="utf-8", name=None, salt=None, **kwargs):

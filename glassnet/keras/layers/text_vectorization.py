@@ -37,6 +37,8 @@ class TextVectorization(Layer):
     array([[2, 3, 1, 0]])
     """
 
+    _takes_text = True  # fit passes string data to a model with this layer (trainer.py)
+
     def __init__(self, max_tokens=None, standardize="lower_and_strip_punctuation", split="whitespace", ngrams=None,
                  output_mode="int", output_sequence_length=None, pad_to_max_tokens=False, vocabulary=None,
                  idf_weights=None, sparse=False, ragged=False, encoding="utf-8", name=None, **kwargs):

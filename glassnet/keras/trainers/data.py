@@ -24,7 +24,8 @@ def to_array(data, argument, dtype=None):
         array = np.empty(0, dtype=object)  # NumPy refuses ragged nested lists
     if array.dtype == object:
         array = numbers_of(array)
-    if array.dtype == object and not is_text(array):
+    text = dtype is None and is_text(array)  # strings pass only where the model takes them (dtype None)
+    if array.dtype == object and not text:
         raise TypeError(
             f"`{argument}` must be numeric array-like data of one shape. Received an array of Python "
             f"objects (ragged lists or mixed types?), from {type(data).__name__}."
@@ -41,7 +42,7 @@ def to_array(data, argument, dtype=None):
         )
     if dtype is not None and array.dtype != dtype and array.dtype.kind in _NUMERIC_OR_BOOL:
         array = array.astype(dtype)
-    if array.dtype.kind not in _NUMERIC_OR_BOOL and not is_text(array):
+    if array.dtype.kind not in _NUMERIC_OR_BOOL and not text:
         raise TypeError(f"`{argument}` must be numeric. Received dtype {array.dtype}")
     return array
 

@@ -201,7 +201,8 @@ class Trainer(StepMethods):
     def _x_to_arrays(self, x, argument):
         """`x` as one checked array (a functional model with several inputs takes a list or dict: see
         data.InputArrays)."""
-        return data.to_array(_single_input(x, argument), argument, dtype=self.dtype)
+        takes_text = any(_takes_text(layer) for layer in self._flatten_layers())
+        return data.to_array(_single_input(x, argument), argument, dtype=None if takes_text else self.dtype)
 
     def _needs_targets(self):
         """Targets are required where the default steps compute the compiled loss."""
@@ -827,3 +828,8 @@ def _warn_if_diverged(logs, epoch):
             "learning rate that is too high, or unscaled inputs (try a Normalization layer).",
             RuntimeWarning, stacklevel=3,
         )
+
+
+def _takes_text(layer):
+    """Whether `layer` takes strings: an Input of dtype "string", a StringLookup, a TextVectorization."""
+    return getattr(layer, "dtype", None) == "string" or getattr(layer, "_takes_text", False)

@@ -43,6 +43,7 @@ import numpy as np
 from glassnet.distribute import strategy as strategies
 from glassnet.keras.callbacks import Callback
 from glassnet.distribute import updates
+from glassnet.distribute.replica import sum_over_workers
 from glassnet.distribute.sharding import BatchShares, shard, shard_span
 
 
@@ -160,13 +161,10 @@ class Distributed:
         differing = [w for i, w in enumerate(weights) if len({view[i] for view in views}) > 1]
         if not differing:
             return
-        buffer = np.concatenate([np.asarray(w.value, dtype=np.float64).reshape(-1) for w in differing])
-        self.comm.allreduce_sum(buffer)
-        buffer /= self.size
-        offset = 0
-        for w in differing:
-            w.value[...] = buffer[offset:offset + w.value.size].reshape(w.value.shape)
-            offset += w.value.size
+        means = sum_over_workers([np.asarray(w.value, dtype=np.float64) for w in differing], self.comm,
+                                 1.0 / self.size)
+        for w, mean in zip(differing, means):
+            w.value[...] = mean
 
     # --- logs ----------------------------------------------------------------------------------
     def share_batch_logs(self, wanted_here):
@@ -180,12 +178,9 @@ class Distributed:
         if not variables:
             return read_logs()
         local = [np.array(v.value, copy=True) for v in variables]
-        buffer = np.concatenate([np.asarray(v, dtype=np.float64).reshape(-1) for v in local])
-        self.comm.allreduce_sum(buffer)
-        offset = 0
-        for v, saved in zip(variables, local):
-            v.value[...] = buffer[offset:offset + saved.size].reshape(saved.shape).astype(saved.dtype)
-            offset += saved.size
+        summed = sum_over_workers([saved.astype(np.float64) for saved in local], self.comm)
+        for v, total in zip(variables, summed):
+            v.value[...] = total
         try:
             return read_logs()
         finally:

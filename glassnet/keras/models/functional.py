@@ -45,6 +45,7 @@ class Functional(Model):
         nodes, layers, depths = graph.map_graph(self.inputs, self.outputs)
         self._all_nodes, self._node_depths = nodes, depths
         self._graph_nodes = [node for node in nodes if not node.is_input]
+        self._chained_nodes = None  # fused_layers.graph_pairs of the nodes, on the first call
         self._graph_layers = layers  # tracked: the model's weights are its layers', in this order
         self.output_names = [x._keras_history[0].name for x in self.outputs]
         self.input, self.output = inputs, outputs
@@ -63,7 +64,10 @@ class Functional(Model):
         def value_of(x):
             return values[id(x)] if isinstance(x, KerasTensor) else x
         nodes = self._graph_nodes
-        fused, done = fused_layers.graph_pairs(nodes, self.outputs), set()  # a conv and its pooling as one op
+        if getattr(self, "_chained_nodes", None) is None:  # the graph's conv -> pooling candidates, found once
+            self._chained_nodes = fused_layers.graph_pairs(nodes, self.outputs)
+        fused = {i: j for i, j in self._chained_nodes.items() if fused_layers.pairs(nodes[i].layer, nodes[j].layer)}
+        done = set()  # a conv and its pooling as one op
         for i, node in enumerate(nodes):
             if i in done:
                 continue

@@ -60,9 +60,9 @@ def run_stack(layers, inputs, training=None):
 
 
 def graph_pairs(nodes, outputs):
-    """``{i: j}`` for a functional graph's `nodes` (in running order): node i's layer and node j's may
-    run as one op, node j reading node i's one output, as its only argument, and no other node
-    nor the model's `outputs` reading it."""
+    """``{i: j}`` for a functional graph's `nodes` (in running order): node j reads node i's one output,
+    as its only argument, and no other node nor the model's `outputs` reads it. The graph never
+    changes, so a model finds these once; :func:`pairs` then says, call by call, which may run as one op."""
     readers = {}
     for j, node in enumerate(nodes):
         for tensor in node.input_tensors:
@@ -77,7 +77,7 @@ def graph_pairs(nodes, outputs):
         if id(tensor) in shown or len(reader) != 1:
             continue
         pool = nodes[reader[0]]
-        if pool.arguments is tensor and _called_on_one_tensor(pool) and pairs(node.layer, pool.layer):
+        if pool.arguments is tensor and _called_on_one_tensor(pool):
             found[i] = reader[0]
     return found
 

@@ -31,22 +31,35 @@ def window_matrix(padded, kernel_size, strides, dilation_rate, out_shape, ones=F
     """The (already padded) input's first `out_shape` windows as a (positions, window * channels)
     matrix, with a last column of ones when `ones`."""
     view = windows.view(padded, kernel_size, strides, dilation_rate, out_shape)
-    rank = len(kernel_size)
     rows = padded.shape[0] * math.prod(out_shape)
-    width = math.prod(kernel_size) * padded.shape[-1]
-    if padded.shape[-1] <= _FEW_CHANNELS:
-        # Copied tap by tap, each a run of whole image rows, then seen transposed (Fortran order; BLAS
-        # takes it as it is): 6x faster to build for one channel than row by row, whose runs are a few numbers.
-        buffer = np.empty((width + ones, rows), dtype=padded.dtype)
-        tap_major = view.transpose(*range(rank + 1, 2 * rank + 2), *range(rank + 1))
-        np.copyto(buffer[:width].reshape(tap_major.shape), tap_major)
-        cols = buffer.T
+    return matrix_of_windows(view, len(kernel_size), ones, out=new_window_matrix(view, len(kernel_size), rows, ones))
+
+
+def new_window_matrix(view, rank, rows, ones=False):
+    """An empty (rows, window * channels [+ 1]) matrix for the windows of `view` (its last rank + 1
+    axes a window's taps and channels), laid out as matrix_of_windows fills it fastest."""
+    width = math.prod(view.shape[-rank - 1:])
+    if view.shape[-1] <= _FEW_CHANNELS:
+        return np.empty((width + ones, rows), dtype=view.dtype).T  # Fortran order; BLAS takes it as it is
+    return np.empty((rows, width + ones), dtype=view.dtype)
+
+
+def matrix_of_windows(view, rank, ones, out):
+    """Copy the windows of `view` (leading axes the positions, its last rank + 1 axes a window's
+    taps and channels) into `out`, a row per position, from new_window_matrix or rows of one; its
+    last column set to ones when `ones`. Returns `out`."""
+    width = math.prod(view.shape[-rank - 1:])
+    if out.strides[0] < out.strides[1]:  # column by column (new_window_matrix's few channels)
+        # Copied tap by tap, each a run of whole image rows: 6x faster to build for one channel than
+        # row by row, whose runs are a few numbers.
+        leading = view.ndim - rank - 1
+        tap_major = view.transpose(*range(leading, view.ndim), *range(leading))
+        np.copyto(out.T[:width].reshape(tap_major.shape), tap_major)
     else:
-        cols = np.empty((rows, width + ones), dtype=padded.dtype)
-        np.copyto(cols[:, :width].reshape(view.shape), view)  # a view of `cols`: splitting axes needs no copy
+        np.copyto(out[:, :width].reshape(view.shape), view)  # a view of `out`: splitting axes needs no copy
     if ones:
-        cols[:, width] = 1
-    return cols
+        out[:, width] = 1
+    return out
 
 
 @primitive

@@ -12,7 +12,6 @@ max is a reshape and one reduction, and with more than one BLAS thread each part
 pooled on its own thread (batch_parallel). Its backward builds each tap's 0/1 mask contiguous and
 writes the input's gradient in one copy; a zero it gives a losing element may carry g's sign.
 """
-import math
 
 import numpy as np
 
@@ -89,13 +88,6 @@ def tiled_gradient_buffer(shape, pool_size, out_shape, dtype):
     return (np.empty if whole else np.zeros)(shape, dtype=dtype)
 
 
-def clear_ragged_edge(g_x, pool_size, out_shape):
-    """Zero the elements of `g_x` past the last whole tile on each spatial axis: no window reads them."""
-    for axis, (o, p) in enumerate(zip(out_shape, pool_size), start=1):
-        if o * p < g_x.shape[axis]:
-            g_x[(slice(None),) * axis + (slice(o * p, None),)] = 0
-
-
 def tiled_max_gradient(x, out, g, pool_size, g_x):
     """Write into `g_x` the gradient of tiled max pooling (`out` from `x`) given the output's `g`:
     each tile's first largest element takes g, the others 0."""
@@ -110,24 +102,6 @@ def tile_slices(x, pool_size, out_shape):
     """Each window tap's values, one strided view per tap (row-major order), of tiling windows."""
     view = tiles(x, pool_size, out_shape)
     return [view[index] for index in _tile_taps(pool_size)]
-
-
-def gather_tiles(x, pool_size, out_shape):
-    """(taps, batch, *out_shape, C): each window tap's values of tiling windows, tap by tap, contiguous.
-
-    One strided copy, after which the passes over the taps run on contiguous arrays: for W4's first
-    pooling, on data in cache, a third less time than ufuncs reading the strided taps."""
-    tap_major = _tap_major(tiles(x, pool_size, out_shape))
-    gathered = np.empty((math.prod(pool_size), x.shape[0], *out_shape, x.shape[-1]), dtype=x.dtype)
-    np.copyto(gathered.reshape(tap_major.shape), tap_major)
-    return gathered
-
-
-def scatter_tiles(masks, g, pool_size, g_x):
-    """``masks * g`` (masks: (taps, *g.shape)) written to `g_x` window by window, tap k of each
-    window getting masks[k] * g: a contiguous multiply, then one strided copy (for W4's first
-    pooling, a few images at a time, a quarter faster than one multiply writing the strided taps)."""
-    copy_tap_major(np.multiply(masks, g), tiles(g_x, pool_size, g.shape[1:-1]))
 
 
 def _tile_taps(pool_size):

@@ -75,6 +75,38 @@ def view(x, window, strides, dilation, out_shape):
     )
 
 
+def pooled_view(x, window, strides, dilation, pool_size, pooled_shape):
+    """`x` (batch, *spatial, C) seen as (*pool_size, batch, *pooled_shape, *window, C), without a copy:
+    the windows a convolution reads for the outputs that tiling pools of `pool_size` cover, each
+    pool's tap first. Pooled position o, pool tap t is the convolution's output o * pool + t on each
+    axis; outputs past the last whole pool (a ragged edge) are not in the view."""
+    step = x.strides
+    spatial = step[1:-1]
+    return as_strided(
+        x,
+        shape=(*pool_size, x.shape[0], *pooled_shape, *window, x.shape[-1]),
+        strides=(*(t * s for t, s in zip(spatial, strides)), step[0],
+                 *(t * s * p for t, s, p in zip(spatial, strides, pool_size)),
+                 *(t * d for t, d in zip(spatial, dilation)), step[-1]),
+        writeable=False,
+    )
+
+
+def pooled_tap_view(x, tap, strides, dilation, pool_size, pooled_shape):
+    """The elements of `x` (batch, *spatial, C) that window tap `tap` reads for the outputs of
+    pooled_view, as a writeable (*pool_size, batch, *pooled_shape, C) view: where a convolution's
+    input gradient adds that tap's share. No element appears twice in it."""
+    start = x[(slice(None), *(slice(t * d, None) for t, d in zip(tap, dilation)), slice(None))]
+    step = x.strides
+    spatial = step[1:-1]
+    return as_strided(
+        start,
+        shape=(*pool_size, x.shape[0], *pooled_shape, x.shape[-1]),
+        strides=(*(t * s for t, s in zip(spatial, strides)), step[0],
+                 *(t * s * p for t, s, p in zip(spatial, strides, pool_size)), step[-1]),
+    )
+
+
 def taps(window):
     """Every position of the window, in row-major order (Keras's order for ties of a max)."""
     return itertools.product(*(range(k) for k in window))

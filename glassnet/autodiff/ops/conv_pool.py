@@ -22,7 +22,7 @@ the whole window in both orders. One case differs: a NaN in ``z`` (the separate 
 gradient to the window's last element when its relu is positive; here relu's mask at the NaN max
 is 0), after which the loss is NaN anyway.
 
-Each part of the batch (one per BLAS thread; see batch_parallel) runs the convolution, pooling
+Each part of the batch (two per BLAS thread; see batch_parallel) runs the convolution, pooling
 and relu, and backward the pooling's and the convolution's gradients, whole on one thread, a few
 images at a time. The forward pass marks, while ``z`` is fresh from the product, the element of
 each window that takes its gradient (relu's mask folded in), and lets ``z`` go: the backward pass

@@ -9,7 +9,7 @@ then added onto the strided slice of the input that tap read (col2im): on the W4
 measured 25% faster than one product into window columns followed by strided adds, and twice
 as fast as a transposed convolution of the output gradient.
 
-With more than one BLAS thread, the batch is cut into one part per thread and each part runs all
+With more than one BLAS thread, the batch is cut into two parts per thread and each part runs all
 of the above on its own thread with one BLAS thread (batch_parallel); the kernel gradient adds the
 parts' products in part order.
 """
@@ -112,7 +112,7 @@ def conv(x, kernel, bias=None, *, strides=1, padding="valid", dilation_rate=1, a
 
 class Convolution:
     """One convolution's geometry, the shape and dtype of ``z = conv(x, kernel) + bias``, and its batch
-    parts (one per BLAS thread; see batch_parallel), each part computed whole by one thread: the
+    parts (two per BLAS thread; see batch_parallel), each part computed whole by one thread: the
     forward and backward of one part, shared by conv and the ops that fuse more around it."""
 
     def __init__(self, x, kernel, bias, strides, padding, dilation_rate):

@@ -63,7 +63,7 @@ def max_pool(x, *, pool_size, strides=None, padding="valid"):
 def _max_pool_tiles(x, pool_size, out_shape):
     """Max pooling whose windows tile the input (stride == pool size, no padding): each tap is a
     slice of one reshaped view, and each input element belongs to one window. Each part of the
-    batch (one per BLAS thread; see batch_parallel) is pooled whole by one thread."""
+    batch (two per BLAS thread; see batch_parallel) is pooled whole by one thread."""
     out = np.empty((x.shape[0], *out_shape, x.shape[-1]), dtype=x.dtype)
     pieces = batch_parallel.parts(x.shape[0], x.size)
     batch_parallel.run(lambda part: tiled_max(x[part], pool_size, out=out[part]), pieces)

@@ -17,6 +17,7 @@ with two parts per thread, a thread slowed by another program on its core holds 
 at most one part (W4 at two threads, 2-10% a step).
 """
 import concurrent.futures
+import functools
 import itertools
 import os
 import threading
@@ -111,8 +112,9 @@ def _threads():
     return min(blas_thread_count() or 1, _cores())
 
 
+@functools.cache
 def _cores():
-    return os.cpu_count() or 1
+    return os.cpu_count() or 1  # 4-40 us a call, and each op asks
 
 
 def _executor(size):

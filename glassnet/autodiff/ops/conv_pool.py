@@ -26,7 +26,10 @@ Each part of the batch (two per BLAS thread; see batch_parallel) runs the convol
 and relu, and backward the pooling's and the convolution's gradients, whole on one thread, a few
 images at a time. The forward pass marks, while ``z`` is fresh from the product, the element of
 each window that takes its gradient (relu's mask folded in), and lets ``z`` go: the backward pass
-is then one multiply of those 0/1 masks by the output's gradient.
+is then one multiply of those 0/1 masks by the output's gradient, a chunk at a time, each chunk's
+gradient of ``z`` sent back to the input and into the kernel's gradient while it is in cache (on
+W4's first convolution, at one thread, a quarter off its backward pass against writing the whole
+gradient of ``z`` out and reading it back for one product).
 """
 import math
 
@@ -74,6 +77,11 @@ def conv_max_pool(x, kernel, bias=None, *, pool_size, strides=1, padding="valid"
         each chunk's rows pool tap first, then image, then pooled position."""
         return slice((images.start - part.start) * rows_per_image, (images.stop - part.start) * rows_per_image)
 
+    def in_view(images, part, leading):
+        """The index of `images` (a chunk of `part`) in a view of the part whose batch axis comes after
+        `leading` axes (windows.pooled_view's pool taps; pooled_tap_views's window and pool taps)."""
+        return (*(slice(None),) * leading, slice(images.start - part.start, images.stop - part.start))
+
     def tap_major(array, images):
         """A chunk's rows of z (or of its gradient, its masks) as (taps, images, *pooled_shape, filters)."""
         return array.reshape(taps, images.stop - images.start, *pooled_shape, array.shape[-1])
@@ -89,8 +97,7 @@ def conv_max_pool(x, kernel, bias=None, *, pool_size, strides=1, padding="valid"
         masks = np.empty((len(cols), filters), dtype=linear.dtype)
         for images in _chunks(part, rows_per_image * filters):  # a few images at a time, z staying in cache
             chunk = rows(images, part)
-            in_chunk = (*(slice(None),) * rank, slice(images.start - part.start, images.stop - part.start))
-            matrix_of_windows(view[in_chunk], rank, bias is not None, out=cols[chunk])
+            matrix_of_windows(view[in_view(images, part, rank)], rank, bias is not None, out=cols[chunk])
             z = np.matmul(cols[chunk], linear.weights)
             _pool(list(tap_major(z, images)), out[images], tap_major(masks[chunk], images))
         return cols, padded.shape, masks
@@ -104,17 +111,24 @@ def conv_max_pool(x, kernel, bias=None, *, pool_size, strides=1, padding="valid"
         def backward_part(index):
             part = linear.pieces[index]
             cols, padded_shape, masks = saved[index]
-            gz = np.empty(masks.shape, dtype=np.result_type(g, masks))
+            pieces = _chunks(part, rows_per_image * filters)
+            # One chunk's gradient of z at a time, so it stays in cache (the first chunk is the largest).
+            gz = np.empty((rows(pieces[0], part).stop, filters), dtype=np.result_type(g, masks))
             g_padded = None if g_x is None else _input_gradient_target(g_x[part], padded_shape, linear.spatial_pads)
-            for images in _chunks(part, rows_per_image * filters):
+            tap_views = None if g_padded is None else windows.pooled_tap_views(
+                g_padded, linear.kernel_size, linear.strides, linear.dilation_rate, pool_size, pooled_shape)
+            g_weights = None
+            for images in pieces:
                 chunk = rows(images, part)
-                np.multiply(tap_major(masks[chunk], images), g[images], out=tap_major(gz[chunk], images))
-                if g_padded is not None:
-                    _add_input_gradient(gz[chunk], linear, pool_size, pooled_shape,
-                                        g_padded[images.start - part.start:images.stop - part.start])
-            if g_padded is not None and g_padded.base is None:  # padded: its interior is the input's gradient
+                gz_chunk = gz[:chunk.stop - chunk.start]
+                np.multiply(tap_major(masks[chunk], images), g[images], out=tap_major(gz_chunk, images))
+                if tap_views is not None:
+                    _add_input_gradient(gz_chunk, linear.kernel, tap_views[in_view(images, part, 2 * len(pool_size))])
+                product = cols[chunk].T @ gz_chunk  # its last row, against the ones, is the bias gradient
+                g_weights = product if g_weights is None else np.add(g_weights, product, out=g_weights)
+            if g_padded is not None and g_padded.shape != g_x[part].shape:  # padded: its interior is the gradient
                 g_x[part] = g_padded[windows.interior(g_x[part].shape, linear.spatial_pads)]
-            return cols.T @ gz  # its last row, against the ones, is the bias gradient
+            return g_weights
 
         return (g_x, *linear.parameter_gradients(batch_parallel.run(backward_part, range(len(linear.pieces)))))
 
@@ -146,15 +160,13 @@ def _input_gradient_target(g_x_part, padded_shape, spatial_pads):
     return np.zeros(padded_shape, dtype=g_x_part.dtype)
 
 
-def _add_input_gradient(gz, linear, pool_size, pooled_shape, g_padded):
-    """Add to `g_padded` (a chunk's images, padded) what the chunk's z gradient `gz` (its rows pool
-    tap first) sends back through each window tap: each tap's share from one batched product (as
-    conv's, so the same numbers), then one strided add per window tap, in window-tap order (the
-    order conv adds them in)."""
-    kernel = linear.kernel
+def _add_input_gradient(gz, kernel, tap_views):
+    """Add into `tap_views` (windows.pooled_tap_views of a chunk's images, padded) what the chunk's
+    z gradient `gz` (its rows pool tap first) sends back through each window tap: each tap's share
+    from one batched product (as conv's, so the same numbers), then one strided add per window tap,
+    in window-tap order (the order conv adds them in)."""
     per_tap = kernel.reshape(-1, kernel.shape[-2], kernel.shape[-1]).transpose(0, 2, 1)  # (taps, filters, in)
     g_taps = np.matmul(gz, per_tap)
-    for g_tap, tap in zip(g_taps, windows.taps(linear.kernel_size)):
-        target = windows.pooled_tap_view(g_padded, tap, linear.strides, linear.dilation_rate, pool_size,
-                                         pooled_shape)
+    for g_tap, tap in zip(g_taps, windows.taps(kernel.shape[:-2])):
+        target = tap_views[tap]
         target += g_tap.reshape(target.shape)

@@ -92,17 +92,17 @@ def pooled_view(x, window, strides, dilation, pool_size, pooled_shape):
     )
 
 
-def pooled_tap_view(x, tap, strides, dilation, pool_size, pooled_shape):
-    """The elements of `x` (batch, *spatial, C) that window tap `tap` reads for the outputs of
-    pooled_view, as a writeable (*pool_size, batch, *pooled_shape, C) view: where a convolution's
-    input gradient adds that tap's share. No element appears twice in it."""
-    start = x[(slice(None), *(slice(t * d, None) for t, d in zip(tap, dilation)), slice(None))]
+def pooled_tap_views(x, window, strides, dilation, pool_size, pooled_shape):
+    """The elements of `x` (batch, *spatial, C) that each window tap reads for the outputs of
+    pooled_view, as one writeable (*window, *pool_size, batch, *pooled_shape, C) view: indexed by a
+    tap, where a convolution's input gradient adds that tap's share (no element appears twice in
+    one tap's view; the taps' views overlap)."""
     step = x.strides
     spatial = step[1:-1]
     return as_strided(
-        start,
-        shape=(*pool_size, x.shape[0], *pooled_shape, x.shape[-1]),
-        strides=(*(t * s for t, s in zip(spatial, strides)), step[0],
+        x,
+        shape=(*window, *pool_size, x.shape[0], *pooled_shape, x.shape[-1]),
+        strides=(*(t * d for t, d in zip(spatial, dilation)), *(t * s for t, s in zip(spatial, strides)), step[0],
                  *(t * s * p for t, s, p in zip(spatial, strides, pool_size)), step[-1]),
     )
 

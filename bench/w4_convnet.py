@@ -124,6 +124,40 @@ tf.keras's 3,979 (3,279 at 01:40: the machine's own pace moved too), 0.87x PyTor
 fusion cut the one-thread step by a fifth; the second thread adds only 17% (53 -> 46 ms a step).
 Not yet measured why; the suspects are the batch-parallel parts' many small NumPy calls, whose
 Python between them takes turns on the GIL, and the serial rest (~6.5 ms), which waits for both.
+
+Why the second thread added little, measured (2026-12-02 06:00 UTC, idle, per-part wall and
+thread CPU clocks in fit): it did not. At that hour one thread took 74 ms a step and two 44-47
+(1.6-1.7x): the fused op's parts ran 1.7x (forward) and 1.9x (backward) faster, and the serial rest
+was ~5 ms. The 53 -> 46 ms of the run above came from a machine whose pace moved between the jobs
+(interleaved rounds alone compare). The gap to tf.keras is CPU per sample instead: in the run
+below tf.keras spends 3,274 samples per CPU-second where glassnet spends 2,424, at either thread
+count. Two independent 1-thread products on the two cores run 1.9-2.0x one; elementwise passes
+over arrays larger than the caches 1.3x.
+
+Then (same day): conv_max_pool builds its window matrix pool tap first (windows.pooled_view):
+each pool tap's outputs come out of the product as one contiguous block, the max and the winner
+masks run on those blocks, the gradient of z is written in that order, so neither the gather of
+the taps nor the strided copy back is needed; outputs a ragged edge drops get no row (a sixth of
+conv2's products). The backward pass works a chunk at a time (the chunk's gradient of z sent to
+the input and the kernel's gradient while in cache), and the batch is cut into two parts per
+thread, a thread done early taking the next. The op alone (`conv_max_pool` forward and backward
+on W4's two layers, alternating in one process, min of 15-30): one thread 39 -> 38.6 ms for the
+layout (the gain is in the step: z's strided copies went), conv1's backward 4.7 -> 3.4 ms for the
+chunked backward. Steps, alternating with the previous commit in one process: one thread 53.9 ->
+46.9 and 43.4 -> 35.7 ms, two threads 34.5 -> 32.1 and 26.7 -> 25.4 ms.
+
+Tried and dropped, no gain outside the noise: conv2's input gradient as one (filters x taps *
+channels) product with strided reads (a quarter faster as a product, but its adds then read
+strided); grouping the input gradient's adds by input parity (36 adds of longer runs); the
+kernel's gradient as ``(gz.T @ cols).T``; chunks sized by the window matrix instead of z; winner
+masks kept as bools (their multiply then casts).
+
+`bench.run --workloads w4 --repeats 3 --wait-idle 30`, idle (others 0.00-0.02 cores), commit
+4508777, bench/results/2026-12-02-w4-*.md, medians of 3 interleaved rounds:
+
+    glassnet 1 thread   2,389 samples/s  (1.29x PyTorch's 1,846 at 1 thread)
+    glassnet 2 threads  3,919 samples/s  (0.80x tf.keras's 4,874; 1.34x PyTorch's 2,917 at 2 threads)
+    per round, glassnet 2 threads / tf.keras: 1.29, 0.71, 0.84 (tf.keras 2,504-5,519 samples/s)
 """
 import argparse
 import os

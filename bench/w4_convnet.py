@@ -140,11 +140,11 @@ masks run on those blocks, the gradient of z is written in that order, so neithe
 the taps nor the strided copy back is needed; outputs a ragged edge drops get no row (a sixth of
 conv2's products). The backward pass works a chunk at a time (the chunk's gradient of z sent to
 the input and the kernel's gradient while in cache), and the batch is cut into two parts per
-thread, a thread done early taking the next. The op alone (`conv_max_pool` forward and backward
-on W4's two layers, alternating in one process, min of 15-30): one thread 39 -> 38.6 ms for the
-layout (the gain is in the step: z's strided copies went), conv1's backward 4.7 -> 3.4 ms for the
-chunked backward. Steps, alternating with the previous commit in one process: one thread 53.9 ->
-46.9 and 43.4 -> 35.7 ms, two threads 34.5 -> 32.1 and 26.7 -> 25.4 ms.
+thread, a thread done early taking the next. W4's step for the layout, alternating with the
+commit before it (20 steps, best of 4, two rounds): one thread 53.9 -> 46.9 and 43.4 -> 35.7 ms,
+two threads 34.5 -> 32.1 and 26.7 -> 25.4 ms; two parts per thread, alternating likewise: 36.3 ->
+35.1, 36.5 -> 32.8, 26.6 -> 25.9 ms. The chunked backward, the op alone (forward and backward on
+W4's two layers, alternating in one process, min of 15 runs): conv1's backward 4.7 -> 3.4 ms.
 
 Tried and dropped, no gain outside the noise: conv2's input gradient as one (filters x taps *
 channels) product with strided reads (a quarter faster as a product, but its adds then read

@@ -8,7 +8,6 @@ all the tape needs to walk the graph in reverse.
 import numpy as np
 
 
-
 class TensorShape(tuple):
     """A tuple of dimensions (``None`` for an unknown batch size), as in TF."""
 
@@ -126,4 +125,106 @@ class Tensor:
 
     __hash__ = object.__hash__
 
-    # --- arithmetic (bound in ops/__init__.py to keep this file about the container)
+    # --- arithmetic: each operator is an op of glassnet.autodiff.ops, so a tape records it ------------
+    def __add__(self, other):
+        return ops.add(self, other)
+
+    def __radd__(self, other):
+        return ops.add(other, self)
+
+    def __sub__(self, other):
+        return ops.subtract(self, other)
+
+    def __rsub__(self, other):
+        return ops.subtract(other, self)
+
+    def __mul__(self, other):
+        return ops.multiply(self, other)
+
+    def __rmul__(self, other):
+        return ops.multiply(other, self)
+
+    def __truediv__(self, other):
+        return ops.divide(self, other)
+
+    def __rtruediv__(self, other):
+        return ops.divide(other, self)
+
+    def __matmul__(self, other):
+        return ops.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return ops.matmul(other, self)
+
+    def __pow__(self, exponent):
+        if isinstance(exponent, Tensor):  # an exponent that wants its gradient: x ** y = exp(y log x)
+            return ops.exp(ops.multiply(exponent, ops.log(self)))
+        return ops.power(self, exponent=exponent)
+
+    def __rpow__(self, base):
+        return Tensor(np.asarray(base, self.dtype)) ** self
+
+    def __neg__(self):
+        return ops.negative(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return ops.abs(self)
+
+    def __getitem__(self, key):
+        return ops.getitem(self, key=_numpy_index(key))
+
+    @property
+    def T(self):  # noqa: N802 (NumPy's and TensorFlow's name)
+        return ops.transpose(self)
+
+    # --- comparisons and integer operators: plain values, no gradient -----------------------------------
+    def __lt__(self, other):
+        return Tensor(self._value < _value_of(other))
+
+    def __le__(self, other):
+        return Tensor(self._value <= _value_of(other))
+
+    def __gt__(self, other):
+        return Tensor(self._value > _value_of(other))
+
+    def __ge__(self, other):
+        return Tensor(self._value >= _value_of(other))
+
+    def __eq__(self, other):
+        return Tensor(self._value == _value_of(other))
+
+    def __ne__(self, other):
+        return Tensor(self._value != _value_of(other))
+
+    def __floordiv__(self, other):
+        return Tensor(self._value // _value_of(other))
+
+    def __mod__(self, other):
+        return Tensor(self._value % _value_of(other))
+
+    def __invert__(self):
+        return Tensor(~self._value)
+
+    def __and__(self, other):
+        return Tensor(self._value & _value_of(other))
+
+    def __or__(self, other):
+        return Tensor(self._value | _value_of(other))
+
+
+def _value_of(x):
+    return x.value if isinstance(x, Tensor) else x
+
+
+def _numpy_index(key):
+    """A NumPy index from one that may hold Tensors."""
+    if isinstance(key, tuple):
+        return tuple(_numpy_index(k) for k in key)
+    return _value_of(key)
+
+
+# The ops take and return Tensors, so they import this module: imported last, once Tensor exists.
+from glassnet.autodiff import ops  # noqa: E402

@@ -24,6 +24,15 @@ SHAPES = [(4, 6), (6,), (6, 6), (6,), (6, 1), (1,)]
 GRADS = [RNG.normal(size=shape).astype("float32") for shape in SHAPES]
 
 
+@pytest.fixture(autouse=True)
+def python_s_ctrl_c_handler():
+    """Python's own SIGINT handler during each test, as in a terminal. A process started with SIGINT
+    ignored (a background job of a script, nohup) begins with SIG_IGN instead, and Python keeps it."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 def _model(width=6, **optimizer_arguments):
     """Three Dense layers trained with Adam, one step taken (the optimizer built and packed)."""
     tf.random.set_seed(3)

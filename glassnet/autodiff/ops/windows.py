@@ -80,16 +80,10 @@ def pooled_view(x, window, strides, dilation, pool_size, pooled_shape):
     the windows a convolution reads for the outputs that tiling pools of `pool_size` cover, each
     pool's tap first. Pooled position o, pool tap t is the convolution's output o * pool + t on each
     axis; outputs past the last whole pool (a ragged edge) are not in the view."""
-    step = x.strides
-    spatial = step[1:-1]
-    return as_strided(
-        x,
-        shape=(*pool_size, x.shape[0], *pooled_shape, *window, x.shape[-1]),
-        strides=(*(t * s for t, s in zip(spatial, strides)), step[0],
-                 *(t * s * p for t, s, p in zip(spatial, strides, pool_size)),
-                 *(t * d for t, d in zip(spatial, dilation)), step[-1]),
-        writeable=False,
-    )
+    pool_steps, pooled_steps, window_steps = _pooled_steps(x, strides, dilation, pool_size)
+    return as_strided(x, shape=(*pool_size, x.shape[0], *pooled_shape, *window, x.shape[-1]),
+                      strides=(*pool_steps, x.strides[0], *pooled_steps, *window_steps, x.strides[-1]),
+                      writeable=False)
 
 
 def pooled_tap_views(x, window, strides, dilation, pool_size, pooled_shape):
@@ -97,14 +91,17 @@ def pooled_tap_views(x, window, strides, dilation, pool_size, pooled_shape):
     pooled_view, as one writeable (*window, *pool_size, batch, *pooled_shape, C) view: indexed by a
     tap, where a convolution's input gradient adds that tap's share (no element appears twice in
     one tap's view; the taps' views overlap)."""
-    step = x.strides
-    spatial = step[1:-1]
-    return as_strided(
-        x,
-        shape=(*window, *pool_size, x.shape[0], *pooled_shape, x.shape[-1]),
-        strides=(*(t * d for t, d in zip(spatial, dilation)), *(t * s for t, s in zip(spatial, strides)), step[0],
-                 *(t * s * p for t, s, p in zip(spatial, strides, pool_size)), step[-1]),
-    )
+    pool_steps, pooled_steps, window_steps = _pooled_steps(x, strides, dilation, pool_size)
+    return as_strided(x, shape=(*window, *pool_size, x.shape[0], *pooled_shape, x.shape[-1]),
+                      strides=(*window_steps, *pool_steps, x.strides[0], *pooled_steps, x.strides[-1]))
+
+
+def _pooled_steps(x, strides, dilation, pool_size):
+    """The byte steps in `x` between pool taps, pooled positions and window taps, per spatial axis."""
+    spatial = x.strides[1:-1]
+    return (tuple(t * s for t, s in zip(spatial, strides)),
+            tuple(t * s * p for t, s, p in zip(spatial, strides, pool_size)),
+            tuple(t * d for t, d in zip(spatial, dilation)))
 
 
 def taps(window):

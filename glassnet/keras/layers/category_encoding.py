@@ -1,8 +1,7 @@
 """CategoryEncoding: integer features (already indices) as one-hot, multi-hot or count vectors."""
-import numpy as np
 
-from glassnet.autodiff import convert_to_tensor
-from glassnet.keras.layers.categorical_encoding import encode, encoded_shape
+from glassnet.autodiff import convert_to_tensor, ops
+from glassnet.keras.layers.index_encoding import encode, encoded_shape
 from glassnet.keras.layers.layer import Layer
 
 
@@ -50,8 +49,8 @@ class CategoryEncoding(Layer):
                     "`count_weights` is not used when `output_mode` is not `'count'`. "
                     f"Received `count_weights={count_weights}`."
                 )
-            count_weights = np.asarray(getattr(count_weights, "value", count_weights), dtype=self.dtype)
-        indices = np.asarray(getattr(inputs, "value", inputs))
+            count_weights = ops.to_numpy(count_weights).astype(self.dtype, copy=False)
+        indices = ops.to_numpy(inputs)
         return convert_to_tensor(encode(indices, self.output_mode, self.num_tokens, self.dtype, count_weights))
 
     def compute_output_shape(self, input_shape):

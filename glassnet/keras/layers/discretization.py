@@ -2,8 +2,8 @@
 import numpy as np
 
 from glassnet import backend
-from glassnet.autodiff import convert_to_tensor
-from glassnet.keras.layers.categorical_encoding import OUTPUT_MODES, check_output_mode, encode
+from glassnet.autodiff import convert_to_tensor, ops
+from glassnet.keras.layers.index_encoding import OUTPUT_MODES, check_output_mode, encode
 from glassnet.keras.layers.layer import Layer
 from glassnet.keras.layers.lookup_data import adapt_batches
 
@@ -65,7 +65,7 @@ class Discretization(Layer):
                 "You need to either pass the `bin_boundaries` argument at construction time or call "
                 "`adapt(dataset)` before you can start using the `Discretization` layer."
             )
-        values = np.asarray(getattr(inputs, "value", inputs)).astype(backend.floatx())  # Keras's input_dtype
+        values = ops.to_numpy(inputs).astype(backend.floatx())  # Keras's input_dtype
         indices = np.digitize(values, np.asarray(self.bin_boundaries, dtype=values.dtype)).astype("int32")
         dtype = "int32" if self.output_mode == "int" else self.dtype
         return convert_to_tensor(encode(indices, self.output_mode, len(self.bin_boundaries) + 1, dtype))

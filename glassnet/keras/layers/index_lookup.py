@@ -9,8 +9,8 @@ import collections
 import numpy as np
 
 from glassnet import backend
-from glassnet.autodiff import convert_to_tensor
-from glassnet.keras.layers.categorical_encoding import check_output_mode, encode
+from glassnet.autodiff import convert_to_tensor, ops
+from glassnet.keras.layers.index_encoding import check_output_mode, encode
 from glassnet.keras.layers.layer import Layer
 from glassnet.keras.layers.lookup_data import adapt_batches
 from glassnet.keras.layers.lookup_vocabulary import checked_tokens, padded_idf_weights
@@ -85,9 +85,9 @@ class IndexLookup(Layer):
             if self.output_mode == "tf_idf":
                 raise ValueError("output_mode `'tf_idf'` does not support loading a vocabulary from file.")
             vocabulary = self._read_vocabulary_file(vocabulary)
-        if np.size(getattr(vocabulary, "value", vocabulary)) == 0:
+        if np.size(ops.to_numpy(vocabulary)) == 0:
             raise ValueError(f"Cannot set an empty vocabulary. Received: vocabulary={vocabulary}")
-        vocabulary = self._as_tokens(np.asarray(getattr(vocabulary, "value", vocabulary)))
+        vocabulary = self._as_tokens(ops.to_numpy(vocabulary))
         tokens, found_special = checked_tokens(self, vocabulary)
         self._set_tokens(tokens)
         if self.output_mode == "tf_idf":
@@ -162,7 +162,7 @@ class IndexLookup(Layer):
 
     # --- calling -----------------------------------------------------------------
     def call(self, inputs):
-        values = np.asarray(getattr(inputs, "value", inputs))
+        values = ops.to_numpy(inputs)
         if self.invert:
             return convert_to_tensor(self._inverted(values))
         self._ensure_known_vocab_size()

@@ -4,7 +4,7 @@ import numpy as np
 from glassnet import backend
 from glassnet.autodiff import convert_to_tensor
 from glassnet.keras.layers import text_processing
-from glassnet.keras.layers.categorical_encoding import check_output_mode, encode
+from glassnet.keras.layers.index_encoding import check_output_mode, encode
 from glassnet.keras.layers.layer import Layer
 from glassnet.keras.layers.lookup_data import adapt_batches, as_text
 from glassnet.keras.layers.string_lookup import StringLookup

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import glassnet
+from glassnet.autodiff.ops import winograd
 from glassnet.autodiff.tape import GradientTape
 from glassnet.autodiff.tensor import Tensor
 from tests.parity.parity_tools import assert_close
@@ -154,17 +155,38 @@ def _convnet(library, seed):
     ])
 
 
-def test_a_three_step_adam_fit_of_a_small_convnet_matches_keras():
+def _mnist_convnet(library, seed):
+    """Keras's MNIST convnet without its Dropout, on 14x14 images: its second relu convolution and
+    pooling run as one op of Winograd's tiles (16 channels in, 32 out)."""
+    layers = library.layers
+    return library.Sequential([
+        library.Input((14, 14, 1)),
+        layers.Conv2D(16, 3, activation="relu", kernel_initializer=library.initializers.GlorotUniform(seed)),
+        layers.MaxPooling2D(),
+        layers.Conv2D(32, 3, activation="relu", kernel_initializer=library.initializers.GlorotUniform(seed + 1)),
+        layers.MaxPooling2D(),
+        layers.Flatten(),
+        layers.Dense(10, activation="softmax"),
+    ])
+
+
+@pytest.mark.parametrize("network, input_shape, classes",
+                         [(_convnet, (10, 10, 2), 3), (_mnist_convnet, (14, 14, 1), 10)])
+def test_a_three_step_adam_fit_of_a_small_convnet_matches_keras(network, input_shape, classes, monkeypatch):
+    tiles = winograd.PooledTiles
+    runs = []
+    monkeypatch.setattr(winograd, "PooledTiles", lambda *args: runs.append(1) or tiles(*args))
     rng = np.random.default_rng(0)
-    x = rng.normal(size=(48, 10, 10, 2)).astype("float32")
-    y = np.eye(3, dtype="float32")[rng.integers(0, 3, size=48)]
-    keras_model = _convnet(keras, 1)
-    glassnet_model = _convnet(glassnet.keras, 1)
+    x = rng.normal(size=(48, *input_shape)).astype("float32")
+    y = np.eye(classes, dtype="float32")[rng.integers(0, classes, size=48)]
+    keras_model = network(keras, 1)
+    glassnet_model = network(glassnet.keras, 1)
     glassnet_model.set_weights(keras_model.get_weights())
     keras_model.compile(optimizer="adam", loss="categorical_crossentropy")
     glassnet_model.compile(optimizer="adam", loss="categorical_crossentropy")
     keras_history = keras_model.fit(x, y, batch_size=16, epochs=1, shuffle=False, verbose=0)
     glassnet_history = glassnet_model.fit(x, y, batch_size=16, epochs=1, shuffle=False, verbose=0)
+    assert bool(runs) == (network is _mnist_convnet)
     assert_close(glassnet_history.history["loss"][0], keras_history.history["loss"][0], family="fit", what="fit loss")
     for index, (mine, theirs) in enumerate(zip(glassnet_model.get_weights(), keras_model.get_weights())):
         assert_close(mine, theirs, family="fit", what=f"weight {index} after 3 Adam steps")

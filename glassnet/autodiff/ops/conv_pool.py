@@ -12,30 +12,36 @@ backward pass writes the gradient of ``z`` in that order too, with no strided co
 Outputs past the last whole pool (a ragged edge, which pooling drops) get no row at all: on W4's
 second convolution (11x11 outputs pooled to 5x5) that is a sixth of its products skipped.
 
-The output and the input's gradient are the separate ops' numbers, bit for bit: each output is
-the same row-by-column product, and each input element adds its window taps' shares in the same
-order. The kernel's and bias's gradients are equal to rounding: the product over the rows sums
-them in another order. Where a window's max ``p`` is positive, the element that takes the
-gradient is the first one equal to ``p``, in ``z`` as in ``relu(z)`` (they are equal exactly
-there), and relu's mask there is 1. Where ``p <= 0``, relu's gradient (0 at 0, as Keras) zeroes
-the whole window in both orders. One case differs: a NaN in ``z`` (the separate ops send the
-gradient to the window's last element when its relu is positive; here relu's mask at the NaN max
-is 0), after which the loss is NaN anyway.
+A 3x3 convolution of stride 1 pooled 2x2, with at least 16 input channels and filters (W4's
+second), runs instead as Winograd's F(2x2, 3x3) tiles, one tile per pool (winograd.py): its three
+products take 2.25x fewer multiply-adds, and its outputs come out pool tap first all the same.
+
+Through the window matrix, the output and the input's gradient are the separate ops' numbers,
+bit for bit: each output is the same row-by-column product, and each input element adds its
+window taps' shares in the same order. The kernel's and bias's gradients are equal to rounding:
+the product over the rows sums them in another order. Through Winograd's tiles all are equal to
+rounding (the same sums, taken through other partial sums). Where a window's max ``p`` is
+positive, the element that takes the gradient is the first one equal to ``p``, in ``z`` as in
+``relu(z)`` (they are equal exactly there), and relu's mask there is 1. Where ``p <= 0``, relu's
+gradient (0 at 0, as Keras) zeroes the whole window in both orders. One case differs: a NaN in
+``z`` (the separate ops send the gradient to the window's last element when its relu is
+positive; here relu's mask at the NaN max is 0), after which the loss is NaN anyway.
 
 Each part of the batch (two per BLAS thread; see batch_parallel) runs the convolution, pooling
 and relu, and backward the pooling's and the convolution's gradients, whole on one thread, a few
-images at a time. The forward pass marks, while ``z`` is fresh from the product, the element of
-each window that takes its gradient (relu's mask folded in), and lets ``z`` go: the backward pass
-is then one multiply of those 0/1 masks by the output's gradient, a chunk at a time, each chunk's
-gradient of ``z`` sent back to the input and into the kernel's gradient while it is in cache (on
-W4's first convolution, at one thread, a quarter off its backward pass against writing the whole
-gradient of ``z`` out and reading it back for one product).
+images at a time where one thread runs them all (THREADED_CHUNK says why not otherwise). The
+forward pass marks, while ``z`` is fresh from the product, the element of each window that takes
+its gradient (relu's mask folded in), and lets ``z`` go: the backward pass is then one multiply
+of those 0/1 masks by the output's gradient, a chunk at a time, each chunk's gradient of ``z``
+sent back to the input and into the kernel's gradient while it is in cache (on W4's first
+convolution, at one thread, a quarter off its backward pass against writing the whole gradient
+of ``z`` out and reading it back for one product).
 """
 import math
 
 import numpy as np
 
-from glassnet.autodiff.ops import batch_parallel, pooling, windows
+from glassnet.autodiff.ops import batch_parallel, pooling, windows, winograd
 from glassnet.autodiff.ops.convolution import Convolution, matrix_of_windows, new_window_matrix, per_axis
 from glassnet.autodiff.primitive import primitive
 
@@ -45,6 +51,13 @@ from glassnet.autodiff.primitive import primitive
 # with it (OpenBLAS's kernels sum each one the same way; tests/autodiff/test_conv_pool_ops.py
 # checks it down to one image a product), so z is the convolution's own, bit for bit.
 CHUNK = 1 << 17
+
+# The same where the batch is split among threads: there each NumPy call hands the GIL to the
+# other thread and back, which costs more than the call's own work on arrays of tens of thousands
+# of elements (two threads each adding 50,000 floats ran no faster together than one alone;
+# 200,000, 1.9x). A part is then computed in a few large calls (W4 at two threads: 20.3 -> 16.5 ms
+# a step, against cache-sized chunks).
+THREADED_CHUNK = 1 << 22
 
 
 @primitive
@@ -70,17 +83,17 @@ def conv_max_pool(x, kernel, bias=None, *, pool_size, strides=1, padding="valid"
     filters = linear.shape[-1]
     out = np.empty((linear.shape[0], *pooled_shape, filters), dtype=linear.dtype)
     taps = math.prod(pool_size)
+    if winograd.fits(linear.kernel_size, linear.strides, linear.dilation_rate, pool_size, x.shape[-1], filters):
+        method = winograd.PooledTiles(kernel, bias, pooled_shape, linear.dtype)
+    else:
+        method = _WindowMatrix(linear, pool_size, pooled_shape)
     rows_per_image = taps * math.prod(pooled_shape)  # z's rows an image computes: its pooled outputs' taps
+    threaded = len(linear.pieces) > 1
 
-    def rows(images, part):
-        """The rows of `images` (a chunk of `part`) in the part's window matrix and z: chunk by chunk,
+    def rows(images):
+        """The rows of `images` (a slice of a part's images) in the part's z and masks: chunk by chunk,
         each chunk's rows pool tap first, then image, then pooled position."""
-        return slice((images.start - part.start) * rows_per_image, (images.stop - part.start) * rows_per_image)
-
-    def in_view(images, part, leading):
-        """The index of `images` (a chunk of `part`) in a view of the part whose batch axis comes after
-        `leading` axes (windows.pooled_view's pool taps; pooled_tap_views's window and pool taps)."""
-        return (*(slice(None),) * leading, slice(images.start - part.start, images.stop - part.start))
+        return slice(images.start * rows_per_image, images.stop * rows_per_image)
 
     def tap_major(array, images):
         """A chunk's rows of z (or of its gradient, its masks) as (taps, images, *pooled_shape, filters)."""
@@ -88,21 +101,18 @@ def conv_max_pool(x, kernel, bias=None, *, pool_size, strides=1, padding="valid"
 
     def forward_part(index):
         part = linear.pieces[index]
+        images = part.stop - part.start
         padded = windows.pad(linear.x[part], linear.spatial_pads)
-        view = windows.pooled_view(padded, linear.kernel_size, linear.strides, linear.dilation_rate, pool_size,
-                                   pooled_shape)
-        rank = len(pool_size)
-        cols = new_window_matrix(view, rank, (part.stop - part.start) * rows_per_image, ones=bias is not None)
+        view = method.view(padded)
+        saved = method.new_saved(view, images)
         # Per pool tap, 1 where it takes the window's gradient: the first max of z, where the max is positive.
-        masks = np.empty((len(cols), filters), dtype=linear.dtype)
-        for images in _chunks(part, rows_per_image * filters):  # a few images at a time, z staying in cache
-            chunk = rows(images, part)
-            matrix_of_windows(view[in_view(images, part, rank)], rank, bias is not None, out=cols[chunk])
-            z = np.matmul(cols[chunk], linear.weights)
-            _pool(list(tap_major(z, images)), out[images], tap_major(masks[chunk], images))
-        return cols, padded.shape, masks
+        masks = np.empty((images * rows_per_image, filters), dtype=linear.dtype)
+        for chunk in _chunks(images, method.per_image, threaded):  # a few images at a time, z staying in cache
+            z = method.outputs(view, saved, chunk)
+            _pool(list(tap_major(z, chunk)), out[part][chunk], tap_major(masks[rows(chunk)], chunk))
+        return saved, padded.shape, masks
 
-    saved = batch_parallel.run(forward_part, range(len(linear.pieces)))
+    saved_parts = batch_parallel.run(forward_part, range(len(linear.pieces)))
 
     def backward(g):
         g = np.asarray(g)
@@ -110,35 +120,80 @@ def conv_max_pool(x, kernel, bias=None, *, pool_size, strides=1, padding="valid"
 
         def backward_part(index):
             part = linear.pieces[index]
-            cols, padded_shape, masks = saved[index]
-            pieces = _chunks(part, rows_per_image * filters)
+            saved, padded_shape, masks = saved_parts[index]
+            chunks = _chunks(part.stop - part.start, method.per_image, threaded)
             # One chunk's gradient of z at a time, so it stays in cache (the first chunk is the largest).
-            gz = np.empty((rows(pieces[0], part).stop, filters), dtype=np.result_type(g, masks))
+            gz = np.empty((rows(chunks[0]).stop, filters), dtype=np.result_type(g, masks))
             g_padded = None if g_x is None else _input_gradient_target(g_x[part], padded_shape, linear.spatial_pads)
-            tap_views = None if g_padded is None else windows.pooled_tap_views(
-                g_padded, linear.kernel_size, linear.strides, linear.dilation_rate, pool_size, pooled_shape)
-            g_weights = None
-            for images in pieces:
-                chunk = rows(images, part)
-                gz_chunk = gz[:chunk.stop - chunk.start]
-                np.multiply(tap_major(masks[chunk], images), g[images], out=tap_major(gz_chunk, images))
-                if tap_views is not None:
-                    _add_input_gradient(gz_chunk, linear.kernel, tap_views[in_view(images, part, 2 * len(pool_size))])
-                product = cols[chunk].T @ gz_chunk  # its last row, against the ones, is the bias gradient
-                g_weights = product if g_weights is None else np.add(g_weights, product, out=g_weights)
+            g_view = None if g_padded is None else method.gradient_view(g_padded)
+            total = None
+            for chunk in chunks:
+                gz_chunk = gz[:rows(chunk).stop - rows(chunk).start]
+                np.multiply(tap_major(masks[rows(chunk)], chunk), g[part][chunk], out=tap_major(gz_chunk, chunk))
+                gradients = method.backward(saved, chunk, gz_chunk, g_view)
+                total = gradients if total is None else [np.add(a, b, out=a) for a, b in zip(total, gradients)]
             if g_padded is not None and g_padded.shape != g_x[part].shape:  # padded: its interior is the gradient
                 g_x[part] = g_padded[windows.interior(g_x[part].shape, linear.spatial_pads)]
-            return g_weights
+            return method.weights_gradient(*total)
 
         return (g_x, *linear.parameter_gradients(batch_parallel.run(backward_part, range(len(linear.pieces)))))
 
     return out, backward
 
 
-def _chunks(part, per_image):
-    """The images of `part` in slices of about CHUNK elements (`per_image` each), at least one image each."""
-    step = max(1, CHUNK // per_image)
-    return [slice(start, min(start + step, part.stop)) for start in range(part.start, part.stop, step)]
+class _WindowMatrix:
+    """The convolution as conv computes it, through its window matrix (conv's numbers), the matrix's
+    rows pool tap first (windows.pooled_view): the chunk-by-chunk forward and backward
+    conv_max_pool runs where Winograd's tiles do not fit."""
+
+    def __init__(self, linear, pool_size, pooled_shape):
+        self.linear, self.pool_size, self.pooled_shape = linear, pool_size, pooled_shape
+        self.rank = len(pool_size)
+        self.rows_per_image = math.prod(pool_size) * math.prod(pooled_shape)
+        self.per_image = self.rows_per_image * linear.shape[-1]  # z's elements
+
+    def view(self, padded):
+        """The windows a part's padded input gives its pooled outputs: (*pool, images, *pooled, *window, C)."""
+        linear = self.linear
+        return windows.pooled_view(padded, linear.kernel_size, linear.strides, linear.dilation_rate,
+                                   self.pool_size, self.pooled_shape)
+
+    def gradient_view(self, g_padded):
+        linear = self.linear
+        return windows.pooled_tap_views(g_padded, linear.kernel_size, linear.strides, linear.dilation_rate,
+                                        self.pool_size, self.pooled_shape)
+
+    def new_saved(self, view, images):
+        """The window matrix of `images` images, kept from the forward pass for the kernel's gradient."""
+        return new_window_matrix(view, self.rank, images * self.rows_per_image, ones=self.linear.bias is not None)
+
+    def outputs(self, view, saved, images):
+        """z's rows of `images` (a slice of the part), pool tap first: their windows copied into
+        `saved`, one product."""
+        cols = saved[self._rows(images)]
+        matrix_of_windows(view[(slice(None),) * self.rank + (images,)], self.rank, self.linear.bias is not None,
+                          out=cols)
+        return np.matmul(cols, self.linear.weights)
+
+    def backward(self, saved, images, gz, g_view):
+        """Add `images`' input gradient into `g_view` (gradient_view's) when given; return the chunk's
+        gradient of the weights (the kernel's rows, then the bias's)."""
+        if g_view is not None:
+            _add_input_gradient(gz, self.linear.kernel, g_view[(slice(None),) * (2 * self.rank) + (images,)])
+        return (saved[self._rows(images)].T @ gz,)  # its last row, against the ones, is the bias gradient
+
+    def weights_gradient(self, g_weights):
+        return g_weights
+
+    def _rows(self, images):
+        return slice(images.start * self.rows_per_image, images.stop * self.rows_per_image)
+
+
+def _chunks(images, per_image, threaded):
+    """Slices of range(images) of about CHUNK (or THREADED_CHUNK) elements, `per_image` each, at
+    least one image each."""
+    step = max(1, (THREADED_CHUNK if threaded else CHUNK) // per_image)
+    return [slice(start, min(start + step, images)) for start in range(0, images, step)]
 
 
 def _pool(taps, out, masks):

@@ -96,6 +96,16 @@ def pooled_tap_views(x, window, strides, dilation, pool_size, pooled_shape):
                       strides=(*window_steps, *pool_steps, x.strides[0], *pooled_steps, x.strides[-1]))
 
 
+def tile_view(x, size, step, count, writeable=False):
+    """`x` (batch, *spatial, C) seen as (*size, batch, *count, C), without a copy: on each spatial
+    axis `count` tiles of `size` elements, one every `step` (overlapping where step < size); tap t
+    of tile o is x's element o * step + t. Writeable only where asked, for gradients added in."""
+    spatial = x.strides[1:-1]
+    return as_strided(x, shape=(*size, x.shape[0], *count, x.shape[-1]),
+                      strides=(*spatial, x.strides[0], *(t * s for t, s in zip(spatial, step)), x.strides[-1]),
+                      writeable=writeable)
+
+
 def _pooled_steps(x, strides, dilation, pool_size):
     """The byte steps in `x` between pool taps, pooled positions and window taps, per spatial axis."""
     spatial = x.strides[1:-1]

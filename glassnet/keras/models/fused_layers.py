@@ -2,8 +2,9 @@
 
 ``Conv2D(..., activation="relu")`` then ``MaxPooling2D()`` is the pair in most Keras convnets.
 glassnet.autodiff.ops.conv_max_pool computes what the two layers compute (the output and the
-input's gradient bit for bit, the kernel's and bias's to rounding: summed in another order), but
-rectifies the 4x smaller pooled array and skips the outputs a ragged edge drops. A model may run the
+input's gradient bit for bit, the kernel's and bias's to rounding: summed in another order; all to
+rounding where a 3x3 convolution runs as Winograd's tiles), but rectifies the 4x smaller pooled
+array and skips the outputs a ragged edge drops. A model may run the
 pair so only where nothing else reads the convolution's output: in its own forward pass (a
 Sequential's stack, a functional graph whose conv output goes to the pooling alone), with the
 layers plain Conv1D/Conv2D and MaxPooling1D/2D, built, channels_last, without an activity

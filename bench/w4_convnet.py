@@ -158,6 +158,30 @@ masks kept as bools (their multiply then casts).
     glassnet 1 thread   2,389 samples/s  (1.29x PyTorch's 1,846 at 1 thread)
     glassnet 2 threads  3,919 samples/s  (0.80x tf.keras's 4,874; 1.34x PyTorch's 2,917 at 2 threads)
     per round, glassnet 2 threads / tf.keras: 1.29, 0.71, 0.84 (tf.keras 2,504-5,519 samples/s)
+
+Winograd's tiles, and whole parts at two threads (2026-12-02 12:00 UTC, idle). Of a 30 ms step at
+one thread, conv2's three products took ~13.5: FLOP-bound, at OpenBLAS's rate. conv_max_pool now
+runs a 3x3 convolution pooled 2x2 as F(2x2, 3x3) tiles, one tile per pool
+(glassnet/autodiff/ops/winograd.py): 16 products of (tiles, 32) @ (32, 64) where the window
+matrix's one product had 9 x 32 columns, 2.25x fewer multiply-adds forward and in both
+gradients, with the transforms as small products. `bench.w4_ops`: conv2 + pool2 fused 18.7 ->
+13.5 ms (forward 5.4 -> 5.5, backward 13.3 -> 8.0). Then two threads: per-op wall clocks in fit
+showed conv1's op no faster on two threads than on one (7.7 against 7.8 ms). Two threads each
+adding 20,000 floats in a loop ran no faster together than one alone, 200,000 ran 1.9x: each
+NumPy call hands the GIL to the other thread and back, and that costs more than the work of a
+call on the cache-sized chunks (z's of a few images) the parts were cut into. A split part now
+runs whole (THREADED_CHUNK), in few large calls: conv1's forward 4.9 -> 2.9 ms at two threads.
+The step, interleaved with the commit before (`fit` of 20 steps, best of 5): one thread 30.0 ->
+23.8 ms, two threads 21.9 -> 16.5 ms.
+
+`bench.run --workloads w4 --repeats 3 --wait-idle 30`, idle, commit 3bbddb8,
+bench/results/2026-12-02-w4-winograd-*.md, medians of 3 interleaved rounds:
+
+    glassnet 1 thread   5,570 samples/s  (1.88x PyTorch's 2,963 at 1 thread)
+    glassnet 2 threads  7,889 samples/s  (1.46x tf.keras's 5,421; 1.62x PyTorch's 4,859 at 2 threads)
+    per round, glassnet 2 threads / tf.keras: 1.46, 1.21, 1.52 (tf.keras 5,305-6,405 samples/s;
+    7,181 and 6,679 in two 2-round runs earlier that hour, against glassnet's 5,768 before the
+    change and 7,644 after it)
 """
 import argparse
 import os

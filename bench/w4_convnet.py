@@ -167,12 +167,12 @@ matrix's one product had 9 x 32 columns, 2.25x fewer multiply-adds forward and i
 gradients, with the transforms as small products. `bench.w4_ops`: conv2 + pool2 fused 18.7 ->
 13.5 ms (forward 5.4 -> 5.5, backward 13.3 -> 8.0). Then two threads: per-op wall clocks in fit
 showed conv1's op no faster on two threads than on one (7.7 against 7.8 ms). Two threads each
-adding 20,000 floats in a loop ran no faster together than one alone, 200,000 ran 1.9x: each
+adding 50,000 floats in a loop ran no faster together than one alone, 200,000 ran 1.9x: each
 NumPy call hands the GIL to the other thread and back, and that costs more than the work of a
 call on the cache-sized chunks (z's of a few images) the parts were cut into. A split part now
 runs whole (THREADED_CHUNK), in few large calls: conv1's forward 4.9 -> 2.9 ms at two threads.
-The step, interleaved with the commit before (`fit` of 20 steps, best of 5): one thread 30.0 ->
-23.8 ms, two threads 21.9 -> 16.5 ms.
+The step, interleaved with the commit before (`fit` of 20 steps, best of 5, 2-3 rounds): one thread
+29.8-30.7 -> 23.3 ms, two threads 21.4-21.7 -> 16.0-16.6 ms.
 
 `bench.run --workloads w4 --repeats 3 --wait-idle 30`, idle, commit 3bbddb8,
 bench/results/2026-12-02-w4-winograd-*.md, medians of 3 interleaved rounds:

@@ -232,6 +232,8 @@ def test_winograd_tiles_run_only_for_3x3_stride_1_and_2x2_pools(settings, winogr
     kernel = rng.normal(size=(3, 3, 16, 16)).astype(np.float32)
     ops.conv_max_pool(x, kernel, pool_size=2)
     assert winograd_runs[0] == 1
-    ops.conv_max_pool(x[..., :winograd.MIN_CHANNELS - 1], kernel[:, :, 1:], pool_size=2)  # too few channels
+    few = winograd.MIN_CHANNELS - 1
+    ops.conv_max_pool(x[..., :few], kernel[:, :, :few], pool_size=2)  # too few input channels
+    ops.conv_max_pool(x, kernel[..., :few], pool_size=2)  # too few filters
     ops.conv_max_pool(x, kernel, **{"pool_size": 2, **settings})
     assert winograd_runs[0] == 1

@@ -12,7 +12,7 @@ backward pass writes the gradient of ``z`` in that order too, with no strided co
 Outputs past the last whole pool (a ragged edge, which pooling drops) get no row at all: on W4's
 second convolution (11x11 outputs pooled to 5x5) that is a sixth of its products skipped.
 
-A 3x3 convolution of stride 1 pooled 2x2, with at least 16 input channels and filters (W4's
+A 3x3 convolution of stride 1 pooled 2x2, with at least 8 input channels and filters (W4's
 second), runs instead as Winograd's F(2x2, 3x3) tiles, one tile per pool (winograd.py): its three
 products take 2.25x fewer multiply-adds, and its outputs come out pool tap first all the same.
 

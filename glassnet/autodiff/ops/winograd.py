@@ -39,9 +39,11 @@ BIAS_POSITION = 5
 
 TILE, STEP = (4, 4), (2, 2)  # a tile's input and the step between tiles: 2x2 outputs each
 
-# The fewest input channels and filters for which the transforms cost less than the products they
-# save (each tile's transforms take 16 * 16 multiply-adds per input channel and 16 * 4 per filter).
-MIN_CHANNELS = 16
+# The fewest input channels and filters for tiles: conv_max_pool's forward and backward on 128
+# images of 13x13, one thread, took from 8 channels and 8 filters 1.3x less time as tiles (32 and
+# 64: 1.5x; at two threads 1.05x and 1.1x), and with one input channel 2.5x more: the transforms
+# then cost more than the products they save.
+MIN_CHANNELS = 8
 
 
 def fits(kernel_size, strides, dilation_rate, pool_size, in_channels, filters):
@@ -64,18 +66,17 @@ class PooledTiles:
         self.kernel_transform = KERNEL.astype(dtype)
         self.u = (self.kernel_transform @ np.reshape(kernel, (9, -1))).reshape(16, in_channels, filters)
         self.u_t = np.ascontiguousarray(self.u.transpose(0, 2, 1))  # for the input's gradient, read in row order
-        self.per_image = 8 * self.tiles_per_image * filters  # half of m, per image: chunks of W4 best so, measured
+        # Twice z's elements per image: CHUNK then takes W4's second convolution 10 images at a time,
+        # measured faster at one thread than 5 or 20.
+        self.per_image = 8 * self.tiles_per_image * filters
 
     def view(self, padded):
         """The tiles of a part's padded input: (4, 4, images, *count, C), read-only."""
         return windows.tile_view(padded, TILE, STEP, self.count)
 
     def gradient_view(self, g_padded):
-        """The part of a part's padded input gradient that tiles cover, as (images, tile row + 1, 2,
-        tile column + 1, 2, C): tile tap (2a + p, 2b + q) of tile (r, c) is element [r + a, p, c + b, q]."""
-        rows, columns = (2 * n + 2 for n in self.count)
-        covered = g_padded[:, :rows, :columns]
-        return covered.reshape(len(covered), rows // 2, 2, columns // 2, 2, covered.shape[-1])
+        """The tiles of a part's padded input gradient, writeable: (4, 4, images, *count, C)."""
+        return windows.tile_view(g_padded, TILE, STEP, self.count, writeable=True)
 
     def new_saved(self, view, images):
         """The transformed tiles of `images` images, kept from the forward pass for the kernel's gradient."""
@@ -95,29 +96,20 @@ class PooledTiles:
         return np.matmul(self.output_transform, m.reshape(16, -1)).reshape(4, v.shape[1], -1)
 
     def backward(self, saved, images, gz, g_view):
-        """For `images`' gradient of z `gz` (their rows of z, pool tap first): add the input's gradient into `g_view`
-        (gradient_view's) when given; return the chunk's gradient of the transformed kernel
-        (16, C, filters) and of the bias."""
+        """For `images`' gradient of z `gz` (their rows of z, pool tap first): add the input's
+        gradient into `g_view` (gradient_view's) when given; return the chunk's gradient of the
+        transformed kernel (16, C, filters) and of the bias."""
         tiles = len(gz) // 4
         gm = np.matmul(self.output_transform.T, gz.reshape(4, -1)).reshape(16, tiles, -1)
         v = saved[:, self._rows(images)]
         g_u = np.matmul(v.transpose(0, 2, 1), gm)
         if g_view is not None:
             g_v = np.matmul(gm, self.u_t)
-            g_d = np.matmul(self.input_transform.T, g_v.reshape(16, -1))
-            self._add_tiles(g_d.reshape(*TILE, -1, *self.count, v.shape[-1]), g_view[images])
+            g_d = np.matmul(self.input_transform.T, g_v.reshape(16, -1)).reshape(*TILE, -1, *self.count, v.shape[-1])
+            target = g_view[:, :, images]
+            for tap in windows.taps(TILE):  # the tiles overlap: one tap of every tile at a time
+                target[tap] += g_d[tap]
         return g_u, gm[BIAS_POSITION].sum(axis=0)
-
-    def _add_tiles(self, g_d, target):
-        """Add each tile's (4, 4, images, *count, C) gradient onto the input it read, into `target`
-        (gradient_view's). Tiles overlap by half: in four adds, one per tile quadrant (a, b), each a
-        2x2 block of taps onto the tiles shifted by (a, b); 16 adds of a tap each took longer, their
-        arrays small (the GIL passes between threads at every NumPy call)."""
-        quadrants = g_d.reshape(2, 2, 2, 2, *g_d.shape[2:])  # (a, p, b, q, images, r, c, C)
-        rows, columns = self.count
-        for a, b in windows.taps((2, 2)):
-            # (images, r, p, c, q, C), onto the tiles shifted by the quadrant
-            target[:, a:a + rows, :, b:b + columns] += quadrants[a, :, b].transpose(2, 3, 0, 4, 1, 5)
 
     def weights_gradient(self, g_u, g_bias):
         """The gradient of conv's (kernel rows, then the bias's) from the transformed kernel's."""

@@ -16,7 +16,6 @@ kernel's gradient) is added in part order. Each thread takes the next part when 
 with two parts per thread, a thread slowed by another program on its core holds the step up by
 at most one part (W4 at two threads, 2-10% a step).
 """
-import concurrent.futures
 import functools
 import itertools
 import os
@@ -62,6 +61,8 @@ def run(fn, items):
     items = list(items)
     if len(items) == 1 or not _busy.acquire(blocking=False):
         return [fn(item) for item in items]
+    import concurrent.futures  # here, not at the top: with logging, 4.7 ms of `import glassnet` otherwise
+
     try:
         helpers = min(_threads(), len(items)) - 1  # before the BLAS count is set to 1 below
         before = set_blas_threads(1)
@@ -118,6 +119,8 @@ def _cores():
 
 
 def _executor(size):
+    import concurrent.futures
+
     global _pool, _pool_size
     if _pool is None or _pool_size < size:
         if _pool is not None:

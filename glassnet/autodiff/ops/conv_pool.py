@@ -42,7 +42,9 @@ import math
 import numpy as np
 
 from glassnet.autodiff.ops import batch_parallel, pooling, windows, winograd
-from glassnet.autodiff.ops.convolution import Convolution, matrix_of_windows, new_window_matrix, per_axis
+from glassnet.autodiff.ops.convolution import (
+    Convolution, matrix_of_windows, new_window_matrix, per_axis, tap_kernels,
+)
 from glassnet.autodiff.primitive import primitive
 
 # Elements of z computed and pooled at a time: the chunk's window matrix and z stay in a core's
@@ -220,8 +222,7 @@ def _add_input_gradient(gz, kernel, tap_views):
     z gradient `gz` (its rows pool tap first) sends back through each window tap: each tap's share
     from one batched product (as conv's, so the same numbers), then one strided add per window tap,
     in window-tap order (the order conv adds them in)."""
-    per_tap = kernel.reshape(-1, kernel.shape[-2], kernel.shape[-1]).transpose(0, 2, 1)  # (taps, filters, in)
-    g_taps = np.matmul(gz, per_tap)
+    g_taps = np.matmul(gz, tap_kernels(kernel))
     for g_tap, tap in zip(g_taps, windows.taps(kernel.shape[:-2])):
         target = tap_views[tap]
         target += g_tap.reshape(target.shape)

@@ -179,10 +179,15 @@ def scatter_windows(rows, kernel, padded_shape, spatial_pads, strides, dilation_
     the (unpadded) input-shaped array, written into `out` when given. The convolution's input
     gradient and the transposed convolution's forward pass."""
     kernel_size = kernel.shape[:-2]
-    # (taps, filters, in_channels): each tap's kernel slice, transposed
-    per_tap = kernel.reshape(-1, kernel.shape[-2], kernel.shape[-1]).transpose(0, 2, 1)
+    per_tap = tap_kernels(kernel)
     g_taps = np.matmul(rows, per_tap).reshape(len(per_tap), padded_shape[0], *out_shape, kernel.shape[-2])
     return _col2im(g_taps, padded_shape, spatial_pads, kernel_size, strides, dilation_rate, out_shape, out)
+
+
+def tap_kernels(kernel):
+    """(taps, filters, in_channels): each window tap's slice of the kernel, transposed, so that
+    ``np.matmul(rows, tap_kernels(kernel))`` gives each tap's share of the input gradient."""
+    return kernel.reshape(-1, kernel.shape[-2], kernel.shape[-1]).transpose(0, 2, 1)
 
 
 def _col2im(g_taps, padded_shape, spatial_pads, kernel_size, strides, dilation_rate, out_shape, out=None):

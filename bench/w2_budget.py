@@ -59,7 +59,7 @@ def update_ms(model):
 
     def step():
         x @ kernel
-        model.optimizer._apply_packed()
+        model.optimizer._apply_flat_gradient()
 
     return best_ms(step) - best_ms(lambda: x @ kernel)
 

@@ -129,7 +129,7 @@ def can_share(communicator, model):
     if model._overridden("train_step") or not communicator.on_one_machine() or not model.trainable_weights:
         return False  # a custom step may apply updates that only the Allreduce serves
     optimizer._ensure_built(model.trainable_weights)
-    if not optimizer._can_apply_packed(model.trainable_weights) or optimizer._may_raise_midway():
+    if not optimizer._can_apply_flat_gradient(model.trainable_weights) or optimizer._may_raise_midway():
         return False
     weights, slots, _ = optimizer._flat
     return all(s.dtype == weights.dtype for s in slots.values())

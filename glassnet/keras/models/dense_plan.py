@@ -39,7 +39,7 @@ def signature(model, layers):
     alive, so no id is reused meanwhile. The trainable variables stand for every trainable flag
     (the model's, the layers', their own); the rest enters as the values the plan reads: each
     layer's class, activation, kernel and bias, the loss's options, whether the optimizer can
-    update its packed buffers at once (and which buffers), whether any trainable variable has a
+    update its flat buffers at once (and which buffers), whether any trainable variable has a
     constraint, whether any layer adds a penalty, and the dtype.
     """
     if layers is None:
@@ -47,7 +47,7 @@ def signature(model, layers):
     loss, optimizer, variables = model._compile_state.loss_fn, model.optimizer, model.trainable_weights
     weights = [*variables, *map(_KERNEL, layers), *map(_BIAS, layers)]
     constraints = [*map(_CONSTRAINT, variables)]
-    key = (type(model), model.dtype, bool(model.losses), optimizer._can_apply_packed(variables),
+    key = (type(model), model.dtype, bool(model.losses), optimizer._can_apply_flat_gradient(variables),
            constraints.count(None) < len(constraints),
            loss._compiled_key() if isinstance(loss, LossFunctionWrapper) else None,
            loss, optimizer, getattr(optimizer, "_flat", None), *layers, *map(_ACTIVATION, layers),
@@ -77,10 +77,10 @@ class DensePlan:
     """One compiled training step for a model's chain of Dense layers; :meth:`build` returns None
     where it would not compute what the tape computes."""
 
-    def __init__(self, model, layers, loss, packed):
+    def __init__(self, model, layers, loss, writes_flat_gradient):
         self.layers = layers
         self.variables = model.trainable_weights
-        self.loss, self.optimizer, self.packed = loss, model.optimizer, packed
+        self.loss, self.optimizer, self.writes_flat_gradient = loss, model.optimizer, writes_flat_gradient
         positions = {id(v): i for i, v in enumerate(self.variables)}
         # Per layer, the positions of its kernel's and bias's gradients among the variables (None: frozen).
         self.slots = [(positions.get(id(layer.kernel)), positions.get(id(layer.bias))) for layer in self.layers]
@@ -89,10 +89,10 @@ class DensePlan:
         # As the tape: a layer computes d(loss)/d(inputs) only when an earlier layer trains.
         self.forward_steps = [(layer.kernel, layer.bias, layer._fused_activation(), any(trains[:i]))
                               for i, layer in enumerate(self.layers)]
-        if packed:  # gradients land straight in the optimizer's flat gradient buffer, last layer first
+        if writes_flat_gradient:  # gradients land straight in the optimizer's flat gradient buffer, last layer first
             views = flat.views(self.optimizer._flat[2], self.variables)
             outs = [tuple(None if i is None else views[i] for i in slots) for slots in self.slots]
-            self.packed_outs = outs[self.first:][::-1]
+            self.flat_gradient_outs = outs[self.first:][::-1]
 
     @classmethod
     def build(cls, model, layers):
@@ -116,7 +116,7 @@ class DensePlan:
         if loss is None:
             return None
         constrained = any(getattr(v, "constraint", None) is not None for v in variables)
-        return cls(model, layers, loss, model.optimizer._can_apply_packed(variables) and not constrained)
+        return cls(model, layers, loss, model.optimizer._can_apply_flat_gradient(variables) and not constrained)
 
     def __call__(self, x, y, sample_weight):
         """Forward, loss, backward and update. Returns (loss value, predictions)."""
@@ -128,10 +128,10 @@ class DensePlan:
             backwards.append(backward)
         value, loss_backward = self.loss(y, outputs, sample_weight)
         grad = loss_backward()
-        if self.packed:
-            for backward, out in zip(reversed(backwards), self.packed_outs):  # down to the first that trains
+        if self.writes_flat_gradient:
+            for backward, out in zip(reversed(backwards), self.flat_gradient_outs):  # down to the first that trains
                 grad = backward(grad, out=out)[0]
-            self.optimizer._apply_packed()
+            self.optimizer._apply_flat_gradient()
         else:  # clipping, EMA, accumulation, constraints, ...: the optimizer's full apply, as the tape
             self.optimizer.apply(self._gradients(backwards, grad), self.variables)
         return value, outputs

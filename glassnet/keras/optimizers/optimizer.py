@@ -228,7 +228,7 @@ class Optimizer(SlotsMixin, AveragingMixin, AtomicStepMixin):
             observe.watchers[-1].before_update(grads, updated)
         self._ensure_built(variables)
         workers = self._workers
-        if workers is not None and not self._can_apply_packed(updated):
+        if workers is not None and not self._can_apply_flat_gradient(updated):
             # summed first, so that clipping and accumulation see the global batch's gradient
             grads, workers = workers.sum_gradients(grads), None
         grads, accumulated, learning_rate = self._unscaled(grads, updated), [], None
@@ -307,13 +307,13 @@ class Optimizer(SlotsMixin, AveragingMixin, AtomicStepMixin):
         slots = {name: flat.pack(group) for name, group in self._slot_groups.items()}
         self._flat = (weights, slots, np.empty_like(weights))
 
-    def _can_apply_packed(self, variables):
-        """Whether :meth:`_apply_packed` may serve `variables`: packed, and nothing to do per tensor."""
+    def _can_apply_flat_gradient(self, variables):
+        """Whether :meth:`_apply_flat_gradient` may serve `variables`: packed, and nothing to do per tensor."""
         no_clipping = not (self.clipnorm or self.global_clipnorm or self.clipvalue or self.loss_scale_factor)
         plain = no_clipping and not (self.use_ema or self.gradient_accumulation_steps)
         return self.built and plain and self._can_update_flat(variables)
 
-    def _apply_packed(self):
+    def _apply_flat_gradient(self):
         """apply() for a gradient already written into the flat gradient buffer (the fast training step)."""
         learning_rate = self._current_learning_rate()
 

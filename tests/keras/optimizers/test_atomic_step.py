@@ -59,7 +59,7 @@ def _step(model, how):
         optimizer.apply([g.copy() for g in GRADS], model.trainable_weights)
     else:  # the tape-free step's call: the gradient already sits in the flat buffer
         optimizer._flat[2][...] = np.concatenate([g.reshape(-1) for g in GRADS])
-        optimizer._apply_packed()
+        optimizer._apply_flat_gradient()
 
 
 def _ctrl_c_between_moments_and_weights(monkeypatch):
@@ -79,7 +79,7 @@ CASES = [
     pytest.param("train_on_batch", {}, id="train_on_batch"),
     pytest.param("apply", {}, id="apply-flat"),
     pytest.param("apply", {"clipnorm": 1.0}, id="apply-per-variable"),
-    pytest.param("apply_packed", {}, id="apply_packed"),
+    pytest.param("apply_flat_gradient", {}, id="apply_flat_gradient"),
 ]
 
 

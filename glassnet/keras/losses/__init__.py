@@ -6,23 +6,17 @@ sample weights and the reduction to a scalar (``MeanSquaredError()(y_true, y_pre
 """
 from glassnet.keras.losses.alignment import squeeze_or_expand_to_same_rank
 from glassnet.keras.losses.crossentropy import (
-    binary_crossentropy, categorical_crossentropy, kl_divergence, sparse_categorical_crossentropy,
-)
-from glassnet.keras.losses.crossentropy_losses import (
-    BinaryCrossentropy, CategoricalCrossentropy, KLDivergence, SparseCategoricalCrossentropy,
+    BinaryCrossentropy, CategoricalCrossentropy, KLDivergence, SparseCategoricalCrossentropy, binary_crossentropy,
+    categorical_crossentropy, kl_divergence, sparse_categorical_crossentropy,
 )
 from glassnet.keras.losses.lookup import deserialize, get, resolve_crossentropy, serialize
 from glassnet.keras.losses.loss import Loss
-from glassnet.keras.losses.margin import categorical_hinge, hinge, squared_hinge
-from glassnet.keras.losses.margin_losses import CategoricalHinge, Hinge, SquaredHinge
+from glassnet.keras.losses.margin import CategoricalHinge, Hinge, SquaredHinge, categorical_hinge, hinge, squared_hinge
 from glassnet.keras.losses.reduction import reduce_weighted_values
 from glassnet.keras.losses.regression import (
-    cosine_similarity, huber, log_cosh, mean_absolute_error, mean_absolute_percentage_error,
-    mean_squared_error, mean_squared_logarithmic_error, poisson,
-)
-from glassnet.keras.losses.regression_losses import (
     CosineSimilarity, Huber, LogCosh, MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredError,
-    MeanSquaredLogarithmicError, Poisson,
+    MeanSquaredLogarithmicError, Poisson, cosine_similarity, huber, log_cosh, mean_absolute_error,
+    mean_absolute_percentage_error, mean_squared_error, mean_squared_logarithmic_error, poisson,
 )
 from glassnet.keras.losses.wrapper import LossFunctionWrapper
 

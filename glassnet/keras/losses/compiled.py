@@ -12,29 +12,31 @@ Every other loss (label smoothing, ignore_class, a user's function, ...) returns
 import numpy as np
 
 from glassnet.autodiff import ops
-from glassnet.keras.losses import crossentropy, fused, reduction, regression
+from glassnet.keras.losses import reduction
 from glassnet.keras.losses.alignment import squeeze_or_expand_to_same_rank
+from glassnet.keras.losses.targets import one_hot, sparse_labels
 
-_CROSSENTROPY_OPTIONS = {"from_logits", "label_smoothing", "axis"}
-_SPARSE_OPTIONS = {"from_logits", "ignore_class", "axis"}
-# Per built-in function: its fused op (from_logits False, True) and the options it accepts.
-_FUSED = {
-    crossentropy.binary_crossentropy: ((fused.binary_crossentropy_probabilities, fused.binary_crossentropy_logits),
-                                       _CROSSENTROPY_OPTIONS),
-    crossentropy.categorical_crossentropy: ((fused.categorical_crossentropy_probabilities,
-                                             fused.softmax_crossentropy), _CROSSENTROPY_OPTIONS),
-    crossentropy.sparse_categorical_crossentropy: ((fused.categorical_crossentropy_probabilities,
-                                                    fused.softmax_crossentropy), _SPARSE_OPTIONS),
-    regression.mean_squared_error: ((fused.mean_squared_error, None), set()),
-}
+# The options a cross-entropy function may take in the compiled step (others take the tape).
+CROSSENTROPY_OPTIONS = frozenset({"from_logits", "label_smoothing", "axis"})
+SPARSE_OPTIONS = frozenset({"from_logits", "ignore_class", "axis"})
 # The option values under which the function is exactly its fused op (others take the tape).
 _PLAIN = {"from_logits": (False, True), "label_smoothing": (0, 0.0), "ignore_class": (None,)}
+
+
+def compiles_to(fused_ops, options=frozenset(), sparse=False):
+    """Mark a built-in loss function as one fused op (fused.py) in fit's compiled step:
+    `fused_ops` its op for probabilities and for logits (None: the tape), `options` the keyword
+    arguments it may take there, `sparse` for integer labels, one-hot encoded first."""
+    def mark(fn):
+        fn.compiled_as = (fused_ops, frozenset(options), sparse)
+        return fn
+    return mark
 
 
 def compile_loss(fn, options, reduction_name, dtype):
     """A CompiledLoss for ``LossFunctionWrapper(fn, reduction_name, **options)`` computing in
     `dtype`, or None where `fn` with these options is not one fused op."""
-    fused_ops, accepted = _FUSED.get(fn, (None, set()))
+    fused_ops, accepted, sparse = getattr(fn, "compiled_as", (None, frozenset(), False))
     if fused_ops is None or not accepted.issuperset(options):
         return None
     if any(options[key] not in allowed for key, allowed in _PLAIN.items() if key in options):
@@ -42,7 +44,6 @@ def compile_loss(fn, options, reduction_name, dtype):
     op = fused_ops[bool(options.get("from_logits", False))]
     if op is None:
         return None
-    sparse = fn is crossentropy.sparse_categorical_crossentropy
     return CompiledLoss(op, options.get("axis", -1), sparse, reduction_name, dtype)
 
 
@@ -64,8 +65,8 @@ class CompiledLoss:
             if aligned is not y_pred:  # the tape reshapes y_pred with the reshape op
                 aligned, reshape_backward = ops.reshape.forward(y_pred, shape=aligned.shape)
         if self.sparse:
-            labels = crossentropy.sparse_labels(y_true, aligned)
-            y_true = crossentropy.one_hot(labels, aligned.shape[self.axis], self.axis, aligned.dtype)
+            labels = sparse_labels(y_true, aligned)
+            y_true = one_hot(labels, aligned.shape[self.axis], self.axis, aligned.dtype)
         per_sample, op_backward = self.op.forward(y_true, aligned, axis=self.axis)
         weights = None if sample_weight is None else reduction.sample_weights(  # no mask: no ignore_class
             per_sample.shape, per_sample.dtype, sample_weight, None, self.reduction)

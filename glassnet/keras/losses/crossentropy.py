@@ -1,4 +1,4 @@
-"""Cross-entropy loss functions: binary, categorical and sparse categorical.
+"""Cross-entropy losses, binary, categorical and sparse categorical: each function, then its class.
 
 Probabilities are clipped to [eps, 1 - eps] (eps = 1e-7) before the log, as
 Keras does on the JAX backend: a saturated wrong prediction costs at most
@@ -10,11 +10,14 @@ import numpy as np
 
 from glassnet import backend
 from glassnet.autodiff import ops
+from glassnet.keras import validation as check
 from glassnet.keras.losses import fused
 from glassnet.keras.losses.alignment import float_tensor
+from glassnet.keras.losses.compiled import CROSSENTROPY_OPTIONS, SPARSE_OPTIONS, compiles_to
 from glassnet.keras.losses.targets import (
-    check_binary, check_categorical, check_regression, check_sparse, check_targets,
+    check_binary, check_categorical, check_regression, check_sparse, check_targets, checked_by, one_hot, sparse_labels,
 )
+from glassnet.keras.losses.wrapper import BuiltinLoss
 
 
 def _check_same_shape(fn_name, y_true, y_pred):
@@ -27,6 +30,8 @@ def _check_same_shape(fn_name, y_true, y_pred):
         )
 
 
+@checked_by(check_binary)
+@compiles_to((fused.binary_crossentropy_probabilities, fused.binary_crossentropy_logits), CROSSENTROPY_OPTIONS)
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     """Binary cross-entropy, averaged over `axis`.
 
@@ -61,6 +66,8 @@ def _crossentropy(y_true, y_pred, from_logits, axis):
     return op(y_true, y_pred, axis=axis, y_true_grad=fused.tracks(y_true))
 
 
+@checked_by(check_categorical)
+@compiles_to((fused.categorical_crossentropy_probabilities, fused.softmax_crossentropy), CROSSENTROPY_OPTIONS)
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     """Categorical cross-entropy of one-hot (or soft) targets, summed over `axis`.
 
@@ -86,21 +93,8 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     return _crossentropy(y_true, y_pred, from_logits, axis)
 
 
-def one_hot(labels, classes, axis=-1, dtype="float32"):
-    """Integer `labels` as one-hot rows; labels outside [0, classes) give all-zero rows."""
-    encoded = (np.asarray(labels)[..., None] == np.arange(classes)).astype(dtype)
-    return encoded if axis == -1 else np.moveaxis(encoded, -1, axis)
-
-
-def sparse_labels(y_true, y_pred):
-    """Integer labels of shape y_pred.shape[:-1], from (n,) or (n, 1) targets that
-    `check_sparse` has accepted."""
-    labels = np.asarray(getattr(y_true, "value", y_true))
-    if labels.ndim == len(y_pred.shape) and labels.shape[-1] == 1:
-        labels = labels[..., 0]
-    return labels.astype(np.int32)
-
-
+@checked_by(check_sparse)
+@compiles_to((fused.categorical_crossentropy_probabilities, fused.softmax_crossentropy), SPARSE_OPTIONS, sparse=True)
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
     """Categorical cross-entropy with integer class labels.
 
@@ -129,6 +123,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     return losses if valid is None else ops.where(valid, losses, np.zeros((), y_pred.dtype))
 
 
+@checked_by(check_regression)
 def kl_divergence(y_true, y_pred):
     """Kullback-Leibler divergence sum(t log(t / p)), both clipped to [eps, 1].
 
@@ -148,3 +143,78 @@ def kl_divergence(y_true, y_pred):
 def _clip_as_jax(x):
     """clip(x, eps, 1) as jnp.clip computes it, so that the gradient on a bound is JAX's 0.5."""
     return ops.minimum(ops.maximum(x, backend.epsilon()), 1.0)
+
+
+class BinaryCrossentropy(BuiltinLoss):
+    """Cross-entropy for 0/1 targets (one sigmoid output per label).
+
+    Args:
+        from_logits: True when y_pred are raw scores rather than sigmoid probabilities.
+        label_smoothing: in [0, 1]; targets become t (1 - ls) + ls / 2.
+        axis: the axis averaged over.
+
+    See `binary_crossentropy` for the formula.
+
+    >>> float(BinaryCrossentropy()(np.array([[0.0, 1.0]]), np.array([[0.5, 0.5]])))   # log 2
+    0.6931471...
+    """
+
+    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
+                 reduction="sum_over_batch_size", name="binary_crossentropy", dtype=None):
+        super().__init__(
+            binary_crossentropy, reduction, name, dtype,
+            from_logits=check.boolean("from_logits", from_logits),
+            label_smoothing=check.fraction("label_smoothing", label_smoothing),
+            axis=check.integer("axis", axis),
+        )
+
+
+class CategoricalCrossentropy(BuiltinLoss):
+    """Cross-entropy for one-hot targets (a softmax output with K units).
+
+    Args:
+        from_logits: True when y_pred are raw scores rather than softmax probabilities.
+        label_smoothing: in [0, 1]; targets become t (1 - ls) + ls / K.
+        axis: the class axis.
+
+    See `categorical_crossentropy` for the formula.
+    """
+
+    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
+                 reduction="sum_over_batch_size", name="categorical_crossentropy", dtype=None):
+        super().__init__(
+            categorical_crossentropy, reduction, name, dtype,
+            from_logits=check.boolean("from_logits", from_logits),
+            label_smoothing=check.fraction("label_smoothing", label_smoothing),
+            axis=check.integer("axis", axis),
+        )
+
+
+class SparseCategoricalCrossentropy(BuiltinLoss):
+    """Cross-entropy for integer labels 0..K-1 (a softmax output with K units).
+
+    Args:
+        from_logits: True when y_pred are raw scores rather than softmax probabilities.
+        ignore_class: a label to leave out; the loss averages over the other entries.
+        axis: the class axis.
+
+    >>> loss = SparseCategoricalCrossentropy(ignore_class=-1)
+    >>> float(loss(np.array([2, -1]), np.array([[0.25, 0.25, 0.5], [0.5, 0.25, 0.25]])))   # -log 0.5
+    0.693147...
+    """
+
+    def __init__(self, from_logits=False, ignore_class=None, axis=-1,
+                 reduction="sum_over_batch_size", name="sparse_categorical_crossentropy", dtype=None):
+        super().__init__(
+            sparse_categorical_crossentropy, reduction, name, dtype,
+            from_logits=check.boolean("from_logits", from_logits),
+            ignore_class=check.optional(check.integer, "ignore_class", ignore_class),
+            axis=check.integer("axis", axis),
+        )
+
+
+class KLDivergence(BuiltinLoss):
+    """Kullback-Leibler divergence sum(t log(t / p)) between target and predicted distributions."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="kl_divergence", dtype=None):
+        super().__init__(kl_divergence, reduction, name, dtype)

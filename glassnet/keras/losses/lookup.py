@@ -10,12 +10,12 @@ import inspect
 from glassnet.keras import serialization
 from glassnet.keras.identifiers import lookup
 from glassnet.keras.losses import crossentropy, margin, regression
-from glassnet.keras.losses.crossentropy_losses import (
+from glassnet.keras.losses.crossentropy import (
     BinaryCrossentropy, CategoricalCrossentropy, KLDivergence, SparseCategoricalCrossentropy,
 )
 from glassnet.keras.losses.loss import Loss
-from glassnet.keras.losses.margin_losses import CategoricalHinge, Hinge, SquaredHinge
-from glassnet.keras.losses.regression_losses import (
+from glassnet.keras.losses.margin import CategoricalHinge, Hinge, SquaredHinge
+from glassnet.keras.losses.regression import (
     CosineSimilarity, Huber, LogCosh, MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredError,
     MeanSquaredLogarithmicError, Poisson,
 )

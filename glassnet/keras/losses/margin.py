@@ -1,4 +1,4 @@
-"""Margin (hinge) loss functions, for classifiers that output scores.
+"""Margin (hinge) losses, for classifiers that output scores: each function, then its class.
 
 Targets are -1 / 1; 0 / 1 targets are converted to -1 / 1 first (Keras does
 this when every target is 0 or 1).
@@ -8,7 +8,8 @@ import numpy as np
 from glassnet.autodiff import ops
 from glassnet.keras.losses._ops import mean
 from glassnet.keras.losses.alignment import prepare
-from glassnet.keras.losses.targets import check_regression, check_targets
+from glassnet.keras.losses.targets import check_regression, check_targets, checked_by
+from glassnet.keras.losses.wrapper import BuiltinLoss
 
 
 def _hinge_clamp(margin):
@@ -23,6 +24,7 @@ def _signed_labels(y_true):
     return y_true
 
 
+@checked_by(check_regression)
 def hinge(y_true, y_pred):
     """mean(max(1 - t * y_pred, 0)) over the last axis, t in {-1, 1}.
 
@@ -34,6 +36,7 @@ def hinge(y_true, y_pred):
     return mean(_hinge_clamp(1.0 - _signed_labels(y_true) * y_pred), axis=-1)
 
 
+@checked_by(check_regression)
 def squared_hinge(y_true, y_pred):
     """mean(max(1 - t * y_pred, 0)^2) over the last axis, t in {-1, 1}.
 
@@ -45,6 +48,7 @@ def squared_hinge(y_true, y_pred):
     return mean(ops.square(_hinge_clamp(1.0 - _signed_labels(y_true) * y_pred)), axis=-1)
 
 
+@checked_by(check_regression)
 def categorical_hinge(y_true, y_pred):
     """max(neg - pos + 1, 0) with pos = sum(t * p), neg = max((1 - t) * p), for one-hot t.
 
@@ -56,3 +60,24 @@ def categorical_hinge(y_true, y_pred):
     positive = ops.sum(y_true * y_pred, axis=-1)
     negative = ops.max((1.0 - y_true) * y_pred, axis=-1)
     return _hinge_clamp(negative - positive + 1.0)
+
+
+class Hinge(BuiltinLoss):
+    """mean(max(1 - t * y_pred, 0)) per sample, targets t in {-1, 1} (0/1 converted)."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="hinge", dtype=None):
+        super().__init__(hinge, reduction, name, dtype)
+
+
+class SquaredHinge(BuiltinLoss):
+    """mean(max(1 - t * y_pred, 0)^2) per sample, targets t in {-1, 1} (0/1 converted)."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="squared_hinge", dtype=None):
+        super().__init__(squared_hinge, reduction, name, dtype)
+
+
+class CategoricalHinge(BuiltinLoss):
+    """max(max_wrong - right + 1, 0) per sample, for one-hot targets."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="categorical_hinge", dtype=None):
+        super().__init__(categorical_hinge, reduction, name, dtype)

@@ -1,5 +1,5 @@
-"""Regression loss functions: each compares y_true and y_pred elementwise, then
-averages over the last axis, giving one loss per sample.
+"""Regression losses, each function then its class: each compares y_true and y_pred
+elementwise, then averages over the last axis, giving one loss per sample.
 
 Every function aligns ranks first, so a (n,) target against a (n, 1)
 prediction compares row by row; on two 1-D arrays the result is one number.
@@ -8,12 +8,17 @@ import math
 
 from glassnet import backend
 from glassnet.autodiff import ops
+from glassnet.keras import validation as check
 from glassnet.keras.losses import fused
 from glassnet.keras.losses._ops import mean
 from glassnet.keras.losses.alignment import prepare
-from glassnet.keras.losses.targets import check_regression, check_targets
+from glassnet.keras.losses.compiled import compiles_to
+from glassnet.keras.losses.targets import check_regression, check_targets, checked_by
+from glassnet.keras.losses.wrapper import BuiltinLoss
 
 
+@checked_by(check_regression)
+@compiles_to((fused.mean_squared_error, None))
 def mean_squared_error(y_true, y_pred):
     """mean((y_true - y_pred)^2) over the last axis.
 
@@ -25,6 +30,7 @@ def mean_squared_error(y_true, y_pred):
     return fused.mean_squared_error(y_true, y_pred, axis=-1, y_true_grad=fused.tracks(y_true))
 
 
+@checked_by(check_regression)
 def mean_absolute_error(y_true, y_pred):
     """mean(|y_true - y_pred|) over the last axis.
 
@@ -36,6 +42,7 @@ def mean_absolute_error(y_true, y_pred):
     return mean(ops.abs(y_true - y_pred), axis=-1)
 
 
+@checked_by(check_regression)
 def mean_absolute_percentage_error(y_true, y_pred):
     """100 * mean(|y_true - y_pred| / max(|y_true|, eps)) over the last axis.
 
@@ -48,6 +55,7 @@ def mean_absolute_percentage_error(y_true, y_pred):
     return 100.0 * mean(ops.abs((y_true - y_pred) / scale), axis=-1)
 
 
+@checked_by(check_regression)
 def mean_squared_logarithmic_error(y_true, y_pred):
     """mean((log(1 + max(y_pred, eps)) - log(1 + max(y_true, eps)))^2) over the last axis.
 
@@ -62,6 +70,7 @@ def mean_squared_logarithmic_error(y_true, y_pred):
     return mean(ops.square(first - second), axis=-1)
 
 
+@checked_by(check_regression)
 def huber(y_true, y_pred, delta=1.0):
     """The Huber loss: quadratic for small errors, linear for large ones.
 
@@ -81,6 +90,7 @@ def huber(y_true, y_pred, delta=1.0):
     return mean(ops.where(abs_error.value <= delta, quadratic, linear), axis=-1)
 
 
+@checked_by(check_regression)
 def log_cosh(y_true, y_pred):
     """mean(log(cosh(y_pred - y_true))) over the last axis.
 
@@ -96,6 +106,7 @@ def log_cosh(y_true, y_pred):
     return mean(x + ops.softplus(-2.0 * x) - math.log(2.0), axis=-1)
 
 
+@checked_by(check_regression)
 def poisson(y_true, y_pred):
     """mean(y_pred - y_true * log(y_pred + eps)) over the last axis: the Poisson negative log-likelihood
     of counts y_true with rate y_pred, less its constant log(y_true!).
@@ -108,6 +119,7 @@ def poisson(y_true, y_pred):
     return mean(y_pred - y_true * ops.log(y_pred + backend.epsilon()), axis=-1)
 
 
+@checked_by(check_regression)
 def cosine_similarity(y_true, y_pred, axis=-1):
     """-sum(normalize(y_true) * normalize(y_pred)) over `axis`: -1 for parallel vectors, 0 for
     orthogonal ones and for a zero vector, 1 for opposite ones.
@@ -126,3 +138,79 @@ def _normalize(x, axis):
     vector's gradient is finite rather than 0 * inf."""
     eps = backend.epsilon()
     return x / ops.sqrt(ops.maximum(ops.sum(ops.square(x), axis=axis, keepdims=True), eps * eps))
+
+
+class MeanSquaredError(BuiltinLoss):
+    """mean((y_true - y_pred)^2) per sample, then reduced.
+
+    >>> float(MeanSquaredError()(np.array([0.0, 1.0]), np.array([[1.0], [3.0]])))   # (1 + 4) / 2
+    2.5
+    """
+
+    def __init__(self, reduction="sum_over_batch_size", name="mean_squared_error", dtype=None):
+        super().__init__(mean_squared_error, reduction, name, dtype)
+
+
+class MeanAbsoluteError(BuiltinLoss):
+    """mean(|y_true - y_pred|) per sample, then reduced."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="mean_absolute_error", dtype=None):
+        super().__init__(mean_absolute_error, reduction, name, dtype)
+
+
+class MeanAbsolutePercentageError(BuiltinLoss):
+    """100 * mean(|y_true - y_pred| / max(|y_true|, eps)) per sample, then reduced."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="mean_absolute_percentage_error", dtype=None):
+        super().__init__(mean_absolute_percentage_error, reduction, name, dtype)
+
+
+class MeanSquaredLogarithmicError(BuiltinLoss):
+    """mean((log(1 + y_pred) - log(1 + y_true))^2) per sample, then reduced."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="mean_squared_logarithmic_error", dtype=None):
+        super().__init__(mean_squared_logarithmic_error, reduction, name, dtype)
+
+
+class Huber(BuiltinLoss):
+    """Quadratic below `delta`, linear above: robust to outliers.
+
+    Args:
+        delta: the error size where the loss turns linear (positive).
+
+    >>> float(Huber()(np.array([[0.0, 0.0]]), np.array([[0.5, 3.0]])))   # (0.125 + 2.5) / 2
+    1.3125
+    """
+
+    def __init__(self, delta=1.0, reduction="sum_over_batch_size", name="huber_loss", dtype=None):
+        super().__init__(huber, reduction, name, dtype, delta=check.positive("delta", delta))
+
+
+class LogCosh(BuiltinLoss):
+    """mean(log(cosh(y_pred - y_true))) per sample: like MSE / 2 for small errors, MAE for large."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="log_cosh", dtype=None):
+        super().__init__(log_cosh, reduction, name, dtype)
+
+
+class Poisson(BuiltinLoss):
+    """mean(y_pred - y_true * log(y_pred + eps)) per sample, then reduced: for count targets and a
+    positive predicted rate (an exponential or softplus output)."""
+
+    def __init__(self, reduction="sum_over_batch_size", name="poisson", dtype=None):
+        super().__init__(poisson, reduction, name, dtype)
+
+
+class CosineSimilarity(BuiltinLoss):
+    """-cos(angle between y_true and y_pred) along `axis` per sample, then reduced: minimising it
+    makes the prediction point the target's way, whatever its length.
+
+    Args:
+        axis: the axis the vectors lie along.
+
+    >>> round(float(CosineSimilarity()(np.array([[0.0, 1.0], [1.0, 1.0]]), np.array([[1.0, 0.0], [1.0, 1.0]]))), 6)
+    -0.5
+    """
+
+    def __init__(self, axis=-1, reduction="sum_over_batch_size", name="cosine_similarity", dtype=None):
+        super().__init__(cosine_similarity, reduction, name, dtype, axis=check.integer("axis", axis))

@@ -216,3 +216,28 @@ def _check_label_range(loss_name, labels, classes, target):
         f"Invalid `{target}` for {loss_name}: label {label} out of range for {classes} classes: "
         f"labels must be in [0, {classes}). {fix}"
     )
+
+
+def checked_by(check):
+    """Mark a built-in loss function with the check of its targets (one of the above): fit and
+    evaluate run it once on the whole y before training (LossFunctionWrapper.validate_targets),
+    and the function runs it on every call."""
+    def mark(fn):
+        fn.target_check = check
+        return fn
+    return mark
+
+
+def sparse_labels(y_true, y_pred):
+    """Integer labels of shape y_pred.shape[:-1], from (n,) or (n, 1) targets that
+    `check_sparse` has accepted."""
+    labels = np.asarray(getattr(y_true, "value", y_true))
+    if labels.ndim == len(y_pred.shape) and labels.shape[-1] == 1:
+        labels = labels[..., 0]
+    return labels.astype(np.int32)
+
+
+def one_hot(labels, classes, axis=-1, dtype="float32"):
+    """Integer `labels` as one-hot rows; labels outside [0, classes) give all-zero rows."""
+    encoded = (np.asarray(labels)[..., None] == np.arange(classes)).astype(dtype)
+    return encoded if axis == -1 else np.moveaxis(encoded, -1, axis)

@@ -8,10 +8,10 @@ import inspect
 
 import numpy as np
 
-from glassnet.keras.losses import compiled, target_checks
+from glassnet.keras.losses import compiled
 from glassnet.keras.losses.alignment import squeeze_or_expand_to_same_rank
-from glassnet.keras.losses.crossentropy import sparse_labels
 from glassnet.keras.losses.loss import Loss
+from glassnet.keras.losses.targets import sparse_labels
 
 
 class LossFunctionWrapper(Loss):
@@ -45,7 +45,7 @@ class LossFunctionWrapper(Loss):
 
     def validate_targets(self, y_true, output_shape):
         """Run the built-in checks that belong to `fn` (none for a user's function)."""
-        check = target_checks.CHECKS.get(self.fn)
+        check = getattr(self.fn, "target_check", None)
         if check is not None:
             check(self.fn.__name__, y_true, output_shape, **self._fn_kwargs)
 

@@ -169,8 +169,11 @@ gradients, with the transforms as small products. `bench.w4_ops`: conv2 + pool2 
 showed conv1's op no faster on two threads than on one (7.7 against 7.8 ms). Two threads each
 adding 50,000 floats in a loop ran no faster together than one alone, 200,000 ran 1.9x: each
 NumPy call hands the GIL to the other thread and back, and that costs more than the work of a
-call on the cache-sized chunks (z's of a few images) the parts were cut into. A split part now
-runs whole (THREADED_CHUNK), in few large calls: conv1's forward 4.9 -> 2.9 ms at two threads.
+call on the cache-sized chunks (z's of a few images) the parts were cut into. A split part's
+chunks now hold enough work per call (conv_pool.THREADED_WORK: conv1's parts run whole, its
+forward 4.9 -> 2.9 ms at two threads; winograd.THREADED_TILES: 512 tiles a chunk at least). Whole
+parts for every op would cost large images: on 128 images of 32x32x32 ('same', 32 filters, 2x2
+pools) at two threads, whole parts took 103 ms (window matrix) and 88 (tiles), the floors 91 and 65.
 The step, interleaved with the commit before (`fit` of 20 steps, best of 5, 2-3 rounds): one thread
 29.8-30.7 -> 23.3 ms, two threads 21.4-21.7 -> 16.0-16.6 ms.
 

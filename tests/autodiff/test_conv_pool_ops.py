@@ -65,7 +65,8 @@ def test_conv_max_pool_is_the_separate_ops(case, dtype, threads, chunk, monkeypa
         pytest.skip("NumPy's BLAS is not an OpenBLAS glassnet can set: the batch is not split")
     monkeypatch.setattr(batch_parallel, "MIN_WORK_PER_PART", 1)  # split even these small batches
     monkeypatch.setattr(conv_pool, "CHUNK", chunk)  # 1: an image at a time
-    monkeypatch.setattr(conv_pool, "THREADED_CHUNK", chunk if chunk == 1 else conv_pool.THREADED_CHUNK)
+    if chunk == 1:  # an image at a time where the batch is split, too
+        monkeypatch.setattr(conv_pool, "THREADED_WORK", 1)
     spatial, kernel_size, settings, pool_size = CASES[case]
     rng = np.random.default_rng(case)
     x, kernel, bias = _inputs(rng, spatial, kernel_size, channels=1 + case % 3, filters=5, dtype=dtype)
@@ -166,7 +167,8 @@ def test_winograd_tiles_are_the_separate_ops_to_rounding(case, dtype, threads, c
         pytest.skip("NumPy's BLAS is not an OpenBLAS glassnet can set: the batch is not split")
     monkeypatch.setattr(batch_parallel, "MIN_WORK_PER_PART", 1)
     monkeypatch.setattr(conv_pool, "CHUNK", chunk)
-    monkeypatch.setattr(conv_pool, "THREADED_CHUNK", chunk if chunk == 1 else conv_pool.THREADED_CHUNK)
+    if chunk == 1:
+        monkeypatch.setattr(winograd, "THREADED_TILES", 1)
     spatial, padding = WINOGRAD_CASES[case]
     rng = np.random.default_rng(20 + case)
     x, kernel, bias = _inputs(rng, spatial, (3, 3), channels=16, filters=winograd.MIN_CHANNELS + case, dtype=dtype)

@@ -29,7 +29,7 @@ positive; here relu's mask at the NaN max is 0), after which the loss is NaN any
 
 Each part of the batch (two per BLAS thread; see batch_parallel) runs the convolution, pooling
 and relu, and backward the pooling's and the convolution's gradients, whole on one thread, a few
-images at a time where one thread runs them all (THREADED_CHUNK says why not otherwise). The
+images at a time (more where the batch is split among threads: THREADED_WORK says why). The
 forward pass marks, while ``z`` is fresh from the product, the element of each window that takes
 its gradient (relu's mask folded in), and lets ``z`` go: the backward pass is then one multiply
 of those 0/1 masks by the output's gradient, a chunk at a time, each chunk's gradient of ``z``
@@ -54,12 +54,14 @@ from glassnet.autodiff.primitive import primitive
 # checks it down to one image a product), so z is the convolution's own, bit for bit.
 CHUNK = 1 << 17
 
-# The same where the batch is split among threads: there each NumPy call hands the GIL to the
-# other thread and back, which costs more than the call's own work on arrays of tens of thousands
-# of elements (two threads each adding 50,000 floats ran no faster together than one alone;
-# 200,000, 1.9x). A part is then computed in a few large calls (W4 at two threads: 20.3 -> 16.5 ms
-# a step, against cache-sized chunks).
-THREADED_CHUNK = 1 << 22
+# Where the batch is split among threads, each NumPy call also hands the GIL to the other thread
+# and back, which costs more than a call's work on small arrays (two threads each adding 50,000
+# floats in a loop ran no faster together than one alone; 200,000, 1.9x). A chunk's calls then
+# need this many multiply-adds of the window matrix's product (rows x depth) at least: W4's first
+# convolution (depth 10) then runs its parts whole (4.9 -> 2.9 ms forward at two threads), while a
+# deep product has them in a cache-sized chunk already (32 channels, depth 289, on 32x32 images:
+# 89 ms against whole parts' 101). Winograd's tiles have their own floor (winograd.THREADED_TILES).
+THREADED_WORK = 1 << 19
 
 
 @primitive
@@ -90,7 +92,7 @@ def conv_max_pool(x, kernel, bias=None, *, pool_size, strides=1, padding="valid"
     else:
         method = _WindowMatrix(linear, pool_size, pooled_shape)
     rows_per_image = taps * math.prod(pooled_shape)  # z's rows an image computes: its pooled outputs' taps
-    threaded = len(linear.pieces) > 1
+    least = method.threaded_images if len(linear.pieces) > 1 else 1  # the fewest images a chunk: see THREADED_WORK
 
     def rows(images):
         """The rows of `images` (a slice of a part's images) in the part's z and masks: chunk by chunk,
@@ -109,7 +111,7 @@ def conv_max_pool(x, kernel, bias=None, *, pool_size, strides=1, padding="valid"
         saved = method.new_saved(view, images)
         # Per pool tap, 1 where it takes the window's gradient: the first max of z, where the max is positive.
         masks = np.empty((images * rows_per_image, filters), dtype=linear.dtype)
-        for chunk in _chunks(images, method.per_image, threaded):  # a few images at a time, z staying in cache
+        for chunk in _chunks(images, method.per_image, least):  # a few images at a time, z staying in cache
             z = method.outputs(view, saved, chunk)
             _pool(list(tap_major(z, chunk)), out[part][chunk], tap_major(masks[rows(chunk)], chunk))
         return saved, padded.shape, masks
@@ -123,7 +125,7 @@ def conv_max_pool(x, kernel, bias=None, *, pool_size, strides=1, padding="valid"
         def backward_part(index):
             part = linear.pieces[index]
             saved, padded_shape, masks = saved_parts[index]
-            chunks = _chunks(part.stop - part.start, method.per_image, threaded)
+            chunks = _chunks(part.stop - part.start, method.per_image, least)
             # One chunk's gradient of z at a time, so it stays in cache (the first chunk is the largest).
             gz = np.empty((rows(chunks[0]).stop, filters), dtype=np.result_type(g, masks))
             g_padded = None if g_x is None else _input_gradient_target(g_x[part], padded_shape, linear.spatial_pads)
@@ -153,6 +155,7 @@ class _WindowMatrix:
         self.rank = len(pool_size)
         self.rows_per_image = math.prod(pool_size) * math.prod(pooled_shape)
         self.per_image = self.rows_per_image * linear.shape[-1]  # z's elements
+        self.threaded_images = math.ceil(THREADED_WORK / (self.rows_per_image * len(linear.weights)))
 
     def view(self, padded):
         """The windows a part's padded input gives its pooled outputs: (*pool, images, *pooled, *window, C)."""
@@ -191,10 +194,10 @@ class _WindowMatrix:
         return slice(images.start * self.rows_per_image, images.stop * self.rows_per_image)
 
 
-def _chunks(images, per_image, threaded):
-    """Slices of range(images) of about CHUNK (or THREADED_CHUNK) elements, `per_image` each, at
-    least one image each."""
-    step = max(1, (THREADED_CHUNK if threaded else CHUNK) // per_image)
+def _chunks(images, per_image, least):
+    """Slices of range(images) of about CHUNK elements (`per_image` each), at least `least` images
+    each (all the images, where fewer)."""
+    step = max(1, CHUNK // per_image, least)
     return [slice(start, min(start + step, images)) for start in range(0, images, step)]
 
 

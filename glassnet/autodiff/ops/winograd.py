@@ -21,6 +21,8 @@ the op's forward and backward take 13.5 ms where the window matrix's took 18.7 (
 bench.w4_ops`, one thread). A pool whose two largest outputs are within rounding of each other
 may send its gradient to the other one than the direct sum would: either is a max.
 """
+import math
+
 import numpy as np
 
 from glassnet.autodiff.ops import windows
@@ -38,6 +40,12 @@ OUTPUT = np.kron(A_T, A_T)  # (4, 16): 16 products -> the tile's 4 outputs, row-
 BIAS_POSITION = 5
 
 TILE, STEP = (4, 4), (2, 2)  # a tile's input and the step between tiles: 2x2 outputs each
+
+# Where the batch is split among threads (see conv_pool.THREADED_WORK), the fewest tiles a chunk:
+# each of its 16 products hands the GIL over, and with fewer rows it is over too soon (W4, two
+# threads: the forward 4.4 ms at 250 tiles a chunk, 3.8 at 525; on 32x32 images 512 tiles a chunk
+# took 66 ms where whole parts took 90).
+THREADED_TILES = 512
 
 # The fewest input channels and filters for tiles: conv_max_pool's forward and backward on 128
 # images of 13x13, one thread, took from 8 channels and 8 filters 1.3x less time as tiles (32 and
@@ -69,6 +77,7 @@ class PooledTiles:
         # Twice z's elements per image: CHUNK then takes W4's second convolution 10 images at a time,
         # measured faster at one thread than 5 or 20.
         self.per_image = 8 * self.tiles_per_image * filters
+        self.threaded_images = math.ceil(THREADED_TILES / self.tiles_per_image)
 
     def view(self, padded):
         """The tiles of a part's padded input: (4, 4, images, *count, C), read-only."""

@@ -177,14 +177,19 @@ pools) at two threads, whole parts took 103 ms (window matrix) and 88 (tiles), t
 The step, interleaved with the commit before (`fit` of 20 steps, best of 5, 2-3 rounds): one thread
 29.8-30.7 -> 23.3 ms, two threads 21.4-21.7 -> 16.0-16.6 ms.
 
-`bench.run --workloads w4 --repeats 3 --wait-idle 30`, idle, commit 3bbddb8,
-bench/results/2026-12-02-w4-winograd-*.md, medians of 3 interleaved rounds:
+`bench.run --workloads w4 --repeats 3 --wait-idle 30`, idle, medians of 3 interleaved rounds:
 
+    commit 3bbddb8 (tiles; whole parts at two threads)
     glassnet 1 thread   5,570 samples/s  (1.88x PyTorch's 2,963 at 1 thread)
     glassnet 2 threads  7,889 samples/s  (1.46x tf.keras's 5,421; 1.62x PyTorch's 4,859 at 2 threads)
     per round, glassnet 2 threads / tf.keras: 1.46, 1.21, 1.52 (tf.keras 5,305-6,405 samples/s;
     7,181 and 6,679 in two 2-round runs earlier that hour, against glassnet's 5,768 before the
     change and 7,644 after it)
+
+    commit 803155f (chunks by work per call), bench/results/2026-12-02-w4-winograd-*.md
+    glassnet 1 thread   5,949 samples/s  (1.95x PyTorch's 3,047 at 1 thread)
+    glassnet 2 threads  8,117 samples/s  (1.26x tf.keras's 6,462; 1.56x PyTorch's 5,216 at 2 threads)
+    per round, glassnet 2 threads / tf.keras: 1.29, 1.25, 1.29
 """
 import argparse
 import os

@@ -97,7 +97,7 @@ def conv_max_pool(x, kernel, bias=None, *, pool_size, strides=1, padding="valid"
     def rows(images):
         """The rows of `images` (a slice of a part's images) in the part's z and masks: chunk by chunk,
         each chunk's rows pool tap first, then image, then pooled position."""
-        return slice(images.start * rows_per_image, images.stop * rows_per_image)
+        return _image_rows(images, rows_per_image)
 
     def tap_major(array, images):
         """A chunk's rows of z (or of its gradient, its masks) as (taps, images, *pooled_shape, filters)."""
@@ -191,7 +191,12 @@ class _WindowMatrix:
         return g_weights
 
     def _rows(self, images):
-        return slice(images.start * self.rows_per_image, images.stop * self.rows_per_image)
+        return _image_rows(images, self.rows_per_image)
+
+
+def _image_rows(images, rows_per_image):
+    """The rows of `images` (a slice of a part's images) in an array of `rows_per_image` rows an image."""
+    return slice(images.start * rows_per_image, images.stop * rows_per_image)
 
 
 def _chunks(images, per_image, least):

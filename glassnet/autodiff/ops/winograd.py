@@ -42,9 +42,9 @@ BIAS_POSITION = 5
 TILE, STEP = (4, 4), (2, 2)  # a tile's input and the step between tiles: 2x2 outputs each
 
 # Where the batch is split among threads (see conv_pool.THREADED_WORK), the fewest tiles a chunk:
-# each of its 16 products hands the GIL over, and with fewer rows it is over too soon (W4, two
-# threads: the forward 4.4 ms at 250 tiles a chunk, 3.8 at 525; on 32x32 images 512 tiles a chunk
-# took 66 ms where whole parts took 90).
+# each of its 16 products hands the GIL over, and with fewer rows it is over too soon (W4 at two
+# threads: its forward took 4.4 ms at 250 tiles a chunk, 3.9 at 500 and 3.7-3.8 with whole parts of
+# 800; on 32x32 images 512 tiles a chunk took 66 ms where whole parts took 90).
 THREADED_TILES = 512
 
 # The fewest input channels and filters for tiles: conv_max_pool's forward and backward on 128
